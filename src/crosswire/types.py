@@ -1,0 +1,152 @@
+"""Records that flow between stages.
+
+Data flows one way: RawDocument -> Article -> Analysis -> Representation -> Assignment.
+Every record is a frozen, slotted dataclass so stages cannot mutate what they were given and a
+batch of records can be shipped to another process (or a distributed engine) as plain data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+DocumentKind = Literal["text", "html"]
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """One input as a reader found it, before any cleaning.
+
+    ``body`` is already decoded to ``str`` (readers own decoding); ``hints`` are metadata the
+    source supplied (a JSON object's ``title``, ``published``, ``site``, ``language``, ``author``)
+    and are trusted over what cleaning would guess.
+    """
+
+    source: str
+    body: str
+    kind: DocumentKind = "text"
+    url: str | None = None
+    title: str | None = None
+    published: str | None = None
+    site: str | None = None
+    language: str | None = None
+    author: str | None = None
+    # Problems found while reading (e.g. "encoding-guessed", "mojibake-repaired").
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Removed:
+    """A line the cleaner dropped, with the reason it was dropped."""
+
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A cleaned article: the body as paragraphs joined by blank lines, and its metadata."""
+
+    id: str
+    source: str
+    title: str | None
+    text: str
+    language: str | None
+    published: str | None
+    site: str | None = None
+    author: str | None = None
+    url: str | None = None
+    removed: tuple[Removed, ...] = ()
+    # Quality flags (e.g. "mixed-language", "no-title", "short-text").
+    flags: tuple[str, ...] = ()
+
+    @property
+    def headline(self) -> str:
+        """A label for display: the title, else the first sentence of the text."""
+        if self.title:
+            return self.title
+        first = self.text.split("\n", 1)[0]
+        cut = first.find(". ")
+        sentence = first if cut < 0 else first[: cut + 1]
+        return sentence if len(sentence) <= 160 else sentence[:157].rstrip() + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """Something named in an article, with a key under which spellings in other scripts and
+    inflections meet (``key``) and the form the article used (``surface``)."""
+
+    key: str
+    surface: str
+    kind: Literal["person", "org", "place", "entity", "date", "number", "quote"]
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What an article mentions, normalized for matching across languages."""
+
+    article_id: str
+    language: str | None
+    published: str | None
+    entities: tuple[Mention, ...] = ()  # people, organizations, other names
+    places: tuple[Mention, ...] = ()  # key: ISO 3166 country code or normalized place name
+    dates: tuple[Mention, ...] = ()  # key: ISO date at its precision (2022, 2022-01, 2022-01-13)
+    numbers: tuple[Mention, ...] = ()  # key: canonical number
+    quotes: tuple[Mention, ...] = ()  # key: normalized quote text
+    terms: tuple[str, ...] = ()  # content lemmas, lower-case, in text order
+
+
+@dataclass(frozen=True, slots=True)
+class Representation:
+    """A language-independent, weighted feature set for one article.
+
+    ``features`` maps typed keys ("e:lavrov", "p:US", "d:2022-01", "n:1997", "t:...", "g:...") to
+    weights; ``surfaces`` maps the same keys to the form the article used, for reasons a person
+    can check.
+    """
+
+    article_id: str
+    language: str | None
+    published: str | None
+    features: dict[str, float] = field(default_factory=dict)
+    surfaces: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One piece of shared evidence between two articles."""
+
+    kind: str  # entity, place, date, number, quote, term
+    key: str
+    a: str  # surface form in the first article
+    b: str  # surface form in the second article
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class Similarity:
+    """A graded similarity: ``score`` in 0..1 (higher is closer) and ``level`` in the SemEval-2022
+    Task 8 convention (1 very similar .. 4 very dissimilar)."""
+
+    score: float
+    level: int
+    reasons: tuple[Reason, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """Where the clusterer put an article."""
+
+    article_id: str
+    event_id: str
+    story_id: str
+    score: float  # similarity to the cluster it joined (0 when it opened a new one)
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """An input that could not be turned into an article, and why."""
+
+    source: str
+    reason: str
+    detail: str = ""
