@@ -150,3 +150,25 @@ class Rejection:
     source: str
     reason: str
     detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EventSummary:
+    id: str
+    article_ids: tuple[str, ...]
+    first_date: str | None
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class StorySummary:
+    """A story as the faces show it: what it is called, who covered it, when, and its events."""
+
+    id: str
+    title: str
+    languages: tuple[str, ...]
+    sites: tuple[tuple[str, int], ...]  # (site, article count), most first
+    first_date: str | None
+    last_date: str | None
+    articles: tuple[Article, ...]
+    events: tuple[EventSummary, ...]

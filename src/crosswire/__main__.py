@@ -1,0 +1,3 @@
+from crosswire.cli.main import app
+
+app(prog_name="crosswire")

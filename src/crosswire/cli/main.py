@@ -1,0 +1,184 @@
+"""The command-line face: argument parsing and rendering only; the work is in crosswire.service."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from crosswire import service
+from crosswire.cli import render
+from crosswire.errors import CrosswireError, InputError
+from crosswire.settings import Settings, load_settings
+from crosswire.store import SQLiteStore
+from crosswire.types import Rejection
+
+app = typer.Typer(
+    help="crosswire: clean news articles, link them across languages, follow stories.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+_state = {"debug": False}
+F = TypeVar("F", bound=Callable[..., Any])
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="SQLite store (default: $CROSSWIRE_DB or ~/.local/share/crosswire/crosswire.db)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="JSON Lines output, one object per line.")]
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.echo(f"crosswire: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def guarded(command: F) -> F:
+    """Turn errors into a one-line message and a non-zero exit (tracebacks only with --debug)."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
+        except CrosswireError as err:
+            if _state["debug"]:
+                raise
+            _fail(str(err))
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+        except Exception as err:  # noqa: BLE001 - the face must never dump a traceback by default
+            if _state["debug"]:
+                raise
+            _fail(f"internal error: {type(err).__name__}: {err} (run with --debug for the traceback)")
+
+    return wrapper  # type: ignore[return-value]
+
+
+@app.callback()
+def main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False) -> None:
+    _state["debug"] = debug
+
+
+def _settings(db: str | None) -> Settings:
+    return load_settings(db)
+
+
+def _open(db: str | None) -> SQLiteStore:
+    return SQLiteStore(_settings(db).db)
+
+
+def _emit(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+@app.command()
+@guarded
+def clean(
+    files: Annotated[list[Path], typer.Argument(help="Text, HTML, JSON or JSON Lines files.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Clean articles and print them (nothing is stored)."""
+    failures = 0
+    for item in service.clean_paths(files):
+        if isinstance(item, Rejection):
+            failures += 1
+            typer.echo(render.rejection_line(item), err=True)
+        elif as_json:
+            _emit(render.article_json(item))
+        else:
+            render.print_article(item)
+    if failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+@guarded
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (recursive).")],
+    db: DbOption = None,
+) -> None:
+    """Clean, analyse and cluster files into the store. Bad files are reported; the rest go in.
+
+    Exit status: 0 when every input was ingested or already present, 1 when any was rejected.
+    """
+    settings = _settings(db)
+    store = SQLiteStore(settings.db)
+    with render.progress("ingesting") as advance:
+        report = service.ingest_paths(store, paths, settings, on_item=advance)
+    render.print_ingest_report(report, settings.db)
+    if report.rejected:
+        raise typer.Exit(1)
+
+
+@app.command()
+@guarded
+def stories(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """List stories: every stored article belongs to exactly one."""
+    found = service.stories(_open(db))
+    if as_json:
+        for summary in found:
+            _emit(render.story_json(summary))
+    else:
+        render.print_stories(found)
+
+
+@app.command()
+@guarded
+def show(story_id: Annotated[str, typer.Argument(help="A story id from `crosswire stories`.")],
+         db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Show one story: title, languages, sites, timeline and articles."""
+    summary = service.story(_open(db), story_id)
+    if as_json:
+        _emit(render.story_json(summary))
+    else:
+        render.print_story(summary)
+
+
+@app.command()
+@guarded
+def compare(
+    a: Annotated[str | None, typer.Argument(help="A file or a stored article id.")] = None,
+    b: Annotated[str | None, typer.Argument(help="A file or a stored article id.")] = None,
+    pairs: Annotated[Path | None, typer.Option("--pairs", help="JSON Lines of {id, a, b} pairs.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """How closely two articles cover the same news: score 0..1, level 1..4 and reasons."""
+    if pairs is not None:
+        if a or b:
+            raise CrosswireError("give either two articles or --pairs FILE, not both")
+        _compare_pairs(pairs)
+        return
+    if not a or not b:
+        raise CrosswireError("compare needs two articles (files or stored ids), or --pairs FILE")
+    store = None
+    if not (Path(a).is_file() and Path(b).is_file()):
+        path = Path(_settings(db).db)
+        store = SQLiteStore(path) if path.exists() else None
+    left, right = service.resolve_article(a, store), service.resolve_article(b, store)
+    result = service.compare_articles(left, right)
+    if as_json:
+        _emit(render.similarity_json(result, left, right))
+    else:
+        render.print_similarity(result, left, right)
+
+
+def _compare_pairs(path: Path) -> None:
+    if not path.is_file():
+        raise InputError("missing", f"{path}: no such file")
+    errors = 0
+    with path.open(encoding="utf-8", errors="replace") as lines:
+        for result in service.compare_pairs(lines):
+            errors += "error" in result
+            _emit(result)
+    if errors:
+        typer.echo(f"crosswire: {errors} pair(s) could not be compared", err=True)
+        raise typer.Exit(1)

@@ -1,0 +1,146 @@
+"""Rendering for the terminal and for JSON output. Article content is untrusted: terminal output
+goes through rich ``Text`` (no markup parsing) with control characters stripped, so an article
+cannot inject escape sequences or console markup."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from crosswire.service import IngestReport
+from crosswire.types import Article, Rejection, Similarity, StorySummary
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def safe(value: object, limit: int = 0) -> str:
+    text = _CONTROL.sub("", "" if value is None else str(value))
+    return text if not limit or len(text) <= limit else text[: limit - 1] + "…"
+
+
+# -- JSON ---------------------------------------------------------------------------------
+def article_json(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id, "source": article.source, "title": article.title, "text": article.text,
+        "language": article.language, "published": article.published, "site": article.site,
+        "author": article.author, "url": article.url,
+        "removed": [{"text": r.text, "reason": r.reason} for r in article.removed],
+        "flags": list(article.flags),
+    }
+
+
+def story_json(story: StorySummary) -> dict[str, Any]:
+    return {
+        "id": story.id, "title": story.title, "languages": list(story.languages),
+        "first_date": story.first_date, "last_date": story.last_date,
+        "sites": [{"site": site, "articles": n} for site, n in story.sites],
+        "articles": [{"id": a.id, "source": a.source, "language": a.language, "title": a.title,
+                      "published": a.published} for a in story.articles],
+        "events": [{"id": e.id, "article_ids": list(e.article_ids), "first_date": e.first_date, "title": e.title}
+                   for e in story.events],
+    }
+
+
+def similarity_json(result: Similarity, a: Article, b: Article) -> dict[str, Any]:
+    return {
+        "a": a.id, "b": b.id, "score": round(result.score, 4), "level": result.level,
+        "reasons": [{"kind": r.kind, "key": r.key, "a": r.a, "b": r.b, "weight": round(r.weight, 4)}
+                    for r in result.reasons],
+    }
+
+
+# -- terminal -----------------------------------------------------------------------------
+def rejection_line(item: Rejection) -> str:
+    detail = f" ({safe(item.detail, 200)})" if item.detail else ""
+    return f"crosswire: {safe(item.source, 300)}: {item.reason}{detail}"
+
+
+def print_article(article: Article) -> None:
+    out.print(Text(safe(article.headline), style="bold"))
+    meta = f"{article.id}  {article.language or '?'}  {article.published or 'no date'}  {safe(article.site or '')}"
+    out.print(Text(meta, style="dim"))
+    out.print(Text(safe(article.text)))
+    if article.removed:
+        out.print(Text(f"removed {len(article.removed)} line(s):", style="dim"))
+        for item in article.removed:
+            out.print(Text(f"  [{item.reason}] {safe(item.text, 100)}", style="dim"))
+    out.print()
+
+
+@contextmanager
+def progress(label: str) -> Iterator[Callable[[int], None]]:
+    bar = Progress(SpinnerColumn(), TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   console=err, disable=not sys.stderr.isatty(), transient=True)
+    task = bar.add_task(label, total=None)
+    with bar:
+        yield lambda n: bar.advance(task, n)
+
+
+def print_ingest_report(report: IngestReport, db: str) -> None:
+    rejected = sum(report.rejected.values())
+    err.print(Text(f"added {report.added}, already present {report.present}, rejected {rejected} "
+                   f"-> {len(report.stories)} stor{'y' if len(report.stories) == 1 else 'ies'} touched in {db}"))
+    for reason, count in report.rejected.most_common():
+        err.print(Text(f"  rejected {count} as {reason}"))
+    for item in report.rejections[:20]:
+        err.print(Text("  " + rejection_line(item).removeprefix("crosswire: ")))
+    if len(report.rejections) > 20:
+        err.print(Text(f"  … and {len(report.rejections) - 20} more"))
+
+
+def _dates(first: str | None, last: str | None) -> str:
+    if not first:
+        return "undated"
+    return first[:10] if first[:10] == (last or "")[:10] else f"{first[:10]} → {(last or '')[:10]}"
+
+
+def print_stories(stories: list[StorySummary]) -> None:
+    table = Table(show_lines=False)
+    for column in ("story", "title", "languages", "articles", "dates"):
+        table.add_column(column)
+    for story in stories:
+        table.add_row(Text(story.id), Text(safe(story.title, 90)), Text(", ".join(story.languages)),
+                      Text(str(len(story.articles))), Text(_dates(story.first_date, story.last_date)))
+    out.print(table)
+    out.print(Text(f"{len(stories)} stor{'y' if len(stories) == 1 else 'ies'}", style="dim"))
+
+
+def print_story(story: StorySummary) -> None:
+    out.print(Text(safe(story.title), style="bold"))
+    out.print(Text(f"{story.id} · {', '.join(story.languages) or 'no language'} · "
+                   f"{_dates(story.first_date, story.last_date)} · {len(story.articles)} article(s)", style="dim"))
+    if story.sites:
+        out.print(Text("sites: " + ", ".join(f"{safe(site)} ({n})" for site, n in story.sites)))
+    out.print(Text("timeline:", style="bold"))
+    for event in story.events:
+        out.print(Text(f"  {(event.first_date or 'undated')[:10]}  {safe(event.title, 100)}  "
+                       f"[{len(event.article_ids)} article(s)]"))
+    out.print(Text("articles:", style="bold"))
+    for article in story.articles:
+        out.print(Text(f"  {article.id}  {article.language or '?'}  {(article.published or '')[:10]:10}  "
+                       f"{safe(article.headline, 90)}"))
+        out.print(Text(f"      {safe(article.source, 120)}", style="dim"))
+
+
+def print_similarity(result: Similarity, a: Article, b: Article) -> None:
+    names = {1: "very similar", 2: "somewhat similar", 3: "somewhat dissimilar", 4: "very dissimilar"}
+    out.print(Text(f"score {result.score:.3f} · level {result.level} ({names.get(result.level, '?')})",
+                   style="bold"))
+    out.print(Text(f"A {a.id} {a.language or '?'}: {safe(a.headline, 90)}"))
+    out.print(Text(f"B {b.id} {b.language or '?'}: {safe(b.headline, 90)}"))
+    if result.reasons:
+        table = Table("shared", "in A", "in B", "weight")
+        for reason in result.reasons:
+            table.add_row(Text(f"{reason.kind}: {safe(reason.key, 40)}"), Text(safe(reason.a, 40)),
+                          Text(safe(reason.b, 40)), Text(f"{reason.weight:.3f}"))
+        out.print(table)

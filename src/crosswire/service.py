@@ -1,0 +1,244 @@
+"""The use cases every face (CLI, API, web) calls. The faces hold no logic of their own."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from crosswire.analyze import analyze, analyze_batch
+from crosswire.clean import article_id, clean, clean_batch
+from crosswire.cluster import Candidate, ClusterPolicy, assign
+from crosswire.cluster.summary import summarize_story
+from crosswire.errors import CrosswireError, InputError
+from crosswire.ingest.files import raw_from_object, read_file, read_paths
+from crosswire.link import similarity
+from crosswire.represent import represent
+from crosswire.settings import Settings
+from crosswire.store import SQLiteStore
+from crosswire.types import Article, RawDocument, Rejection, Representation, Similarity, StorySummary
+
+# Key families that identify what an article is about; dates, numbers, places and n-grams are
+# too common to retrieve candidates with.
+_INDEX_FAMILIES = ("e:", "o:", "q:", "t:")
+
+
+@dataclass
+class IngestReport:
+    added: int = 0
+    present: int = 0
+    rejected: Counter[str] = field(default_factory=Counter)
+    rejections: list[Rejection] = field(default_factory=list)
+    stories: set[str] = field(default_factory=set)
+
+    @property
+    def seen(self) -> int:
+        return self.added + self.present + sum(self.rejected.values())
+
+
+class _StoreDocFreq(Mapping[str, int]):
+    """Document frequencies read from the store on demand and kept for the run."""
+
+    def __init__(self, store: SQLiteStore) -> None:
+        self.store = store
+        self.cache: dict[str, int] = {}
+
+    def prefetch(self, keys: Iterable[str]) -> None:
+        missing = [key for key in set(keys) if key not in self.cache]
+        if missing:
+            found = self.store.doc_freq(missing)
+            for key in missing:
+                self.cache[key] = found.get(key, 0)
+
+    def add(self, keys: Iterable[str]) -> None:
+        for key in keys:
+            self.cache[key] = self.cache.get(key, 0) + 1
+
+    def __getitem__(self, key: str) -> int:
+        if key not in self.cache:
+            self.prefetch([key])
+        return self.cache[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.cache)
+
+    def __len__(self) -> int:
+        return len(self.cache)
+
+
+def index_keys(rep: Representation, limit: int) -> list[str]:
+    """The most telling keys of an article: what the inverted index files it under."""
+    keyed = [(weight, key) for key, weight in rep.features.items() if key.startswith(_INDEX_FAMILIES)]
+    return [key for _, key in sorted(keyed, reverse=True)[:limit]]
+
+
+class _StoreCandidates:
+    def __init__(self, store: SQLiteStore, settings: Settings) -> None:
+        self.store = store
+        self.settings = settings
+
+    def candidates(self, rep: Representation) -> list[Candidate]:
+        ranked = self.store.sharing_keys(index_keys(rep, self.settings.index_keys), self.settings.max_candidates)
+        ids = [article_id for article_id, _ in ranked if article_id != rep.article_id]
+        reps = self.store.representations(ids)
+        assigned = self.store.assignments(ids)
+        return [Candidate(reps[i], assigned[i]) for i in ids if i in reps and i in assigned]
+
+
+def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def ingest(
+    store: SQLiteStore,
+    items: Iterable[RawDocument | Rejection],
+    settings: Settings,
+    on_item: Callable[[int], None] | None = None,
+) -> IngestReport:
+    """Clean, analyse, represent, cluster and store ``items``, one transaction per batch."""
+    report = IngestReport()
+    doc_freq = _StoreDocFreq(store)
+    policy = ClusterPolicy(settings.event_threshold, settings.story_threshold, settings.event_window_days)
+    finder = _StoreCandidates(store, settings)
+    for batch in _batches(items, settings.batch_size):
+        rejections = [item for item in batch if isinstance(item, Rejection)]
+        raws = [item for item in batch if isinstance(item, RawDocument)]
+        ids = [article_id(raw) for raw in raws]
+        present = store.existing_ids(ids)
+        fresh: dict[str, RawDocument] = {}
+        for raw, raw_id in zip(raws, ids, strict=True):
+            if raw_id in present or raw_id in fresh:
+                report.present += 1
+            else:
+                fresh[raw_id] = raw
+        cleaned = clean_batch(list(fresh.values()))
+        articles = [item for item in cleaned if isinstance(item, Article)]
+        rejections += [item for item in cleaned if isinstance(item, Rejection)]
+        analyses = analyze_batch(articles)
+        n_docs = store.article_count()
+        with store.transaction():
+            for rejection in rejections:
+                store.add_rejection(rejection)
+            for article, analysis in zip(articles, analyses, strict=True):
+                first = represent(analysis)
+                doc_freq.prefetch(first.features)
+                rep = represent(analysis, doc_freq, max(n_docs, 1))
+                n_docs += 1
+                store.add_raw(article.id, fresh[article.id])
+                store.put_article(article)
+                store.put_analysis(analysis)
+                placed = assign(rep, finder.candidates(rep), policy, similarity)
+                store.put_representation(rep, index_keys(rep, settings.index_keys))
+                store.count_keys(first.features)
+                doc_freq.add(first.features)
+                store.new_story(placed.story_id)
+                store.new_event(placed.event_id, placed.story_id)
+                store.assign(placed)
+                report.stories.add(placed.story_id)
+        report.added += len(articles)
+        for rejection in rejections:
+            report.rejected[rejection.reason] += 1
+        report.rejections += rejections
+        if on_item:
+            on_item(len(batch))
+    return report
+
+
+def ingest_paths(store: SQLiteStore, paths: Sequence[str | Path], settings: Settings,
+                 on_item: Callable[[int], None] | None = None) -> IngestReport:
+    return ingest(store, read_paths(paths), settings, on_item)
+
+
+def clean_paths(paths: Sequence[str | Path]) -> Iterator[Article | Rejection]:
+    """Clean files without storing them."""
+    for batch in _batches(read_paths(paths), 64):
+        raws = [item for item in batch if isinstance(item, RawDocument)]
+        cleaned = iter(clean_batch(raws))
+        for item in batch:
+            yield item if isinstance(item, Rejection) else next(cleaned)
+
+
+# -- stories -------------------------------------------------------------------------------
+def stories(store: SQLiteStore) -> list[StorySummary]:
+    grouped: dict[str, list[Any]] = {}
+    for member in store.all_assignments():
+        grouped.setdefault(member.story_id, []).append(member)
+    summaries = []
+    for story_id in store.story_ids():
+        members = grouped[story_id]
+        summaries.append(summarize_story(story_id, members, store.articles([m.article_id for m in members])))
+    return summaries
+
+
+def story(store: SQLiteStore, story_id: str) -> StorySummary:
+    members = store.story_members(story_id)
+    if not members:
+        raise CrosswireError(f"no story {story_id!r} in {store.path}")
+    return summarize_story(story_id, members, store.articles([m.article_id for m in members]))
+
+
+# -- compare -------------------------------------------------------------------------------
+def _article_from_file(path: Path) -> Article:
+    for item in read_file(path):
+        if isinstance(item, Rejection):
+            raise InputError(item.reason, f"{item.source}: {item.detail}" if item.detail else item.source)
+        return clean(item)
+    raise InputError("empty", str(path))
+
+
+def resolve_article(ref: str, store: SQLiteStore | None) -> Article:
+    """``ref`` is a file, or the id (or an unambiguous prefix) of a stored article."""
+    path = Path(ref)
+    if path.is_file():
+        return _article_from_file(path)
+    if store is not None:
+        matches = store.find_article_ids(ref)
+        if len(matches) == 1:
+            found = store.article(matches[0])
+            if found:
+                return found
+        if len(matches) > 1:
+            raise CrosswireError(f"{ref}: more than one stored article starts with this id")
+    raise InputError("missing", f"{ref}: no such file or stored article")
+
+
+def represent_article(article: Article) -> Representation:
+    return represent(analyze(article))
+
+
+def compare_articles(a: Article, b: Article) -> Similarity:
+    return similarity(represent_article(a), represent_article(b))
+
+
+def _side(value: Any, source: str) -> RawDocument:
+    raw = raw_from_object(value, source)
+    if isinstance(raw, Rejection):
+        raise InputError(raw.reason, f"{source}: {raw.detail}")
+    return raw
+
+
+def compare_pairs(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
+    """One result per input line, in input order; a bad line yields an ``error`` entry."""
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        pair_id: Any = number
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict):
+                raise InputError("bad-json", f"line {number}: expected an object")
+            pair_id = item.get("id", number)
+            a = clean(_side(item.get("a"), f"line {number}: a"))
+            b = clean(_side(item.get("b"), f"line {number}: b"))
+            result = compare_articles(a, b)
+            yield {"id": pair_id, "score": round(result.score, 4), "level": result.level}
+        except json.JSONDecodeError as err:
+            yield {"id": pair_id, "error": f"bad-json: line {number}: {err}"}
+        except InputError as err:
+            yield {"id": pair_id, "error": str(err)}

@@ -1,0 +1,82 @@
+"""One typed settings object: packaged defaults, then a user TOML file, then environment
+variables, validated once.
+
+Files: ``$CROSSWIRE_CONFIG`` or ``$XDG_CONFIG_HOME/crosswire/config.toml`` (keys as below).
+Environment: ``CROSSWIRE_DB`` and ``CROSSWIRE_<FIELD>`` for any field.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from crosswire.errors import CrosswireError
+
+
+def default_db_path() -> Path:
+    """``$XDG_DATA_HOME/crosswire/crosswire.db`` (``~/.local/share/crosswire/crosswire.db``)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "crosswire" / "crosswire.db"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    db: str = ""
+    batch_size: int = 64
+    # Clustering: an article joins an event when its best match scores at least
+    # event_threshold and was published within event_window_days; it joins that match's story
+    # when it scores at least story_threshold.
+    event_threshold: float = 0.55
+    story_threshold: float = 0.30
+    event_window_days: float = 3.0
+    max_candidates: int = 50
+    index_keys: int = 24
+
+    def validate(self) -> Settings:
+        if not 0 <= self.story_threshold <= self.event_threshold <= 1:
+            raise CrosswireError("settings: need 0 <= story_threshold <= event_threshold <= 1")
+        if self.batch_size < 1 or self.max_candidates < 1 or self.index_keys < 1:
+            raise CrosswireError("settings: batch_size, max_candidates and index_keys must be positive")
+        return self
+
+
+def _config_file() -> Path:
+    explicit = os.environ.get("CROSSWIRE_CONFIG")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "crosswire" / "config.toml"
+
+
+def _coerce(name: str, value: Any, kind: type) -> Any:
+    try:
+        return kind(value)
+    except (TypeError, ValueError) as err:
+        raise CrosswireError(f"settings: {name} must be {kind.__name__}, got {value!r}") from err
+
+
+def load_settings(db: str | None = None) -> Settings:
+    values: dict[str, Any] = {}
+    kinds = {f.name: {"int": int, "float": float, "str": str}[str(f.type)] for f in fields(Settings)}
+    path = _config_file()
+    if path.is_file():
+        try:
+            values.update(tomllib.loads(path.read_text(encoding="utf-8")))
+        except (OSError, tomllib.TOMLDecodeError) as err:
+            raise CrosswireError(f"settings: cannot read {path}: {err}") from err
+    for name in kinds:
+        env = os.environ.get(f"CROSSWIRE_{name.upper()}")
+        if env:
+            values[name] = env
+    unknown = set(values) - set(kinds)
+    if unknown:
+        raise CrosswireError(f"settings: unknown keys {', '.join(sorted(unknown))} in {path}")
+    settings = replace(Settings(), **{name: _coerce(name, value, kinds[name]) for name, value in values.items()})
+    if db:
+        settings = replace(settings, db=db)
+    if not settings.db:
+        settings = replace(settings, db=str(default_db_path()))
+    return settings.validate()

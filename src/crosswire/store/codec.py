@@ -1,0 +1,64 @@
+"""Records to and from the JSON kept in the store."""
+
+from __future__ import annotations
+
+import json
+import zlib
+from dataclasses import asdict
+from typing import Any
+
+from crosswire.types import Analysis, Article, Mention, RawDocument, Removed, Representation
+
+_HINTS = ("url", "title", "published", "site", "language", "author")
+
+
+def pack_body(body: str) -> bytes:
+    return zlib.compress(body.encode("utf-8", errors="surrogatepass"), 6)
+
+
+def unpack_body(blob: bytes) -> str:
+    return zlib.decompress(blob).decode("utf-8", errors="surrogatepass")
+
+
+def raw_hints(raw: RawDocument) -> str:
+    return json.dumps({name: getattr(raw, name) for name in _HINTS if getattr(raw, name)}, ensure_ascii=False)
+
+
+def raw_from_row(source: str, kind: str, body: bytes, hints: str, flags: str) -> RawDocument:
+    return RawDocument(source=source, body=unpack_body(body), kind=kind, flags=tuple(json.loads(flags)),  # type: ignore[arg-type]
+                       **json.loads(hints))
+
+
+def removed_to_json(removed: tuple[Removed, ...]) -> str:
+    return json.dumps([[item.text, item.reason] for item in removed], ensure_ascii=False)
+
+
+def article_from_row(row: Any) -> Article:
+    return Article(
+        id=row["id"], source=row["source"], title=row["title"], text=row["text"],
+        language=row["language"], published=row["published"], site=row["site"], author=row["author"],
+        url=row["url"], removed=tuple(Removed(text, reason) for text, reason in json.loads(row["removed"])),
+        flags=tuple(json.loads(row["flags"])),
+    )
+
+
+def analysis_to_json(analysis: Analysis) -> str:
+    return json.dumps(asdict(analysis), ensure_ascii=False, separators=(",", ":"))
+
+
+def analysis_from_json(data: str) -> Analysis:
+    fields = json.loads(data)
+    for name in ("entities", "places", "dates", "numbers", "quotes"):
+        fields[name] = tuple(Mention(**mention) for mention in fields[name])
+    fields["terms"] = tuple(fields["terms"])
+    return Analysis(**fields)
+
+
+def representation_to_json(rep: Representation) -> str:
+    return json.dumps([rep.language, rep.published, rep.features, rep.surfaces], ensure_ascii=False,
+                      separators=(",", ":"))
+
+
+def representation_from_json(article_id: str, data: str) -> Representation:
+    language, published, features, surfaces = json.loads(data)
+    return Representation(article_id, language, published, features, surfaces)

@@ -1,0 +1,224 @@
+"""The embedded default store: one SQLite file in WAL mode.
+
+One writer at a time (SQLite's own rule); each ingest batch is one transaction, so a crash
+mid-run loses nothing already committed and never leaves a half-written article.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+from crosswire.errors import CrosswireError
+from crosswire.store import codec
+from crosswire.types import Analysis, Article, Assignment, RawDocument, Rejection, Representation
+
+_BATCH = 500  # SQLite's bound-parameter limit is 32766; stay well under it
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _chunks(items: Sequence[str], size: int = _BATCH) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _migrations() -> list[tuple[int, str]]:
+    folder = resources.files("crosswire.store") / "migrations"
+    found = []
+    for entry in folder.iterdir():
+        if entry.name.endswith(".sql"):
+            found.append((int(entry.name.split("_", 1)[0]), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+class SQLiteStore:
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        except (OSError, sqlite3.Error) as err:
+            raise CrosswireError(f"cannot open store {self.path}: {err}") from err
+        self.db.row_factory = sqlite3.Row
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.DatabaseError as err:
+            raise CrosswireError(f"{self.path} is not a crosswire store: {err}") from err
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.execute("PRAGMA busy_timeout=10000")
+        self._migrate()
+
+    # -- schema ---------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        current = self.db.execute("PRAGMA user_version").fetchone()[0]
+        for version, script in _migrations():
+            if version <= current:
+                continue
+            with self.transaction():
+                for statement in script.split(";\n"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version={version:d}")
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- writes (call inside transaction()) --------------------------------------------------
+    def add_raw(self, article_id: str, raw: RawDocument) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO raw_documents VALUES (?,?,?,?,?,?,?)",
+            (article_id, raw.source, raw.kind, codec.pack_body(raw.body), codec.raw_hints(raw),
+             codec.json.dumps(list(raw.flags)), _now()),
+        )
+
+    def put_article(self, article: Article) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (article.id, article.source, article.title, article.text, article.language, article.published,
+             article.site, article.author, article.url, codec.removed_to_json(article.removed),
+             codec.json.dumps(list(article.flags)), _now()),
+        )
+
+    def put_analysis(self, analysis: Analysis) -> None:
+        self.db.execute("INSERT OR REPLACE INTO analyses VALUES (?,?)",
+                        (analysis.article_id, codec.analysis_to_json(analysis)))
+
+    def put_representation(self, rep: Representation, index_keys: Iterable[str]) -> None:
+        self.db.execute("INSERT OR REPLACE INTO representations VALUES (?,?)",
+                        (rep.article_id, codec.representation_to_json(rep)))
+        self.db.executemany("INSERT OR IGNORE INTO postings VALUES (?,?)",
+                            [(key, rep.article_id) for key in index_keys])
+
+    def count_keys(self, keys: Iterable[str]) -> None:
+        self.db.executemany(
+            "INSERT INTO doc_freq VALUES (?,1) ON CONFLICT(key) DO UPDATE SET n = n + 1",
+            [(key,) for key in keys],
+        )
+
+    def add_rejection(self, rejection: Rejection) -> None:
+        self.db.execute("INSERT INTO rejections (source, reason, detail, at) VALUES (?,?,?,?)",
+                        (rejection.source, rejection.reason, rejection.detail[:2000], _now()))
+
+    def new_story(self, story_id: str) -> None:
+        self.db.execute("INSERT OR IGNORE INTO stories VALUES (?,?)", (story_id, _now()))
+
+    def new_event(self, event_id: str, story_id: str) -> None:
+        self.db.execute("INSERT OR IGNORE INTO events VALUES (?,?,?)", (event_id, story_id, _now()))
+
+    def assign(self, assignment: Assignment) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO assignments VALUES (?,?,?,?,?)",
+            (assignment.article_id, assignment.event_id, assignment.story_id, assignment.score, _now()),
+        )
+
+    # -- reads ------------------------------------------------------------------------------
+    def existing_ids(self, ids: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            found.update(row[0] for row in self.db.execute(f"SELECT id FROM articles WHERE id IN ({marks})", chunk))
+        return found
+
+    def article(self, article_id: str) -> Article | None:
+        row = self.db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return codec.article_from_row(row) if row else None
+
+    def articles(self, ids: Sequence[str]) -> list[Article]:
+        rows: dict[str, Article] = {}
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(f"SELECT * FROM articles WHERE id IN ({marks})", chunk):
+                rows[row["id"]] = codec.article_from_row(row)
+        return [rows[i] for i in ids if i in rows]
+
+    def find_article_ids(self, prefix: str) -> list[str]:
+        """Ids starting with ``prefix`` (users type short ids, like git's)."""
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return [row[0] for row in self.db.execute(
+            "SELECT id FROM articles WHERE id LIKE ? ESCAPE '\\' LIMIT 2", (escaped + "%",))]
+
+    def raw(self, article_id: str) -> RawDocument | None:
+        row = self.db.execute("SELECT source, kind, body, hints, flags FROM raw_documents WHERE id = ?",
+                              (article_id,)).fetchone()
+        return codec.raw_from_row(*row) if row else None
+
+    def analysis(self, article_id: str) -> Analysis | None:
+        row = self.db.execute("SELECT data FROM analyses WHERE article_id = ?", (article_id,)).fetchone()
+        return codec.analysis_from_json(row[0]) if row else None
+
+    def representations(self, ids: Sequence[str]) -> dict[str, Representation]:
+        found = {}
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            for article_id, data in self.db.execute(
+                f"SELECT article_id, data FROM representations WHERE article_id IN ({marks})", chunk
+            ):
+                found[article_id] = codec.representation_from_json(article_id, data)
+        return found
+
+    def doc_freq(self, keys: Sequence[str]) -> dict[str, int]:
+        found = {}
+        for chunk in _chunks(keys):
+            marks = ",".join("?" * len(chunk))
+            found.update(self.db.execute(f"SELECT key, n FROM doc_freq WHERE key IN ({marks})", chunk).fetchall())
+        return found
+
+    def article_count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def sharing_keys(self, keys: Sequence[str], limit: int) -> list[tuple[str, int]]:
+        """Articles that share the most of ``keys`` with a new article: the candidate set."""
+        if not keys:
+            return []
+        marks = ",".join("?" * len(keys))
+        return [(row[0], row[1]) for row in self.db.execute(
+            f"SELECT article_id, count(*) AS shared FROM postings WHERE key IN ({marks}) "
+            "GROUP BY article_id ORDER BY shared DESC, article_id LIMIT ?", (*keys, limit))]
+
+    def assignments(self, ids: Sequence[str]) -> dict[str, Assignment]:
+        found = {}
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(f"SELECT * FROM assignments WHERE article_id IN ({marks})", chunk):
+                found[row["article_id"]] = Assignment(row["article_id"], row["event_id"], row["story_id"], row["score"])
+        return found
+
+    def story_ids(self) -> list[str]:
+        """Stories, most recently active first."""
+        return [row[0] for row in self.db.execute(
+            "SELECT a.story_id FROM assignments a JOIN articles r ON r.id = a.article_id "
+            "GROUP BY a.story_id ORDER BY max(coalesce(r.published, '')) DESC, count(*) DESC, a.story_id")]
+
+    def story_members(self, story_id: str) -> list[Assignment]:
+        return [Assignment(row["article_id"], row["event_id"], row["story_id"], row["score"]) for row in
+                self.db.execute("SELECT * FROM assignments WHERE story_id = ? ORDER BY assigned_at, article_id",
+                                (story_id,))]
+
+    def all_assignments(self) -> list[Assignment]:
+        return [Assignment(row["article_id"], row["event_id"], row["story_id"], row["score"]) for row in
+                self.db.execute("SELECT * FROM assignments ORDER BY story_id, assigned_at, article_id")]
+
+    def rejection_counts(self) -> dict[str, int]:
+        return dict(self.db.execute("SELECT reason, count(*) FROM rejections GROUP BY reason").fetchall())

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from crosswire.cluster import Candidate, ClusterPolicy, assign
+from crosswire.types import Assignment, Representation, Similarity
+
+POLICY = ClusterPolicy(event_threshold=0.6, story_threshold=0.3, event_window_days=3)
+
+
+def _rep(article_id: str, published: str | None = None) -> Representation:
+    return Representation(article_id, "en", published)
+
+
+def _scores(table: dict[str, float]):  # type: ignore[no-untyped-def]
+    return lambda a, b: Similarity(table[b.article_id], 1)
+
+
+def _candidate(article_id: str, event: str, story: str, published: str | None = None) -> Candidate:
+    return Candidate(_rep(article_id, published), Assignment(article_id, event, story, 0.0))
+
+
+def test_a_close_match_joins_its_event() -> None:
+    placed = assign(_rep("new", "2022-01-02"), [_candidate("old", "e-old", "s-old", "2022-01-01")],
+                    POLICY, _scores({"old": 0.8}))
+    assert placed == Assignment("new", "e-old", "s-old", 0.8)
+
+
+def test_a_match_outside_the_time_window_opens_an_event_in_the_same_story() -> None:
+    placed = assign(_rep("new", "2022-02-20"), [_candidate("old", "e-old", "s-old", "2021-12-20")],
+                    POLICY, _scores({"old": 0.8}))
+    assert placed == Assignment("new", "e-new", "s-old", 0.8)
+
+
+def test_a_weak_match_opens_a_new_story_with_stable_ids() -> None:
+    placed = assign(_rep("new"), [_candidate("old", "e-old", "s-old")], POLICY, _scores({"old": 0.1}))
+    assert placed == Assignment("new", "e-new", "s-new", 0.0)
+    assert assign(_rep("new"), [], POLICY, _scores({})) == placed
+
+
+def test_the_best_candidate_wins() -> None:
+    candidates = [_candidate("a", "e-a", "s-a"), _candidate("b", "e-b", "s-b")]
+    assert assign(_rep("new"), candidates, POLICY, _scores({"a": 0.65, "b": 0.9})).event_id == "e-b"
