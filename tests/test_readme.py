@@ -29,3 +29,13 @@ def test_make_demo_ingests_the_examples_and_prints_one_story(tmp_path: Path) -> 
     assert "added 2" in result.stderr
     assert "1 story" in result.stdout
     assert "ru, uk" in result.stdout or "uk, ru" in result.stdout
+
+
+def test_every_command_is_documented() -> None:
+    from crosswire.cli.main import app
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    names = [command.name or command.callback.__name__ for command in app.registered_commands]  # type: ignore[union-attr]
+    assert names
+    for name in names:
+        assert f"`crosswire {name}" in readme, name

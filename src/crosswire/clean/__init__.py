@@ -1,0 +1,102 @@
+"""RawDocument -> Article: main text, boilerplate removal, language, publication date.
+
+Metadata the source supplied (the RawDocument's hints) wins over anything guessed here. Every
+problem with one document is an InputError with a countable reason; nothing else escapes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+from crosswire.clean.guard import check_text, truncate
+from crosswire.clean.html import extract_html
+from crosswire.clean.normalize import needs_repair, normalize_text
+from crosswire.clean.text import REASONS, CleanedText, clean_text
+from crosswire.errors import InputError
+from crosswire.lang import detect_paragraph_languages
+from crosswire.types import Article, RawDocument, Rejection
+
+__all__ = ["REASONS", "article_id", "clean", "clean_batch"]
+
+# Below this many characters of text an article is flagged: too little to compare reliably.
+SHORT_TEXT = 300
+
+
+def article_id(raw: RawDocument) -> str:
+    """Content hash: the same input always gets the same id."""
+    return hashlib.sha256(raw.body.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def _language_hint(code: str | None) -> str | None:
+    # 'uk-UA', 'uk_UA' and 'UK' all mean 'uk'.
+    if not code:
+        return None
+    return code.replace("_", "-").split("-")[0].strip().lower() or None
+
+
+def _clean(raw: RawDocument) -> Article:
+    if not isinstance(raw.body, str):
+        raise InputError("unreadable", "the body is not decoded text")
+    body, truncated = truncate(raw.body)
+    body = check_text(body)
+    page = None
+    if raw.kind == "html":
+        page = extract_html(body, raw.url)
+        body = page.text
+    elif raw.kind != "text":
+        raise InputError("unknown-format", f"unknown document kind {raw.kind!r}")
+    body = normalize_text(body, repair=needs_repair(body))
+    title_hint = raw.title or (page.title if page else None)
+    # Text an HTML extractor chose is trusted: only lines with a definite reason are removed.
+    cleaned: CleanedText = clean_text(body, title=title_hint, keep_unknown=page is not None)
+    if not cleaned.paragraphs:
+        raise InputError("empty", "no article text left after cleaning")
+
+    language, _, mixed = detect_paragraph_languages(list(cleaned.paragraphs))
+    language = _language_hint(raw.language) or language or (page.language if page else None)
+    flags = list(raw.flags)
+    if truncated:
+        flags.append("truncated")
+    if mixed:
+        flags.append("mixed-language")
+    if cleaned.title is None:
+        flags.append("no-title")
+    text = cleaned.text
+    if len(text) < SHORT_TEXT:
+        flags.append("short-text")
+    return Article(
+        id=article_id(raw),
+        source=raw.source,
+        title=cleaned.title,
+        text=text,
+        language=language,
+        published=raw.published or (page.published if page else None) or cleaned.published,
+        site=raw.site or (page.site if page else None),
+        author=raw.author or (page.author if page else None) or cleaned.author,
+        url=raw.url or (page.url if page else None),
+        removed=cleaned.removed,
+        flags=tuple(dict.fromkeys(flags)),
+    )
+
+
+def clean(raw: RawDocument) -> Article:
+    """Clean one document. Raises InputError ('empty', 'binary', 'unparseable', ...) and
+    nothing else."""
+    try:
+        return _clean(raw)
+    except InputError:
+        raise
+    except Exception as exc:  # a parser bug on odd input must not stop a batch
+        raise InputError("unparseable", f"{type(exc).__name__}: {exc}"[:200]) from exc
+
+
+def clean_batch(raws: Iterable[RawDocument]) -> list[Article | Rejection]:
+    """Clean each document; a document that cannot be cleaned becomes a Rejection."""
+    results: list[Article | Rejection] = []
+    for raw in raws:
+        try:
+            results.append(clean(raw))
+        except InputError as exc:
+            results.append(Rejection(raw.source, exc.reason, exc.detail))
+    return results

@@ -1,0 +1,70 @@
+"""Run the benchmarks and write their figures to docs/benchmarks.md.
+
+    python -m benchmarks              # all
+    python -m benchmarks extraction   # some, by name
+    python -m benchmarks --quick      # smaller samples, for a smoke run
+
+Each benchmark runs in its own process so peak-memory figures are its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks.common import ROOT, machine, today
+
+BENCHMARKS = {
+    "extraction": "benchmarks.bench_extraction",
+    "clean_speed": "benchmarks.bench_clean_speed",
+    "compare": "benchmarks.bench_compare",
+    "ingest": "benchmarks.bench_ingest",
+}
+OUTPUT = ROOT / "docs" / "benchmarks.md"
+RESULTS = ROOT / "docs" / "benchmarks"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser.add_argument("names", nargs="*", choices=[[], *BENCHMARKS], default=[])
+    parser.add_argument("--quick", action="store_true", help="small samples (smoke run; figures not recorded)")
+    args = parser.parse_args()
+    names = args.names or list(BENCHMARKS)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        print(f"== {name}", file=sys.stderr, flush=True)
+        command = [sys.executable, "-m", BENCHMARKS[name]] + (["--quick"] if args.quick else [])
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+        sys.stderr.write(done.stderr)
+        if done.returncode != 0:
+            print(f"{name} failed (exit {done.returncode})", file=sys.stderr)
+            continue
+        section = json.loads(done.stdout)
+        section.update(date=today(), machine=machine(), quick=args.quick)
+        print(section["markdown"])
+        if not args.quick:
+            (RESULTS / f"{name}.json").write_text(json.dumps(section, indent=1, ensure_ascii=False) + "\n")
+    if not args.quick:
+        write_report()
+    return 0
+
+
+def write_report() -> None:
+    parts = ["# Benchmarks", "",
+             "Written by `make bench` (`python -m benchmarks`). Each section gives its date and machine; figures",
+             "are medians of repeated runs, with the peer measured in the same run and the ratio to it.", ""]
+    for name in BENCHMARKS:
+        path = RESULTS / f"{name}.json"
+        if path.exists():
+            section = json.loads(path.read_text())
+            parts += [f"## {section['title']}", "", f"*{section['date']} · {section['machine']}*", "",
+                      section["markdown"].strip(), ""]
+    OUTPUT.write_text("\n".join(parts))
+    print(f"wrote {OUTPUT.relative_to(ROOT)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""Pairwise similarity on SemEval-2022 Task 8 (pairs-dev): Pearson against the human Overall
+score, throughput of `compare --pairs` (clean + analyse + represent + score, one process), and
+scoring speed on stored representations; the character n-gram TF-IDF cosine is the peer."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import time
+from collections import defaultdict
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from benchmarks.common import median_time, shared
+from crosswire.link import similarity
+from crosswire.service import compare_pairs, represent_article
+from crosswire.clean import clean
+from crosswire.types import RawDocument
+
+
+def load_rows() -> list[dict[str, str]]:
+    csv.field_size_limit(1 << 30)
+    with shared("data/semeval2022-task8/pairs-dev.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    # Native pairs: ids without a language suffix (the others are machine translations).
+    return [row for row in rows if all(part.isdigit() for part in row["pair_id"].split("_"))]
+
+
+def pearson(xs: list[float], ys: list[float]) -> float:
+    return float(np.corrcoef(xs, ys)[0, 1]) if len(xs) > 2 else float("nan")
+
+
+def by_language_pair(rows: list[dict[str, str]], scores: list[float]) -> dict[str, float]:
+    groups: dict[str, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
+    for row, score in zip(rows, scores, strict=True):
+        key = "-".join(sorted((row["lang1"], row["lang2"]))) if row["lang1"] != row["lang2"] else row["lang1"]
+        groups[key][0].append(score)
+        groups[key][1].append(-float(row["Overall"]))
+    result = {"all": pearson(scores, [-float(r["Overall"]) for r in rows])}
+    result.update({key: pearson(*values) for key, values in sorted(groups.items())})
+    return result
+
+
+def tfidf_scores(rows: list[dict[str, str]]) -> list[float]:
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=1)
+    matrix = vectorizer.fit_transform([r["text1"] for r in rows] + [r["text2"] for r in rows])
+    n = len(rows)
+    return [float(matrix[i].multiply(matrix[n + i]).sum()) for i in range(n)]
+
+
+def main() -> None:
+    rows = load_rows()
+    if "--quick" in sys.argv:
+        rows = rows[:150]
+    lines = [json.dumps({"id": r["pair_id"], "a": {"text": r["text1"], "language": r["lang1"]},
+                         "b": {"text": r["text2"], "language": r["lang2"]}}) for r in rows]
+    list(compare_pairs(lines[:20]))  # load models once, as `compare --pairs` does
+    pairs_s, results = median_time(lambda: list(compare_pairs(lines)), 3)
+    scores = [r.get("score", 0.0) for r in results]
+    peer_s, peer_scores = median_time(lambda: tfidf_scores(rows), 3)
+    ours, peer = by_language_pair(rows, scores), by_language_pair(rows, peer_scores)
+
+    reps = [(represent_article(clean(RawDocument("a", r["text1"], language=r["lang1"]))),
+             represent_article(clean(RawDocument("b", r["text2"], language=r["lang2"])))) for r in rows]
+    rounds = max(1, 20000 // len(reps))
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for a, b in reps:
+            similarity(a, b)
+    scoring = rounds * len(reps) / (time.perf_counter() - start)
+
+    table = "\n".join(f"| {key} | {ours[key]:.3f} | {peer.get(key, float('nan')):.3f} |" for key in ours)
+    markdown = (
+        f"{len(rows)} native pairs of `../shared/data/semeval2022-task8/pairs-dev.csv`; Pearson of the score "
+        "against −Overall (higher is better).\n\n| language pair | crosswire | char n-gram TF-IDF |\n|---|---|---|\n"
+        f"{table}\n\n"
+        f"`compare --pairs` (clean + analyse + represent + score, 1 process): **{len(rows) / pairs_s:.0f} pairs/s**; "
+        f"TF-IDF peer (fit + score): {len(rows) / peer_s:.0f} pairs/s; ratio {peer_s / pairs_s:.2f}.\n"
+        f"Scoring stored representations: **{scoring:,.0f} pairs/s** (target ≥ 20,000).")
+    json.dump({"title": "Pairwise similarity (SemEval-2022 Task 8)", "markdown": markdown, "pearson": ours,
+               "tfidf_pearson": peer, "pairs_per_s": len(rows) / pairs_s, "scoring_per_s": scoring}, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

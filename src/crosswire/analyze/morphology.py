@@ -1,0 +1,114 @@
+"""Lemmas and word classes, cached per (language, word form).
+
+pymorphy3 for Ukrainian and Russian (it tags proper names and function words), simplemma for the
+other languages it covers, the lower-cased form otherwise. News text is Zipfian, so a per-form cache
+makes the expensive analyzers run once per distinct word; the analyzers load once per process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Literal
+
+import simplemma
+from simplemma.strategies.dictionaries.dictionary_factory import SUPPORTED_LANGUAGES
+
+from crosswire.analyze.resources import stopwords
+
+NameKind = Literal["person", "place", "org"]
+
+PYMORPHY_LANGUAGES = frozenset({"uk", "ru"})
+_FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL", "INTJ", "NPRO", "NUMR", "PRED"})
+# OpenCorpora tags that mark a proper-name reading, in the order we prefer them.
+_NAME_TAGS: tuple[tuple[str, NameKind], ...] = (
+    ("Surn", "person"), ("Name", "person"), ("Patr", "person"),
+    ("Geox", "place"), ("Orgn", "org"), ("Abbr", "org"),
+)
+_CACHE_LIMIT = 500_000
+_READINGS = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """What the analyzers say about one word form."""
+
+    lemma: str  # lower-case lemma
+    function: bool  # a function word: no evidence of what a text is about
+    name_lemma: str  # lower-case lemma under a proper-name reading (same as lemma when none)
+    name_kind: NameKind | None  # what the tagger says the name is, when it says
+    readings: tuple[str, ...] = ()  # other lemmas the tagger allows ('Києві': кий, київ)
+
+
+@lru_cache(maxsize=None)
+def _pymorphy(language: str) -> Any:
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang=language)
+
+
+def _analyze_pymorphy(language: str, form: str, stop: frozenset[str]) -> Word:
+    parses = _pymorphy(language).parse(form)
+    best = parses[0]
+    readings = tuple(dict.fromkeys(p.normal_form.replace("ё", "е") for p in parses[:_READINGS]))
+    lemma = best.normal_form.replace("ё", "е")
+    tag = best.tag
+    function = tag.POS in _FUNCTION_POS or "Apro" in tag.grammemes or lemma in stop
+    name_lemma, name_kind = lemma, None
+    if form[:1].isupper():
+        # The first reading of a capitalized surname is often a common word ('Лаврова' ->
+        # 'лавровий'); a name reading anywhere in the list wins. Only the dictionary's name
+        # readings say 'this is a name': the predictor tags any unknown capitalized word so.
+        for tag_name, kind in _NAME_TAGS:
+            named = next((p for p in parses if tag_name in p.tag.grammemes), None)
+            if named is not None:
+                name_lemma = named.normal_form.replace("ё", "е")
+                name_kind = kind if named.is_known else None
+                break
+    return Word(lemma, function, name_lemma, name_kind, readings)
+
+
+def _analyze_simplemma(language: str, form: str, stop: frozenset[str]) -> Word:
+    lemma = simplemma.lemmatize(form, lang=language).lower()
+    return Word(lemma, lemma in stop, lemma, None)
+
+
+class Morphology:
+    """Per-process cache of word analyses for all languages."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, str], Word] = {}
+
+    def word(self, language: str | None, form: str) -> Word:
+        key = (language or "", form)
+        found = self._cache.get(key)
+        if found is not None:
+            return found
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()  # a long stream must not grow without bound
+        found = self._analyze(language or "", form)
+        self._cache[key] = found
+        return found
+
+    @staticmethod
+    def _analyze(language: str, form: str) -> Word:
+        stop = stopwords(language)
+        lower = form.lower()
+        if lower in stop:
+            return Word(lower, True, lower, None)
+        if len(form) > 1 and form.isupper():
+            return Word(lower, False, lower, None)  # acronyms: lemmatizers misread them ('НАТО' -> 'ната')
+        if language in PYMORPHY_LANGUAGES:
+            try:
+                return _analyze_pymorphy(language, form, stop)
+            except ValueError:  # pymorphy3 asks unicodedata for names some characters lack ('𗀀')
+                return Word(lower, False, lower, None)
+        if language in SUPPORTED_LANGUAGES:
+            return _analyze_simplemma(language, form, stop)
+        return Word(lower, False, lower, None)
+
+
+@lru_cache(maxsize=None)
+def morphology() -> Morphology:
+    """The process-wide cache (loaded lazily: importing this module loads no dictionary)."""
+    return Morphology()

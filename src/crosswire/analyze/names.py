@@ -1,0 +1,192 @@
+"""Proper names that no table knows: runs of capitalized words, keyed so that spellings and
+inflections of one name in different languages meet (see ``keys.name_key``).
+
+A capital letter is evidence of a name except where every sentence (or headline word) has one: a
+word at a sentence start counts only when the tagger reads it as a name, it is an acronym, or the
+same name appears capitalized inside a sentence elsewhere.
+
+German capitalizes every noun, and its dictionary knows many surnames ('Merkel'), so there a word
+is a name when the dictionary does not know it (and it is no compound of a word it knows), or when
+a run of two or more capitalized words holds it ('Angela Merkel'), or when that run gave its key
+earlier in the article (a later 'Merkel'). Words after an article or inflected like nouns are not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+import simplemma
+
+from crosswire.analyze.gazetteer import cut_apostrophe
+from crosswire.analyze.keys import name_key
+from crosswire.analyze.morphology import PYMORPHY_LANGUAGES, Word
+from crosswire.analyze.resources import load_table
+from crosswire.analyze.text import Token
+from crosswire.types import Mention
+
+# Languages where names inflect and simplemma knows enough names to lemmatize them.
+_LEMMATIZED_NAMES = frozenset({"pl", "cs", "sk", "sl", "hr", "lt", "lv"})
+_NOUN_CAPITALIZING = frozenset({"de", "lb"})
+_MIN_COMPOUND_HEAD = 3
+_MIN_COMPOUND_TAIL = 5
+_MAX_FULL_NAME = 4
+_MAX_DIGITS = 2  # 'G20', 'F-16' can be names; 'MENAFN3112201900670000' cannot
+_ROMAN = re.compile(r"[IVXLCDM]+")
+_MIN_KEY = 2
+
+
+@lru_cache(maxsize=1)
+def _particles() -> frozenset[str]:
+    return frozenset(load_table("analyze_names.json")["particles"])
+
+
+@lru_cache(maxsize=None)
+def _determiners(language: str) -> frozenset[str]:
+    return frozenset(load_table("analyze_names.json")["determiners"].get(language, ()))
+
+
+@lru_cache(maxsize=None)
+def _name_endings(language: str) -> tuple[str, ...]:
+    endings = load_table("analyze_names.json")["name_endings"].get(language, ())
+    return tuple(sorted(endings, key=len, reverse=True))
+
+
+@lru_cache(maxsize=None)
+def _calendar_words(language: str) -> frozenset[str]:
+    """Month and weekday names: capitalized in English, never names of anything we track."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        locale = Locale.parse(language)
+    except (UnknownLocaleError, ValueError):
+        locale = Locale.parse("en")
+    words: set[str] = set()
+    for table in (locale.months, locale.days):
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                words.update(str(n).lower().rstrip(".") for n in table[context][width].values())
+    return frozenset(words)
+
+
+@lru_cache(maxsize=100_000)
+def _german_word(form: str, lemma: str) -> str:
+    """'known' (the dictionary knows it), 'name' (unknown, so probably a name), or 'noun' (an
+    inflected noun, or a compound ending in a known word: 'Impfstoffsuche')."""
+    if lemma != form.lower() and lemma + "s" != form.lower():
+        return "noun"
+    if simplemma.is_known(form, lang="de"):
+        return "known"
+    for cut in range(_MIN_COMPOUND_HEAD, len(form) - _MIN_COMPOUND_TAIL + 1):
+        if simplemma.is_known(form[cut:].capitalize(), lang="de"):
+            return "noun"
+    return "name"
+
+
+def name_form(token: Token, word: Word, language: str | None) -> str:
+    """The form of a name word to key: its lemma where names inflect, else the word itself
+    without a case ending the lemmatizer did not remove."""
+    if language in PYMORPHY_LANGUAGES:
+        return word.name_lemma
+    if language in _LEMMATIZED_NAMES and word.lemma != token.text.lower():
+        return word.lemma
+    form = cut_apostrophe(token.text.lower())  # "Putin's", "I'm", "l'Ukraine"
+    for ending in _name_endings(language or ""):
+        if form.endswith(ending) and len(form) - len(ending) >= 3:
+            return form[: -len(ending)]
+    return form
+
+
+class _Reader:
+    def __init__(
+        self, tokens: Sequence[Token], words: Sequence[Word | None], covered: set[int], language: str | None
+    ):
+        self.tokens, self.words, self.language = tokens, words, language or ""
+        self.german = self.language in _NOUN_CAPITALIZING
+        self.calendar = _calendar_words(self.language or "en")
+        self.status = [self._status(i, covered) for i in range(len(tokens))]
+        self.keys = [
+            name_key(name_form(t, w, language)) if s and w is not None else ""
+            for t, w, s in zip(tokens, words, self.status)
+        ]
+        self.seen_inside = {k for k, t, s in zip(self.keys, tokens, self.status) if s and not t.sentence_start}
+
+    def _status(self, i: int, covered: set[int]) -> str:
+        """'' when the token cannot be part of a name, else how sure we are that it is one."""
+        token, word = self.tokens[i], self.words[i]
+        if i in covered or word is None or word.function or not token.capitalized:
+            return ""
+        if token.text.lower() in self.calendar or _ROMAN.fullmatch(token.text):
+            return ""
+        if sum(c.isdigit() for c in token.text) > _MAX_DIGITS:
+            return ""
+        if not self.german or token.all_caps:
+            return "name"
+        previous = self.tokens[i - 1].text.lower() if i > 0 else ""
+        if previous in _determiners(self.language):
+            return ""
+        german = _german_word(token.text, word.lemma)
+        return "" if german == "noun" else german
+
+    def _evidenced(self, i: int) -> bool:
+        token, word = self.tokens[i], self.words[i]
+        if not token.sentence_start or token.all_caps:
+            return True
+        return (word is not None and word.name_kind is not None) or self.keys[i] in self.seen_inside
+
+    def _is_particle(self, i: int) -> bool:
+        return (
+            not self.german  # German 'von', 'der' join nouns far more often than names
+            and self.tokens[i].text in _particles()
+            and i + 1 < len(self.tokens)
+            and bool(self.status[i + 1])
+            and self.tokens[i + 1].glued
+        )
+
+    def runs(self) -> list[list[int]]:
+        runs: list[list[int]] = []
+        current: list[int] = []
+        for i in range(len(self.tokens)):
+            if self.status[i] and len(self.keys[i]) >= _MIN_KEY:
+                if current and not self.tokens[i].glued:
+                    runs.append(current)
+                    current = []
+                current.append(i)
+            elif current and not self._is_particle(i):
+                runs.append(current)
+                current = []
+        if current:
+            runs.append(current)
+        trimmed = [kept for run in runs if (kept := self._trim(run))]
+        # A lone word the dictionary knows is a name only if a surer mention gave its key.
+        sure = {self.keys[i] for run in trimmed for i in run if len(run) > 1 or self.status[i] == "name"}
+        return [run for run in trimmed if len(run) > 1 or self.status[run[0]] == "name" or self.keys[run[0]] in sure]
+
+    def _trim(self, run: list[int]) -> list[int]:
+        while run and not self._evidenced(run[0]):
+            run = run[1:]
+        return run
+
+
+def find_names(
+    tokens: Sequence[Token], words: Sequence[Word | None], covered: set[int], language: str | None
+) -> tuple[list[Mention], list[Mention]]:
+    """(entities, places) named by capitalized words outside ``covered`` token positions."""
+    reader = _Reader(tokens, words, covered, language)
+    entities: list[Mention] = []
+    places: list[Mention] = []
+    for run in reader.runs():
+        kinds = {w.name_kind for i in run if (w := words[i]) is not None}
+        surface = " ".join(tokens[i].text for i in run)
+        if len(run) == 1 and kinds == {"place"}:
+            places.append(Mention(reader.keys[run[0]], surface, "place"))
+            continue
+        kind = "person" if "person" in kinds else "org" if kinds == {"org"} else "entity"
+        if len(run) <= _MAX_FULL_NAME:
+            entities.append(Mention("_".join(reader.keys[i] for i in run), surface, kind))
+        last = run[-1]
+        if len(run) > 1 and not tokens[last].all_caps:
+            # The surname alone, so that 'Lavrov' meets 'Sergei Lavrov'.
+            entities.append(Mention(reader.keys[last], tokens[last].text, kind))
+    return entities, places

@@ -1,0 +1,67 @@
+"""Word tokens with the layout facts the analyzers need: where sentences start and which words
+are joined by plain spaces (so they can form one name)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Letters-only abbreviations with dots (U.S., U.K.) or words with inner hyphens and apostrophes.
+_WORD = re.compile(r"(?:[^\W\d_]\.){2,}|\w+(?:[-'’]\w+)*")
+# French, Italian and Catalan elide articles and prepositions onto the next word (l'OTAN, dell'Ucraina):
+# the word starts after the apostrophe.
+_ELISION = re.compile(r"(?:[^\W\d_]{1,2}|dell|nell|all|sull|dall|quell|qu)['’](?=[^\W\d_])", re.IGNORECASE)
+_ELIDING_LANGUAGES = frozenset({"fr", "it", "ca"})
+_SENTENCE_GAP = re.compile(r"[.!?…:\n«\"„“]")
+_TITLE_CASE_SHARE = 0.7  # a line this capitalized is a headline: its capitals say nothing
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    start: int
+    end: int
+    sentence_start: bool  # its capital letter may be only the sentence's (or the headline's)
+    glued: bool  # only spaces between it and the previous token: they may form one name
+    numeric: bool  # digits only (numbers are read separately)
+    capitalized: bool
+
+    @property
+    def all_caps(self) -> bool:
+        return len(self.text) > 1 and self.text.isupper()
+
+
+def tokenize(text: str, language: str | None = None) -> list[Token]:
+    """Split ``text`` into word tokens in order."""
+    elides = language in _ELIDING_LANGUAGES
+    tokens: list[Token] = []
+    line_start = 0  # index in ``tokens`` of the first token of the current line
+    previous_end = 0
+    for match in _WORD.finditer(text):
+        start, end = match.span()
+        word = match.group()
+        if elides and ("'" in word or "’" in word) and (elided := _ELISION.match(word)):
+            start, word = start + elided.end(), word[elided.end() :]
+        if start == previous_end + 1 and text[previous_end] == " " and tokens:  # the common case, fast
+            sentence_start, glued = False, True
+        else:
+            gap = text[previous_end:start]
+            sentence_start = not tokens or bool(_SENTENCE_GAP.search(gap))
+            glued = bool(tokens) and not gap.strip(" \t\u00a0")
+            if "\n" in gap:
+                _mark_headline(tokens, line_start)
+                line_start = len(tokens)
+        tokens.append(Token(word, start, end, sentence_start, glued, word.isdigit(), word[0].isupper()))
+        previous_end = end
+    _mark_headline(tokens, line_start)
+    return tokens
+
+
+def _mark_headline(tokens: list[Token], start: int) -> None:
+    """In Title Case Lines every word is capitalized: treat each like a sentence start."""
+    words = [t for t in tokens[start:] if not t.numeric]
+    if len(words) < 4 or sum(t.capitalized for t in words) < _TITLE_CASE_SHARE * len(words):
+        return
+    for i in range(start, len(tokens)):
+        t = tokens[i]
+        tokens[i] = Token(t.text, t.start, t.end, True, t.glued, t.numeric, t.capitalized)

@@ -1,0 +1,40 @@
+"""Pairwise similarity of two representations: a calibrated score, a SemEval-2022 Task 8 level
+and the shared evidence behind it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Set
+
+from crosswire.link.calibration import Calibration, calibration
+from crosswire.link.overlap import group_cosines, shared_keys
+from crosswire.link.reasons import shared_reasons
+from crosswire.link.timegap import gap_days, time_factor
+from crosswire.types import Representation, Similarity
+
+
+def _score(a: Representation, b: Representation, cal: Calibration, shared: Set[str] | None = None) -> float:
+    pair_type = cal.pair_type(a.language, b.language)
+    cosines = group_cosines(a.features, b.features, shared)
+    raw = cal.raw(cosines, pair_type, cal.cross_scripts(a.language, b.language))
+    score = cal.curves[pair_type](raw)
+    gap = gap_days(a.published, b.published)
+    score *= time_factor(gap, cal.time_grace_days, cal.time_scale_days, cal.time_depth)
+    return min(1.0, max(0.0, score))
+
+
+def similarity(a: Representation, b: Representation, *, with_reasons: bool = True) -> Similarity:
+    """How close two articles are: ``score`` in 0..1, ``level`` 1 (very similar) .. 4 (very
+    dissimilar), and the strongest shared evidence (skipped when ``with_reasons`` is false)."""
+    cal = calibration()
+    shared = shared_keys(a.features, b.features)
+    score = _score(a, b, cal, shared)
+    reasons = shared_reasons(a, b, cal.reason_weights, shared) if with_reasons else ()
+    return Similarity(score=round(score, 4), level=cal.level(score), reasons=reasons)
+
+
+def similarity_many(
+    a: Representation, others: Iterable[Representation], *, with_reasons: bool = False
+) -> list[Similarity]:
+    """``similarity`` of one article against many (reasons off by default: scoring candidates
+    is the hot loop, reasons are for the few a person looks at)."""
+    return [similarity(a, b, with_reasons=with_reasons) for b in others]

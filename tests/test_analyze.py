@@ -1,0 +1,185 @@
+"""What the analyzer finds in short texts of several languages, and the keys it gives them."""
+
+from __future__ import annotations
+
+import pytest
+
+from crosswire.analyze import analyze, name_key
+from crosswire.types import Analysis, Article
+
+
+def _analyze(text: str, language: str | None, published: str | None = None) -> Analysis:
+    return analyze(Article(id="t", source="test", title=None, text=text, language=language, published=published))
+
+
+def _entity_keys(analysis: Analysis) -> set[str]:
+    return {m.key for m in analysis.entities}
+
+
+def _place_keys(analysis: Analysis) -> set[str]:
+    return {m.key for m in analysis.places}
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("Міністр заявив, що НАТО не розширюватиметься.", "uk"),
+        ("The minister said that NATO would not expand.", "en"),
+        ("Le ministre a dit que l'OTAN ne s'élargirait pas.", "fr"),
+        ("Министр напомнил о решении Североатлантического альянса.", "ru"),
+    ],
+)
+def test_nato_in_any_script(text: str, language: str) -> None:
+    assert "org:nato" in _entity_keys(_analyze(text, language))
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("Зустріч відбулася в ОБСЄ у Відні.", "uk"),
+        ("Встреча прошла в ОБСЕ в Вене.", "ru"),
+        ("The meeting took place at the OSCE in Vienna.", "en"),
+        ("Das Treffen fand bei der OSZE in Wien statt.", "de"),
+        ("Spotkanie odbyło się w OBWE w Wiedniu.", "pl"),
+    ],
+)
+def test_osce_in_any_language(text: str, language: str) -> None:
+    analysis = _analyze(text, language)
+    assert "org:osce" in _entity_keys(analysis)
+    assert {"vienna", "AT"} <= _place_keys(analysis)
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("Делегація США прибула до Женеви.", "uk"),
+        ("Делегація Сполучених Штатів прибула до Женеви.", "uk"),
+        ("Делегация Соединенных Штатов прибыла в Женеву.", "ru"),
+        ("The USA delegation arrived in Geneva.", "en"),
+        ("Delegacja Stanów Zjednoczonych przybyła do Genewy.", "pl"),
+        ("Die Delegation der Vereinigten Staaten traf in Genf ein.", "de"),
+    ],
+)
+def test_united_states_in_any_form(text: str, language: str) -> None:
+    assert {"US", "geneva", "CH"} <= _place_keys(_analyze(text, language))
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("Кордони України визнані.", "uk"),
+        ("Границы Украины признаны.", "ru"),
+        ("The borders of Ukraine are recognized.", "en"),
+        ("Granice Ukrainy są uznane.", "pl"),
+    ],
+)
+def test_ukraine_inflected(text: str, language: str) -> None:
+    assert "UA" in _place_keys(_analyze(text, language))
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [("Переговори у Києві.", "uk"), ("Переговоры в Киеве.", "ru"), ("Talks in Kyiv.", "en"), ("Gespräche in Kiew.", "de")],
+)
+def test_kyiv_meets_and_counts_as_ukraine(text: str, language: str) -> None:
+    assert {"kyiv", "UA"} <= _place_keys(_analyze(text, language))
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("Про це заявив міністр Сергій Лавров.", "uk"),
+        ("Переговори з паном Лавровим тривали.", "uk"),
+        ("Об этом сообщил Сергей Лавров.", "ru"),
+        ("Foreign Minister Sergei Lavrov said so on Monday.", "en"),
+        ("Tak powiedział minister Siergiej Ławrow.", "pl"),
+    ],
+)
+def test_lavrov_meets_in_every_language(text: str, language: str) -> None:
+    assert name_key("Лавров") in _entity_keys(_analyze(text, language))
+
+
+def test_full_name_also_gives_the_surname() -> None:
+    analysis = _analyze("Про це заявив міністр Сергій Лавров.", "uk")
+    by_key = {m.key: m for m in analysis.entities}
+    assert by_key[f"{name_key('Сергій')}_{name_key('Лавров')}"].surface == "Сергій Лавров"
+    assert by_key[name_key("Лавров")].surface == "Лавров"
+    assert by_key[name_key("Лавров")].kind == "person"
+
+
+def test_sentence_start_capitals_are_not_names() -> None:
+    analysis = _analyze("Будет три раунда. Также обсуждали погоду.", "ru")
+    assert analysis.entities == ()
+
+
+def test_a_name_repeated_inside_a_sentence_counts_at_a_sentence_start() -> None:
+    analysis = _analyze("Rau met the minister. Later the talks with Rau went on.", "en")
+    assert [m.surface for m in analysis.entities] == ["Rau", "Rau"]
+
+
+def test_german_nouns_are_not_names_but_known_surnames_are() -> None:
+    analysis = _analyze(
+        "Die Regierung plant neue Impfstoffsuche. Bundeskanzlerin Angela Merkel sagte, Merkel wolle warten.", "de"
+    )
+    keys = _entity_keys(analysis)
+    assert name_key("Merkel") in keys
+    assert not keys & {name_key("Regierung"), name_key("Impfstoffsuche")}
+
+
+def test_months_and_roman_numerals_are_not_names() -> None:
+    assert _analyze("The talks on Monday in January reached phase III.", "en").entities == ()
+
+
+def test_agencies_are_consumed_without_evidence() -> None:
+    analysis = _analyze("Про це повідомляє Інтерфакс-Україна з посиланням на Reuters.", "uk")
+    assert analysis.entities == () and analysis.places == ()
+
+
+@pytest.mark.parametrize(
+    "text, language, expected",
+    [
+        ("Уряд виділив 1,5 млн гривень для 26 країн.", "uk", ["1500000", "26"]),
+        ("Inflation rose 12,5% and 40 відсотків.", "uk", ["12.5%", "40%"]),
+        ("About 1,500 people and 3.5 billion dollars.", "en", ["1500", "3500000000"]),
+        ("Etwa 1.500 Menschen und 1,5 Mio. Euro.", "de", ["1500", "1500000"]),
+        ("Yüzde değil: %5 artış.", "tr", ["5%"]),
+    ],
+)
+def test_numbers_are_normalized(text: str, language: str, expected: list[str]) -> None:
+    assert [m.key for m in _analyze(text, language).numbers] == expected
+
+
+def test_years_and_clock_times_are_not_numbers() -> None:
+    assert _analyze("Кордони 1997 року, о 23:15 06.09.2025.", "uk").numbers == ()
+
+
+def test_quotes_of_four_words_or_more() -> None:
+    analysis = _analyze('Він назвав її «деловой». Лавров: «Ми продовжимо наш діалог». "Too short" she said.', "uk")
+    assert [m.key for m in analysis.quotes] == ["ми продовжимо наш діалог"]
+    assert analysis.quotes[0].surface == "Ми продовжимо наш діалог"
+
+
+def test_dates_use_the_published_day_as_reference() -> None:
+    pytest.importorskip("crosswire.clean.dates")
+    analysis = _analyze("15 лютого Росія оголосила про відведення військ.", "uk", published="2022-02-16")
+    assert "2022-02-15" in {m.key for m in analysis.dates}
+    assert analysis.numbers == ()
+
+
+def test_terms_are_content_lemmas_in_order() -> None:
+    analysis = _analyze("Росія почала пропонувати США та НАТО продовжити переговори.", "uk")
+    assert analysis.terms == ("росія", "почати", "пропонувати", "сша", "нато", "продовжити", "переговори")
+
+
+def test_language_is_guessed_from_the_script_when_missing() -> None:
+    assert _analyze("Україна і Росія провели переговори.", None).language == "uk"
+    assert _analyze("Россия и Украина провели переговоры.", None).language == "ru"
+    assert _analyze("Talks were held.", None).language is None
+
+
+def test_title_is_analyzed_with_the_text() -> None:
+    article = Article(id="t", source="test", title="Лавров у Женеві", text="Переговори тривали.", language="uk",
+                      published=None)
+    analysis = analyze(article)
+    assert name_key("Лавров") in _entity_keys(analysis)
+    assert "geneva" in _place_keys(analysis)

@@ -1,0 +1,64 @@
+"""Language identification."""
+
+from __future__ import annotations
+
+import pytest
+
+from crosswire.lang import LanguageDetector, detect_language, detect_paragraph_languages
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Ми будемо зміцнювати власну армію і захищати кордони.", "uk"),
+        ("Мы будем укреплять собственную армию и защищать границы.", "ru"),
+        ("Мы будзем умацоўваць уласную армію і абараняць межы.", "be"),
+        ("Ние ще укрепваме собствената си армия и ще пазим границите.", "bg"),
+        ("Die Regierung hat heute neue Maßnahmen beschlossen.", "de"),
+        ("The government approved new measures on Wednesday.", "en"),
+        ("Rząd przyjął w środę nowe przepisy dotyczące podatków.", "pl"),
+    ],
+)
+def test_sentences(text: str, language: str) -> None:
+    assert detect_language(text) == language
+
+
+@pytest.mark.parametrize("text", ["Петрук", "Donaudampfschifffahrtsgesellschaft", "12:30 06.09.2025", "", "—"])
+def test_too_little_text_has_no_language(text: str) -> None:
+    assert detect_language(text) is None
+
+
+UK = [
+    "Кабінет міністрів ухвалив нові правила реєстрації підприємств для малого бізнесу.",
+    "Нові правила наберуть чинності з першого лютого наступного року, повідомили в уряді.",
+]
+EN = [
+    "The government said the new registration rules would make life easier for small firms.",
+    "Critics argued that the changes came too late for businesses hit by the crisis.",
+]
+
+
+def test_short_lines_do_not_decide_the_article_language() -> None:
+    article, per_paragraph, mixed = detect_paragraph_languages(["Read more", "Share", *UK, "Photo: AP"])
+    assert article == "uk"
+    assert per_paragraph == [None, None, "uk", "uk", None]
+    assert not mixed
+
+
+def test_mixed_article_is_flagged() -> None:
+    article, per_paragraph, mixed = detect_paragraph_languages([UK[0], EN[0], UK[1], EN[1]])
+    assert article in {"uk", "en"}
+    assert per_paragraph == ["uk", "en", "uk", "en"]
+    assert mixed
+
+
+def test_no_paragraphs() -> None:
+    assert detect_paragraph_languages([]) == (None, [], False)
+
+
+def test_configured_language_set() -> None:
+    detector = LanguageDetector(["en", "de"])
+    assert detector.languages == ("en", "de")
+    assert detector.detect("The government approved new measures on Wednesday.") == "en"
+    with pytest.raises(ValueError):
+        LanguageDetector(["en", "klingon"])

@@ -1,0 +1,97 @@
+"""The representation: typed keys, per-group normalization, caps, document frequencies."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from crosswire.represent import analysis_key, feature_key, feature_keys, represent
+from crosswire.represent.features import ngrams
+from crosswire.represent.weighting import CAPS
+from crosswire.types import Analysis, Mention
+
+
+def _analysis(**fields: object) -> Analysis:
+    return Analysis(article_id="a", language="uk", published="2022-02-16", **fields)  # type: ignore[arg-type]
+
+
+SAMPLE = _analysis(
+    entities=(Mention("lvrv", "Лавров", "person"), Mention("org:nato", "НАТО", "org"), Mention("lvrv", "Лаврова", "person")),
+    places=(Mention("US", "США", "place"), Mention("moskva", "Москва", "place")),
+    dates=(Mention("2022-02-15", "15 лютого", "date"),),
+    numbers=(Mention("1500000", "1,5 млн", "number"),),
+    quotes=(Mention("ми продовжимо наш діалог", "Ми продовжимо наш діалог", "quote"),),
+    terms=("переговори", "безпека", "переговори"),
+)
+
+
+def test_key_scheme() -> None:
+    features = represent(SAMPLE).features
+    for key in ("e:lvrv", "o:nato", "p:US", "p:moskva", "d:2022-02-15", "d:2022-02", "d:2022", "n:1500000",
+                "q:ми продовжимо наш діалог", "t:peregovori", "t:bezpeka", "g:^per", "g:ori$"):
+        assert key in features, key
+
+
+def test_surfaces_are_the_first_form_seen() -> None:
+    rep = represent(SAMPLE)
+    assert rep.surfaces["e:lvrv"] == "Лавров"
+    assert rep.surfaces["o:nato"] == "НАТО"
+    assert rep.surfaces["t:peregovori"] == "переговори"
+    assert set(rep.surfaces) <= set(rep.features)
+    assert not any(key.startswith("g:") for key in rep.surfaces)
+
+
+def test_each_group_is_unit_length() -> None:
+    features = represent(SAMPLE).features
+    for group in {key[0] for key in features}:
+        norm = math.sqrt(sum(w * w for k, w in features.items() if k[0] == group))
+        assert norm == pytest.approx(1.0, abs=1e-3)
+
+
+def test_repeated_mentions_weigh_more() -> None:
+    features = represent(_analysis(entities=(Mention("a1", "A", "entity"), Mention("a1", "A", "entity"),
+                                             Mention("b2", "B", "entity")))).features
+    assert features["e:a1"] > features["e:b2"]
+
+
+def test_document_frequency_lowers_common_keys() -> None:
+    analysis = _analysis(entities=(Mention("common", "C", "entity"), Mention("rare", "R", "entity")))
+    features = represent(analysis, {"e:common": 900, "e:rare": 1}, 1000).features
+    assert features["e:rare"] > features["e:common"]
+    plain = represent(analysis).features
+    assert plain["e:rare"] == pytest.approx(plain["e:common"])
+
+
+def test_groups_are_capped() -> None:
+    terms = tuple(f"слово{chr(0x430 + i % 32)}{i}" for i in range(400))
+    features = represent(_analysis(terms=terms)).features
+    assert sum(key[0] == "t" for key in features) == CAPS["t"]
+    assert sum(key[0] == "g" for key in features) == CAPS["g"]
+
+
+def test_feature_keys_cover_the_representation_before_caps() -> None:
+    terms = tuple(f"слово{i}" for i in range(300))
+    analysis = _analysis(terms=terms)
+    assert set(represent(analysis).features) < feature_keys(analysis)
+
+
+def test_lead_terms_count_double() -> None:
+    terms = ("перший",) + tuple(f"слово{i}" for i in range(30)) + ("останній",)
+    features = represent(_analysis(terms=terms)).features
+    assert features["t:pershiy"] > features["t:ostanniy"]
+
+
+def test_ngrams_mark_word_boundaries() -> None:
+    assert ngrams("nato") == ("^nat", "nato", "ato$")
+    assert ngrams("un") == ("^un$",)
+
+
+@pytest.mark.parametrize(
+    "key, kind, feature",
+    [("org:nato", "org", "o:nato"), ("US", "place", "p:US"), ("lvrv", "person", "e:lvrv"),
+     ("2022-02", "date", "d:2022-02"), ("26", "number", "n:26"), ("a b c d", "quote", "q:a b c d")],
+)
+def test_feature_and_analysis_keys_are_inverse(key: str, kind: str, feature: str) -> None:
+    assert feature_key(key, kind) == feature
+    assert analysis_key(feature) == key
