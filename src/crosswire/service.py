@@ -3,24 +3,37 @@
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from contextlib import ExitStack
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from crosswire.analyze import analyze, analyze_batch
+from crosswire.analyze import analyze
 from crosswire.clean import article_id, clean, clean_batch
+from crosswire.clean.site import article_line_keys, drop_site_boilerplate, site_of
 from crosswire.cluster import Candidate, ClusterPolicy, assign
 from crosswire.cluster.summary import summarize_story
 from crosswire.errors import CrosswireError, InputError
 from crosswire.ingest.files import raw_from_object, read_file, read_paths
 from crosswire.link import similarity
-from crosswire.represent import represent
+from crosswire.represent import feature_keys, represent
 from crosswire.settings import Settings
 from crosswire.store import SQLiteStore
-from crosswire.types import Article, RawDocument, Rejection, Representation, Similarity, StorySummary
+from crosswire.pipeline import Prepared, Preparer
+from crosswire.types import (
+    Analysis,
+    Article,
+    Assignment,
+    RawDocument,
+    Rejection,
+    Representation,
+    Similarity,
+    StorySummary,
+)
 
 # Key families that identify what an article is about; dates, numbers, places and n-grams are
 # too common to retrieve candidates with.
@@ -95,6 +108,87 @@ def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield batch
 
 
+class _Writer:
+    """Turns prepared articles into stored, represented and clustered ones, inside the caller's
+    transaction. Holds what one run reuses: document frequencies, site boilerplate, candidates."""
+
+    def __init__(self, store: SQLiteStore, settings: Settings) -> None:
+        self.store = store
+        self.settings = settings
+        self.doc_freq = _StoreDocFreq(store)
+        self.n_docs = store.article_count()
+        self.policy = ClusterPolicy(settings.event_threshold, settings.story_threshold, settings.event_window_days)
+        self.finder = _StoreCandidates(store, settings)
+        self._boilerplate: dict[str, set[str]] = {}
+
+    def new_batch(self) -> None:
+        self._boilerplate.clear()  # site statistics moved on with the last batch
+
+    def site_pass(self, article: Article, analysis: Analysis) -> tuple[Article, Analysis]:
+        """Drop lines that recur across the site's stored articles; re-analyse if any went."""
+        site = site_of(article)
+        if site is None:
+            return article, analysis
+        if site not in self._boilerplate:
+            self._boilerplate[site] = self.store.site_boilerplate(
+                site, self.settings.boilerplate_min_docs, self.settings.boilerplate_min_share)
+        trimmed = drop_site_boilerplate(article, self._boilerplate[site])
+        return (article, analysis) if trimmed is article else (trimmed, analyze(trimmed))
+
+    def represent(self, analysis: Analysis) -> tuple[Representation, list[str]]:
+        counted = list(feature_keys(analysis))
+        self.doc_freq.prefetch(counted)
+        return represent(analysis, self.doc_freq, max(self.n_docs, 1)), counted
+
+    def add(self, raw: RawDocument, article: Article, analysis: Analysis) -> Assignment:
+        rep, counted = self.represent(analysis)
+        self.store.add_raw(article.id, raw)
+        self.store.put_article(article)
+        self.store.put_analysis(analysis)
+        placed = assign(rep, self.finder.candidates(rep), self.policy, similarity)
+        self.store.put_representation(rep, index_keys(rep, self.settings.index_keys))
+        self._count(counted)
+        site = site_of(article)
+        if site is not None:
+            self.store.count_site_lines(site, article_line_keys(article))
+        self.store.new_story(placed.story_id)
+        self.store.new_event(placed.event_id, placed.story_id)
+        self.store.assign(placed)
+        return placed
+
+    def replace(self, article: Article, analysis: Analysis) -> None:
+        """Store a re-cleaned article; its cluster assignment stays (``recluster`` moves it)."""
+        old = self.store.analysis(article.id)
+        if old is not None:
+            stale = list(feature_keys(old))
+            self.store.uncount_keys(stale)
+            for key in stale:
+                self.doc_freq.cache[key] = max(self.doc_freq[key] - 1, 0)
+            self.n_docs -= 1
+        rep, counted = self.represent(analysis)
+        self.store.put_article(article)
+        self.store.put_analysis(analysis)
+        self.store.put_representation(rep, index_keys(rep, self.settings.index_keys))
+        self._count(counted)
+
+    def _count(self, keys: list[str]) -> None:
+        self.store.count_keys(keys)
+        self.doc_freq.add(keys)
+        self.n_docs += 1
+
+
+def _preparer(settings: Settings, first_batch: Sequence[Any]) -> Preparer:
+    workers = settings.workers
+    if workers < 0:  # auto: worker processes pay off only beyond one batch
+        workers = (os.cpu_count() or 1) if len(first_batch) >= settings.batch_size else 0
+    return Preparer(workers, settings.document_timeout)
+
+
+def _split(prepared: Sequence[Prepared]) -> tuple[list[tuple[Article, Analysis]], list[Rejection]]:
+    done = [item for item in prepared if not isinstance(item, Rejection)]
+    return done, [item for item in prepared if isinstance(item, Rejection)]
+
+
 def ingest(
     store: SQLiteStore,
     items: Iterable[RawDocument | Rejection],
@@ -103,50 +197,71 @@ def ingest(
 ) -> IngestReport:
     """Clean, analyse, represent, cluster and store ``items``, one transaction per batch."""
     report = IngestReport()
-    doc_freq = _StoreDocFreq(store)
-    policy = ClusterPolicy(settings.event_threshold, settings.story_threshold, settings.event_window_days)
-    finder = _StoreCandidates(store, settings)
-    for batch in _batches(items, settings.batch_size):
-        rejections = [item for item in batch if isinstance(item, Rejection)]
-        raws = [item for item in batch if isinstance(item, RawDocument)]
-        ids = [article_id(raw) for raw in raws]
-        present = store.existing_ids(ids)
-        fresh: dict[str, RawDocument] = {}
-        for raw, raw_id in zip(raws, ids, strict=True):
-            if raw_id in present or raw_id in fresh:
-                report.present += 1
-            else:
-                fresh[raw_id] = raw
-        cleaned = clean_batch(list(fresh.values()))
-        articles = [item for item in cleaned if isinstance(item, Article)]
-        rejections += [item for item in cleaned if isinstance(item, Rejection)]
-        analyses = analyze_batch(articles)
-        n_docs = store.article_count()
-        with store.transaction():
+    writer = _Writer(store, settings)
+    with ExitStack() as stack:
+        preparer: Preparer | None = None
+        for batch in _batches(items, settings.batch_size):
+            if preparer is None:
+                preparer = stack.enter_context(_preparer(settings, batch))
+            rejections = [item for item in batch if isinstance(item, Rejection)]
+            raws = [item for item in batch if isinstance(item, RawDocument)]
+            ids = [article_id(raw) for raw in raws]
+            present = store.existing_ids(ids)
+            fresh: dict[str, RawDocument] = {}
+            for raw, raw_id in zip(raws, ids, strict=True):
+                if raw_id in present or raw_id in fresh:
+                    report.present += 1
+                else:
+                    fresh[raw_id] = raw
+            done, failed = _split(preparer.run(list(fresh.values())))
+            rejections += failed
+            writer.new_batch()
+            with store.transaction():
+                for rejection in rejections:
+                    store.add_rejection(rejection)
+                for article, analysis in done:
+                    article, analysis = writer.site_pass(article, analysis)
+                    report.stories.add(writer.add(fresh[article.id], article, analysis).story_id)
+            report.added += len(done)
             for rejection in rejections:
-                store.add_rejection(rejection)
-            for article, analysis in zip(articles, analyses, strict=True):
-                first = represent(analysis)
-                doc_freq.prefetch(first.features)
-                rep = represent(analysis, doc_freq, max(n_docs, 1))
-                n_docs += 1
-                store.add_raw(article.id, fresh[article.id])
-                store.put_article(article)
-                store.put_analysis(analysis)
-                placed = assign(rep, finder.candidates(rep), policy, similarity)
-                store.put_representation(rep, index_keys(rep, settings.index_keys))
-                store.count_keys(first.features)
-                doc_freq.add(first.features)
-                store.new_story(placed.story_id)
-                store.new_event(placed.event_id, placed.story_id)
-                store.assign(placed)
-                report.stories.add(placed.story_id)
-        report.added += len(articles)
-        for rejection in rejections:
-            report.rejected[rejection.reason] += 1
-        report.rejections += rejections
-        if on_item:
-            on_item(len(batch))
+                report.rejected[rejection.reason] += 1
+            report.rejections += rejections
+            if on_item:
+                on_item(len(batch))
+    return report
+
+
+@dataclass
+class RecleanReport:
+    checked: int = 0
+    changed: int = 0
+    failed: Counter[str] = field(default_factory=Counter)
+
+
+def reclean(store: SQLiteStore, settings: Settings, on_item: Callable[[int], None] | None = None) -> RecleanReport:
+    """Clean every stored article again from its raw input, with today's rules and the site
+    statistics gathered since; store those that changed. An article whose input no longer cleans
+    keeps its stored version and is counted as failed."""
+    report = RecleanReport()
+    writer = _Writer(store, settings)
+    ids = store.all_article_ids()
+    with ExitStack() as stack:
+        preparer = stack.enter_context(_preparer(settings, ids[: settings.batch_size]))
+        for chunk in _batches(ids, settings.batch_size):
+            raws = [raw for raw in (store.raw(i) for i in chunk) if raw is not None]
+            done, failed = _split(preparer.run(raws))
+            for rejection in failed:
+                report.failed[rejection.reason] += 1
+            writer.new_batch()
+            with store.transaction():
+                for article, analysis in done:
+                    article, analysis = writer.site_pass(article, analysis)
+                    if article != store.article(article.id):
+                        writer.replace(article, analysis)
+                        report.changed += 1
+            report.checked += len(raws)
+            if on_item:
+                on_item(len(chunk))
     return report
 
 

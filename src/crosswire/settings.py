@@ -28,18 +28,29 @@ class Settings:
     batch_size: int = 64
     # Clustering: an article joins an event when its best match scores at least
     # event_threshold and was published within event_window_days; it joins that match's story
-    # when it scores at least story_threshold.
-    event_threshold: float = 0.55
-    story_threshold: float = 0.30
+    # when it scores at least story_threshold. Defaults sit at the score's level-1 and level-2
+    # boundaries (data/link_calibration.json).
+    event_threshold: float = 0.65
+    story_threshold: float = 0.46
     event_window_days: float = 3.0
     max_candidates: int = 50
     index_keys: int = 24
+    # Worker processes for cleaning and analysis (0: in this process; -1: one per core, used
+    # once an input is larger than one batch) and the time one document may take.
+    workers: int = -1
+    document_timeout: float = 30.0
+    # A line is boilerplate of its site once seen in this many and this share of its articles.
+    boilerplate_min_docs: int = 4
+    boilerplate_min_share: float = 0.05
 
     def validate(self) -> Settings:
         if not 0 <= self.story_threshold <= self.event_threshold <= 1:
             raise CrosswireError("settings: need 0 <= story_threshold <= event_threshold <= 1")
-        if self.batch_size < 1 or self.max_candidates < 1 or self.index_keys < 1:
-            raise CrosswireError("settings: batch_size, max_candidates and index_keys must be positive")
+        if self.batch_size < 1 or self.max_candidates < 1 or self.index_keys < 1 or self.document_timeout <= 0:
+            raise CrosswireError("settings: batch_size, max_candidates, index_keys and document_timeout "
+                                 "must be positive")
+        if self.boilerplate_min_docs < 2 or not 0 <= self.boilerplate_min_share <= 1:
+            raise CrosswireError("settings: boilerplate_min_docs >= 2 and 0 <= boilerplate_min_share <= 1")
         return self
 
 

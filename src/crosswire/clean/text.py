@@ -40,6 +40,7 @@ REASONS: dict[str, str] = {
     "footer": "a copyright or rights notice",
     "teaser": "running text cut off from the body by page furniture (another article's teaser)",
     "duplicate": "an exact repeat of a kept paragraph",
+    "site-boilerplate": "a line that recurs across many articles of the same site (crosswire.clean.site)",
 }
 
 # Untagged short lines allowed between two body sentences before the body is taken to have ended

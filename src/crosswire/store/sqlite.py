@@ -106,6 +106,7 @@ class SQLiteStore:
                         (analysis.article_id, codec.analysis_to_json(analysis)))
 
     def put_representation(self, rep: Representation, index_keys: Iterable[str]) -> None:
+        self.db.execute("DELETE FROM postings WHERE article_id = ?", (rep.article_id,))
         self.db.execute("INSERT OR REPLACE INTO representations VALUES (?,?)",
                         (rep.article_id, codec.representation_to_json(rep)))
         self.db.executemany("INSERT OR IGNORE INTO postings VALUES (?,?)",
@@ -116,6 +117,16 @@ class SQLiteStore:
             "INSERT INTO doc_freq VALUES (?,1) ON CONFLICT(key) DO UPDATE SET n = n + 1",
             [(key,) for key in keys],
         )
+
+    def count_site_lines(self, site: str, line_keys: Iterable[str]) -> None:
+        self.db.execute("INSERT INTO site_docs VALUES (?,1) ON CONFLICT(site) DO UPDATE SET n = n + 1", (site,))
+        self.db.executemany(
+            "INSERT INTO site_lines VALUES (?,?,1) ON CONFLICT(site, line) DO UPDATE SET n = n + 1",
+            [(site, key) for key in line_keys],
+        )
+
+    def uncount_keys(self, keys: Iterable[str]) -> None:
+        self.db.executemany("UPDATE doc_freq SET n = max(n - 1, 0) WHERE key = ?", [(key,) for key in keys])
 
     def add_rejection(self, rejection: Rejection) -> None:
         self.db.execute("INSERT INTO rejections (source, reason, detail, at) VALUES (?,?,?,?)",
@@ -219,6 +230,18 @@ class SQLiteStore:
     def all_assignments(self) -> list[Assignment]:
         return [Assignment(row["article_id"], row["event_id"], row["story_id"], row["score"]) for row in
                 self.db.execute("SELECT * FROM assignments ORDER BY story_id, assigned_at, article_id")]
+
+    def site_boilerplate(self, site: str, min_docs: int, min_share: float) -> set[str]:
+        """Keys of the lines seen in at least ``min_docs`` and ``min_share`` of the site's articles."""
+        row = self.db.execute("SELECT n FROM site_docs WHERE site = ?", (site,)).fetchone()
+        if row is None or row[0] < min_docs:
+            return set()
+        floor = max(min_docs, int(min_share * row[0] + 0.999))
+        return {key for (key,) in self.db.execute(
+            "SELECT line FROM site_lines WHERE site = ? AND n >= ?", (site, floor))}
+
+    def all_article_ids(self) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT id FROM articles ORDER BY rowid")]
 
     def rejection_counts(self) -> dict[str, int]:
         return dict(self.db.execute("SELECT reason, count(*) FROM rejections GROUP BY reason").fetchall())
