@@ -61,7 +61,7 @@ def _keys(text: str, language: str | None, reference: str | None = "2022-01-20")
 @pytest.mark.parametrize(
     ("text", "language", "expected"),
     [
-        ("15 лютого Росія оголосила про відведення військ.", "uk", [("2021-02-15", "15 лютого")]),
+        ("15 лютого Росія оголосила про відведення військ.", "uk", [("2022-02-15", "15 лютого")]),
         ("Нагадаємо, у грудні 2021 року влада РФ висунула вимоги.", "uk", [("2021-12", "у грудні 2021 року")]),
         ("повернути Альянс до кордонів 1997 року.", "uk", [("1997", "1997 року")]),
         ("первый из которых может состояться уже в начале 2022 года.", "ru", [("2022", "2022 года")]),
@@ -79,8 +79,11 @@ def test_date_mentions(text: str, language: str, expected: list[tuple[str, str]]
 
 
 def test_year_is_inferred_from_the_reference() -> None:
-    # A month after the reference month is last year's; one before it this year's.
+    # A month up to two months ahead is the coming one; any other the most recent past one.
     assert _keys("15 лютого", "uk", "2022-03-01") == [("2022-02-15", "15 лютого")]
+    assert _keys("в январе", "ru", "2021-12-27") == [("2022-01", "в январе")]
+    assert _keys("в ноябре", "ru", "2022-01-10") == [("2021-11", "в ноябре")]
+    assert _keys("в мае", "ru", "2022-01-10") == [("2021-05", "в мае")]
     assert _keys("15 грудня", "uk", "2022-03-01") == [("2021-12-15", "15 грудня")]
     assert _keys("15 грудня", "uk", None) == []
     assert _keys("15 грудня 2020 року", "uk", None) == [("2020-12-15", "15 грудня 2020 року")]

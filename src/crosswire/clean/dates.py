@@ -216,11 +216,18 @@ def _reference(reference: str | None) -> tuple[int, int] | None:
     return (int(match.group(1)), month) if 1 <= month <= 12 else None
 
 
+FUTURE_MONTHS = 2
+
+
 def _infer_year(month: int, reference: tuple[int, int] | None) -> int | None:
-    # A month after the reference month is taken to be last year's: news reports the past.
+    # News reports the past and announces the near future: a month up to FUTURE_MONTHS ahead of
+    # publication is the coming one ('в январе' written in December), any other the last one.
     if reference is None:
         return None
     year, ref_month = reference
+    ahead = (month - ref_month) % 12
+    if 0 < ahead <= FUTURE_MONTHS:
+        return year + 1 if month < ref_month else year
     return year - 1 if month > ref_month else year
 
 

@@ -120,6 +120,17 @@ def ingest(
 
 @app.command()
 @guarded
+def reclean(db: DbOption = None) -> None:
+    """Clean every stored article again from its kept raw input, with the current rules and the
+    per-site line statistics gathered since it was ingested; store those that changed."""
+    settings = _settings(db)
+    with render.progress("re-cleaning") as advance:
+        report = service.reclean(SQLiteStore(settings.db), settings, on_item=advance)
+    render.print_reclean_report(report)
+
+
+@app.command()
+@guarded
 def stories(db: DbOption = None, as_json: JsonOption = False) -> None:
     """List stories: every stored article belongs to exactly one."""
     found = service.stories(_open(db))

@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 from rich.text import Text
 
-from crosswire.service import IngestReport
+from crosswire.service import IngestReport, RecleanReport
 from crosswire.types import Article, Rejection, Similarity, StorySummary
 
 out = Console(highlight=False, soft_wrap=True)
@@ -96,6 +96,13 @@ def print_ingest_report(report: IngestReport, db: str) -> None:
         err.print(Text("  " + rejection_line(item).removeprefix("crosswire: ")))
     if len(report.rejections) > 20:
         err.print(Text(f"  … and {len(report.rejections) - 20} more"))
+
+
+def print_reclean_report(report: RecleanReport) -> None:
+    failed = sum(report.failed.values())
+    err.print(Text(f"re-cleaned {report.checked}, changed {report.changed}, failed {failed} (kept as stored)"))
+    for reason, count in report.failed.most_common():
+        err.print(Text(f"  failed {count} as {reason}"))
 
 
 def _dates(first: str | None, last: str | None) -> str:

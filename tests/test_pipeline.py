@@ -1,0 +1,41 @@
+"""Per-document stages in worker processes: time limits and failures stay per document."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from crosswire import pipeline
+from crosswire.pipeline import Preparer, prepare
+from crosswire.types import Article, RawDocument, Rejection
+
+GOOD = RawDocument(source="good", body="Talks in Geneva\n\nThe delegations of the United States and Russia met "
+                   "in Geneva on Monday to discuss security guarantees.\n")
+
+
+def _slow_prepare(raw: RawDocument):  # type: ignore[no-untyped-def]
+    if raw.source == "slow":
+        time.sleep(30)
+    return prepare(raw)
+
+
+def test_prepare_turns_failures_into_rejections() -> None:
+    article, analysis = prepare(GOOD)  # type: ignore[misc]
+    assert isinstance(article, Article) and analysis.article_id == article.id
+    empty = prepare(RawDocument(source="empty", body="\n \n"))
+    assert isinstance(empty, Rejection) and empty.reason == "empty"
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_a_document_over_its_time_limit_is_rejected_and_the_rest_go_on(
+    workers: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "prepare", _slow_prepare)
+    slow = RawDocument(source="slow", body="x")
+    start = time.monotonic()
+    with Preparer(workers=workers, timeout=1.0) as preparer:
+        results = preparer.run([GOOD, slow, GOOD])
+    assert time.monotonic() - start < 20
+    assert isinstance(results[0], tuple) and isinstance(results[2], tuple)
+    assert isinstance(results[1], Rejection) and results[1].reason == "timeout"
