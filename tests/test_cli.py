@@ -79,6 +79,15 @@ def test_compare_pairs_keeps_input_order(seeds: Path, tmp_path: Path) -> None:
     out = _lines(result.stdout)
     assert [o["id"] for o in out] == ["same-story", "unrelated", 7]
     assert out[0]["score"] > out[1]["score"] and out[1]["level"] >= 3
+    assert out[2]["level"] == 1
+    # A bad pair is reported in its place; the others are still scored.
+    with pairs.open("a", encoding="utf-8") as handle:
+        handle.write("\n" + json.dumps({"id": "blank", "a": {"text": "  "}, "b": {"text": ru}}) + "\nnot json\n")
+    mixed = run_cli("compare", "--pairs", str(pairs), "--json")
+    assert mixed.returncode == 1 and "2 pair(s) could not be compared" in mixed.stderr
+    out = _lines(mixed.stdout)
+    assert [o["id"] for o in out] == ["same-story", "unrelated", 7, "blank", 5]
+    assert out[3]["error"].startswith("empty: a") and out[4]["error"].startswith("bad-json")
 
 
 def test_errors_are_one_line_with_a_non_zero_exit(tmp_path: Path, db: Path) -> None:

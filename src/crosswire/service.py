@@ -102,6 +102,10 @@ class _StoreCandidates:
         return [Candidate(reps[i], assigned[i]) for i in ids if i in reps and i in assigned]
 
 
+def _score_only(a: Representation, b: Representation) -> Similarity:
+    return similarity(a, b, with_reasons=False)  # clustering needs scores; reasons cost more
+
+
 def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
@@ -120,9 +124,16 @@ class _Writer:
         self.policy = ClusterPolicy(settings.event_threshold, settings.story_threshold, settings.event_window_days)
         self.finder = _StoreCandidates(store, settings)
         self._boilerplate: dict[str, set[str]] = {}
+        self._pending: Counter[str] = Counter()  # document-frequency changes not yet written
 
     def new_batch(self) -> None:
         self._boilerplate.clear()  # site statistics moved on with the last batch
+
+    def flush(self) -> None:
+        """Write the batch's document-frequency changes in one statement (call in the transaction)."""
+        if self._pending:
+            self.store.count_keys(self._pending)
+            self._pending.clear()
 
     def site_pass(self, article: Article, analysis: Analysis) -> tuple[Article, Analysis]:
         """Drop lines that recur across the site's stored articles; re-analyse if any went."""
@@ -145,7 +156,7 @@ class _Writer:
         self.store.add_raw(article.id, raw)
         self.store.put_article(article)
         self.store.put_analysis(analysis)
-        placed = assign(rep, self.finder.candidates(rep), self.policy, similarity)
+        placed = assign(rep, self.finder.candidates(rep), self.policy, _score_only)
         self.store.put_representation(rep, index_keys(rep, self.settings.index_keys))
         self._count(counted)
         site = site_of(article)
@@ -161,9 +172,10 @@ class _Writer:
         old = self.store.analysis(article.id)
         if old is not None:
             stale = list(feature_keys(old))
-            self.store.uncount_keys(stale)
+            self.doc_freq.prefetch(stale)
             for key in stale:
-                self.doc_freq.cache[key] = max(self.doc_freq[key] - 1, 0)
+                self.doc_freq.cache[key] = max(self.doc_freq.cache[key] - 1, 0)
+                self._pending[key] -= 1
             self.n_docs -= 1
         rep, counted = self.represent(analysis)
         self.store.put_article(article)
@@ -172,7 +184,7 @@ class _Writer:
         self._count(counted)
 
     def _count(self, keys: list[str]) -> None:
-        self.store.count_keys(keys)
+        self._pending.update(keys)
         self.doc_freq.add(keys)
         self.n_docs += 1
 
@@ -222,6 +234,7 @@ def ingest(
                 for article, analysis in done:
                     article, analysis = writer.site_pass(article, analysis)
                     report.stories.add(writer.add(fresh[article.id], article, analysis).story_id)
+                writer.flush()
             report.added += len(done)
             for rejection in rejections:
                 report.rejected[rejection.reason] += 1
@@ -259,6 +272,7 @@ def reclean(store: SQLiteStore, settings: Settings, on_item: Callable[[int], Non
                     if article != store.article(article.id):
                         writer.replace(article, analysis)
                         report.changed += 1
+                writer.flush()
             report.checked += len(raws)
             if on_item:
                 on_item(len(chunk))
@@ -338,22 +352,50 @@ def _side(value: Any, source: str) -> RawDocument:
     return raw
 
 
-def compare_pairs(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
-    """One result per input line, in input order; a bad line yields an ``error`` entry."""
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        pair_id: Any = number
-        try:
-            item = json.loads(line)
-            if not isinstance(item, dict):
-                raise InputError("bad-json", f"line {number}: expected an object")
-            pair_id = item.get("id", number)
-            a = clean(_side(item.get("a"), f"line {number}: a"))
-            b = clean(_side(item.get("b"), f"line {number}: b"))
-            result = compare_articles(a, b)
-            yield {"id": pair_id, "score": round(result.score, 4), "level": result.level}
-        except json.JSONDecodeError as err:
-            yield {"id": pair_id, "error": f"bad-json: line {number}: {err}"}
-        except InputError as err:
-            yield {"id": pair_id, "error": str(err)}
+_PAIR_CHUNK = 256
+
+
+def _parse_pair(number: int, line: str) -> tuple[Any, RawDocument, RawDocument] | dict[str, Any]:
+    pair_id: Any = number
+    try:
+        item = json.loads(line)
+        if not isinstance(item, dict):
+            raise InputError("bad-json", f"line {number}: expected an object")
+        pair_id = item.get("id", number)
+        return pair_id, _side(item.get("a"), f"line {number}: a"), _side(item.get("b"), f"line {number}: b")
+    except json.JSONDecodeError as err:
+        return {"id": pair_id, "error": f"bad-json: line {number}: {err}"}
+    except InputError as err:
+        return {"id": pair_id, "error": str(err)}
+
+
+def compare_pairs(lines: Iterable[str], settings: Settings | None = None) -> Iterator[dict[str, Any]]:
+    """One result per input line, in input order; a bad line yields an ``error`` entry.
+
+    Sides are cleaned and analysed in chunks through the worker pipeline (each distinct text once),
+    then represented and scored here."""
+    settings = settings or Settings()
+    numbered = ((number, line) for number, line in enumerate(lines, 1) if line.strip())
+    with ExitStack() as stack:
+        preparer: Preparer | None = None
+        for chunk in _batches(numbered, _PAIR_CHUNK):
+            parsed = [_parse_pair(number, line) for number, line in chunk]
+            sides = {article_id(raw): raw for item in parsed if isinstance(item, tuple) for raw in item[1:]}
+            if preparer is None:
+                preparer = stack.enter_context(_preparer(settings, list(sides)))
+            reps: dict[str, Representation | Rejection] = {}
+            for key, result in zip(sides, preparer.run(list(sides.values())), strict=True):
+                reps[key] = result if isinstance(result, Rejection) else represent(result[1])
+            for item in parsed:
+                if isinstance(item, dict):
+                    yield item
+                    continue
+                pair_id, a, b = item
+                rep_a, rep_b = reps[article_id(a)], reps[article_id(b)]
+                bad = next((r for r in (rep_a, rep_b) if isinstance(r, Rejection)), None)
+                if bad is not None:
+                    side = "a" if bad is rep_a else "b"
+                    yield {"id": pair_id, "error": f"{bad.reason}: {side}" + (f": {bad.detail}" if bad.detail else "")}
+                else:
+                    result = similarity(rep_a, rep_b, with_reasons=False)  # type: ignore[arg-type]
+                    yield {"id": pair_id, "score": round(result.score, 4), "level": result.level}

@@ -46,10 +46,14 @@ def _clean(raw: RawDocument) -> Article:
         body = page.text
     elif raw.kind != "text":
         raise InputError("unknown-format", f"unknown document kind {raw.kind!r}")
-    body = normalize_text(body, repair=needs_repair(body))
+    repair = needs_repair(body)
+    normalized = normalize_text(body, repair=repair)
+    repaired = repair and normalized != normalize_text(body, repair=False)
+    body = normalized
     title_hint = raw.title or (page.title if page else None)
     # Text an HTML extractor chose is trusted: only lines with a definite reason are removed.
-    cleaned: CleanedText = clean_text(body, title=title_hint, keep_unknown=page is not None)
+    extracted = page is not None and not page.fallback
+    cleaned: CleanedText = clean_text(body, title=title_hint, keep_unknown=extracted)
     if not cleaned.paragraphs:
         raise InputError("empty", "no article text left after cleaning")
 
@@ -58,6 +62,10 @@ def _clean(raw: RawDocument) -> Article:
     flags = list(raw.flags)
     if truncated:
         flags.append("truncated")
+    if repaired:
+        flags.append("mojibake-repaired")
+    if page is not None and page.fallback:
+        flags.append("html-fallback")
     if mixed:
         flags.append("mixed-language")
     if cleaned.title is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -63,8 +64,11 @@ def guarded(command: F) -> F:
 
 
 @app.callback()
-def main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False) -> None:
+def main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and library logs.")] = False) -> None:
     _state["debug"] = debug
+    # Extractors log every odd page at ERROR; a rejected page is already reported once, by us.
+    for name in ("trafilatura", "htmldate", "courlan", "charset_normalizer"):
+        logging.getLogger(name).setLevel(logging.DEBUG if debug else logging.CRITICAL)
 
 
 def _settings(db: str | None) -> Settings:
@@ -166,7 +170,7 @@ def compare(
     if pairs is not None:
         if a or b:
             raise CrosswireError("give either two articles or --pairs FILE, not both")
-        _compare_pairs(pairs)
+        _compare_pairs(pairs, _settings(db))
         return
     if not a or not b:
         raise CrosswireError("compare needs two articles (files or stored ids), or --pairs FILE")
@@ -182,12 +186,12 @@ def compare(
         render.print_similarity(result, left, right)
 
 
-def _compare_pairs(path: Path) -> None:
+def _compare_pairs(path: Path, settings: Settings) -> None:
     if not path.is_file():
         raise InputError("missing", f"{path}: no such file")
     errors = 0
     with path.open(encoding="utf-8", errors="replace") as lines:
-        for result in service.compare_pairs(lines):
+        for result in service.compare_pairs(lines, settings):
             errors += "error" in result
             _emit(result)
     if errors:

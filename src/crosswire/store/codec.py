@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import zlib
-from dataclasses import asdict
 from typing import Any
 
 from crosswire.types import Analysis, Article, Mention, RawDocument, Removed, Representation
@@ -42,14 +41,23 @@ def article_from_row(row: Any) -> Article:
     )
 
 
+_MENTION_FIELDS = ("entities", "places", "dates", "numbers", "quotes")
+
+
 def analysis_to_json(analysis: Analysis) -> str:
-    return json.dumps(asdict(analysis), ensure_ascii=False, separators=(",", ":"))
+    # Hand-rolled rather than dataclasses.asdict, which recurses generically and cost more than
+    # the rest of storing an article.
+    data: dict[str, Any] = {"article_id": analysis.article_id, "language": analysis.language,
+                            "published": analysis.published, "terms": analysis.terms}
+    for name in _MENTION_FIELDS:
+        data[name] = [(m.key, m.surface, m.kind) for m in getattr(analysis, name)]
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def analysis_from_json(data: str) -> Analysis:
     fields = json.loads(data)
-    for name in ("entities", "places", "dates", "numbers", "quotes"):
-        fields[name] = tuple(Mention(**mention) for mention in fields[name])
+    for name in _MENTION_FIELDS:
+        fields[name] = tuple(Mention(*mention) for mention in fields[name])
     fields["terms"] = tuple(fields["terms"])
     return Analysis(**fields)
 

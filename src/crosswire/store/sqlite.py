@@ -7,7 +7,7 @@ mid-run loses nothing already committed and never leaves a half-written article.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
@@ -112,10 +112,11 @@ class SQLiteStore:
         self.db.executemany("INSERT OR IGNORE INTO postings VALUES (?,?)",
                             [(key, rep.article_id) for key in index_keys])
 
-    def count_keys(self, keys: Iterable[str]) -> None:
+    def count_keys(self, counts: Mapping[str, int]) -> None:
+        """Add ``counts`` (key -> number of new documents holding it) to the document frequencies."""
         self.db.executemany(
-            "INSERT INTO doc_freq VALUES (?,1) ON CONFLICT(key) DO UPDATE SET n = n + 1",
-            [(key,) for key in keys],
+            "INSERT INTO doc_freq VALUES (?,?) ON CONFLICT(key) DO UPDATE SET n = max(n + excluded.n, 0)",
+            list(counts.items()),
         )
 
     def count_site_lines(self, site: str, line_keys: Iterable[str]) -> None:
@@ -124,9 +125,6 @@ class SQLiteStore:
             "INSERT INTO site_lines VALUES (?,?,1) ON CONFLICT(site, line) DO UPDATE SET n = n + 1",
             [(site, key) for key in line_keys],
         )
-
-    def uncount_keys(self, keys: Iterable[str]) -> None:
-        self.db.executemany("UPDATE doc_freq SET n = max(n - 1, 0) WHERE key = ?", [(key,) for key in keys])
 
     def add_rejection(self, rejection: Rejection) -> None:
         self.db.execute("INSERT INTO rejections (source, reason, detail, at) VALUES (?,?,?,?)",
