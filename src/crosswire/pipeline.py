@@ -21,6 +21,7 @@ from pebble import ProcessExpired, ProcessPool
 from crosswire.analyze import analyze
 from crosswire.clean import clean
 from crosswire.errors import InputError
+from crosswire.lang import configure
 from crosswire.types import Analysis, Article, RawDocument, Rejection
 
 Prepared = tuple[Article, Analysis] | Rejection
@@ -69,14 +70,23 @@ def _prepare_in_process(raw: RawDocument, timeout: float) -> Prepared:
         return Rejection(raw.source, "timeout", f"took over {timeout:g} s")
 
 
+def _start_worker(languages: tuple[str, ...]) -> None:
+    if languages:
+        configure(languages)
+
+
 class Preparer:
     """Runs ``prepare`` over batches. ``workers`` = 0 runs in this process (soft time limit);
-    more runs in that many worker processes, started on first use (hard time limit)."""
+    more runs in that many worker processes, started on first use (hard time limit).
+    ``languages`` (ISO 639-1 codes) narrows language detection; empty keeps the default set."""
 
-    def __init__(self, workers: int, timeout: float) -> None:
+    def __init__(self, workers: int, timeout: float, languages: tuple[str, ...] = ()) -> None:
         self.workers = workers
         self.timeout = timeout
+        self.languages = languages
         self._pool: ProcessPool | None = None
+        if workers <= 0:
+            _start_worker(languages)
 
     def run(self, raws: Sequence[RawDocument]) -> list[Prepared]:
         if self.workers <= 0:
@@ -86,7 +96,8 @@ class Preparer:
             # threads (a progress bar's, say), which could hold locks at the moment of the fork.
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["crosswire.pipeline"])
-            self._pool = ProcessPool(max_workers=self.workers, context=context)
+            self._pool = ProcessPool(max_workers=self.workers, context=context, initializer=_start_worker,
+                                     initargs=(self.languages,))
         futures = [self._pool.schedule(prepare, args=(raw,), timeout=self.timeout) for raw in raws]
         results: list[Prepared] = []
         for raw, future in zip(raws, futures, strict=True):

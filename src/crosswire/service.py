@@ -193,7 +193,7 @@ def _preparer(settings: Settings, first_batch: Sequence[Any]) -> Preparer:
     workers = settings.workers
     if workers < 0:  # auto: worker processes pay off only beyond one batch
         workers = (os.cpu_count() or 1) if len(first_batch) >= settings.batch_size else 0
-    return Preparer(workers, settings.document_timeout)
+    return Preparer(workers, settings.document_timeout, settings.language_codes)
 
 
 def _split(prepared: Sequence[Prepared]) -> tuple[list[tuple[Article, Analysis]], list[Rejection]]:

@@ -42,6 +42,13 @@ class Settings:
     # A line is boilerplate of its site once seen in this many and this share of its articles.
     boilerplate_min_docs: int = 4
     boilerplate_min_share: float = 0.05
+    # Languages the detector chooses among, as comma-separated ISO 639-1 codes; empty: the broad
+    # default set (crosswire.lang.DEFAULT_LANGUAGES, docs/cleaning.md).
+    languages: str = ""
+
+    @property
+    def language_codes(self) -> tuple[str, ...]:
+        return tuple(code.strip().lower() for code in self.languages.split(",") if code.strip())
 
     def validate(self) -> Settings:
         if not 0 <= self.story_threshold <= self.event_threshold <= 1:
@@ -49,6 +56,13 @@ class Settings:
         if self.batch_size < 1 or self.max_candidates < 1 or self.index_keys < 1 or self.document_timeout <= 0:
             raise CrosswireError("settings: batch_size, max_candidates, index_keys and document_timeout "
                                  "must be positive")
+        if self.language_codes:
+            from crosswire.lang import LanguageDetector  # lazy: settings load before any model
+
+            try:
+                LanguageDetector(self.language_codes)
+            except ValueError as err:
+                raise CrosswireError(f"settings: languages: {err}") from err
         if self.boilerplate_min_docs < 2 or not 0 <= self.boilerplate_min_share <= 1:
             raise CrosswireError("settings: boilerplate_min_docs >= 2 and 0 <= boilerplate_min_share <= 1")
         return self

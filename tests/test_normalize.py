@@ -1,0 +1,45 @@
+"""Property tests for the normalizers every later stage relies on."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from crosswire.clean.normalize import fold_homoglyphs, normalize_text
+from crosswire.lang import DEFAULT_LANGUAGES, configure, detect_language
+from crosswire.pipeline import Preparer
+from crosswire.settings import Settings
+from crosswire.types import RawDocument
+
+CYRILLIC = st.text(alphabet=st.characters(min_codepoint=0x430, max_codepoint=0x44F), min_size=2, max_size=12)
+
+
+@given(st.text())
+def test_normalize_never_raises_and_is_idempotent(text: str) -> None:
+    once = normalize_text(text)
+    assert normalize_text(once) == once
+    assert "\r" not in once and "\u200b" not in once
+
+
+@given(st.text())
+def test_folding_keeps_length_and_is_idempotent(text: str) -> None:
+    folded = fold_homoglyphs(text)
+    assert len(folded) == len(text)
+    assert fold_homoglyphs(folded) == folded
+
+
+@given(CYRILLIC, st.sampled_from("aceopxy"), CYRILLIC)
+def test_a_latin_look_alike_inside_a_cyrillic_word_is_folded(head: str, latin: str, tail: str) -> None:
+    folded = fold_homoglyphs(head + latin + tail)
+    assert folded.isascii() is False and not any("a" <= c <= "z" for c in folded)
+
+
+def test_the_language_set_is_a_setting() -> None:
+    text = "Министр иностранных дел России заявил, что переговоры продолжатся в январе в Женеве."
+    assert detect_language(text) == "ru"
+    try:
+        with Preparer(workers=0, timeout=10, languages=Settings(languages="uk, en").language_codes) as preparer:
+            article, _ = preparer.run([RawDocument(source="x", body=text)])[0]  # type: ignore[misc]
+        assert article.language in {"uk", "en"}
+    finally:
+        configure(DEFAULT_LANGUAGES)  # the detector is per process: leave the default for other tests
