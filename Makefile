@@ -2,28 +2,39 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
+PIP := $(BIN)/python -m pip install -q --disable-pip-version-check
+HASH := $(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
+CORE := $(VENV)/.core-$(HASH)
+FULL := $(VENV)/.full-$(HASH)
 
-.PHONY: install demo test bench lint clean
+.PHONY: install demo test bench clean
 
-$(STAMP): pyproject.toml constraints.txt
+$(CORE): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[test]'
-	rm -f $(VENV)/.installed-*
-	touch $(STAMP)
+	$(PIP) --upgrade pip
+	$(PIP) -c constraints.txt -e .
+	rm -f $(VENV)/.core-*
+	touch $(CORE)
 
-install: $(STAMP)
+# Tests also exercise the optional dense encoders. CPU torch goes first, by exact version: a
+# looser spec, asked for by sentence-transformers, would pull the CUDA build (gigabytes).
+$(FULL): $(CORE)
+	$(PIP) torch==2.13.0
+	$(PIP) -c constraints.txt -e '.[test,dense]'
+	rm -f $(VENV)/.full-*
+	touch $(FULL)
+
+install: $(CORE)
 
 ## Ingest the example articles into the default store and print the stories.
-demo: $(STAMP)
+demo: $(CORE)
 	$(BIN)/crosswire ingest examples/
 	$(BIN)/crosswire stories
 
-test: $(STAMP)
+test: $(FULL)
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+bench: $(FULL)
 	$(BIN)/python -m benchmarks
 
 clean:

@@ -18,6 +18,8 @@ from crosswire.clean.site import article_line_keys, drop_site_boilerplate, site_
 from crosswire.cluster import Candidate, ClusterPolicy, assign
 from crosswire.cluster.summary import summarize_story
 from crosswire.errors import CrosswireError, InputError
+from crosswire.evaluate import pairs as _pairs_eval
+from crosswire.evaluate import retrieval as _retrieval_eval
 from crosswire.ingest.files import raw_from_object, read_file, read_paths
 from crosswire.link import similarity
 from crosswire.represent import feature_keys, represent
@@ -399,3 +401,43 @@ def compare_pairs(lines: Iterable[str], settings: Settings | None = None) -> Ite
                 else:
                     result = similarity(rep_a, rep_b, with_reasons=False)  # type: ignore[arg-type]
                     yield {"id": pair_id, "score": round(result.score, 4), "level": result.level}
+
+
+# -- evaluation ----------------------------------------------------------------------------
+# crosswire.evaluate holds the readers and metrics; the cleaning, analysis and scoring it
+# measures are the ones `compare --pairs` uses, passed in from here.
+
+
+def represent_documents(raws: Sequence[RawDocument], settings: Settings,
+                        on_item: Callable[[int], None] | None = None) -> list[Representation | Rejection]:
+    """Clean and analyse ``raws`` through the worker pipeline (each once), then represent them
+    without a store; a document that cannot be cleaned comes back as its Rejection, in place."""
+    results: list[Representation | Rejection] = []
+    with _preparer(settings, raws) as preparer:
+        for chunk in _batches(raws, _PAIR_CHUNK):
+            for item in preparer.run(chunk):
+                results.append(item if isinstance(item, Rejection) else represent(item[1]))
+            if on_item:
+                on_item(len(chunk))
+    return results
+
+
+def evaluate_pairs(path: Path, settings: Settings, *, native_only: bool = False, limit: int | None = None,
+                   on_item: Callable[[int], None] | None = None) -> _pairs_eval.PairsReport:
+    """Pearson of the pair score against human judgements on a SemEval-2022 Task 8 CSV, scored as
+    `compare --pairs` scores (see crosswire.evaluate.pairs)."""
+    return _pairs_eval.evaluate_pairs(path, lambda lines: compare_pairs(lines, settings),
+                                      native_only=native_only, limit=limit, on_item=on_item)
+
+
+def evaluate_retrieval(path: Path, settings: Settings, *, pairs: Sequence[str] = (), all_pairs: bool = False,
+                       on_item: Callable[[int], None] | None = None) -> _retrieval_eval.RetrievalReport:
+    """P@1 and MRR of finding each document's translation among all candidates, per language
+    pair (``pairs`` as "ru-en"; default every other language to English) and per domain (see
+    crosswire.evaluate.retrieval)."""
+    if pairs and all_pairs:
+        raise CrosswireError("give either --pairs or --all-pairs, not both")
+    directions = [_retrieval_eval.Direction.parse(spec) for spec in pairs]
+    return _retrieval_eval.evaluate_retrieval(
+        path, lambda raws: represent_documents(raws, settings, on_item), directions=directions or None,
+        all_pairs=all_pairs, on_item=on_item)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
+
 DocumentKind = Literal["text", "html"]
 
 
@@ -110,6 +112,8 @@ class Representation:
     published: str | None
     features: dict[str, float] = field(default_factory=dict)
     surfaces: dict[str, str] = field(default_factory=dict)
+    # A unit-length dense embedding (float32) when an encoder is configured; None otherwise.
+    vector: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

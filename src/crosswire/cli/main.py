@@ -197,3 +197,57 @@ def _compare_pairs(path: Path, settings: Settings) -> None:
     if errors:
         typer.echo(f"crosswire: {errors} pair(s) could not be compared", err=True)
         raise typer.Exit(1)
+
+
+# -- eval ----------------------------------------------------------------------------------
+eval_app = typer.Typer(
+    help="Measure crosswire on labelled data: graded pairs (SemEval-2022 Task 8) and translation retrieval.",
+    no_args_is_help=True,
+)
+app.add_typer(eval_app, name="eval")
+OneJsonOption = Annotated[bool, typer.Option("--json", help="One JSON object instead of a table.")]
+
+
+@eval_app.command("pairs")
+@guarded
+def eval_pairs(
+    file: Annotated[Path, typer.Argument(help="SemEval-2022 Task 8 CSV: pair_id, lang1, lang2, text1, text2, "
+                                              "…, Overall.")],
+    native_only: Annotated[bool, typer.Option("--native-only", help="Only pairs without a machine-translated "
+                                                                    "side (both ids all digits).")] = False,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the first N rows (after "
+                                                                     "--native-only).")] = None,
+    as_json: OneJsonOption = False,
+) -> None:
+    """Pearson of the pair score against the human Overall judgement (sign: higher is better),
+    for native pairs and all rows, overall and per language pair."""
+    with render.progress("scoring pairs") as advance:
+        report = service.evaluate_pairs(file, _settings(None), native_only=native_only, limit=limit,
+                                        on_item=advance)
+    if as_json:
+        _emit(render.pairs_report_json(report))
+    else:
+        render.print_pairs_report(report)
+
+
+@eval_app.command("retrieval")
+@guarded
+def eval_retrieval(
+    file: Annotated[Path, typer.Argument(help="JSON Lines of documents with their text in two or more "
+                                              "languages (generic {id, domain, texts} or WMT shapes).")],
+    pairs: Annotated[str | None, typer.Option("--pairs", help="Query-target language pairs, as ru-en,uk-en "
+                                                              "(default: every other language to English).")] = None,
+    all_pairs: Annotated[bool, typer.Option("--all-pairs", help="Every ordered pair of languages found "
+                                                                "together.")] = False,
+    as_json: OneJsonOption = False,
+) -> None:
+    """P@1 and MRR of finding each document's translation among all documents in the target
+    language, per language pair and per domain."""
+    specs = [spec for spec in (pairs or "").split(",") if spec.strip()]
+    with render.progress("evaluating") as advance:
+        report = service.evaluate_retrieval(file, _settings(None), pairs=specs, all_pairs=all_pairs,
+                                            on_item=advance)
+    if as_json:
+        _emit(render.retrieval_report_json(report))
+    else:
+        render.print_retrieval_report(report)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -15,6 +16,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 from rich.text import Text
 
+from crosswire.evaluate.metrics import Ranked
+from crosswire.evaluate.pairs import OVERALL, PairsReport
+from crosswire.evaluate.retrieval import RetrievalReport
 from crosswire.service import IngestReport, RecleanReport
 from crosswire.types import Article, Rejection, Similarity, StorySummary
 
@@ -151,3 +155,94 @@ def print_similarity(result: Similarity, a: Article, b: Article) -> None:
             table.add_row(Text(f"{reason.kind}: {safe(reason.key, 40)}"), Text(safe(reason.a, 40)),
                           Text(safe(reason.b, 40)), Text(f"{reason.weight:.3f}"))
         out.print(table)
+
+
+# -- evaluation ----------------------------------------------------------------------------
+
+_DOMAIN_ROWS = 15  # most domains a retrieval table shows per language pair (JSON has all)
+
+
+def _figure(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _cell(value: float | None) -> Text:
+    return Text("–" if value is None else f"{value:.3f}")
+
+
+def pairs_report_json(report: PairsReport) -> dict[str, Any]:
+    return {
+        "file": report.path, "rows": report.rows, "scored": report.scored,
+        "skipped": dict(report.skipped), "failed": dict(report.failed),
+        **{subset: {name: {"n": c.n, "pearson": _figure(c.pearson)} for name, c in groups.items()}
+           for subset, groups in report.subsets.items()},
+    }
+
+
+def print_pairs_report(report: PairsReport) -> None:
+    subsets = list(report.subsets)
+    table = Table(title=Text(f"Pearson r of the score against −Overall (higher is better) · {safe(report.path)}"),
+                  title_justify="left")
+    table.add_column("language pair")
+    for subset in subsets:
+        table.add_column(f"{subset} n", justify="right")
+        table.add_column(f"{subset} r", justify="right")
+    names = list(dict.fromkeys(name for groups in report.subsets.values() for name in groups))
+    for name in names:
+        cells = [Text(safe(name), style="bold" if name == OVERALL else "")]
+        for subset in subsets:
+            found = report.subsets[subset].get(name)
+            cells += [Text(str(found.n if found else 0)), _cell(found.pearson if found else None)]
+        table.add_row(*cells)
+    out.print(table)
+    notes = [f"{report.rows} row(s), {report.scored} scored"]
+    notes += [f"{n} not scored ({reason})" for reason, n in report.failed.most_common()]
+    notes += [f"{n} skipped ({reason})" for reason, n in report.skipped.most_common()]
+    out.print(Text("; ".join(notes) + "; native: both ids all digits (no machine-translated side)", style="dim"))
+
+
+def _ranked_json(ranked: Ranked) -> dict[str, Any]:
+    return {"n": ranked.n, "p_at_1": _figure(ranked.p_at_1), "mrr": _figure(ranked.mrr)}
+
+
+def retrieval_report_json(report: RetrievalReport) -> dict[str, Any]:
+    return {
+        "file": report.path, "documents": report.documents, "languages": dict(sorted(report.languages.items())),
+        "skipped_lines": dict(report.skipped), "not_cleaned": dict(report.rejected),
+        "pairs": [{
+            "pair": result.direction.name, "query": result.direction.query, "target": result.direction.target,
+            **_ranked_json(result.overall), "left_out": dict(result.left_out),
+            "domains": [{"domain": domain, **_ranked_json(ranked)} for domain, ranked in
+                        sorted(result.domains.items(), key=lambda item: (-item[1].n, item[0] or ""))],
+        } for result in report.results],
+    }
+
+
+def print_retrieval_report(report: RetrievalReport) -> None:
+    table = Table(title=Text(f"Finding each document's translation · {safe(report.path)}"), title_justify="left")
+    for column, justify in (("pair", "left"), ("domain", "left"), ("n", "right"), ("P@1", "right"),
+                            ("MRR", "right")):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for result in report.results:
+        overall = result.overall
+        table.add_row(Text(result.direction.name, style="bold"), Text("all", style="bold"), Text(str(overall.n)),
+                      _cell(overall.p_at_1), _cell(overall.mrr), end_section=len(result.domains) < 2)
+        if len(result.domains) < 2:
+            continue
+        ranked = sorted(result.domains.items(), key=lambda item: (-item[1].n, item[0] or ""))
+        for i, (domain, counts) in enumerate(ranked[:_DOMAIN_ROWS]):
+            last = i == min(len(ranked), _DOMAIN_ROWS) - 1 and len(ranked) <= _DOMAIN_ROWS
+            table.add_row(Text(""), Text(safe(domain or "(none)", 40)), Text(str(counts.n)), _cell(counts.p_at_1),
+                          _cell(counts.mrr), end_section=last)
+        if len(ranked) > _DOMAIN_ROWS:
+            table.add_row(Text(""), Text(f"… {len(ranked) - _DOMAIN_ROWS} more (--json)", style="dim"), Text(""),
+                          Text(""), Text(""), end_section=True)
+    out.print(table)
+    languages = ", ".join(f"{language} {n}" for language, n in sorted(report.languages.items()))
+    notes = [(f"{report.documents} document(s) ({languages}); each query ranked among all documents of its "
+              "pair; ties count against the true translation")]
+    notes += [f"{n} line(s) skipped ({reason})" for reason, n in report.skipped.most_common()]
+    notes += [f"{n} text(s) not cleaned ({reason})" for reason, n in report.rejected.most_common()]
+    left = sum((result.left_out for result in report.results), Counter())
+    notes += [f"{n} document-pair(s) left out ({reason})" for reason, n in left.most_common()]
+    out.print(Text("; ".join(notes), style="dim"))
