@@ -7,7 +7,14 @@ import pytest
 
 from crosswire.link import similarity, similarity_many
 from crosswire.link.calibration import Curve, calibration, from_json
-from crosswire.link.fit import fit_levels, isotonic, nonnegative_least_squares, weighted_kappa
+from crosswire.link.fit import (
+    fit_levels,
+    held_out_scores,
+    isotonic,
+    nonnegative_least_squares,
+    pearson_by_language,
+    weighted_kappa,
+)
 from crosswire.link.overlap import group_cosines
 from crosswire.link.reasons import MAX_REASONS
 from crosswire.link.timegap import gap_days, time_factor
@@ -128,3 +135,19 @@ def test_fitted_levels_separate_graded_scores() -> None:
     assert 1.0 > t1 > t2 > t3 > 0.0
     predicted = np.where(score >= t1, 1, np.where(score >= t2, 2, np.where(score >= t3, 3, 4)))
     assert weighted_kappa(overall.astype(int), predicted) > 0.95
+
+
+def test_held_out_scores_track_the_grades() -> None:
+    rng = np.random.default_rng(3)
+    overall = rng.uniform(1.0, 4.0, 100)
+    pairs = []
+    for grade in overall:
+        shared = float(np.clip((4.0 - grade) / 3.0 + rng.normal(0, 0.05), 0.0, 1.0))
+        a = _rep({"g:a": 1.0})
+        b = _rep({"g:a": shared, "g:b": float(np.sqrt(1.0 - shared * shared))})
+        pairs.append((a, b))
+    scores = held_out_scores(pairs, list(overall), calibration())
+    rows = [{"lang1": "uk", "lang2": "uk", "Overall": str(g)} for g in overall]
+    pearson = pearson_by_language(rows, scores)
+    assert set(pearson) == {"all", "uk"}
+    assert pearson["all"] == pearson["uk"] > 0.9

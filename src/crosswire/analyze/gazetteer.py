@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from crosswire.analyze.morphology import Word
+from crosswire.analyze.morphology import STEMMED_LANGUAGES, Word
 from crosswire.analyze.resources import load_table
 from crosswire.analyze.text import Token, tokenize
 
@@ -33,6 +33,7 @@ _MAX_NAME_TOKENS = 8
 _FORMS_CACHE_LIMIT = 500_000
 _Forms = tuple[tuple[str, ...], tuple[str, ...], bool]
 _NO_FORMS: _Forms = ((), (), False)
+_MIN_GENITIVE = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,8 +164,11 @@ class Gazetteer:
         """Non-overlapping matches, longest first at each position, in text order. Inflected
         (stem) matches of CLDR names count only in the names' own language: elsewhere a stem
         match is mostly a person ('Dominik' is not 'Dominika', Dominica in Polish)."""
+        # A Snowball stem is already cut: cutting endings again makes unrelated words meet
+        # (Turkish 'Bakanı' -> 'baka' -> 'bak', as 'Baku'), so stems match exact forms only.
+        snowball = language if language in STEMMED_LANGUAGES else ""
         forms = [
-            self._token_forms((t.text, w.name_lemma if t.capitalized else w.lemma, w.lemma, *w.readings))
+            self._token_forms((snowball, t.text, w.name_lemma if t.capitalized else w.lemma, w.lemma, *w.readings))
             if w is not None
             else _NO_FORMS
             for t, w in zip(tokens, words)
@@ -191,16 +195,20 @@ class Gazetteer:
 
     def _token_forms(self, key: tuple[str, ...]) -> _Forms:
         """(exact forms, stem forms, whether a name may start here) of a token's text and
-        lemmas, cached: most tokens start no name, and knowing that once per word type keeps
-        ``find`` cheap. Every reading counts: the first of 'Києві' is the legendary Кий."""
+        lemmas (after the language whose Snowball stems the lemmas are, or ''), cached: most
+        tokens start no name, and knowing that once per word type keeps ``find`` cheap. Every
+        reading counts: the first of 'Києві' is the legendary Кий."""
         found = self._forms_cache.get(key)
         if found is None:
-            exact = tuple(dict.fromkeys(exact_form(x) for x in key))
-            stems = tuple(dict.fromkeys(stem_form(x) for x in key))
+            snowball, text, *lemmas = key
+            if snowball == "de" and text.endswith("s") and len(text) > _MIN_GENITIVE:
+                lemmas.append(text[:-1])  # genitives the stemmer keeps: 'Europas', 'Großbritanniens'
+            exact = tuple(dict.fromkeys(exact_form(x) for x in (text, *lemmas)))
+            stems = tuple(dict.fromkeys(stem_form(x) for x in ((text,) if snowball else (text, *lemmas))))
             starts = (
                 any(f in self._exact for f in exact)
                 or any(f in self._stem for f in stems)
-                or key[0].partition("-")[0].isupper()
+                or text.partition("-")[0].isupper()
             )
             found = (exact, stems, starts)
             if len(self._forms_cache) >= _FORMS_CACHE_LIMIT:

@@ -1,24 +1,41 @@
 """Lemmas and word classes, cached per (language, word form).
 
-pymorphy3 for Ukrainian and Russian (it tags proper names and function words), simplemma for the
-other languages it covers, the lower-cased form otherwise. News text is Zipfian, so a per-form cache
-makes the expensive analyzers run once per distinct word; the analyzers load once per process.
+pymorphy3 for Ukrainian and Russian (it tags proper names and function words); for the other
+languages Snowball has an algorithm for, the Snowball stem (PyStemmer: C, under a microsecond a
+word, nothing to load); the lower-cased form otherwise. A stem is no word ('regierung' ->
+'regier'), but what the terms and the name keys need is that the inflections of a word meet, and
+they do. (Dictionary lemmatizers cost 25-430 MB and up to seconds to load per language: a stream
+of twenty languages thrashed through them.) News text is Zipfian, so a per-form cache makes the
+analyzers run once per distinct word.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
-import simplemma
-from simplemma.strategies.dictionaries.dictionary_factory import SUPPORTED_LANGUAGES
+import Stemmer
 
 from crosswire.analyze.resources import stopwords
 
 NameKind = Literal["person", "place", "org"]
 
 PYMORPHY_LANGUAGES = frozenset({"uk", "ru"})
+# ISO 639-1 code -> Snowball algorithm (PyStemmer 3.1). Slovak is close enough to Czech, Bokmål
+# and Nynorsk share the Norwegian one, and the Serbian algorithm is written for all of
+# Serbo-Croatian (it reads Cyrillic and Latin).
+SNOWBALL: dict[str, str] = {
+    "ar": "arabic", "hy": "armenian", "eu": "basque", "ca": "catalan", "cs": "czech", "sk": "czech",
+    "da": "danish", "nl": "dutch", "en": "english", "eo": "esperanto", "et": "estonian",
+    "fi": "finnish", "fr": "french", "de": "german", "el": "greek", "hi": "hindi", "hu": "hungarian",
+    "id": "indonesian", "ga": "irish", "it": "italian", "lt": "lithuanian", "ne": "nepali",
+    "no": "norwegian", "nb": "norwegian", "nn": "norwegian", "fa": "persian", "pl": "polish",
+    "pt": "portuguese", "ro": "romanian", "sr": "serbian", "hr": "serbian", "bs": "serbian",
+    "es": "spanish", "sv": "swedish", "ta": "tamil", "tr": "turkish", "yi": "yiddish", "st": "sesotho",
+}
+STEMMED_LANGUAGES = frozenset(SNOWBALL)
 _FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL", "INTJ", "NPRO", "NUMR", "PRED"})
 # OpenCorpora tags that mark a proper-name reading, in the order we prefer them.
 _NAME_TAGS: tuple[tuple[str, NameKind], ...] = (
@@ -33,7 +50,7 @@ _READINGS = 6
 class Word:
     """What the analyzers say about one word form."""
 
-    lemma: str  # lower-case lemma
+    lemma: str  # lower-case lemma (a Snowball stem outside Ukrainian and Russian)
     function: bool  # a function word: no evidence of what a text is about
     name_lemma: str  # lower-case lemma under a proper-name reading (same as lemma when none)
     name_kind: NameKind | None  # what the tagger says the name is, when it says
@@ -68,8 +85,31 @@ def _analyze_pymorphy(language: str, form: str, stop: frozenset[str]) -> Word:
     return Word(lemma, function, name_lemma, name_kind, readings)
 
 
-def _analyze_simplemma(language: str, form: str, stop: frozenset[str]) -> Word:
-    lemma = simplemma.lemmatize(form, lang=language).lower()
+_local = threading.local()
+
+
+def stemmer(language: str) -> Any:
+    """This thread's Snowball stemmer of a language in ``SNOWBALL`` (stemmers are not
+    thread-safe; each is made on first use)."""
+    stemmers: dict[str, Any] | None = getattr(_local, "stemmers", None)
+    if stemmers is None:
+        stemmers = _local.stemmers = {}
+    found = stemmers.get(language)
+    if found is None:
+        found = stemmers[language] = Stemmer.Stemmer(SNOWBALL[language], 0)  # 0: no cache of its own
+    return found
+
+
+def stem(language: str, lower: str) -> str:
+    """The Snowball stem of a lower-case word (the word itself when the stemmer leaves nothing)."""
+    try:
+        return stemmer(language).stemWord(lower) or lower
+    except (UnicodeError, ValueError):  # lone surrogates cannot be encoded for the C stemmer
+        return lower
+
+
+def _analyze_stemmed(language: str, lower: str, stop: frozenset[str]) -> Word:
+    lemma = stem(language, lower)
     return Word(lemma, lemma in stop, lemma, None)
 
 
@@ -103,8 +143,8 @@ class Morphology:
                 return _analyze_pymorphy(language, form, stop)
             except ValueError:  # pymorphy3 asks unicodedata for names some characters lack ('𗀀')
                 return Word(lower, False, lower, None)
-        if language in SUPPORTED_LANGUAGES:
-            return _analyze_simplemma(language, form, stop)
+        if language in STEMMED_LANGUAGES:
+            return _analyze_stemmed(language, lower, stop)
         return Word(lower, False, lower, None)
 
 

@@ -5,10 +5,12 @@ A capital letter is evidence of a name except where every sentence (or headline 
 word at a sentence start counts only when the tagger reads it as a name, it is an acronym, or the
 same name appears capitalized inside a sentence elsewhere.
 
-German capitalizes every noun, and its dictionary knows many surnames ('Merkel'), so there a word
-is a name when the dictionary does not know it (and it is no compound of a word it knows), or when
-a run of two or more capitalized words holds it ('Angela Merkel'), or when that run gave its key
-earlier in the article (a later 'Merkel'). Words after an article or inflected like nouns are not.
+German capitalizes every noun, and no dictionary is loaded for it, so there a word is a name when
+a run of two or more capitalized words holds it ('Angela Merkel'), when that run gave its key
+earlier in the article (a later 'Merkel'), or when it follows a title ('Kremlsprecher Peskow').
+Words that read as common nouns are not: those after an article, a quantifier, a number or an
+adjective, those with a noun ending ('Regierung'), titles and compounds ending in one
+('Außenminister'), and frequent nouns ('Menschen'); the tables are in ``analyze_names.json``.
 """
 
 from __future__ import annotations
@@ -17,20 +19,19 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-import simplemma
-
 from crosswire.analyze.gazetteer import cut_apostrophe
 from crosswire.analyze.keys import name_key
-from crosswire.analyze.morphology import PYMORPHY_LANGUAGES, Word
+from crosswire.analyze.morphology import PYMORPHY_LANGUAGES, Word, stem
 from crosswire.analyze.resources import load_table
 from crosswire.analyze.text import Token
 from crosswire.types import Mention
 
-# Languages where names inflect and simplemma knows enough names to lemmatize them.
-_LEMMATIZED_NAMES = frozenset({"pl", "cs", "sk", "sl", "hr", "lt", "lv"})
+# Languages where names inflect and the stemmer cuts their endings without cutting into them
+# ('Ławrowem', 'Ławrowa' -> 'ławrow'). Not Czech and Slovak: their stemmer cuts the '-ov' of
+# 'Lavrov'; their table of name endings serves them.
+_STEMMED_NAMES = frozenset({"pl", "lt", "sr", "hr", "bs"})
 _NOUN_CAPITALIZING = frozenset({"de", "lb"})
-_MIN_COMPOUND_HEAD = 3
-_MIN_COMPOUND_TAIL = 5
+_MIN_HEAD = 3  # letters a German noun or adjective ending must leave ('zwischen' is no adjective)
 _MAX_FULL_NAME = 4
 _MAX_DIGITS = 2  # 'G20', 'F-16' can be names; 'MENAFN3112201900670000' cannot
 _ROMAN = re.compile(r"[IVXLCDM]+")
@@ -70,26 +71,59 @@ def _calendar_words(language: str) -> frozenset[str]:
     return frozenset(words)
 
 
+@lru_cache(maxsize=None)
+def _german_table(name: str) -> tuple[str, ...]:
+    return tuple(load_table("analyze_names.json")[name]["de"])
+
+
+@lru_cache(maxsize=1)
+def _common_noun_stems() -> frozenset[str]:
+    return frozenset(stem("de", w) for w in _german_table("common_nouns"))
+
+
+def _suffixed(form: str, endings: tuple[str, ...], head: int) -> bool:
+    return any(form.endswith(e) and len(form) - len(e) >= head for e in endings)
+
+
 @lru_cache(maxsize=100_000)
-def _german_word(form: str, lemma: str) -> str:
-    """'known' (the dictionary knows it), 'name' (unknown, so probably a name), or 'noun' (an
-    inflected noun, or a compound ending in a known word: 'Impfstoffsuche')."""
-    if lemma != form.lower() and lemma + "s" != form.lower():
-        return "noun"
-    if simplemma.is_known(form, lang="de"):
-        return "known"
-    for cut in range(_MIN_COMPOUND_HEAD, len(form) - _MIN_COMPOUND_TAIL + 1):
-        if simplemma.is_known(form[cut:].capitalize(), lang="de"):
-            return "noun"
-    return "name"
+def _german_noun(form: str) -> bool:
+    """Whether a capitalized German word reads as a common noun by its ending ('Regierung'), as a
+    title or a compound ending in one ('Außenministerin'), or as a frequent noun ('Menschen')."""
+    lower = form.lower()
+    return (
+        _suffixed(lower, _german_table("noun_endings"), _MIN_HEAD)
+        or _suffixed(lower, _german_table("noun_tails"), 0)
+        or stem("de", lower) in _common_noun_stems()
+    )
+
+
+@lru_cache(maxsize=100_000)
+def _german_title(form: str) -> bool:
+    """Whether a German word is a title or role, alone or as the tail of a compound."""
+    return _suffixed(form.lower(), _german_table("noun_tails"), 0)
+
+
+def _german_noun_context(previous: Token | None, token: Token) -> bool:
+    """Whether the word before a capitalized German word makes it a common noun: an article, a
+    quantifier or a number ('zwei Millionen', '1,5 Milliarden'), or an adjective ('russischen')."""
+    if previous is None:
+        return False
+    before = previous.text.lower()
+    if before in _determiners("de"):
+        return True
+    if token.sentence_start or not token.glued:
+        return False
+    if previous.numeric:
+        return True
+    return previous.text[:1].islower() and _suffixed(before, _german_table("adjective_endings"), _MIN_HEAD)
 
 
 def name_form(token: Token, word: Word, language: str | None) -> str:
     """The form of a name word to key: its lemma where names inflect, else the word itself
-    without a case ending the lemmatizer did not remove."""
+    without a case ending the stemmer did not remove."""
     if language in PYMORPHY_LANGUAGES:
         return word.name_lemma
-    if language in _LEMMATIZED_NAMES and word.lemma != token.text.lower():
+    if language in _STEMMED_NAMES and word.lemma != token.text.lower():
         return word.lemma
     form = cut_apostrophe(token.text.lower())  # "Putin's", "I'm", "l'Ukraine"
     for ending in _name_endings(language or ""):
@@ -123,11 +157,12 @@ class _Reader:
             return ""
         if not self.german or token.all_caps:
             return "name"
-        previous = self.tokens[i - 1].text.lower() if i > 0 else ""
-        if previous in _determiners(self.language):
+        previous = self.tokens[i - 1] if i > 0 else None
+        if _german_noun_context(previous, token) or _german_noun(token.text):
             return ""
-        german = _german_word(token.text, word.lemma)
-        return "" if german == "noun" else german
+        if previous is not None and token.glued and _german_title(previous.text):
+            return "name"  # 'Außenminister Maas', 'Kremlsprecher Peskow', 'Frau Merkel'
+        return "known"  # else a German name needs a run of capitals, or the same name in one
 
     def _evidenced(self, i: int) -> bool:
         token, word = self.tokens[i], self.words[i]
@@ -159,7 +194,8 @@ class _Reader:
         if current:
             runs.append(current)
         trimmed = [kept for run in runs if (kept := self._trim(run))]
-        # A lone word the dictionary knows is a name only if a surer mention gave its key.
+        # A lone German word without evidence of its own is a name only if a surer mention gave
+        # its key.
         sure = {self.keys[i] for run in trimmed for i in run if len(run) > 1 or self.status[i] == "name"}
         return [run for run in trimmed if len(run) > 1 or self.status[run[0]] == "name" or self.keys[run[0]] in sure]
 

@@ -8,6 +8,10 @@ target, kept as a dozen knots; then the level thresholds that best agree (quadra
 with the rounded Overall. Only native pairs are used (ids without a language suffix: the others
 are machine translations of English pairs). Settings that the file cannot tell (scripts, the
 cross-script factor, the time penalty) are carried over from the current calibration.
+
+It reports the Pearson correlation of the score with -Overall, overall and per language pair: on
+the whole file (fitted and scored on the same pairs) and held out (5 folds of every fifth pair,
+each scored by a calibration fitted on the other four).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import numpy as np
 from crosswire.analyze import analyze_batch
 from crosswire.link.calibration import Calibration, Curve, calibration
 from crosswire.link.overlap import group_cosines
+from crosswire.link.similarity import calibrated_score
 from crosswire.represent import GROUPS, feature_keys, represent_batch
 from crosswire.types import Article, Representation
 
@@ -34,6 +39,7 @@ _MAX_KNOTS = 12
 _PAIRS_PER_KNOT = 15  # fewer pairs, fewer knots: a small sample cannot support a detailed curve
 _SWEEPS = 300
 _RIDGE = 1e-3
+FOLDS = 5
 
 
 def nonnegative_least_squares(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
@@ -136,6 +142,38 @@ def fit(
     return replace(base, weights=weights, curves=curves, levels=fit_levels(score, grades))
 
 
+def held_out_scores(
+    pairs: Sequence[tuple[Representation, Representation]], overall: Sequence[float], base: Calibration,
+    folds: int = FOLDS,
+) -> np.ndarray:
+    """Each pair's score under a calibration fitted without its fold (every ``folds``-th pair)."""
+    fold = np.arange(len(pairs)) % folds
+    scores = np.zeros(len(pairs))
+    for k in range(folds):
+        train = np.flatnonzero(fold != k)
+        fitted = fit([pairs[i] for i in train], [overall[i] for i in train], base)
+        for i in np.flatnonzero(fold == k):
+            scores[i] = calibrated_score(pairs[i][0], pairs[i][1], fitted)
+    return scores
+
+
+def pearson_by_language(rows: Sequence[dict[str, str]], scores: Sequence[float]) -> dict[str, float]:
+    """Pearson of score against -Overall over all rows and per language pair ('de-en', 'de')."""
+    groups: dict[str, list[int]] = {}
+    for i, row in enumerate(rows):
+        pair = sorted({row["lang1"], row["lang2"]})
+        groups.setdefault("-".join(pair), []).append(i)
+    x = np.asarray(scores, dtype=float)
+    y = -np.array([float(row["Overall"]) for row in rows])
+
+    def pearson(index: Sequence[int]) -> float:
+        if len(index) < 3 or x[index].std() == 0:
+            return float("nan")
+        return float(np.corrcoef(x[index], y[index])[0, 1])
+
+    return {"all": pearson(range(len(rows)))} | {key: pearson(index) for key, index in sorted(groups.items())}
+
+
 def read_pairs(path: Path) -> list[dict[str, str]]:
     """Native rows of a SemEval-2022 Task 8 pairs file."""
     csv.field_size_limit(1 << 30)
@@ -172,7 +210,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     rows = read_pairs(Path(args[0]))
-    fitted = fit(represent_pairs(rows), [float(r["Overall"]) for r in rows], calibration())
+    pairs, overall = represent_pairs(rows), [float(r["Overall"]) for r in rows]
+    fitted = fit(pairs, overall, calibration())
+    whole = pearson_by_language(rows, [calibrated_score(a, b, fitted) for a, b in pairs])
+    held = pearson_by_language(rows, held_out_scores(pairs, overall, calibration()))
+    counts = Counter("-".join(sorted({r["lang1"], r["lang2"]})) for r in rows)
+    print(f"Pearson with -Overall     held out ({FOLDS} folds)   whole file   pairs")
+    for key in whole:
+        print(f"  {key:<22} {held[key]:>17.3f} {whole[key]:>12.3f} {counts.get(key, len(rows)):>7}")
     target = Path(__file__).resolve().parent.parent / "data" / "link_calibration.json"
     data = {"_about": "Written by crosswire.link.fit; see crosswire.link.calibration.", **fitted.to_json()}
     text = json.dumps(data, ensure_ascii=False, indent=1)

@@ -12,7 +12,10 @@ from crosswire.link.timegap import gap_days, time_factor
 from crosswire.types import Representation, Similarity
 
 
-def _score(a: Representation, b: Representation, cal: Calibration, shared: Set[str] | None = None) -> float:
+def calibrated_score(
+    a: Representation, b: Representation, cal: Calibration, shared: Set[str] | None = None
+) -> float:
+    """The score of a pair under a given calibration (``similarity`` uses the packaged one)."""
     pair_type = cal.pair_type(a.language, b.language)
     cosines = group_cosines(a.features, b.features, shared)
     raw = cal.raw(cosines, pair_type, cal.cross_scripts(a.language, b.language))
@@ -27,7 +30,7 @@ def similarity(a: Representation, b: Representation, *, with_reasons: bool = Tru
     dissimilar), and the strongest shared evidence (skipped when ``with_reasons`` is false)."""
     cal = calibration()
     shared = shared_keys(a.features, b.features)
-    score = _score(a, b, cal, shared)
+    score = calibrated_score(a, b, cal, shared)
     reasons = shared_reasons(a, b, cal.reason_weights, shared) if with_reasons else ()
     return Similarity(score=round(score, 4), level=cal.level(score), reasons=reasons)
 
