@@ -13,7 +13,6 @@ import argparse
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 from benchmarks.common import ROOT, machine, today
 
@@ -53,15 +52,25 @@ def main() -> int:
 
 
 def write_report() -> None:
-    parts = ["# Benchmarks", "",
-             "Written by `make bench` (`python -m benchmarks`). Each section gives its date and machine; figures",
-             "are medians of repeated runs, with the peer measured in the same run and the ratio to it.", ""]
+    parts = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (`python -m benchmarks`). Each section gives its date and machine; figures",
+        "are medians of repeated runs, with the peer measured in the same run and the ratio to it.",
+        "",
+    ]
     for name in BENCHMARKS:
         path = RESULTS / f"{name}.json"
         if path.exists():
             section = json.loads(path.read_text())
-            parts += [f"## {section['title']}", "", f"*{section['date']} · {section['machine']}*", "",
-                      section["markdown"].strip(), ""]
+            parts += [
+                f"## {section['title']}",
+                "",
+                f"*{section['date']} · {section['machine']}*",
+                "",
+                section["markdown"].strip(),
+                "",
+            ]
     OUTPUT.write_text("\n".join(parts))
     print(f"wrote {OUTPUT.relative_to(ROOT)}", file=sys.stderr)
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import sys
 from multiprocessing import get_context
-from pathlib import Path
 
 import trafilatura
 
@@ -65,9 +64,20 @@ def main() -> None:
         f"| trafilatura `extract` alone, 1 process | {peer:.0f} | {peer_ok} |\n\n"
         f"Ratio crosswire (1 process) / trafilatura alone: **{ours_1 / peer:.2f}**; "
         f"2 processes / trafilatura on 1: {ours_2 / peer:.2f}. Target ≥ 200 pages/s on 2 cores. "
-        f"Peak memory per crosswire worker: {rss:.0f} MiB.")
-    json.dump({"title": "Cleaning speed (news-stream pages)", "markdown": markdown, "pages": n,
-               "crosswire_1": ours_1, "crosswire_2": ours_2, "trafilatura": peer, "peak_rss_mib": rss}, sys.stdout)
+        f"Peak memory per crosswire worker: {rss:.0f} MiB."
+    )
+    json.dump(
+        {
+            "title": "Cleaning speed (news-stream pages)",
+            "markdown": markdown,
+            "pages": n,
+            "crosswire_1": ours_1,
+            "crosswire_2": ours_2,
+            "trafilatura": peer,
+            "peak_rss_mib": rss,
+        },
+        sys.stdout,
+    )
 
 
 if __name__ == "__main__":

@@ -8,17 +8,18 @@ import csv
 import json
 import os
 import sys
-import time
 from collections import defaultdict
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from benchmarks.common import median_time, shared
-from crosswire.link import similarity
-from crosswire.service import compare_pairs, represent_article
-from crosswire.settings import Settings
+from crosswire.analyze import analyze
 from crosswire.clean import clean
+from crosswire.link import similarity
+from crosswire.represent import represent
+from crosswire.service import compare_pairs
+from crosswire.settings import Settings
 from crosswire.types import RawDocument
 
 
@@ -56,8 +57,16 @@ def main() -> None:
     rows = load_rows()
     if "--quick" in sys.argv:
         rows = rows[:150]
-    lines = [json.dumps({"id": r["pair_id"], "a": {"text": r["text1"], "language": r["lang1"]},
-                         "b": {"text": r["text2"], "language": r["lang2"]}}) for r in rows]
+    lines = [
+        json.dumps(
+            {
+                "id": r["pair_id"],
+                "a": {"text": r["text1"], "language": r["lang1"]},
+                "b": {"text": r["text2"], "language": r["lang2"]},
+            }
+        )
+        for r in rows
+    ]
     list(compare_pairs(lines[:20]))  # load models once, as `compare --pairs` does
     workers = os.cpu_count() or 1
     pairs_s, results = median_time(lambda: list(compare_pairs(lines, Settings(workers=workers))), 3)
@@ -65,8 +74,13 @@ def main() -> None:
     peer_s, peer_scores = median_time(lambda: tfidf_scores(rows), 3)
     ours, peer = by_language_pair(rows, scores), by_language_pair(rows, peer_scores)
 
-    reps = [(represent_article(clean(RawDocument("a", r["text1"], language=r["lang1"]))),
-             represent_article(clean(RawDocument("b", r["text2"], language=r["lang2"])))) for r in rows]
+    reps = [
+        (
+            represent(analyze(clean(RawDocument("a", r["text1"], language=r["lang1"])))),
+            represent(analyze(clean(RawDocument("b", r["text2"], language=r["lang2"])))),
+        )
+        for r in rows
+    ]
     rounds = max(1, 20000 // len(reps))
 
     def score_all(with_reasons: bool) -> None:
@@ -87,10 +101,20 @@ def main() -> None:
         f"**{len(rows) / pairs_s:.0f} pairs/s**; TF-IDF peer (fit + score, 1 process): {len(rows) / peer_s:.0f} "
         f"pairs/s; ratio {peer_s / pairs_s:.2f}.\n"
         f"Scoring stored representations: **{scoring:,.0f} pairs/s** (score and level, as clustering uses it; "
-        f"target ≥ 20,000); {with_reasons:,.0f} pairs/s with reasons.")
-    json.dump({"title": "Pairwise similarity (SemEval-2022 Task 8)", "markdown": markdown, "pearson": ours,
-               "tfidf_pearson": peer, "pairs_per_s": len(rows) / pairs_s, "scoring_per_s": scoring,
-               "scoring_with_reasons_per_s": with_reasons}, sys.stdout)
+        f"target ≥ 20,000); {with_reasons:,.0f} pairs/s with reasons."
+    )
+    json.dump(
+        {
+            "title": "Pairwise similarity (SemEval-2022 Task 8)",
+            "markdown": markdown,
+            "pearson": ours,
+            "tfidf_pearson": peer,
+            "pairs_per_s": len(rows) / pairs_s,
+            "scoring_per_s": scoring,
+            "scoring_with_reasons_per_s": with_reasons,
+        },
+        sys.stdout,
+    )
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ import json
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import trafilatura
 
@@ -63,8 +62,13 @@ def score(extract: Callable[[str, bytes], str], cases: list) -> dict[str, float]
     recall = tp / (tp + fn) if tp + fn else 0.0
     f_score = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     accuracy = (tp + tn) / (tp + tn + fp + fn)
-    return {"precision": precision, "recall": recall, "f": f_score, "accuracy": accuracy,
-            "pages_per_s": len(cases) / seconds}
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f": f_score,
+        "accuracy": accuracy,
+        "pages_per_s": len(cases) / seconds,
+    }
 
 
 def main() -> None:
@@ -75,15 +79,26 @@ def main() -> None:
     peer = score(trafilatura_text, cases)
     rows = "\n".join(
         f"| {name} | {r['precision']:.3f} | {r['recall']:.3f} | **{r['f']:.3f}** | {r['accuracy']:.3f} | "
-        f"{r['pages_per_s']:.0f} |" for name, r in (("crosswire", ours), ("trafilatura alone", peer)))
+        f"{r['pages_per_s']:.0f} |"
+        for name, r in (("crosswire", ours), ("trafilatura alone", peer))
+    )
     markdown = (
         f"{len(cases)} pages of the trafilatura evaluation set (`../shared/data/extraction`), scored on its "
         "must-contain / must-not-contain snippets.\n\n"
         "| extractor | precision | recall | F | accuracy | pages/s (1 core) |\n|---|---|---|---|---|---|\n"
         f"{rows}\n\nF ratio crosswire / trafilatura: **{ours['f'] / peer['f']:.3f}** "
-        "(target ≥ 1.0; trafilatura's published F is 0.924).")
-    json.dump({"title": "Extraction quality (trafilatura evaluation set)", "markdown": markdown,
-               "crosswire": ours, "trafilatura": peer, "pages": len(cases)}, sys.stdout)
+        "(target ≥ 1.0; trafilatura's published F is 0.924)."
+    )
+    json.dump(
+        {
+            "title": "Extraction quality (trafilatura evaluation set)",
+            "markdown": markdown,
+            "crosswire": ours,
+            "trafilatura": peer,
+            "pages": len(cases),
+        },
+        sys.stdout,
+    )
 
 
 if __name__ == "__main__":

@@ -30,11 +30,19 @@ def db(tmp_path: Path) -> Path:
     return tmp_path / "store.db"
 
 
-def run_cli(*args: str, db: Path | None = None, input: str | None = None,
-            cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, db: Path | None = None, input: str | None = None, cwd: Path | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("CROSSWIRE_")}
     if db is not None:
         env["CROSSWIRE_DB"] = str(db)
     env["XDG_CONFIG_HOME"] = str((db.parent if db else ROOT) / "no-config")
-    return subprocess.run([sys.executable, "-m", "crosswire", *args], capture_output=True, text=True,
-                          env=env, input=input, cwd=cwd or ROOT, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "crosswire", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        input=input,
+        cwd=cwd or ROOT,
+        timeout=timeout,
+    )

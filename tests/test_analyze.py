@@ -79,7 +79,12 @@ def test_ukraine_inflected(text: str, language: str) -> None:
 
 @pytest.mark.parametrize(
     "text, language",
-    [("Переговори у Києві.", "uk"), ("Переговоры в Киеве.", "ru"), ("Talks in Kyiv.", "en"), ("Gespräche in Kiew.", "de")],
+    [
+        ("Переговори у Києві.", "uk"),
+        ("Переговоры в Киеве.", "ru"),
+        ("Talks in Kyiv.", "en"),
+        ("Gespräche in Kiew.", "de"),
+    ],
 )
 def test_kyiv_meets_and_counts_as_ukraine(text: str, language: str) -> None:
     assert {"kyiv", "UA"} <= _place_keys(_analyze(text, language))
@@ -178,8 +183,9 @@ def test_language_is_guessed_from_the_script_when_missing() -> None:
 
 
 def test_title_is_analyzed_with_the_text() -> None:
-    article = Article(id="t", source="test", title="Лавров у Женеві", text="Переговори тривали.", language="uk",
-                      published=None)
+    article = Article(
+        id="t", source="test", title="Лавров у Женеві", text="Переговори тривали.", language="uk", published=None
+    )
     analysis = analyze(article)
     assert name_key("Лавров") in _entity_keys(analysis)
     assert "geneva" in _place_keys(analysis)

@@ -85,9 +85,7 @@ def test_polish_names_meet_through_their_stems(text: str, language: str) -> None
     assert name_key("dud") in _entity_keys(_analyze(text, language))
 
 
-@pytest.mark.parametrize(
-    "text", ["Ministr Sergej Lavrov to řekl.", "Jednání se Sergejem Lavrovem pokračují."]
-)
+@pytest.mark.parametrize("text", ["Ministr Sergej Lavrov to řekl.", "Jednání se Sergejem Lavrovem pokračují."])
 def test_czech_names_keep_their_stem(text: str) -> None:
     # The Czech stemmer would cut 'Lavrov' to 'lavr'; names take the endings table instead.
     assert name_key("Лавров") in _entity_keys(_analyze(text, "cs"))

@@ -11,9 +11,40 @@ from crosswire.types import Article
 # Words that reach every analyzer path: names, acronyms, places, numbers, quotes, elisions.
 _PIECES = st.sampled_from(
     [
-        "НАТО", "Лавров", "Сергія", "України", "Київ", "США", "G7", "l'OTAN", "Putin's", "U.S.", "1,5 млн",
-        "12,5%", "%5", "1997", "15 лютого", "«", "»", '"', "„", "“", ".", "\n", " ", "-", "’", "Ü", "ß",
-        "Zełenski", "Rusya'nın", "III", "İstanbul", "ǅ", "١٢٣", "北京",
+        "НАТО",
+        "Лавров",
+        "Сергія",
+        "України",
+        "Київ",
+        "США",
+        "G7",
+        "l'OTAN",
+        "Putin's",
+        "U.S.",
+        "1,5 млн",
+        "12,5%",
+        "%5",
+        "1997",
+        "15 лютого",
+        "«",
+        "»",
+        '"',
+        "„",
+        "“",
+        ".",
+        "\n",
+        " ",
+        "-",
+        "’",
+        "Ü",
+        "ß",
+        "Zełenski",
+        "Rusya'nın",
+        "III",
+        "İstanbul",
+        "ǅ",
+        "١٢٣",
+        "北京",
     ]
 )
 _TEXTS = st.one_of(st.text(), st.lists(st.one_of(_PIECES, st.text(max_size=5))).map("".join))
@@ -21,8 +52,12 @@ _LANGUAGES = st.sampled_from([None, "uk", "ru", "en", "de", "fr", "tr", "xx"])
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(text=_TEXTS, title=st.none() | st.text(max_size=30), language=_LANGUAGES,
-       published=st.none() | st.sampled_from(["2022-02-16", "2022", "not a date"]))
+@given(
+    text=_TEXTS,
+    title=st.none() | st.text(max_size=30),
+    language=_LANGUAGES,
+    published=st.none() | st.sampled_from(["2022-02-16", "2022", "not a date"]),
+)
 def test_analyze_never_raises_and_keys_are_nonempty(
     text: str, title: str | None, language: str | None, published: str | None
 ) -> None:

@@ -71,7 +71,12 @@ def test_english_page() -> None:
     assert reasons["Read more: Talks in Geneva end without a breakthrough"] == "read-also"
     assert reasons["Photo: Reuters"] == "credit"
     assert reasons["Share this article"] == "ui"
-    for line in ("Markets fall after the central bank raises rates", "13:05", "Parliament approves the budget for next year", "12:10"):
+    for line in (
+        "Markets fall after the central bank raises rates",
+        "13:05",
+        "Parliament approves the budget for next year",
+        "12:10",
+    ):
         assert reasons[line] == "sidebar"
     assert reasons["© 2022 Example News. All rights reserved."] == "footer"
     _accounted(result, ENGLISH)
@@ -230,10 +235,22 @@ def test_only_a_headline_is_text_not_title() -> None:
 
 
 FRAGMENTS = [
-    "Read more:", "Читайте також: Заголовок новини", "• Headline of another story", "23:15 06 вер 2025.",
-    "12.01.2022 14:35", "Ігор ПетрукНовини", "John Smith", "loader", "Photo: dw.com", "Subscribe to our Telegram",
-    "Headline | Section", "© 2022 News", "The minister said the talks would continue next week.",
-    "Short headline without a stop", "Talks will continue.", "",
+    "Read more:",
+    "Читайте також: Заголовок новини",
+    "• Headline of another story",
+    "23:15 06 вер 2025.",
+    "12.01.2022 14:35",
+    "Ігор ПетрукНовини",
+    "John Smith",
+    "loader",
+    "Photo: dw.com",
+    "Subscribe to our Telegram",
+    "Headline | Section",
+    "© 2022 News",
+    "The minister said the talks would continue next week.",
+    "Short headline without a stop",
+    "Talks will continue.",
+    "",
 ]
 
 

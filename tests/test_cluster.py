@@ -19,14 +19,16 @@ def _candidate(article_id: str, event: str, story: str, published: str | None = 
 
 
 def test_a_close_match_joins_its_event() -> None:
-    placed = assign(_rep("new", "2022-01-02"), [_candidate("old", "e-old", "s-old", "2022-01-01")],
-                    POLICY, _scores({"old": 0.8}))
+    placed = assign(
+        _rep("new", "2022-01-02"), [_candidate("old", "e-old", "s-old", "2022-01-01")], POLICY, _scores({"old": 0.8})
+    )
     assert placed == Assignment("new", "e-old", "s-old", 0.8)
 
 
 def test_a_match_outside_the_time_window_opens_an_event_in_the_same_story() -> None:
-    placed = assign(_rep("new", "2022-02-20"), [_candidate("old", "e-old", "s-old", "2021-12-20")],
-                    POLICY, _scores({"old": 0.8}))
+    placed = assign(
+        _rep("new", "2022-02-20"), [_candidate("old", "e-old", "s-old", "2021-12-20")], POLICY, _scores({"old": 0.8})
+    )
     assert placed == Assignment("new", "e-new", "s-old", 0.8)
 
 

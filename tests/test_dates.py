@@ -113,7 +113,21 @@ def _valid_key(key: str) -> bool:
 
 
 DATEISH = st.sampled_from(
-    ["15 лютого", "у грудні", "2022 року", "31.02.2022", "Jan. 13", "May", "in", "2022", "13.", "Januar", ",", " ", "\n"]
+    [
+        "15 лютого",
+        "у грудні",
+        "2022 року",
+        "31.02.2022",
+        "Jan. 13",
+        "May",
+        "in",
+        "2022",
+        "13.",
+        "Januar",
+        ",",
+        " ",
+        "\n",
+    ]
 )
 
 
@@ -131,7 +145,11 @@ def test_mentions_never_raise_and_keys_are_iso(text: str, language: str | None, 
 
 
 @settings(max_examples=300, deadline=None)
-@given(line=st.lists(st.one_of(DATEISH, st.sampled_from(["23:15", "12.01.2022", "PM", "вер"]), st.text(max_size=8)), max_size=8).map("".join))
+@given(
+    line=st.lists(
+        st.one_of(DATEISH, st.sampled_from(["23:15", "12.01.2022", "PM", "вер"]), st.text(max_size=8)), max_size=8
+    ).map("".join)
+)
 def test_timestamp_parse_never_raises_and_is_iso(line: str) -> None:
     found = parse_timestamp_line(line)
     if found is not None:

@@ -27,14 +27,18 @@ def _fresh_cache() -> Iterator[None]:
 
 # --- specs and registry -------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("spec", "expected"), [
-    ("sentence-transformers:sentence-transformers/LaBSE", ("sentence-transformers", "sentence-transformers/LaBSE")),
-    ("sentence-transformers:/models/e5-small", ("sentence-transformers", "/models/e5-small")),
-    ("  sentence-transformers: ./models/x ", ("sentence-transformers", "./models/x")),
-    ("intfloat/multilingual-e5-small", ("sentence-transformers", "intfloat/multilingual-e5-small")),
-    ("/srv/models/LaBSE", ("sentence-transformers", "/srv/models/LaBSE")),
-    ("C:\\models\\LaBSE", ("sentence-transformers", "C:\\models\\LaBSE")),
-])
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ("sentence-transformers:sentence-transformers/LaBSE", ("sentence-transformers", "sentence-transformers/LaBSE")),
+        ("sentence-transformers:/models/e5-small", ("sentence-transformers", "/models/e5-small")),
+        ("  sentence-transformers: ./models/x ", ("sentence-transformers", "./models/x")),
+        ("intfloat/multilingual-e5-small", ("sentence-transformers", "intfloat/multilingual-e5-small")),
+        ("/srv/models/LaBSE", ("sentence-transformers", "/srv/models/LaBSE")),
+        ("C:\\models\\LaBSE", ("sentence-transformers", "C:\\models\\LaBSE")),
+    ],
+)
 def test_parse_spec(spec: str, expected: tuple[str, str]) -> None:
     assert encode.parse_spec(spec) == expected
 
@@ -101,13 +105,16 @@ def test_missing_package_names_the_pip_command(monkeypatch: pytest.MonkeyPatch) 
 def test_importing_the_package_loads_no_torch() -> None:
     import subprocess
 
-    code = ("import sys, crosswire.encode, crosswire.encode.fusion, crosswire.encode.text;"
-            "print('torch' in sys.modules or 'sentence_transformers' in sys.modules)")
+    code = (
+        "import sys, crosswire.encode, crosswire.encode.fusion, crosswire.encode.text;"
+        "print('torch' in sys.modules or 'sentence_transformers' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
 
 
 # --- the text an encoder reads ------------------------------------------------------------------
+
 
 def _article(title: str | None, text: str) -> Article:
     return Article(id="a1", source="x.txt", title=title, text=text, language="uk", published=None)
@@ -131,6 +138,7 @@ def test_long_articles_are_cut_at_a_word() -> None:
 
 
 # --- fusion -------------------------------------------------------------------------------------
+
 
 def test_ramp_maps_the_cosine_bands() -> None:
     assert cosine_to_unit(0.2) == 0.0  # unrelated
@@ -156,16 +164,22 @@ def test_fuse_mixes_and_stays_in_range() -> None:
 
 
 def test_e5_models_get_their_own_ramp() -> None:
-    assert ramp_for("sentence-transformers:intfloat/multilingual-e5-small") == (fusion.E5_COSINE_LOW,
-                                                                               fusion.E5_COSINE_HIGH)
+    assert ramp_for("sentence-transformers:intfloat/multilingual-e5-small") == (
+        fusion.E5_COSINE_LOW,
+        fusion.E5_COSINE_HIGH,
+    )
     assert ramp_for("sentence-transformers:sentence-transformers/LaBSE") == (fusion.COSINE_LOW, fusion.COSINE_HIGH)
     assert ramp_for("/models/e5/base")[0] == fusion.E5_COSINE_LOW
     assert ramp_for("/models/three5x")[0] == fusion.COSINE_LOW
 
 
 def _rep(article_id: str, vector: list[float] | None) -> Representation:
-    return Representation(article_id=article_id, language="en", published=None,
-                          vector=None if vector is None else np.array(vector, dtype=np.float32))
+    return Representation(
+        article_id=article_id,
+        language="en",
+        published=None,
+        vector=None if vector is None else np.array(vector, dtype=np.float32),
+    )
 
 
 def test_dense_cosine() -> None:

@@ -49,11 +49,24 @@ def _build(root: Path) -> dict[str, Path]:
         single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1", special_tokens=[("[CLS]", cls), ("[SEP]", sep)]
     )
     plain = root / "transformers"  # what transformers saves: no sentence-transformers files
-    PreTrainedTokenizerFast(tokenizer_object=tokenizer, unk_token="[UNK]", pad_token="[PAD]", cls_token="[CLS]",
-                            sep_token="[SEP]", mask_token="[MASK]", model_max_length=64).save_pretrained(plain)
+    PreTrainedTokenizerFast(
+        tokenizer_object=tokenizer,
+        unk_token="[UNK]",
+        pad_token="[PAD]",
+        cls_token="[CLS]",
+        sep_token="[SEP]",
+        mask_token="[MASK]",
+        model_max_length=64,
+    ).save_pretrained(plain)
     torch.manual_seed(0)
-    config = BertConfig(vocab_size=tokenizer.get_vocab_size(), hidden_size=32, num_hidden_layers=1,
-                        num_attention_heads=2, intermediate_size=64, max_position_embeddings=64)
+    config = BertConfig(
+        vocab_size=tokenizer.get_vocab_size(),
+        hidden_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=64,
+    )
     BertModel(config).save_pretrained(plain)
 
     current = root / "tiny-st"  # as this sentence-transformers version saves a model
@@ -64,15 +77,26 @@ def _build(root: Path) -> dict[str, Path]:
     # As the published multilingual models are laid out (saved by sentence-transformers 2.x).
     legacy = root / "tiny-legacy"
     shutil.copytree(current, legacy)
-    (legacy / "modules.json").write_text(json.dumps([
-        {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
-        {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
-    ]))
+    (legacy / "modules.json").write_text(
+        json.dumps(
+            [
+                {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+                {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+            ]
+        )
+    )
     (legacy / "sentence_bert_config.json").write_text(json.dumps({"max_seq_length": 64, "do_lower_case": False}))
-    (legacy / "1_Pooling" / "config.json").write_text(json.dumps({
-        "word_embedding_dimension": 32, "pooling_mode_cls_token": False, "pooling_mode_mean_tokens": True,
-        "pooling_mode_max_tokens": False, "pooling_mode_mean_sqrt_len_tokens": False,
-    }))
+    (legacy / "1_Pooling" / "config.json").write_text(
+        json.dumps(
+            {
+                "word_embedding_dimension": 32,
+                "pooling_mode_cls_token": False,
+                "pooling_mode_mean_tokens": True,
+                "pooling_mode_max_tokens": False,
+                "pooling_mode_mean_sqrt_len_tokens": False,
+            }
+        )
+    )
 
     # The same model in a Hugging Face cache, as `hf download crosswire-test/tiny` would leave it.
     cache = root / "hf-cache"
@@ -162,8 +186,7 @@ def test_prefixes(tiny: dict[str, Path], tmp_path: Path) -> None:
     plain = encode.get_encoder(_spec(tiny["current"]))
     assert plain.prefix == ""  # type: ignore[attr-defined]
     prefixed = encode.get_encoder(_spec(tiny["current"]), prefix=E5_PREFIX)
-    assert np.allclose(prefixed.encode(SENTENCES[:2]), plain.encode([E5_PREFIX + s for s in SENTENCES[:2]]),
-                       atol=1e-5)
+    assert np.allclose(prefixed.encode(SENTENCES[:2]), plain.encode([E5_PREFIX + s for s in SENTENCES[:2]]), atol=1e-5)
     e5 = tmp_path / "multilingual-e5-tiny"
     shutil.copytree(tiny["current"], e5)
     assert encode.get_encoder(_spec(e5)).prefix == E5_PREFIX  # type: ignore[attr-defined]
@@ -179,19 +202,24 @@ def test_threads_setting(tiny: dict[str, Path]) -> None:
 
 def test_articles_to_fused_scores(tiny: dict[str, Path]) -> None:
     encoder = encode.get_encoder(_spec(tiny["current"]))
-    articles = [Article(id=f"a{i}", source="s", title=text, text=text, language=None, published=None)
-                for i, text in enumerate(SENTENCES[:2])]
+    articles = [
+        Article(id=f"a{i}", source="s", title=text, text=text, language=None, published=None)
+        for i, text in enumerate(SENTENCES[:2])
+    ]
     vectors = encode.encode_articles(encoder, articles)
-    reps = [Representation(article_id=a.id, language=None, published=None, vector=v)
-            for a, v in zip(articles, vectors, strict=True)]
+    reps = [
+        Representation(article_id=a.id, language=None, published=None, vector=v)
+        for a, v in zip(articles, vectors, strict=True)
+    ]
     assert dense_cosine(reps[0], reps[0]) == pytest.approx(1.0, abs=1e-5)
     cosine = dense_cosine(reps[0], reps[1])
     assert cosine is not None and -1.0 <= cosine <= 1.0
     assert 0.0 <= fuse(0.5, cosine) <= 1.0
 
 
-def test_hub_id_from_the_cache_while_offline(tiny: dict[str, Path], offline: None,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_hub_id_from_the_cache_while_offline(
+    tiny: dict[str, Path], offline: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from huggingface_hub import constants
 
     monkeypatch.setattr(constants, "HF_HUB_CACHE", str(tiny["cache"]))
@@ -232,3 +260,28 @@ def test_uncached_hub_id_offline_fails_fast(offline: None) -> None:
     message = _one_line_error("sentence-transformers:crosswire-test/not-cached-anywhere")
     assert "crosswire-test/not-cached-anywhere" in message
     assert "HF_HUB_OFFLINE" in message
+
+
+def test_ingest_and_compare_with_an_encoder(tiny: dict[str, Path], tmp_path: Path) -> None:
+    from crosswire.service import compare_articles, ingest
+    from crosswire.settings import Settings
+    from crosswire.store import SQLiteStore
+    from crosswire.types import RawDocument
+
+    settings = Settings(db=str(tmp_path / "dense.db"), workers=0, encoder=_spec(tiny["current"]))
+    raws = [
+        RawDocument(source=f"s{i}", body=f"Budget news\n\n{text} More details follow later today.")
+        for i, text in enumerate(SENTENCES)
+    ]
+    store = SQLiteStore(settings.db)
+    assert ingest(store, raws, settings).added == len(SENTENCES)
+    assert store.db.execute("SELECT count(*) FROM vectors").fetchone()[0] == len(SENTENCES)
+    ids = store.all_article_ids()
+    reps = store.representations(ids)
+    assert all(rep.vector is not None and rep.vector.shape == (32,) for rep in reps.values())
+
+    articles = store.articles(ids[:2])
+    lexical = compare_articles(*articles, Settings(workers=0))
+    fused = compare_articles(*articles, settings)
+    cosine = float(np.dot(reps[ids[0]].vector, reps[ids[1]].vector))  # type: ignore[arg-type]
+    assert fused.score == pytest.approx(settings.fusion.apply(lexical.score, cosine), abs=1e-3)

@@ -65,9 +65,17 @@ def _csv(path: Path, header: Sequence[str] = HEADER, rows: Iterable[Sequence[Any
         writer = csv.writer(handle)
         writer.writerow(header)
         for number, (pair_id, lang1, lang2, score, overall) in enumerate(ROWS if rows is None else rows):
-            record = {"Unnamed: 0": number, "pair_id": pair_id, "lang1": lang1, "lang2": lang2, "text1": score,
-                      "text2": "a long\n\"quoted\", multi-line text", "Geography": 1.0, "Overall": overall,
-                      "Tone": 2.0}
+            record = {
+                "Unnamed: 0": number,
+                "pair_id": pair_id,
+                "lang1": lang1,
+                "lang2": lang2,
+                "text1": score,
+                "text2": 'a long\n"quoted", multi-line text',
+                "Geography": 1.0,
+                "Overall": overall,
+                "Tone": 2.0,
+            }
             writer.writerow([record[name] for name in header])
     return path
 
@@ -123,7 +131,7 @@ def test_pairs_failures_are_counted_not_fatal(tmp_path: Path) -> None:
 
 def test_pairs_missing_columns_is_a_clear_error(tmp_path: Path) -> None:
     path = _csv(tmp_path / "pairs.csv", header=[name for name in HEADER if name not in ("Overall", "text2")])
-    with pytest.raises(InputError, match="missing column.*text2, Overall"):
+    with pytest.raises(InputError, match=r"missing column.*text2, Overall"):
         read_pairs(path)
     with pytest.raises(InputError, match="no such file"):
         read_pairs(tmp_path / "absent.csv")
@@ -134,9 +142,17 @@ EN = {"d1": "Floods in the north.", "d2": "The central bank raised rates.", "d3"
 RU = {"d1": "Наводнения на севере.", "d2": "Центробанк повысил ставку.", "d3": "Финал кубка 3:1."}
 DOMAINS = {"d1": "news", "d2": "news", "d3": "social"}
 # Fake similarities (query ru doc, candidate en doc): d2's own translation comes second, after d3's.
-SCORES = {("d1", "d1"): 0.9, ("d1", "d2"): 0.1, ("d1", "d3"): 0.2,
-          ("d2", "d1"): 0.1, ("d2", "d2"): 0.5, ("d2", "d3"): 0.6,
-          ("d3", "d1"): 0.0, ("d3", "d2"): 0.3, ("d3", "d3"): 0.8}
+SCORES = {
+    ("d1", "d1"): 0.9,
+    ("d1", "d2"): 0.1,
+    ("d1", "d3"): 0.2,
+    ("d2", "d1"): 0.1,
+    ("d2", "d2"): 0.5,
+    ("d2", "d3"): 0.6,
+    ("d3", "d1"): 0.0,
+    ("d3", "d2"): 0.3,
+    ("d3", "d3"): 0.8,
+}
 
 
 def _generic(doc: str) -> dict[str, Any]:
@@ -144,8 +160,15 @@ def _generic(doc: str) -> dict[str, Any]:
 
 
 def _wmt22(doc: str) -> dict[str, Any]:
-    return {"doc_id": doc, "origlang": "ru", "domain": DOMAINS[doc], "src_lang": "ru", "src_segs": [RU[doc]],
-            "ref_en_A": [EN[doc]], "ref_en_B": ["another translation"]}
+    return {
+        "doc_id": doc,
+        "origlang": "ru",
+        "domain": DOMAINS[doc],
+        "src_lang": "ru",
+        "src_segs": [RU[doc]],
+        "ref_en_A": [EN[doc]],
+        "ref_en_B": ["another translation"],
+    }
 
 
 def _wmt24(doc: str) -> dict[str, Any]:
@@ -193,8 +216,16 @@ def test_retrieval_wmt22_reads_ref_a_and_drops_a_domain_that_is_the_id(tmp_path:
 
 
 def test_retrieval_skips_bad_lines_and_documents_missing_a_language(tmp_path: Path) -> None:
-    lines = [_wmt24("d1"), _wmt24("d2"), _wmt24("d3"), {**_wmt24("d3")}, {"domain": "x", "en": ["no id"]},
-             {"id": "e", "texts": {}}, [1, 2], {"doc_id": "d4", "domain": "news", "en": ["Only English."]}]
+    lines = [
+        _wmt24("d1"),
+        _wmt24("d2"),
+        _wmt24("d3"),
+        {**_wmt24("d3")},
+        {"domain": "x", "en": ["no id"]},
+        {"id": "e", "texts": {}},
+        [1, 2],
+        {"doc_id": "d4", "domain": "news", "en": ["Only English."]},
+    ]
     path = _jsonl(tmp_path / "docs.jsonl", lines)
     with path.open("a", encoding="utf-8") as handle:
         handle.write("{not json\n")
@@ -209,8 +240,10 @@ def test_retrieval_leaves_out_texts_that_cannot_be_cleaned(tmp_path: Path) -> No
     path = _jsonl(tmp_path / "docs.jsonl", [_wmt24(doc) for doc in ("d1", "d2", "d3")])
 
     def represent(raws: Sequence[RawDocument]) -> list[Representation | Rejection]:
-        return [Rejection(raw.source, "empty") if raw.source == "d3/en" else Representation(raw.source, None, None)
-                for raw in raws]
+        return [
+            Rejection(raw.source, "empty") if raw.source == "d3/en" else Representation(raw.source, None, None)
+            for raw in raws
+        ]
 
     report = evaluate_retrieval(path, represent, score=_fake_score)
     (result,) = report.results
@@ -220,7 +253,9 @@ def test_retrieval_leaves_out_texts_that_cannot_be_cleaned(tmp_path: Path) -> No
 
 
 def test_directions(tmp_path: Path) -> None:
-    three = [read_documents(_jsonl(tmp_path / "a.jsonl", [{"id": "x", "texts": {"ru": "a", "en": "b", "de": "c"}}]))[0][0]]
+    three = [
+        read_documents(_jsonl(tmp_path / "a.jsonl", [{"id": "x", "texts": {"ru": "a", "en": "b", "de": "c"}}]))[0][0]
+    ]
     names = [d.name for d in choose_directions(three)]
     assert names == ["de-en", "ru-en"]
     assert len(choose_directions(three, all_pairs=True)) == 6

@@ -19,13 +19,21 @@ def _write(path: Path, data: bytes | str) -> Path:
 def test_reads_each_format_from_a_folder_recursively(tmp_path: Path) -> None:
     _write(tmp_path / "a.txt", "Plain body.\n")
     _write(tmp_path / "sub" / "b.html", "<html><body><p>Hello</p></body></html>")
-    _write(tmp_path / "sub" / "deeper" / "c.json", json.dumps({"text": "From JSON.", "title": "T", "url": "http://x/1"}))
+    _write(
+        tmp_path / "sub" / "deeper" / "c.json", json.dumps({"text": "From JSON.", "title": "T", "url": "http://x/1"})
+    )
     _write(tmp_path / "d.jsonl", '{"html": "<p>one</p>", "language": "en"}\n\n{"text": "two"}\n')
     _write(tmp_path / ".hidden.txt", "never read")
     items = list(read_paths([tmp_path]))
     assert all(isinstance(item, RawDocument) for item in items)
     by_body = {item.body: item for item in items if isinstance(item, RawDocument)}
-    assert set(by_body) == {"Plain body.\n", "<html><body><p>Hello</p></body></html>", "From JSON.", "<p>one</p>", "two"}
+    assert set(by_body) == {
+        "Plain body.\n",
+        "<html><body><p>Hello</p></body></html>",
+        "From JSON.",
+        "<p>one</p>",
+        "two",
+    }
     assert by_body["<p>one</p>"].kind == "html" and by_body["<p>one</p>"].language == "en"
     assert by_body["From JSON."].title == "T" and by_body["From JSON."].source == "http://x/1"
     assert by_body["two"].source.endswith("d.jsonl:3")

@@ -21,8 +21,12 @@ from crosswire.link.timegap import gap_days, time_factor
 from crosswire.types import Representation
 
 
-def _rep(features: dict[str, float], language: str | None = "uk", published: str | None = None,
-         surfaces: dict[str, str] | None = None) -> Representation:
+def _rep(
+    features: dict[str, float],
+    language: str | None = "uk",
+    published: str | None = None,
+    surfaces: dict[str, str] | None = None,
+) -> Representation:
     return Representation("x", language, published, features, surfaces or {})
 
 
@@ -37,8 +41,7 @@ def test_identical_articles_are_level_one() -> None:
 
 def test_nothing_shared_is_level_four() -> None:
     result = similarity(_rep(STORY), _rep({"e:ptn": 1.0, "g:^put": 1.0}))
-    assert (result.score, result.level, result.reasons) == (
-        calibration().curves["same"](0.0), 4, ())
+    assert (result.score, result.level, result.reasons) == (calibration().curves["same"](0.0), 4, ())
 
 
 def test_a_gap_of_months_lowers_the_score() -> None:
@@ -57,8 +60,13 @@ def test_time_factor_shape() -> None:
 
 @pytest.mark.parametrize(
     "a, b, days",
-    [("2022-02-15", "2022-02-16T10:00:00+02:00", 1), ("2022-02", "2022-03-01", 28), ("2021", "2022", 365),
-     ("2022-02-15", None, None), ("garbage", "2022-02-15", None)],
+    [
+        ("2022-02-15", "2022-02-16T10:00:00+02:00", 1),
+        ("2022-02", "2022-03-01", 28),
+        ("2021", "2022", 365),
+        ("2022-02-15", None, None),
+        ("garbage", "2022-02-15", None),
+    ],
 )
 def test_gap_days(a: str | None, b: str | None, days: int | None) -> None:
     assert gap_days(a, b) == days
@@ -71,8 +79,10 @@ def test_group_cosines_are_per_group_dot_products() -> None:
 
 def test_reasons_are_shared_evidence_strongest_first_and_capped() -> None:
     many = {f"e:name{i}": 0.2 for i in range(25)}
-    a = _rep({**many, "e:srh_lvrv": 0.3, "e:lvrv": 0.3, "t:nato": 0.5},
-             surfaces={"e:lvrv": "Лаврова", "e:srh_lvrv": "Сергія Лаврова"})
+    a = _rep(
+        {**many, "e:srh_lvrv": 0.3, "e:lvrv": 0.3, "t:nato": 0.5},
+        surfaces={"e:lvrv": "Лаврова", "e:srh_lvrv": "Сергія Лаврова"},
+    )
     b = _rep({**many, "e:srh_lvrv": 0.3, "e:lvrv": 0.9, "t:nato": 0.5}, surfaces={"e:lvrv": "Лавров"})
     reasons = similarity(a, b).reasons
     assert len(reasons) == MAX_REASONS
@@ -114,7 +124,7 @@ def test_nonnegative_least_squares_recovers_weights() -> None:
     rng = np.random.default_rng(0)
     x = rng.random((300, 3))
     y = x @ np.array([2.0, 0.0, 0.5]) + 0.1 - 0.4 * x[:, 1]
-    w, intercept = nonnegative_least_squares(x, y)
+    w, _intercept = nonnegative_least_squares(x, y)
     assert w[1] == 0.0
     assert w[0] == pytest.approx(2.0, abs=0.05) and w[2] == pytest.approx(0.5, abs=0.05)
 

@@ -69,8 +69,9 @@ def test_seed_reasons_show_each_articles_own_form(seed_similarity: Similarity) -
     assert weights == sorted(weights, reverse=True)
 
 
-def test_unrelated_articles_are_dissimilar(seed_pair: tuple[Representation, Representation],
-                                           seed_similarity: Similarity) -> None:
+def test_unrelated_articles_are_dissimilar(
+    seed_pair: tuple[Representation, Representation], seed_similarity: Similarity
+) -> None:
     uk, ru = seed_pair
     football = _rep("en", FOOTBALL_EN, "en", "2022-02-20")
     harvest = _rep("uk2", HARVEST_UK, "uk", "2022-02-16")

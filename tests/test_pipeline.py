@@ -10,8 +10,11 @@ from crosswire import pipeline
 from crosswire.pipeline import Preparer, prepare
 from crosswire.types import Article, RawDocument, Rejection
 
-GOOD = RawDocument(source="good", body="Talks in Geneva\n\nThe delegations of the United States and Russia met "
-                   "in Geneva on Monday to discuss security guarantees.\n")
+GOOD = RawDocument(
+    source="good",
+    body="Talks in Geneva\n\nThe delegations of the United States and Russia met "
+    "in Geneva on Monday to discuss security guarantees.\n",
+)
 
 
 def _slow_prepare(raw: RawDocument):  # type: ignore[no-untyped-def]
@@ -39,3 +42,23 @@ def test_a_document_over_its_time_limit_is_rejected_and_the_rest_go_on(
     assert time.monotonic() - start < 20
     assert isinstance(results[0], tuple) and isinstance(results[2], tuple)
     assert isinstance(results[1], Rejection) and results[1].reason == "timeout"
+
+
+def test_workers_run_from_an_unguarded_script(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # Scripts without `if __name__ == "__main__"` are common; workers must not re-run them.
+    import subprocess
+    import sys
+
+    script = tmp_path / "script.py"
+    script.write_text(
+        "from crosswire.pipeline import Preparer\n"
+        "from crosswire.types import RawDocument\n"
+        "print('started', flush=True)\n"
+        "body = 'Talks\\n\\nThe delegations of the United States and Russia met in Geneva on Monday.\\n'\n"
+        "with Preparer(workers=2, timeout=30) as p:\n"
+        "    docs = [RawDocument(source=str(i), body=body * (i + 1)) for i in range(3)]\n"
+        "    print([type(r).__name__ for r in p.run(docs)])\n"
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["started", "['tuple', 'tuple', 'tuple']"]

@@ -23,8 +23,9 @@ def test_readme_opens_with_the_two_setup_commands() -> None:
 
 def test_make_demo_ingests_the_examples_and_prints_one_story(tmp_path: Path) -> None:
     env = {**os.environ, "CROSSWIRE_DB": str(tmp_path / "demo.db"), "XDG_CONFIG_HOME": str(tmp_path)}
-    result = subprocess.run(["make", "--no-print-directory", "demo"], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=300)
+    result = subprocess.run(
+        ["make", "--no-print-directory", "demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr
     assert "added 2" in result.stderr
     assert "1 story" in result.stdout

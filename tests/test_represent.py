@@ -17,7 +17,11 @@ def _analysis(**fields: object) -> Analysis:
 
 
 SAMPLE = _analysis(
-    entities=(Mention("lvrv", "Лавров", "person"), Mention("org:nato", "НАТО", "org"), Mention("lvrv", "Лаврова", "person")),
+    entities=(
+        Mention("lvrv", "Лавров", "person"),
+        Mention("org:nato", "НАТО", "org"),
+        Mention("lvrv", "Лаврова", "person"),
+    ),
     places=(Mention("US", "США", "place"), Mention("moskva", "Москва", "place")),
     dates=(Mention("2022-02-15", "15 лютого", "date"),),
     numbers=(Mention("1500000", "1,5 млн", "number"),),
@@ -28,8 +32,21 @@ SAMPLE = _analysis(
 
 def test_key_scheme() -> None:
     features = represent(SAMPLE).features
-    for key in ("e:lvrv", "o:nato", "p:US", "p:moskva", "d:2022-02-15", "d:2022-02", "d:2022", "n:1500000",
-                "q:ми продовжимо наш діалог", "t:peregovori", "t:bezpeka", "g:^per", "g:ori$"):
+    for key in (
+        "e:lvrv",
+        "o:nato",
+        "p:US",
+        "p:moskva",
+        "d:2022-02-15",
+        "d:2022-02",
+        "d:2022",
+        "n:1500000",
+        "q:ми продовжимо наш діалог",
+        "t:peregovori",
+        "t:bezpeka",
+        "g:^per",
+        "g:ori$",
+    ):
         assert key in features, key
 
 
@@ -50,8 +67,9 @@ def test_each_group_is_unit_length() -> None:
 
 
 def test_repeated_mentions_weigh_more() -> None:
-    features = represent(_analysis(entities=(Mention("a1", "A", "entity"), Mention("a1", "A", "entity"),
-                                             Mention("b2", "B", "entity")))).features
+    features = represent(
+        _analysis(entities=(Mention("a1", "A", "entity"), Mention("a1", "A", "entity"), Mention("b2", "B", "entity")))
+    ).features
     assert features["e:a1"] > features["e:b2"]
 
 
@@ -77,7 +95,7 @@ def test_feature_keys_cover_the_representation_before_caps() -> None:
 
 
 def test_lead_terms_count_double() -> None:
-    terms = ("перший",) + tuple(f"слово{i}" for i in range(30)) + ("останній",)
+    terms = ("перший", *tuple(f"слово{i}" for i in range(30)), "останній")
     features = represent(_analysis(terms=terms)).features
     assert features["t:pershiy"] > features["t:ostanniy"]
 
@@ -89,8 +107,14 @@ def test_ngrams_mark_word_boundaries() -> None:
 
 @pytest.mark.parametrize(
     "key, kind, feature",
-    [("org:nato", "org", "o:nato"), ("US", "place", "p:US"), ("lvrv", "person", "e:lvrv"),
-     ("2022-02", "date", "d:2022-02"), ("26", "number", "n:26"), ("a b c d", "quote", "q:a b c d")],
+    [
+        ("org:nato", "org", "o:nato"),
+        ("US", "place", "p:US"),
+        ("lvrv", "person", "e:lvrv"),
+        ("2022-02", "date", "d:2022-02"),
+        ("26", "number", "n:26"),
+        ("a b c d", "quote", "q:a b c d"),
+    ],
 )
 def test_feature_and_analysis_keys_are_inverse(key: str, kind: str, feature: str) -> None:
     assert feature_key(key, kind) == feature

@@ -9,8 +9,10 @@ from crosswire.service import ingest_paths
 from crosswire.settings import Settings
 from crosswire.store import SQLiteStore
 
-RU = ("Министр иностранных дел России Сергей Лавров заявил, что переговоры с США о гарантиях "
-      "безопасности начнутся в январе в Женеве, а затем продолжатся в Брюсселе и Вене.")
+RU = (
+    "Министр иностранных дел России Сергей Лавров заявил, что переговоры с США о гарантиях "
+    "безопасности начнутся в январе в Женеве, а затем продолжатся в Брюсселе и Вене."
+)
 
 
 def test_a_folder_of_bad_inputs(tmp_path: Path, db: Path) -> None:
@@ -21,7 +23,8 @@ def test_a_folder_of_bad_inputs(tmp_path: Path, db: Path) -> None:
     (folder / "nested.html").write_text("<div>" * 20000 + f"<p>{RU}</p>" + "</div>" * 20000)
     (folder / "truncated.html").write_text(f"<html><head><title>Переговоры</title></head><body><p>{RU}</p><p>Ещё")
     (folder / "wrong-charset.html").write_bytes(
-        f'<html><head><meta charset="utf-8"></head><body><article><p>{RU}</p></article></body></html>'.encode("cp1251"))
+        f'<html><head><meta charset="utf-8"></head><body><article><p>{RU}</p></article></body></html>'.encode("cp1251")
+    )
     (folder / "mixed.txt").write_bytes(RU.encode("utf-8") + b"\n\n" + RU.encode("cp1251") + b"\n")
     (folder / "mojibake.txt").write_text(RU.encode("utf-8").decode("cp1251", errors="replace"), encoding="utf-8")
     (folder / "binary.txt").write_bytes(bytes(range(256)) * 64)

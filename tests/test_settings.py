@@ -32,8 +32,17 @@ def test_file_then_environment_then_flag(tmp_path: Path, monkeypatch: pytest.Mon
     assert load_settings("/from/flag.db").db == "/from/flag.db"
 
 
-@pytest.mark.parametrize("content", ['event_threshold = "high"', "nonsense = 1", "story_threshold = 0.9", "[broken",
-                                     'languages = "uk, xx"', 'languages = "uk"'])
+@pytest.mark.parametrize(
+    "content",
+    [
+        'event_threshold = "high"',
+        "nonsense = 1",
+        "story_threshold = 0.9",
+        "[broken",
+        'languages = "uk, xx"',
+        'languages = "uk"',
+    ],
+)
 def test_bad_settings_are_rejected_with_a_message(tmp_path: Path, content: str) -> None:
     config = tmp_path / "config" / "crosswire" / "config.toml"
     config.parent.mkdir(parents=True)

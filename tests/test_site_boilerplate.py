@@ -11,14 +11,22 @@ from conftest import run_cli
 from crosswire.store import SQLiteStore
 
 PITCH = "Unterstützen Sie unabhängigen Journalismus mit einem Abonnement ab fünf Euro im Monat."
-TOPICS = ["Bahnstreik legt den Fernverkehr lahm", "Neue Schule in Kiel eröffnet", "Hafen meldet Rekordumschlag",
-          "Stadtrat beschließt Radwege", "Museum zeigt frühe Fotografien", "Hochwasser an der Elbe sinkt"]
+TOPICS = [
+    "Bahnstreik legt den Fernverkehr lahm",
+    "Neue Schule in Kiel eröffnet",
+    "Hafen meldet Rekordumschlag",
+    "Stadtrat beschließt Radwege",
+    "Museum zeigt frühe Fotografien",
+    "Hochwasser an der Elbe sinkt",
+]
 
 
 def _article(i: int, topic: str) -> dict[str, str]:
-    body = (f"{topic}.\n\nDer Bericht Nummer {i} beschreibt ausführlich, was am Montag in der Stadt geschah, "
-            f"und zitiert mehrere Beteiligte mit ihren Einschätzungen zur Lage.\n\n{PITCH}\n\n"
-            f"Weitere Einzelheiten zu Fall {i} will die Verwaltung in der kommenden Woche vorlegen.")
+    body = (
+        f"{topic}.\n\nDer Bericht Nummer {i} beschreibt ausführlich, was am Montag in der Stadt geschah, "
+        f"und zitiert mehrere Beteiligte mit ihren Einschätzungen zur Lage.\n\n{PITCH}\n\n"
+        f"Weitere Einzelheiten zu Fall {i} will die Verwaltung in der kommenden Woche vorlegen."
+    )
     return {"text": body, "url": f"https://www.example-zeitung.de/artikel/{i}", "title": topic}
 
 

@@ -11,8 +11,16 @@ from crosswire.types import Article, RawDocument, Removed
 
 
 def _article(article_id: str) -> Article:
-    return Article(id=article_id, source="x.txt", title="T", text="Body.", language="en", published=None,
-                   removed=(Removed("loader", "ui"),), flags=("no-date",))
+    return Article(
+        id=article_id,
+        source="x.txt",
+        title="T",
+        text="Body.",
+        language="en",
+        published=None,
+        removed=(Removed("loader", "ui"),),
+        flags=("no-date",),
+    )
 
 
 def test_schema_is_created_once_in_wal_mode(db: Path) -> None:

@@ -34,7 +34,7 @@ def prepare(raw: RawDocument) -> Prepared:
         return article, analyze(article)
     except InputError as err:
         return Rejection(raw.source, err.reason, err.detail)
-    except Exception as err:  # noqa: BLE001 - one bad document never stops a batch
+    except Exception as err:
         return Rejection(raw.source, "failed", f"{type(err).__name__}: {err}"[:300])
 
 
@@ -92,12 +92,15 @@ class Preparer:
         if self.workers <= 0:
             return [_prepare_in_process(raw, self.timeout) for raw in raws]
         if self._pool is None:
-            # forkserver: workers start from a clean process, not a fork of this one and its
-            # threads (a progress bar's, say), which could hold locks at the moment of the fork.
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["crosswire.pipeline"])
-            self._pool = ProcessPool(max_workers=self.workers, context=context, initializer=_start_worker,
-                                     initargs=(self.languages,))
+            # fork: workers need neither to re-import the caller's main module (spawn and
+            # forkserver do, and an unguarded script then fails) nor to reload the models. A
+            # worker runs only `prepare`, so locks other threads held at the fork do not reach it.
+            self._pool = ProcessPool(
+                max_workers=self.workers,
+                context=multiprocessing.get_context("fork"),
+                initializer=_start_worker,
+                initargs=(self.languages,),
+            )
         futures = [self._pool.schedule(prepare, args=(raw,), timeout=self.timeout) for raw in raws]
         results: list[Prepared] = []
         for raw, future in zip(raws, futures, strict=True):
@@ -107,6 +110,10 @@ class Preparer:
                 results.append(Rejection(raw.source, "timeout", f"took over {self.timeout:g} s"))
             except ProcessExpired as err:
                 results.append(Rejection(raw.source, "crashed", f"worker died (exit {err.exitcode})"))
+            except Exception:
+                self._pool.stop()
+                self._pool, self.workers = None, 0
+                return results + [_prepare_in_process(rest, self.timeout) for rest in raws[len(results) :]]
         return results
 
     def close(self) -> None:

@@ -6,26 +6,29 @@ import json
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from crosswire.analyze import analyze
 from crosswire.clean import article_id, clean, clean_batch
 from crosswire.clean.site import article_line_keys, drop_site_boilerplate, site_of
 from crosswire.cluster import Candidate, ClusterPolicy, assign
 from crosswire.cluster.summary import summarize_story
+from crosswire.encode import Encoder, encode_articles, get_encoder
 from crosswire.errors import CrosswireError, InputError
 from crosswire.evaluate import pairs as _pairs_eval
 from crosswire.evaluate import retrieval as _retrieval_eval
 from crosswire.ingest.files import raw_from_object, read_file, read_paths
 from crosswire.link import similarity
+from crosswire.pipeline import Prepared, Preparer
 from crosswire.represent import feature_keys, represent
 from crosswire.settings import Settings
 from crosswire.store import SQLiteStore
-from crosswire.pipeline import Prepared, Preparer
 from crosswire.types import (
     Analysis,
     Article,
@@ -104,8 +107,19 @@ class _StoreCandidates:
         return [Candidate(reps[i], assigned[i]) for i in ids if i in reps and i in assigned]
 
 
-def _score_only(a: Representation, b: Representation) -> Similarity:
-    return similarity(a, b, with_reasons=False)  # clustering needs scores; reasons cost more
+def encoder_of(settings: Settings) -> Encoder | None:
+    """The configured dense encoder, loaded once per process; None for lexical-only settings."""
+    return get_encoder(settings.encoder) if settings.encoder else None
+
+
+def with_vectors(
+    reps: Sequence[Representation], articles: Sequence[Article], encoder: Encoder | None
+) -> list[Representation]:
+    """``reps`` with the dense vectors of their ``articles`` (one encoder call per batch)."""
+    if encoder is None or not reps:
+        return list(reps)
+    vectors = encode_articles(encoder, articles)
+    return [replace(rep, vector=vector) for rep, vector in zip(reps, vectors, strict=True)]
 
 
 def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -125,6 +139,7 @@ class _Writer:
         self.n_docs = store.article_count()
         self.policy = ClusterPolicy(settings.event_threshold, settings.story_threshold, settings.event_window_days)
         self.finder = _StoreCandidates(store, settings)
+        self.encoder = encoder_of(settings)
         self._boilerplate: dict[str, set[str]] = {}
         self._pending: Counter[str] = Counter()  # document-frequency changes not yet written
 
@@ -144,21 +159,31 @@ class _Writer:
             return article, analysis
         if site not in self._boilerplate:
             self._boilerplate[site] = self.store.site_boilerplate(
-                site, self.settings.boilerplate_min_docs, self.settings.boilerplate_min_share)
+                site, self.settings.boilerplate_min_docs, self.settings.boilerplate_min_share
+            )
         trimmed = drop_site_boilerplate(article, self._boilerplate[site])
         return (article, analysis) if trimmed is article else (trimmed, analyze(trimmed))
 
-    def represent(self, analysis: Analysis) -> tuple[Representation, list[str]]:
+    def vectors(self, articles: Sequence[Article]) -> list[np.ndarray | None]:
+        if self.encoder is None:
+            return [None] * len(articles)
+        return list(encode_articles(self.encoder, articles))
+
+    def represent(self, analysis: Analysis, vector: np.ndarray | None) -> tuple[Representation, list[str]]:
         counted = list(feature_keys(analysis))
         self.doc_freq.prefetch(counted)
-        return represent(analysis, self.doc_freq, max(self.n_docs, 1)), counted
+        rep = represent(analysis, self.doc_freq, max(self.n_docs, 1))
+        return (rep if vector is None else replace(rep, vector=vector)), counted
 
-    def add(self, raw: RawDocument, article: Article, analysis: Analysis) -> Assignment:
-        rep, counted = self.represent(analysis)
+    def score(self, a: Representation, b: Representation) -> Similarity:
+        return similarity(a, b, with_reasons=False, fusion=self.settings.fusion)  # reasons cost more
+
+    def add(self, raw: RawDocument, article: Article, analysis: Analysis, vector: np.ndarray | None) -> Assignment:
+        rep, counted = self.represent(analysis, vector)
         self.store.add_raw(article.id, raw)
         self.store.put_article(article)
         self.store.put_analysis(analysis)
-        placed = assign(rep, self.finder.candidates(rep), self.policy, _score_only)
+        placed = assign(rep, self.finder.candidates(rep), self.policy, self.score)
         self.store.put_representation(rep, index_keys(rep, self.settings.index_keys))
         self._count(counted)
         site = site_of(article)
@@ -169,7 +194,7 @@ class _Writer:
         self.store.assign(placed)
         return placed
 
-    def replace(self, article: Article, analysis: Analysis) -> None:
+    def replace(self, article: Article, analysis: Analysis, vector: np.ndarray | None) -> None:
         """Store a re-cleaned article; its cluster assignment stays (``recluster`` moves it)."""
         old = self.store.analysis(article.id)
         if old is not None:
@@ -179,7 +204,7 @@ class _Writer:
                 self.doc_freq.cache[key] = max(self.doc_freq.cache[key] - 1, 0)
                 self._pending[key] -= 1
             self.n_docs -= 1
-        rep, counted = self.represent(analysis)
+        rep, counted = self.represent(analysis, vector)
         self.store.put_article(article)
         self.store.put_analysis(analysis)
         self.store.put_representation(rep, index_keys(rep, self.settings.index_keys))
@@ -230,12 +255,13 @@ def ingest(
             done, failed = _split(preparer.run(list(fresh.values())))
             rejections += failed
             writer.new_batch()
+            done = [writer.site_pass(article, analysis) for article, analysis in done]
+            vectors = writer.vectors([article for article, _ in done])
             with store.transaction():
                 for rejection in rejections:
                     store.add_rejection(rejection)
-                for article, analysis in done:
-                    article, analysis = writer.site_pass(article, analysis)
-                    report.stories.add(writer.add(fresh[article.id], article, analysis).story_id)
+                for (article, analysis), vector in zip(done, vectors, strict=True):
+                    report.stories.add(writer.add(fresh[article.id], article, analysis, vector).story_id)
                 writer.flush()
             report.added += len(done)
             for rejection in rejections:
@@ -268,21 +294,23 @@ def reclean(store: SQLiteStore, settings: Settings, on_item: Callable[[int], Non
             for rejection in failed:
                 report.failed[rejection.reason] += 1
             writer.new_batch()
+            done = [writer.site_pass(article, analysis) for article, analysis in done]
+            changed = [(article, analysis) for article, analysis in done if article != store.article(article.id)]
+            vectors = writer.vectors([article for article, _ in changed])
             with store.transaction():
-                for article, analysis in done:
-                    article, analysis = writer.site_pass(article, analysis)
-                    if article != store.article(article.id):
-                        writer.replace(article, analysis)
-                        report.changed += 1
+                for (article, analysis), vector in zip(changed, vectors, strict=True):
+                    writer.replace(article, analysis, vector)
                 writer.flush()
+            report.changed += len(changed)
             report.checked += len(raws)
             if on_item:
                 on_item(len(chunk))
     return report
 
 
-def ingest_paths(store: SQLiteStore, paths: Sequence[str | Path], settings: Settings,
-                 on_item: Callable[[int], None] | None = None) -> IngestReport:
+def ingest_paths(
+    store: SQLiteStore, paths: Sequence[str | Path], settings: Settings, on_item: Callable[[int], None] | None = None
+) -> IngestReport:
     return ingest(store, read_paths(paths), settings, on_item)
 
 
@@ -339,12 +367,10 @@ def resolve_article(ref: str, store: SQLiteStore | None) -> Article:
     raise InputError("missing", f"{ref}: no such file or stored article")
 
 
-def represent_article(article: Article) -> Representation:
-    return represent(analyze(article))
-
-
-def compare_articles(a: Article, b: Article) -> Similarity:
-    return similarity(represent_article(a), represent_article(b))
+def compare_articles(a: Article, b: Article, settings: Settings | None = None) -> Similarity:
+    settings = settings or Settings()
+    reps = with_vectors([represent(analyze(a)), represent(analyze(b))], [a, b], encoder_of(settings))
+    return similarity(reps[0], reps[1], fusion=settings.fusion)
 
 
 def _side(value: Any, source: str) -> RawDocument:
@@ -355,6 +381,14 @@ def _side(value: Any, source: str) -> RawDocument:
 
 
 _PAIR_CHUNK = 256
+
+
+def _represent_prepared(prepared: Sequence[Prepared], encoder: Encoder | None) -> list[Representation | Rejection]:
+    """Representations (with vectors when an encoder is set) of prepared documents, without a
+    store; a Rejection stays in its place."""
+    done = [item for item in prepared if not isinstance(item, Rejection)]
+    reps = iter(with_vectors([represent(analysis) for _, analysis in done], [article for article, _ in done], encoder))
+    return [item if isinstance(item, Rejection) else next(reps) for item in prepared]
 
 
 def _parse_pair(number: int, line: str) -> tuple[Any, RawDocument, RawDocument] | dict[str, Any]:
@@ -377,6 +411,7 @@ def compare_pairs(lines: Iterable[str], settings: Settings | None = None) -> Ite
     Sides are cleaned and analysed in chunks through the worker pipeline (each distinct text once),
     then represented and scored here."""
     settings = settings or Settings()
+    encoder = encoder_of(settings)
     numbered = ((number, line) for number, line in enumerate(lines, 1) if line.strip())
     with ExitStack() as stack:
         preparer: Preparer | None = None
@@ -385,9 +420,7 @@ def compare_pairs(lines: Iterable[str], settings: Settings | None = None) -> Ite
             sides = {article_id(raw): raw for item in parsed if isinstance(item, tuple) for raw in item[1:]}
             if preparer is None:
                 preparer = stack.enter_context(_preparer(settings, list(sides)))
-            reps: dict[str, Representation | Rejection] = {}
-            for key, result in zip(sides, preparer.run(list(sides.values())), strict=True):
-                reps[key] = result if isinstance(result, Rejection) else represent(result[1])
+            reps = dict(zip(sides, _represent_prepared(preparer.run(list(sides.values())), encoder), strict=True))
             for item in parsed:
                 if isinstance(item, dict):
                     yield item
@@ -399,7 +432,7 @@ def compare_pairs(lines: Iterable[str], settings: Settings | None = None) -> Ite
                     side = "a" if bad is rep_a else "b"
                     yield {"id": pair_id, "error": f"{bad.reason}: {side}" + (f": {bad.detail}" if bad.detail else "")}
                 else:
-                    result = similarity(rep_a, rep_b, with_reasons=False)  # type: ignore[arg-type]
+                    result = similarity(rep_a, rep_b, with_reasons=False, fusion=settings.fusion)  # type: ignore[arg-type]
                     yield {"id": pair_id, "score": round(result.score, 4), "level": result.level}
 
 
@@ -408,30 +441,44 @@ def compare_pairs(lines: Iterable[str], settings: Settings | None = None) -> Ite
 # measures are the ones `compare --pairs` uses, passed in from here.
 
 
-def represent_documents(raws: Sequence[RawDocument], settings: Settings,
-                        on_item: Callable[[int], None] | None = None) -> list[Representation | Rejection]:
+def represent_documents(
+    raws: Sequence[RawDocument], settings: Settings, on_item: Callable[[int], None] | None = None
+) -> list[Representation | Rejection]:
     """Clean and analyse ``raws`` through the worker pipeline (each once), then represent them
     without a store; a document that cannot be cleaned comes back as its Rejection, in place."""
     results: list[Representation | Rejection] = []
+    encoder = encoder_of(settings)
     with _preparer(settings, raws) as preparer:
         for chunk in _batches(raws, _PAIR_CHUNK):
-            for item in preparer.run(chunk):
-                results.append(item if isinstance(item, Rejection) else represent(item[1]))
+            results += _represent_prepared(preparer.run(chunk), encoder)
             if on_item:
                 on_item(len(chunk))
     return results
 
 
-def evaluate_pairs(path: Path, settings: Settings, *, native_only: bool = False, limit: int | None = None,
-                   on_item: Callable[[int], None] | None = None) -> _pairs_eval.PairsReport:
+def evaluate_pairs(
+    path: Path,
+    settings: Settings,
+    *,
+    native_only: bool = False,
+    limit: int | None = None,
+    on_item: Callable[[int], None] | None = None,
+) -> _pairs_eval.PairsReport:
     """Pearson of the pair score against human judgements on a SemEval-2022 Task 8 CSV, scored as
     `compare --pairs` scores (see crosswire.evaluate.pairs)."""
-    return _pairs_eval.evaluate_pairs(path, lambda lines: compare_pairs(lines, settings),
-                                      native_only=native_only, limit=limit, on_item=on_item)
+    return _pairs_eval.evaluate_pairs(
+        path, lambda lines: compare_pairs(lines, settings), native_only=native_only, limit=limit, on_item=on_item
+    )
 
 
-def evaluate_retrieval(path: Path, settings: Settings, *, pairs: Sequence[str] = (), all_pairs: bool = False,
-                       on_item: Callable[[int], None] | None = None) -> _retrieval_eval.RetrievalReport:
+def evaluate_retrieval(
+    path: Path,
+    settings: Settings,
+    *,
+    pairs: Sequence[str] = (),
+    all_pairs: bool = False,
+    on_item: Callable[[int], None] | None = None,
+) -> _retrieval_eval.RetrievalReport:
     """P@1 and MRR of finding each document's translation among all candidates, per language
     pair (``pairs`` as "ru-en"; default every other language to English) and per domain (see
     crosswire.evaluate.retrieval)."""
@@ -439,5 +486,9 @@ def evaluate_retrieval(path: Path, settings: Settings, *, pairs: Sequence[str] =
         raise CrosswireError("give either --pairs or --all-pairs, not both")
     directions = [_retrieval_eval.Direction.parse(spec) for spec in pairs]
     return _retrieval_eval.evaluate_retrieval(
-        path, lambda raws: represent_documents(raws, settings, on_item), directions=directions or None,
-        all_pairs=all_pairs, on_item=on_item)
+        path,
+        lambda raws: represent_documents(raws, settings, on_item),
+        directions=directions or None,
+        all_pairs=all_pairs,
+        on_item=on_item,
+    )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from crosswire.encode.fusion import Fusion
 from crosswire.errors import CrosswireError
 
 
@@ -45,6 +46,14 @@ class Settings:
     # Languages the detector chooses among, as comma-separated ISO 639-1 codes; empty: the broad
     # default set (crosswire.lang.DEFAULT_LANGUAGES, docs/cleaning.md).
     languages: str = ""
+    # An optional dense encoder ("sentence-transformers:<model name or local path>", see
+    # docs/encoders.md) and the weight of its cosine in the fused score; empty: lexical only.
+    encoder: str = ""
+    encoder_weight: float = 0.4
+
+    @property
+    def fusion(self) -> Fusion:
+        return Fusion.for_encoder(self.encoder, self.encoder_weight)
 
     @property
     def language_codes(self) -> tuple[str, ...]:
@@ -54,8 +63,9 @@ class Settings:
         if not 0 <= self.story_threshold <= self.event_threshold <= 1:
             raise CrosswireError("settings: need 0 <= story_threshold <= event_threshold <= 1")
         if self.batch_size < 1 or self.max_candidates < 1 or self.index_keys < 1 or self.document_timeout <= 0:
-            raise CrosswireError("settings: batch_size, max_candidates, index_keys and document_timeout "
-                                 "must be positive")
+            raise CrosswireError(
+                "settings: batch_size, max_candidates, index_keys and document_timeout must be positive"
+            )
         if self.language_codes:
             from crosswire.lang import LanguageDetector  # lazy: settings load before any model
 
@@ -63,6 +73,8 @@ class Settings:
                 LanguageDetector(self.language_codes)
             except ValueError as err:
                 raise CrosswireError(f"settings: languages: {err}") from err
+        if not 0 <= self.encoder_weight <= 1:
+            raise CrosswireError("settings: encoder_weight must be in 0..1")
         if self.boilerplate_min_docs < 2 or not 0 <= self.boilerplate_min_share <= 1:
             raise CrosswireError("settings: boilerplate_min_docs >= 2 and 0 <= boilerplate_min_share <= 1")
         return self

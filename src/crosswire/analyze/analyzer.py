@@ -82,7 +82,7 @@ def analyze(article: Article) -> Analysis:
     dates = finder(text, language, article.published) if finder else []
     terms = tuple(
         (w.name_lemma if t.capitalized else w.lemma)
-        for t, w in zip(tokens, words)
+        for t, w in zip(tokens, words, strict=False)
         if w is not None and not w.function and len(t.text) > 1 and _LETTER.search(t.text)
     )
     return Analysis(

@@ -10,11 +10,12 @@ endings cut) are equal; stems that would point to two different keys are dropped
 
 from __future__ import annotations
 
+import operator
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, reduce
 from typing import Literal
 
 from crosswire.analyze.morphology import STEMMED_LANGUAGES, Word
@@ -25,7 +26,35 @@ EntryKind = Literal["org", "place", "ignore"]
 Case = Literal["upper", "title", "any"]
 
 # Locales whose CLDR territory names we match (scripts we tokenize into words).
-_CLDR_LOCALES = "uk ru be bg pl cs sk de en fr es it pt nl tr sr hr sl lt lv ro hu sv fi da el ar".split()
+_CLDR_LOCALES = [
+    "uk",
+    "ru",
+    "be",
+    "bg",
+    "pl",
+    "cs",
+    "sk",
+    "de",
+    "en",
+    "fr",
+    "es",
+    "it",
+    "pt",
+    "nl",
+    "tr",
+    "sr",
+    "hr",
+    "sl",
+    "lt",
+    "lv",
+    "ro",
+    "hu",
+    "sv",
+    "fi",
+    "da",
+    "el",
+    "ar",
+]
 # CLDR codes that are not countries (EU, the UN, eurozone, pseudo-locales, unknown region).
 _NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -171,7 +200,7 @@ class Gazetteer:
             self._token_forms((snowball, t.text, w.name_lemma if t.capitalized else w.lemma, w.lemma, *w.readings))
             if w is not None
             else _NO_FORMS
-            for t, w in zip(tokens, words)
+            for t, w in zip(tokens, words, strict=False)
         ]
         exact = [f[0] for f in forms]
         stems = [f[1] for f in forms]
@@ -228,7 +257,9 @@ class Gazetteer:
         if not found:
             return None
         # Each list is kept longest first; merge only when more than one form matched.
-        candidates = found[0] if len(found) == 1 else sorted(sum(found, []), key=lambda e: -len(e.forms))
+        candidates = (
+            found[0] if len(found) == 1 else sorted(reduce(operator.iadd, found, []), key=lambda e: -len(e.forms))
+        )
         for entry in candidates:
             end = i + len(entry.forms)
             if end > len(tokens) or not _case_fits(entry.case, tokens[i]):

@@ -25,9 +25,25 @@ _REPEATS = re.compile(r"(.)\1+")
 
 # Ordered rewrites, longest first. Each maps a way of writing a sound to one class letter.
 _NAME_DIGRAPHS = (
-    ("shch", "s"), ("szcz", "s"), ("tsch", "s"), ("sch", "s"), ("tch", "s"), ("dzh", "s"),
-    ("zh", "s"), ("sh", "s"), ("sz", "s"), ("cz", "s"), ("ch", "s"), ("ts", "s"), ("tz", "s"),
-    ("kh", "h"), ("gh", "h"), ("ph", "f"), ("th", "t"), ("ck", "k"), ("qu", "kv"),
+    ("shch", "s"),
+    ("szcz", "s"),
+    ("tsch", "s"),
+    ("sch", "s"),
+    ("tch", "s"),
+    ("dzh", "s"),
+    ("zh", "s"),
+    ("sh", "s"),
+    ("sz", "s"),
+    ("cz", "s"),
+    ("ch", "s"),
+    ("ts", "s"),
+    ("tz", "s"),
+    ("kh", "h"),
+    ("gh", "h"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("ck", "k"),
+    ("qu", "kv"),
 )
 _NAME_DIGRAPH_RE = re.compile("|".join(d for d, _ in _NAME_DIGRAPHS))
 _NAME_DIGRAPH_MAP = dict(_NAME_DIGRAPHS)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Any, Literal
 
 import Stemmer
@@ -27,20 +27,55 @@ PYMORPHY_LANGUAGES = frozenset({"uk", "ru"})
 # and Nynorsk share the Norwegian one, and the Serbian algorithm is written for all of
 # Serbo-Croatian (it reads Cyrillic and Latin).
 SNOWBALL: dict[str, str] = {
-    "ar": "arabic", "hy": "armenian", "eu": "basque", "ca": "catalan", "cs": "czech", "sk": "czech",
-    "da": "danish", "nl": "dutch", "en": "english", "eo": "esperanto", "et": "estonian",
-    "fi": "finnish", "fr": "french", "de": "german", "el": "greek", "hi": "hindi", "hu": "hungarian",
-    "id": "indonesian", "ga": "irish", "it": "italian", "lt": "lithuanian", "ne": "nepali",
-    "no": "norwegian", "nb": "norwegian", "nn": "norwegian", "fa": "persian", "pl": "polish",
-    "pt": "portuguese", "ro": "romanian", "sr": "serbian", "hr": "serbian", "bs": "serbian",
-    "es": "spanish", "sv": "swedish", "ta": "tamil", "tr": "turkish", "yi": "yiddish", "st": "sesotho",
+    "ar": "arabic",
+    "hy": "armenian",
+    "eu": "basque",
+    "ca": "catalan",
+    "cs": "czech",
+    "sk": "czech",
+    "da": "danish",
+    "nl": "dutch",
+    "en": "english",
+    "eo": "esperanto",
+    "et": "estonian",
+    "fi": "finnish",
+    "fr": "french",
+    "de": "german",
+    "el": "greek",
+    "hi": "hindi",
+    "hu": "hungarian",
+    "id": "indonesian",
+    "ga": "irish",
+    "it": "italian",
+    "lt": "lithuanian",
+    "ne": "nepali",
+    "no": "norwegian",
+    "nb": "norwegian",
+    "nn": "norwegian",
+    "fa": "persian",
+    "pl": "polish",
+    "pt": "portuguese",
+    "ro": "romanian",
+    "sr": "serbian",
+    "hr": "serbian",
+    "bs": "serbian",
+    "es": "spanish",
+    "sv": "swedish",
+    "ta": "tamil",
+    "tr": "turkish",
+    "yi": "yiddish",
+    "st": "sesotho",
 }
 STEMMED_LANGUAGES = frozenset(SNOWBALL)
 _FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL", "INTJ", "NPRO", "NUMR", "PRED"})
 # OpenCorpora tags that mark a proper-name reading, in the order we prefer them.
 _NAME_TAGS: tuple[tuple[str, NameKind], ...] = (
-    ("Surn", "person"), ("Name", "person"), ("Patr", "person"),
-    ("Geox", "place"), ("Orgn", "org"), ("Abbr", "org"),
+    ("Surn", "person"),
+    ("Name", "person"),
+    ("Patr", "person"),
+    ("Geox", "place"),
+    ("Orgn", "org"),
+    ("Abbr", "org"),
 )
 _CACHE_LIMIT = 500_000
 _READINGS = 6
@@ -57,7 +92,7 @@ class Word:
     readings: tuple[str, ...] = ()  # other lemmas the tagger allows ('Києві': кий, київ)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pymorphy(language: str) -> Any:
     import pymorphy3
 
@@ -148,7 +183,7 @@ class Morphology:
         return Word(lower, False, lower, None)
 
 
-@lru_cache(maxsize=None)
+@cache
 def morphology() -> Morphology:
     """The process-wide cache (loaded lazily: importing this module loads no dictionary)."""
     return Morphology()

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from crosswire.analyze.gazetteer import cut_apostrophe
 from crosswire.analyze.keys import name_key
@@ -43,18 +43,18 @@ def _particles() -> frozenset[str]:
     return frozenset(load_table("analyze_names.json")["particles"])
 
 
-@lru_cache(maxsize=None)
+@cache
 def _determiners(language: str) -> frozenset[str]:
     return frozenset(load_table("analyze_names.json")["determiners"].get(language, ()))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _name_endings(language: str) -> tuple[str, ...]:
     endings = load_table("analyze_names.json")["name_endings"].get(language, ())
     return tuple(sorted(endings, key=len, reverse=True))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _calendar_words(language: str) -> frozenset[str]:
     """Month and weekday names: capitalized in English, never names of anything we track."""
     from babel import Locale, UnknownLocaleError
@@ -71,7 +71,7 @@ def _calendar_words(language: str) -> frozenset[str]:
     return frozenset(words)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _german_table(name: str) -> tuple[str, ...]:
     return tuple(load_table("analyze_names.json")[name]["de"])
 
@@ -133,18 +133,18 @@ def name_form(token: Token, word: Word, language: str | None) -> str:
 
 
 class _Reader:
-    def __init__(
-        self, tokens: Sequence[Token], words: Sequence[Word | None], covered: set[int], language: str | None
-    ):
+    def __init__(self, tokens: Sequence[Token], words: Sequence[Word | None], covered: set[int], language: str | None):
         self.tokens, self.words, self.language = tokens, words, language or ""
         self.german = self.language in _NOUN_CAPITALIZING
         self.calendar = _calendar_words(self.language or "en")
         self.status = [self._status(i, covered) for i in range(len(tokens))]
         self.keys = [
             name_key(name_form(t, w, language)) if s and w is not None else ""
-            for t, w, s in zip(tokens, words, self.status)
+            for t, w, s in zip(tokens, words, self.status, strict=False)
         ]
-        self.seen_inside = {k for k, t, s in zip(self.keys, tokens, self.status) if s and not t.sentence_start}
+        self.seen_inside = {
+            k for k, t, s in zip(self.keys, tokens, self.status, strict=False) if s and not t.sentence_start
+        }
 
     def _status(self, i: int, covered: set[int]) -> str:
         """'' when the token cannot be part of a name, else how sure we are that it is one."""

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from importlib.resources import files
 from typing import Any
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_table(name: str) -> Any:
     """A JSON table from ``crosswire/data``, parsed once per process."""
     return json.loads(files("crosswire").joinpath("data", name).read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def stopwords(language: str) -> frozenset[str]:
     """Lower-case function words of a language (empty for languages without a list)."""
     return frozenset(load_table("analyze_stopwords.json").get(language, "").split())

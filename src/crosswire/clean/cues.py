@@ -51,9 +51,7 @@ def cues() -> Cues:
     at_start = [c[1:] for c in data["call_to_action"] if c.startswith("^")]
     return Cues(
         read_also=re.compile(rf"^{_alternation(data['read_also'])}(?!\w)(?={_AFTER_LABEL})"),
-        call_to_action=re.compile(
-            rf"(?:^{_alternation(at_start)}|(?<!\w){_alternation(anywhere)})(?!\w)"
-        ),
+        call_to_action=re.compile(rf"(?:^{_alternation(at_start)}|(?<!\w){_alternation(anywhere)})(?!\w)"),
         networks=re.compile(rf"(?<![\w.@]){_alternation(data['networks'])}(?![\w@])"),
         credit=re.compile(rf"^{_alternation(data['credit_labels'])}\s*(?:[:：/|©]|[—–-]\s)"),
         byline=re.compile(rf"^{_alternation(data['byline_prefixes'])}(?:\s+|(?<=:))"),

@@ -66,19 +66,19 @@ def _timestamp_regex() -> re.Pattern[str]:
         (?P<iso_y>{_YEAR})-(?P<iso_m>[01][0-9])-(?P<iso_d>[0-3][0-9])
             (?:[t\s](?P<iso_h>[0-2][0-9]):(?P<iso_mi>[0-5][0-9])(?::[0-5][0-9](?:\.[0-9]+)?)?(?:z|[+-][0-9]{{2}}:?[0-9]{{2}})?)?
       | (?P<num_a>{_DAY})(?P<num_s>[./-])(?P<num_b>{_DAY})(?P=num_s)(?P<num_y>{_YEAR}|[0-9]{{2}})
-      | (?P<ymd_y>{_YEAR})[./]?\s*(?:m\.\s*)?(?P<ymd_m>{p['month']})\s*(?P<ymd_d>{_DAY})\.?(?:\s*d\.)?
+      | (?P<ymd_y>{_YEAR})[./]?\s*(?:m\.\s*)?(?P<ymd_m>{p["month"]})\s*(?P<ymd_d>{_DAY})\.?(?:\s*d\.)?
       | (?P<cjk_y>{_YEAR})\s*[年년]\s*(?P<cjk_m>{_NUM_MONTH})\s*[月월]\s*(?P<cjk_d>{_DAY})\s*[日일]
-      | (?P<dmy_d>{_DAY}){_ORDINAL}\s*(?:(?:de|of)\s+)?(?P<dmy_m>{p['month']})(?:,?\s*(?:de\s+)?(?P<dmy_y>{_YEAR}))?
-      | (?P<mdy_m>{p['month']})\s*(?P<mdy_d>{_DAY})(?:st|nd|rd|th)?(?:,?\s*(?P<mdy_y>{_YEAR}))?
-      | (?P<my_m>{p['month']})\s+(?P<my_y>{_YEAR})
+      | (?P<dmy_d>{_DAY}){_ORDINAL}\s*(?:(?:de|of)\s+)?(?P<dmy_m>{p["month"]})(?:,?\s*(?:de\s+)?(?P<dmy_y>{_YEAR}))?
+      | (?P<mdy_m>{p["month"]})\s*(?P<mdy_d>{_DAY})(?:st|nd|rd|th)?(?:,?\s*(?P<mdy_y>{_YEAR}))?
+      | (?P<my_m>{p["month"]})\s+(?P<my_y>{_YEAR})
     )"""
     line = rf"""^[\s|•·*–—-]*
-        (?:{p['weekday']},?\s+)?
-        (?:{_time('a')}{_SEPARATOR})?
+        (?:{p["weekday"]},?\s+)?
+        (?:{_time("a")}{_SEPARATOR})?
         {dates}
-        (?:\s*{p['year_word']})?
-        (?:{_SEPARATOR}(?:{p['time_word']}\s+)?{_time('b')})?
-        (?:\s*{p['zone']})?
+        (?:\s*{p["year_word"]})?
+        (?:{_SEPARATOR}(?:{p["time_word"]}\s+)?{_time("b")})?
+        (?:\s*{p["zone"]})?
         [\s.,]*$"""
     return re.compile(line, re.VERBOSE)
 
@@ -197,13 +197,15 @@ def _mention_regex() -> re.Pattern[str]:
         (?P<iso>(?P<iso_y>{_YEAR})-(?P<iso_m>[01][0-9])-(?P<iso_d>[0-3][0-9]))(?![0-9])
       | (?P<num>(?P<num_a>{_DAY})(?P<num_s>[./])(?P<num_b>{_DAY})(?P=num_s)(?P<num_y>{_YEAR}))(?![0-9]|[.,][0-9])
       | (?P<cjk>(?P<cjk_y>{_YEAR})\s*[年년]\s*(?P<cjk_m>{_NUM_MONTH})\s*[月월](?:\s*(?P<cjk_d>{_DAY})\s*[日일])?)
-      | (?P<ymd>(?P<ymd_y>{_YEAR})\.?\s+(?:m\.\s+)?(?P<ymd_m>{p['month']})\s+(?P<ymd_d>{_DAY})(?![0-9]))
-      | (?P<dmy>(?P<dmy_d>{_DAY}){_ORDINAL}\s*(?:(?:de|of)\s+)?(?P<dmy_m>{p['month']})
-            (?:,?\s*(?:de\s+)?(?P<dmy_y>{_YEAR})(?![0-9]){year_tail('dmy_')})?)
-      | (?P<mdy>(?P<mdy_m>{p['month']})\s+(?P<mdy_d>{_DAY})(?:st|nd|rd|th)?(?![0-9])(?:,?\s+(?P<mdy_y>{_YEAR})(?![0-9]))?)
-      | (?P<mon>(?P<mon_p>{p['month_prep']}\s+(?:{p['qualifier']}[\s-]+)?|{p['qualifier']}[\s-]+)?(?P<mon_m>{p['month']})
-            (?:\s+(?:(?:de|of)\s+)?(?P<mon_y>{_YEAR})(?![0-9]){year_tail('mon_')})?)
-      | (?P<year>(?:(?P<year_p>{p['year_prep']})\s+)?(?P<year_y>{_YEAR})(?![0-9]){year_tail('year_')})
+      | (?P<ymd>(?P<ymd_y>{_YEAR})\.?\s+(?:m\.\s+)?(?P<ymd_m>{p["month"]})\s+(?P<ymd_d>{_DAY})(?![0-9]))
+      | (?P<dmy>(?P<dmy_d>{_DAY}){_ORDINAL}\s*(?:(?:de|of)\s+)?(?P<dmy_m>{p["month"]})
+            (?:,?\s*(?:de\s+)?(?P<dmy_y>{_YEAR})(?![0-9]){year_tail("dmy_")})?)
+      | (?P<mdy>(?P<mdy_m>{p["month"]})\s+(?P<mdy_d>{_DAY})(?:st|nd|rd|th)?(?![0-9])
+            (?:,?\s+(?P<mdy_y>{_YEAR})(?![0-9]))?)
+      | (?P<mon>(?P<mon_p>{p["month_prep"]}\s+(?:{p["qualifier"]}[\s-]+)?|{p["qualifier"]}[\s-]+)?
+            (?P<mon_m>{p["month"]})
+            (?:\s+(?:(?:de|of)\s+)?(?P<mon_y>{_YEAR})(?![0-9]){year_tail("mon_")})?)
+      | (?P<year>(?:(?P<year_p>{p["year_prep"]})\s+)?(?P<year_y>{_YEAR})(?![0-9]){year_tail("year_")})
     )"""
     return re.compile(pattern, re.VERBOSE)
 

@@ -32,10 +32,51 @@ class ExtractedPage:
 
 
 # Elements whose text is never article text, and elements that end a line.
-_SKIP = frozenset({"script", "style", "noscript", "template", "svg", "nav", "footer", "aside", "form", "button",
-                   "select", "iframe", "head"})
-_BLOCK = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "article", "section",
-                    "blockquote", "pre", "table", "ul", "ol", "header", "main", "figure", "figcaption", "dd", "dt"})
+_SKIP = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "nav",
+        "footer",
+        "aside",
+        "form",
+        "button",
+        "select",
+        "iframe",
+        "head",
+    }
+)
+_BLOCK = frozenset(
+    {
+        "p",
+        "div",
+        "br",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "tr",
+        "article",
+        "section",
+        "blockquote",
+        "pre",
+        "table",
+        "ul",
+        "ol",
+        "header",
+        "main",
+        "figure",
+        "figcaption",
+        "dd",
+        "dt",
+    }
+)
 
 
 class _TextOnly(HTMLParser):

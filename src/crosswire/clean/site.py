@@ -20,8 +20,9 @@ MAX_SHARE_REMOVED = 0.5
 
 
 def line_key(line: str) -> str:
-    return hashlib.blake2b(" ".join(line.casefold().split()).encode("utf-8", "surrogatepass"),
-                           digest_size=8).hexdigest()
+    return hashlib.blake2b(
+        " ".join(line.casefold().split()).encode("utf-8", "surrogatepass"), digest_size=8
+    ).hexdigest()
 
 
 def site_of(article: Article) -> str | None:
@@ -50,5 +51,6 @@ def drop_site_boilerplate(article: Article, boilerplate: set[str]) -> Article:
     if not dropped or len(dropped) > MAX_SHARE_REMOVED * len(paragraphs):
         return article
     kept = [p for p in paragraphs if line_key(p) not in boilerplate]
-    return replace(article, text="\n\n".join(kept),
-                   removed=article.removed + tuple(Removed(p, REASON) for p in dropped))
+    return replace(
+        article, text="\n\n".join(kept), removed=article.removed + tuple(Removed(p, REASON) for p in dropped)
+    )

@@ -167,7 +167,7 @@ def _mark_link_lists(lines: list[str], tags: list[str | None]) -> None:
             continue
         k = key(lines[i])
         label = c.read_also.match(k)
-        if label is None or k[label.end() :].strip(" :：—–->»«\"“„(|"):
+        if label is None or k[label.end() :].strip(' :：—–->»«"“„(|'):
             continue
         j = i + 1
         while j < len(lines) and tags[j] is None and word_count(lines[j]) <= 30:

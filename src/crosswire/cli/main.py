@@ -55,7 +55,7 @@ def guarded(command: F) -> F:
             _fail(str(err))
         except KeyboardInterrupt:
             _fail("interrupted", 130)
-        except Exception as err:  # noqa: BLE001 - the face must never dump a traceback by default
+        except Exception as err:
             if _state["debug"]:
                 raise
             _fail(f"internal error: {type(err).__name__}: {err} (run with --debug for the traceback)")
@@ -147,8 +147,11 @@ def stories(db: DbOption = None, as_json: JsonOption = False) -> None:
 
 @app.command()
 @guarded
-def show(story_id: Annotated[str, typer.Argument(help="A story id from `crosswire stories`.")],
-         db: DbOption = None, as_json: JsonOption = False) -> None:
+def show(
+    story_id: Annotated[str, typer.Argument(help="A story id from `crosswire stories`.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
     """Show one story: title, languages, sites, timeline and articles."""
     summary = service.story(_open(db), story_id)
     if as_json:
@@ -179,7 +182,7 @@ def compare(
         path = Path(_settings(db).db)
         store = SQLiteStore(path) if path.exists() else None
     left, right = service.resolve_article(a, store), service.resolve_article(b, store)
-    result = service.compare_articles(left, right)
+    result = service.compare_articles(left, right, _settings(db))
     if as_json:
         _emit(render.similarity_json(result, left, right))
     else:
@@ -211,19 +214,21 @@ OneJsonOption = Annotated[bool, typer.Option("--json", help="One JSON object ins
 @eval_app.command("pairs")
 @guarded
 def eval_pairs(
-    file: Annotated[Path, typer.Argument(help="SemEval-2022 Task 8 CSV: pair_id, lang1, lang2, text1, text2, "
-                                              "…, Overall.")],
-    native_only: Annotated[bool, typer.Option("--native-only", help="Only pairs without a machine-translated "
-                                                                    "side (both ids all digits).")] = False,
-    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the first N rows (after "
-                                                                     "--native-only).")] = None,
+    file: Annotated[
+        Path, typer.Argument(help="SemEval-2022 Task 8 CSV: pair_id, lang1, lang2, text1, text2, …, Overall.")
+    ],
+    native_only: Annotated[
+        bool, typer.Option("--native-only", help="Only pairs without a machine-translated side (both ids all digits).")
+    ] = False,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="Only the first N rows (after --native-only).")
+    ] = None,
     as_json: OneJsonOption = False,
 ) -> None:
     """Pearson of the pair score against the human Overall judgement (sign: higher is better),
     for native pairs and all rows, overall and per language pair."""
     with render.progress("scoring pairs") as advance:
-        report = service.evaluate_pairs(file, _settings(None), native_only=native_only, limit=limit,
-                                        on_item=advance)
+        report = service.evaluate_pairs(file, _settings(None), native_only=native_only, limit=limit, on_item=advance)
     if as_json:
         _emit(render.pairs_report_json(report))
     else:
@@ -233,20 +238,29 @@ def eval_pairs(
 @eval_app.command("retrieval")
 @guarded
 def eval_retrieval(
-    file: Annotated[Path, typer.Argument(help="JSON Lines of documents with their text in two or more "
-                                              "languages (generic {id, domain, texts} or WMT shapes).")],
-    pairs: Annotated[str | None, typer.Option("--pairs", help="Query-target language pairs, as ru-en,uk-en "
-                                                              "(default: every other language to English).")] = None,
-    all_pairs: Annotated[bool, typer.Option("--all-pairs", help="Every ordered pair of languages found "
-                                                                "together.")] = False,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="JSON Lines of documents with their text in two or more "
+            "languages (generic {id, domain, texts} or WMT shapes)."
+        ),
+    ],
+    pairs: Annotated[
+        str | None,
+        typer.Option(
+            "--pairs", help="Query-target language pairs, as ru-en,uk-en (default: every other language to English)."
+        ),
+    ] = None,
+    all_pairs: Annotated[
+        bool, typer.Option("--all-pairs", help="Every ordered pair of languages found together.")
+    ] = False,
     as_json: OneJsonOption = False,
 ) -> None:
     """P@1 and MRR of finding each document's translation among all documents in the target
     language, per language pair and per domain."""
     specs = [spec for spec in (pairs or "").split(",") if spec.strip()]
     with render.progress("evaluating") as advance:
-        report = service.evaluate_retrieval(file, _settings(None), pairs=specs, all_pairs=all_pairs,
-                                            on_item=advance)
+        report = service.evaluate_retrieval(file, _settings(None), pairs=specs, all_pairs=all_pairs, on_item=advance)
     if as_json:
         _emit(render.retrieval_report_json(report))
     else:

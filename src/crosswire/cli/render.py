@@ -35,9 +35,15 @@ def safe(value: object, limit: int = 0) -> str:
 # -- JSON ---------------------------------------------------------------------------------
 def article_json(article: Article) -> dict[str, Any]:
     return {
-        "id": article.id, "source": article.source, "title": article.title, "text": article.text,
-        "language": article.language, "published": article.published, "site": article.site,
-        "author": article.author, "url": article.url,
+        "id": article.id,
+        "source": article.source,
+        "title": article.title,
+        "text": article.text,
+        "language": article.language,
+        "published": article.published,
+        "site": article.site,
+        "author": article.author,
+        "url": article.url,
         "removed": [{"text": r.text, "reason": r.reason} for r in article.removed],
         "flags": list(article.flags),
     }
@@ -45,21 +51,32 @@ def article_json(article: Article) -> dict[str, Any]:
 
 def story_json(story: StorySummary) -> dict[str, Any]:
     return {
-        "id": story.id, "title": story.title, "languages": list(story.languages),
-        "first_date": story.first_date, "last_date": story.last_date,
+        "id": story.id,
+        "title": story.title,
+        "languages": list(story.languages),
+        "first_date": story.first_date,
+        "last_date": story.last_date,
         "sites": [{"site": site, "articles": n} for site, n in story.sites],
-        "articles": [{"id": a.id, "source": a.source, "language": a.language, "title": a.title,
-                      "published": a.published} for a in story.articles],
-        "events": [{"id": e.id, "article_ids": list(e.article_ids), "first_date": e.first_date, "title": e.title}
-                   for e in story.events],
+        "articles": [
+            {"id": a.id, "source": a.source, "language": a.language, "title": a.title, "published": a.published}
+            for a in story.articles
+        ],
+        "events": [
+            {"id": e.id, "article_ids": list(e.article_ids), "first_date": e.first_date, "title": e.title}
+            for e in story.events
+        ],
     }
 
 
 def similarity_json(result: Similarity, a: Article, b: Article) -> dict[str, Any]:
     return {
-        "a": a.id, "b": b.id, "score": round(result.score, 4), "level": result.level,
-        "reasons": [{"kind": r.kind, "key": r.key, "a": r.a, "b": r.b, "weight": round(r.weight, 4)}
-                    for r in result.reasons],
+        "a": a.id,
+        "b": b.id,
+        "score": round(result.score, 4),
+        "level": result.level,
+        "reasons": [
+            {"kind": r.kind, "key": r.key, "a": r.a, "b": r.b, "weight": round(r.weight, 4)} for r in result.reasons
+        ],
     }
 
 
@@ -83,8 +100,16 @@ def print_article(article: Article) -> None:
 
 @contextmanager
 def progress(label: str) -> Iterator[Callable[[int], None]]:
-    bar = Progress(SpinnerColumn(), TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                   console=err, disable=not sys.stderr.isatty(), transient=True)
+    bar = Progress(
+        SpinnerColumn(),
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not sys.stderr.isatty(),
+        transient=True,
+    )
     task = bar.add_task(label, total=None)
     with bar:
         yield lambda n: bar.advance(task, n)
@@ -92,8 +117,12 @@ def progress(label: str) -> Iterator[Callable[[int], None]]:
 
 def print_ingest_report(report: IngestReport, db: str) -> None:
     rejected = sum(report.rejected.values())
-    err.print(Text(f"added {report.added}, already present {report.present}, rejected {rejected} "
-                   f"-> {len(report.stories)} stor{'y' if len(report.stories) == 1 else 'ies'} touched in {db}"))
+    err.print(
+        Text(
+            f"added {report.added}, already present {report.present}, rejected {rejected} "
+            f"-> {len(report.stories)} stor{'y' if len(report.stories) == 1 else 'ies'} touched in {db}"
+        )
+    )
     for reason, count in report.rejected.most_common():
         err.print(Text(f"  rejected {count} as {reason}"))
     for item in report.rejections[:20]:
@@ -120,40 +149,61 @@ def print_stories(stories: list[StorySummary]) -> None:
     for column in ("story", "title", "languages", "articles", "dates"):
         table.add_column(column)
     for story in stories:
-        table.add_row(Text(story.id), Text(safe(story.title, 90)), Text(", ".join(story.languages)),
-                      Text(str(len(story.articles))), Text(_dates(story.first_date, story.last_date)))
+        table.add_row(
+            Text(story.id),
+            Text(safe(story.title, 90)),
+            Text(", ".join(story.languages)),
+            Text(str(len(story.articles))),
+            Text(_dates(story.first_date, story.last_date)),
+        )
     out.print(table)
     out.print(Text(f"{len(stories)} stor{'y' if len(stories) == 1 else 'ies'}", style="dim"))
 
 
 def print_story(story: StorySummary) -> None:
     out.print(Text(safe(story.title), style="bold"))
-    out.print(Text(f"{story.id} · {', '.join(story.languages) or 'no language'} · "
-                   f"{_dates(story.first_date, story.last_date)} · {len(story.articles)} article(s)", style="dim"))
+    out.print(
+        Text(
+            f"{story.id} · {', '.join(story.languages) or 'no language'} · "
+            f"{_dates(story.first_date, story.last_date)} · {len(story.articles)} article(s)",
+            style="dim",
+        )
+    )
     if story.sites:
         out.print(Text("sites: " + ", ".join(f"{safe(site)} ({n})" for site, n in story.sites)))
     out.print(Text("timeline:", style="bold"))
     for event in story.events:
-        out.print(Text(f"  {(event.first_date or 'undated')[:10]}  {safe(event.title, 100)}  "
-                       f"[{len(event.article_ids)} article(s)]"))
+        out.print(
+            Text(
+                f"  {(event.first_date or 'undated')[:10]}  {safe(event.title, 100)}  "
+                f"[{len(event.article_ids)} article(s)]"
+            )
+        )
     out.print(Text("articles:", style="bold"))
     for article in story.articles:
-        out.print(Text(f"  {article.id}  {article.language or '?'}  {(article.published or '')[:10]:10}  "
-                       f"{safe(article.headline, 90)}"))
+        out.print(
+            Text(
+                f"  {article.id}  {article.language or '?'}  {(article.published or '')[:10]:10}  "
+                f"{safe(article.headline, 90)}"
+            )
+        )
         out.print(Text(f"      {safe(article.source, 120)}", style="dim"))
 
 
 def print_similarity(result: Similarity, a: Article, b: Article) -> None:
     names = {1: "very similar", 2: "somewhat similar", 3: "somewhat dissimilar", 4: "very dissimilar"}
-    out.print(Text(f"score {result.score:.3f} · level {result.level} ({names.get(result.level, '?')})",
-                   style="bold"))
+    out.print(Text(f"score {result.score:.3f} · level {result.level} ({names.get(result.level, '?')})", style="bold"))
     out.print(Text(f"A {a.id} {a.language or '?'}: {safe(a.headline, 90)}"))
     out.print(Text(f"B {b.id} {b.language or '?'}: {safe(b.headline, 90)}"))
     if result.reasons:
         table = Table("shared", "in A", "in B", "weight")
         for reason in result.reasons:
-            table.add_row(Text(f"{reason.kind}: {safe(reason.key, 40)}"), Text(safe(reason.a, 40)),
-                          Text(safe(reason.b, 40)), Text(f"{reason.weight:.3f}"))
+            table.add_row(
+                Text(f"{reason.kind}: {safe(reason.key, 40)}"),
+                Text(safe(reason.a, 40)),
+                Text(safe(reason.b, 40)),
+                Text(f"{reason.weight:.3f}"),
+            )
         out.print(table)
 
 
@@ -172,17 +222,24 @@ def _cell(value: float | None) -> Text:
 
 def pairs_report_json(report: PairsReport) -> dict[str, Any]:
     return {
-        "file": report.path, "rows": report.rows, "scored": report.scored,
-        "skipped": dict(report.skipped), "failed": dict(report.failed),
-        **{subset: {name: {"n": c.n, "pearson": _figure(c.pearson)} for name, c in groups.items()}
-           for subset, groups in report.subsets.items()},
+        "file": report.path,
+        "rows": report.rows,
+        "scored": report.scored,
+        "skipped": dict(report.skipped),
+        "failed": dict(report.failed),
+        **{
+            subset: {name: {"n": c.n, "pearson": _figure(c.pearson)} for name, c in groups.items()}
+            for subset, groups in report.subsets.items()
+        },
     }
 
 
 def print_pairs_report(report: PairsReport) -> None:
     subsets = list(report.subsets)
-    table = Table(title=Text(f"Pearson r of the score against −Overall (higher is better) · {safe(report.path)}"),
-                  title_justify="left")
+    table = Table(
+        title=Text(f"Pearson r of the score against −Overall (higher is better) · {safe(report.path)}"),
+        title_justify="left",
+    )
     table.add_column("language pair")
     for subset in subsets:
         table.add_column(f"{subset} n", justify="right")
@@ -207,40 +264,72 @@ def _ranked_json(ranked: Ranked) -> dict[str, Any]:
 
 def retrieval_report_json(report: RetrievalReport) -> dict[str, Any]:
     return {
-        "file": report.path, "documents": report.documents, "languages": dict(sorted(report.languages.items())),
-        "skipped_lines": dict(report.skipped), "not_cleaned": dict(report.rejected),
-        "pairs": [{
-            "pair": result.direction.name, "query": result.direction.query, "target": result.direction.target,
-            **_ranked_json(result.overall), "left_out": dict(result.left_out),
-            "domains": [{"domain": domain, **_ranked_json(ranked)} for domain, ranked in
-                        sorted(result.domains.items(), key=lambda item: (-item[1].n, item[0] or ""))],
-        } for result in report.results],
+        "file": report.path,
+        "documents": report.documents,
+        "languages": dict(sorted(report.languages.items())),
+        "skipped_lines": dict(report.skipped),
+        "not_cleaned": dict(report.rejected),
+        "pairs": [
+            {
+                "pair": result.direction.name,
+                "query": result.direction.query,
+                "target": result.direction.target,
+                **_ranked_json(result.overall),
+                "left_out": dict(result.left_out),
+                "domains": [
+                    {"domain": domain, **_ranked_json(ranked)}
+                    for domain, ranked in sorted(result.domains.items(), key=lambda item: (-item[1].n, item[0] or ""))
+                ],
+            }
+            for result in report.results
+        ],
     }
 
 
 def print_retrieval_report(report: RetrievalReport) -> None:
     table = Table(title=Text(f"Finding each document's translation · {safe(report.path)}"), title_justify="left")
-    for column, justify in (("pair", "left"), ("domain", "left"), ("n", "right"), ("P@1", "right"),
-                            ("MRR", "right")):
+    for column, justify in (("pair", "left"), ("domain", "left"), ("n", "right"), ("P@1", "right"), ("MRR", "right")):
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for result in report.results:
         overall = result.overall
-        table.add_row(Text(result.direction.name, style="bold"), Text("all", style="bold"), Text(str(overall.n)),
-                      _cell(overall.p_at_1), _cell(overall.mrr), end_section=len(result.domains) < 2)
+        table.add_row(
+            Text(result.direction.name, style="bold"),
+            Text("all", style="bold"),
+            Text(str(overall.n)),
+            _cell(overall.p_at_1),
+            _cell(overall.mrr),
+            end_section=len(result.domains) < 2,
+        )
         if len(result.domains) < 2:
             continue
         ranked = sorted(result.domains.items(), key=lambda item: (-item[1].n, item[0] or ""))
         for i, (domain, counts) in enumerate(ranked[:_DOMAIN_ROWS]):
             last = i == min(len(ranked), _DOMAIN_ROWS) - 1 and len(ranked) <= _DOMAIN_ROWS
-            table.add_row(Text(""), Text(safe(domain or "(none)", 40)), Text(str(counts.n)), _cell(counts.p_at_1),
-                          _cell(counts.mrr), end_section=last)
+            table.add_row(
+                Text(""),
+                Text(safe(domain or "(none)", 40)),
+                Text(str(counts.n)),
+                _cell(counts.p_at_1),
+                _cell(counts.mrr),
+                end_section=last,
+            )
         if len(ranked) > _DOMAIN_ROWS:
-            table.add_row(Text(""), Text(f"… {len(ranked) - _DOMAIN_ROWS} more (--json)", style="dim"), Text(""),
-                          Text(""), Text(""), end_section=True)
+            table.add_row(
+                Text(""),
+                Text(f"… {len(ranked) - _DOMAIN_ROWS} more (--json)", style="dim"),
+                Text(""),
+                Text(""),
+                Text(""),
+                end_section=True,
+            )
     out.print(table)
     languages = ", ".join(f"{language} {n}" for language, n in sorted(report.languages.items()))
-    notes = [(f"{report.documents} document(s) ({languages}); each query ranked among all documents of its "
-              "pair; ties count against the true translation")]
+    notes = [
+        (
+            f"{report.documents} document(s) ({languages}); each query ranked among all documents of its "
+            "pair; ties count against the true translation"
+        )
+    ]
     notes += [f"{n} line(s) skipped ({reason})" for reason, n in report.skipped.most_common()]
     notes += [f"{n} text(s) not cleaned ({reason})" for reason, n in report.rejected.most_common()]
     left = sum((result.left_out for result in report.results), Counter())

@@ -33,8 +33,12 @@ def summarize_story(story_id: str, members: Sequence[Assignment], articles: Sequ
         last_date=dates[-1] if dates else None,
         articles=tuple(ordered),
         events=tuple(
-            EventSummary(event_id, tuple(a.id for a in group), next((a.published for a in group if a.published), None),
-                         next((a.headline for a in group if a.title), group[0].headline))
+            EventSummary(
+                event_id,
+                tuple(a.id for a in group),
+                next((a.published for a in group if a.published), None),
+                next((a.headline for a in group if a.title), group[0].headline),
+            )
             for event_id, group in sorted(events.items(), key=lambda item: _sort_key(item[1][0]))
         ),
     )

@@ -28,6 +28,8 @@ own ramp (``E5_COSINE_LOW``/``E5_COSINE_HIGH``, picked by ``ramp_for``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from crosswire.encode.st_backend import is_e5
@@ -40,6 +42,23 @@ COSINE_HIGH = 0.85
 # multilingual-e5-*: unrelated ~0.70-0.78, translations ~0.90+ (uncalibrated prior, see above).
 E5_COSINE_LOW = 0.78
 E5_COSINE_HIGH = 0.93
+
+
+@dataclass(frozen=True, slots=True)
+class Fusion:
+    """How a dense cosine is mixed into the lexical score (see the module docstring)."""
+
+    weight: float = DENSE_WEIGHT
+    low: float = COSINE_LOW
+    high: float = COSINE_HIGH
+
+    @classmethod
+    def for_encoder(cls, spec: str, weight: float = DENSE_WEIGHT) -> Fusion:
+        low, high = ramp_for(spec)
+        return cls(weight, low, high)
+
+    def apply(self, lexical: float, cosine: float | None) -> float:
+        return fuse(lexical, cosine, self.weight, low=self.low, high=self.high)
 
 
 def ramp_for(encoder_name: str) -> tuple[float, float]:
@@ -56,8 +75,14 @@ def cosine_to_unit(cosine: float, low: float = COSINE_LOW, high: float = COSINE_
     return min(1.0, max(0.0, (cosine - low) / (high - low)))
 
 
-def fuse(lexical: float, dense_cosine: float | None, weight: float = DENSE_WEIGHT, *,
-         low: float = COSINE_LOW, high: float = COSINE_HIGH) -> float:
+def fuse(
+    lexical: float,
+    dense_cosine: float | None,
+    weight: float = DENSE_WEIGHT,
+    *,
+    low: float = COSINE_LOW,
+    high: float = COSINE_HIGH,
+) -> float:
     """``(1 - weight) * lexical + weight * ramp(dense_cosine)``, in 0..1. Without a cosine
     (``None``: an article has no vector) the lexical score is returned unchanged."""
     if not 0.0 <= weight <= 1.0:

@@ -26,10 +26,11 @@ BACKEND = "sentence-transformers"
 E5_PREFIX = "query: "
 _E5_NAME = re.compile(r"(^|[-_/\\:])e5([-_/\\]|$)", re.IGNORECASE)
 # Packages whose absence means "the dense extra is not installed" (rather than a broken install).
-_EXTRA_PACKAGES = {"sentence_transformers", "torch", "transformers", "tokenizers", "huggingface_hub",
-                   "safetensors"}
-_HOW = ("to use it without network access, download it where there is one and point the encoder at "
-        "the model folder, or put it in the Hugging Face cache and set HF_HUB_OFFLINE=1 (docs/encoders.md)")
+_EXTRA_PACKAGES = {"sentence_transformers", "torch", "transformers", "tokenizers", "huggingface_hub", "safetensors"}
+_HOW = (
+    "to use it without network access, download it where there is one and point the encoder at "
+    "the model folder, or put it in the Hugging Face cache and set HF_HUB_OFFLINE=1 (docs/encoders.md)"
+)
 
 
 def _import() -> tuple[Any, Any]:
@@ -77,8 +78,7 @@ def default_prefix(model: str) -> str:
 def _looks_like_path(model: str) -> bool:
     # Hub ids are "name" or "owner/name"; anything else that is not an existing path is a path
     # that does not exist.
-    return (os.path.isabs(model) or model.startswith((".", "~")) or "\\" in model
-            or model.count("/") > 1)
+    return os.path.isabs(model) or model.startswith((".", "~")) or "\\" in model or model.count("/") > 1
 
 
 class SentenceTransformerEncoder:
@@ -100,8 +100,12 @@ class SentenceTransformerEncoder:
         torch, _ = _import()
         with torch.inference_mode():
             vectors = self._model.encode(
-                texts, batch_size=batch_size, prompt=self.prefix or None, show_progress_bar=False,
-                convert_to_numpy=True, normalize_embeddings=True,
+                texts,
+                batch_size=batch_size,
+                prompt=self.prefix or None,
+                show_progress_bar=False,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
             )
         return np.asarray(vectors, dtype=np.float32)
 
@@ -128,8 +132,9 @@ def _dimension(model: Any) -> int | None:
     return int(dimension) if dimension else None
 
 
-def load_sentence_transformer(model: str, *, prefix: str | None = None,
-                              threads: int | None = None) -> SentenceTransformerEncoder:
+def load_sentence_transformer(
+    model: str, *, prefix: str | None = None, threads: int | None = None
+) -> SentenceTransformerEncoder:
     """Load ``model`` (a folder, or a hub id from the cache or the hub) the normal way.
 
     Raises ``MissingDependency`` without the ``dense`` extra and a one-line ``CrosswireError``
@@ -145,9 +150,7 @@ def load_sentence_transformer(model: str, *, prefix: str | None = None,
     torch.set_num_threads(threads or default_threads())
     try:
         loaded = sentence_transformer(str(path) if local else model)
-        encoder = SentenceTransformerEncoder(
-            loaded, model, prefix=default_prefix(model) if prefix is None else prefix
-        )
+        encoder = SentenceTransformerEncoder(loaded, model, prefix=default_prefix(model) if prefix is None else prefix)
     except Exception as err:  # loading fails in many ways (I/O, JSON, hub, weights): all mean "not usable"
         offline = " (HF_HUB_OFFLINE is set: only folders and cached models load)" if not local and _offline() else ""
         how = "check that the folder holds a model saved by sentence-transformers or transformers" if local else _HOW

@@ -13,6 +13,16 @@ from crosswire.evaluate.retrieval import (
 )
 
 __all__ = [
-    "Direction", "EvalDocument", "PairRow", "PairsReport", "Ranked", "RetrievalReport", "evaluate_pairs",
-    "evaluate_retrieval", "pearson", "rank_of", "read_documents", "read_pairs",
+    "Direction",
+    "EvalDocument",
+    "PairRow",
+    "PairsReport",
+    "Ranked",
+    "RetrievalReport",
+    "evaluate_pairs",
+    "evaluate_retrieval",
+    "pearson",
+    "rank_of",
+    "read_documents",
+    "read_pairs",
 ]

@@ -72,8 +72,9 @@ def _field_limit() -> None:
             limit //= 10
 
 
-def read_pairs(path: Path, *, native_only: bool = False, limit: int | None = None
-               ) -> tuple[list[PairRow], Counter[str]]:
+def read_pairs(
+    path: Path, *, native_only: bool = False, limit: int | None = None
+) -> tuple[list[PairRow], Counter[str]]:
     """Rows of a SemEval-2022 Task 8 CSV, and counts of rows skipped by reason. A missing file or
     a missing required column is an InputError."""
     if not path.is_file():
@@ -86,8 +87,11 @@ def read_pairs(path: Path, *, native_only: bool = False, limit: int | None = Non
         header = reader.fieldnames or []
         missing = [name for name in REQUIRED if name not in header]
         if missing:
-            raise InputError("bad-csv", f"{path}: missing column(s) {', '.join(missing)}; a SemEval-2022 "
-                                        f"Task 8 CSV needs {', '.join(REQUIRED)}")
+            raise InputError(
+                "bad-csv",
+                f"{path}: missing column(s) {', '.join(missing)}; a SemEval-2022 "
+                f"Task 8 CSV needs {', '.join(REQUIRED)}",
+            )
         for record in reader:
             if limit is not None and len(rows) >= limit:
                 break
@@ -112,8 +116,14 @@ def read_pairs(path: Path, *, native_only: bool = False, limit: int | None = Non
 
 def _lines(rows: list[PairRow]) -> Iterator[str]:
     for number, row in enumerate(rows):
-        yield json.dumps({"id": number, "a": {"text": row.text1, "language": row.lang1 or None},
-                          "b": {"text": row.text2, "language": row.lang2 or None}}, ensure_ascii=False)
+        yield json.dumps(
+            {
+                "id": number,
+                "a": {"text": row.text1, "language": row.lang1 or None},
+                "b": {"text": row.text2, "language": row.lang2 or None},
+            },
+            ensure_ascii=False,
+        )
 
 
 def _correlations(scored: list[tuple[PairRow, float]]) -> dict[str, Correlation]:
@@ -129,8 +139,14 @@ def _correlation(scored: list[tuple[PairRow, float]]) -> Correlation:
     return Correlation(len(scored), pearson([s for _, s in scored], [-row.overall for row, _ in scored]))
 
 
-def evaluate_pairs(path: Path, score_lines: LineScorer, *, native_only: bool = False, limit: int | None = None,
-                   on_item: Callable[[int], None] | None = None) -> PairsReport:
+def evaluate_pairs(
+    path: Path,
+    score_lines: LineScorer,
+    *,
+    native_only: bool = False,
+    limit: int | None = None,
+    on_item: Callable[[int], None] | None = None,
+) -> PairsReport:
     """Score every row with ``score_lines`` and correlate the scores with the human Overall."""
     rows, skipped = read_pairs(path, native_only=native_only, limit=limit)
     if not rows:

@@ -127,8 +127,11 @@ def parse_document(item: Any) -> EvalDocument:
         texts = _texts(pairs)
     else:
         # Only lists here: a string under a short key may be a url or a tag, not a text.
-        texts = _texts((key, value) for key, value in item.items()
-                       if key not in _NOT_TEXT and isinstance(value, list) and _LANGUAGE.match(key))
+        texts = _texts(
+            (key, value)
+            for key, value in item.items()
+            if key not in _NOT_TEXT and isinstance(value, list) and _LANGUAGE.match(key)
+        )
     raw_id = item.get("id", item.get("doc_id"))
     if raw_id is None or str(raw_id).strip() == "":
         raise _Skip("no-id")
@@ -167,8 +170,9 @@ def read_documents(path: Path) -> tuple[list[EvalDocument], Counter[str]]:
     return documents, skipped
 
 
-def choose_directions(documents: Sequence[EvalDocument], requested: Sequence[Direction] | None = None,
-                      all_pairs: bool = False) -> list[Direction]:
+def choose_directions(
+    documents: Sequence[EvalDocument], requested: Sequence[Direction] | None = None, all_pairs: bool = False
+) -> list[Direction]:
     """``requested``, else every ordered pair of languages found together (``all_pairs``), else
     every other language to English, else (no English) every ordered pair."""
     together: set[tuple[str, str]] = set()
@@ -178,33 +182,46 @@ def choose_directions(documents: Sequence[EvalDocument], requested: Sequence[Dir
     if requested:
         for direction in requested:
             if (direction.query, direction.target) not in together:
-                raise CrosswireError(f"{direction.name}: no document has both languages "
-                                     f"(languages found: {', '.join(languages)})")
+                raise CrosswireError(
+                    f"{direction.name}: no document has both languages (languages found: {', '.join(languages)})"
+                )
         return list(dict.fromkeys(requested))
     if len(languages) < 2:
-        raise CrosswireError(f"retrieval needs documents in two or more languages; found only "
-                             f"{', '.join(languages) or 'none'}")
+        raise CrosswireError(
+            f"retrieval needs documents in two or more languages; found only {', '.join(languages) or 'none'}"
+        )
     if "en" in languages and not all_pairs:
         return [Direction(x, "en") for x in languages if x != "en" and (x, "en") in together]
     return [Direction(x, y) for x in languages for y in languages if (x, y) in together]
 
 
-def evaluate_retrieval(path: Path, represent: Representer, *, directions: Sequence[Direction] | None = None,
-                       all_pairs: bool = False, score: Scorer = similarity_score,
-                       on_item: Callable[[int], None] | None = None) -> RetrievalReport:
+def evaluate_retrieval(
+    path: Path,
+    represent: Representer,
+    *,
+    directions: Sequence[Direction] | None = None,
+    all_pairs: bool = False,
+    score: Scorer = similarity_score,
+    on_item: Callable[[int], None] | None = None,
+) -> RetrievalReport:
     """Rank, for each chosen direction X-Y, every Y text against each X text."""
     documents, skipped = read_documents(path)
     if not documents:
         reasons = ", ".join(f"{n} {reason}" for reason, n in skipped.most_common())
         raise InputError("empty", f"{path}: no documents" + (f" (lines skipped: {reasons})" if reasons else ""))
     chosen = choose_directions(documents, directions, all_pairs)
-    report = RetrievalReport(str(path), len(documents), Counter(lang for d in documents for lang in d.texts),
-                             skipped)
+    report = RetrievalReport(str(path), len(documents), Counter(lang for d in documents for lang in d.texts), skipped)
     needed = {language for direction in chosen for language in (direction.query, direction.target)}
-    keys = [(i, language) for i, document in enumerate(documents) for language in sorted(needed)
-            if language in document.texts]
-    raws = [RawDocument(source=f"{documents[i].id}/{language}", body=documents[i].texts[language],
-                        language=language) for i, language in keys]
+    keys = [
+        (i, language)
+        for i, document in enumerate(documents)
+        for language in sorted(needed)
+        if language in document.texts
+    ]
+    raws = [
+        RawDocument(source=f"{documents[i].id}/{language}", body=documents[i].texts[language], language=language)
+        for i, language in keys
+    ]
     reps = dict(zip(keys, represent(raws), strict=True))
     report.rejected.update(rep.reason for rep in reps.values() if isinstance(rep, Rejection))
     for direction in chosen:
@@ -212,11 +229,16 @@ def evaluate_retrieval(path: Path, represent: Representer, *, directions: Sequen
     return report
 
 
-def _rank(documents: Sequence[EvalDocument], reps: Mapping[tuple[int, str], Representation | Rejection],
-          direction: Direction, score: Scorer, on_item: Callable[[int], None] | None) -> DirectionResult:
+def _rank(
+    documents: Sequence[EvalDocument],
+    reps: Mapping[tuple[int, str], Representation | Rejection],
+    direction: Direction,
+    score: Scorer,
+    on_item: Callable[[int], None] | None,
+) -> DirectionResult:
     members: list[int] = []
     left_out: Counter[str] = Counter()
-    for i, document in enumerate(documents):
+    for i, _document in enumerate(documents):
         sides = [reps.get((i, language)) for language in (direction.query, direction.target)]
         if any(side is None for side in sides):
             left_out["missing-language"] += 1

@@ -1,12 +1,13 @@
 """The fitted numbers that turn group cosines into a calibrated score and a level, kept as data
 (``crosswire/data/link_calibration.json``, written by ``crosswire.link.fit``).
 
-A pair is 'same' (one language) or 'cross'. Its raw score is a weighted sum of the per-group
-cosines (on SemEval pairs the character n-grams carry nearly all the signal: names, places and
-dates add little beyond them, so only ``fit_groups`` get weights; all groups give reasons); across scripts the lexical groups ('t', 'g') meet far less even for a translation
-(transliterated n-grams of English and Russian share little), so their cosines are first scaled by
-``cross_script``. A monotone piecewise-linear curve per pair type maps raw to the expected
-similarity on a 0..1 scale ((4 - Overall) / 3 in SemEval terms); thresholds on that cut levels.
+A pair is 'same' (one language) or 'cross'. Its raw score is a weighted sum of the per-group cosines
+(on SemEval pairs the character n-grams carry nearly all the signal: names, places and dates add
+little beyond them, so only ``fit_groups`` get weights; all groups give reasons); across scripts the
+lexical groups ('t', 'g') meet far less even for a translation (transliterated n-grams of English
+and Russian share little), so their cosines are first scaled by ``cross_script``. A monotone
+piecewise-linear curve per pair type maps raw to the expected similarity on a 0..1 scale ((4 -
+Overall) / 3 in SemEval terms); thresholds on that cut levels.
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ class Calibration:
             "weights": self.weights,
             "fit_groups": self.fit_groups,
             "reason_weights": self.reason_weights,
-            "curves": {t: [[x, y] for x, y in zip(c.xs, c.ys)] for t, c in self.curves.items()},
+            "curves": {t: [[x, y] for x, y in zip(c.xs, c.ys, strict=False)] for t, c in self.curves.items()},
             "levels": list(self.levels),
             "cross_script": self.cross_script,
             "scripts": by_script,
@@ -99,7 +100,9 @@ def from_json(data: dict[str, Any]) -> Calibration:
         weights={t: {g: float(w) for g, w in ws.items()} for t, ws in data["weights"].items()},
         fit_groups=dict(data["fit_groups"]),
         reason_weights={g: float(w) for g, w in data["reason_weights"].items()},
-        curves={t: Curve(tuple(x for x, _ in knots), tuple(y for _, y in knots)) for t, knots in data["curves"].items()},
+        curves={
+            t: Curve(tuple(x for x, _ in knots), tuple(y for _, y in knots)) for t, knots in data["curves"].items()
+        },
         levels=(float(levels[0]), float(levels[1]), float(levels[2])),
         cross_script=float(data["cross_script"]),
         scripts={lang: script for script, langs in data["scripts"].items() for lang in langs},

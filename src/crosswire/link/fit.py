@@ -81,7 +81,7 @@ def isotonic(x: np.ndarray, y: np.ndarray) -> Curve:
 def weighted_kappa(truth: np.ndarray, predicted: np.ndarray) -> float:
     """Quadratic-weighted Cohen's kappa of two level arrays (1..4)."""
     observed = np.zeros((4, 4))
-    for t, p in zip(truth, predicted):
+    for t, p in zip(truth, predicted, strict=False):
         observed[t - 1, p - 1] += 1
     expected = np.outer(observed.sum(1), observed.sum(0)) / max(1.0, observed.sum())
     grid = np.arange(4)
@@ -106,7 +106,7 @@ def fit_levels(score: np.ndarray, overall: np.ndarray) -> tuple[float, float, fl
             upper = cuts[i - 1] if i > 0 else 1.0
             lower = cuts[i + 1] if i < 2 else 0.0
             options = [v for v in grid if lower < v < upper]
-            cuts[i] = max(options, key=lambda v: kappa(cuts[:i] + [v] + cuts[i + 1 :]))
+            cuts[i] = max(options, key=lambda v: kappa([*cuts[:i], v, *cuts[i + 1 :]]))
     return (round(float(cuts[0]), 2), round(float(cuts[1]), 2), round(float(cuts[2]), 2))
 
 
@@ -135,7 +135,7 @@ def fit(
             columns = [GROUPS.index(g) for g in base.fit_groups[pair_type]]
             w = np.zeros(len(GROUPS))
             w[columns], _ = nonnegative_least_squares(x[mask][:, columns], target[mask])
-            weights[pair_type] = {g: round(float(v), 4) for g, v in zip(GROUPS, w)}
+            weights[pair_type] = {g: round(float(v), 4) for g, v in zip(GROUPS, w, strict=False)}
             curves[pair_type] = isotonic(x[mask] @ w, target[mask])
         for i in np.flatnonzero(mask):
             score[i] = curves[pair_type](float(x[i] @ np.array([weights[pair_type][g] for g in GROUPS])))
@@ -143,7 +143,9 @@ def fit(
 
 
 def held_out_scores(
-    pairs: Sequence[tuple[Representation, Representation]], overall: Sequence[float], base: Calibration,
+    pairs: Sequence[tuple[Representation, Representation]],
+    overall: Sequence[float],
+    base: Calibration,
     folds: int = FOLDS,
 ) -> np.ndarray:
     """Each pair's score under a calibration fitted without its fold (every ``folds``-th pair)."""
@@ -185,12 +187,18 @@ def represent_pairs(rows: Sequence[dict[str, str]]) -> list[tuple[Representation
     """Analyze and represent both sides of each row, with document frequencies over the file."""
     articles: dict[str, Article] = {}
     for row in rows:
-        for side, article_id in zip("12", row["pair_id"].split("_")):
+        for side, article_id in zip("12", row["pair_id"].split("_"), strict=False):
             language = row[f"lang{side}"]
             articles.setdefault(
                 f"{article_id}:{language}",
-                Article(id=f"{article_id}:{language}", source="semeval", title=None,
-                        text=row[f"text{side}"], language=language, published=None),
+                Article(
+                    id=f"{article_id}:{language}",
+                    source="semeval",
+                    title=None,
+                    text=row[f"text{side}"],
+                    language=language,
+                    published=None,
+                ),
             )
     analyses = analyze_batch(articles.values())
     df: Counter[str] = Counter()

@@ -16,8 +16,8 @@ def shared_reasons(
     a: Representation, b: Representation, weights: dict[str, float], shared_keys: Set[str], limit: int = MAX_REASONS
 ) -> tuple[Reason, ...]:
     """``shared_keys`` of the groups in ``KINDS``, weighted by ``weights[group]`` times the keys'
-    weights in both articles; names, places, dates, numbers and quotes before terms. A full name is left out when its surname is
-    shared too (the surname reason says the same)."""
+    weights in both articles; names, places, dates, numbers and quotes before terms. A full name is
+    left out when its surname is shared too (the surname reason says the same)."""
     fa, fb = a.features, b.features
     shared = [k for k in shared_keys if k[0] in KINDS and weights.get(k[0], 0.0) > 0.0]
     shared_set = set(shared)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Set
 
+from crosswire.encode.fusion import Fusion, dense_cosine
 from crosswire.link.calibration import Calibration, calibration
 from crosswire.link.overlap import group_cosines, shared_keys
 from crosswire.link.reasons import shared_reasons
@@ -12,9 +13,7 @@ from crosswire.link.timegap import gap_days, time_factor
 from crosswire.types import Representation, Similarity
 
 
-def calibrated_score(
-    a: Representation, b: Representation, cal: Calibration, shared: Set[str] | None = None
-) -> float:
+def calibrated_score(a: Representation, b: Representation, cal: Calibration, shared: Set[str] | None = None) -> float:
     """The score of a pair under a given calibration (``similarity`` uses the packaged one)."""
     pair_type = cal.pair_type(a.language, b.language)
     cosines = group_cosines(a.features, b.features, shared)
@@ -25,12 +24,20 @@ def calibrated_score(
     return min(1.0, max(0.0, score))
 
 
-def similarity(a: Representation, b: Representation, *, with_reasons: bool = True) -> Similarity:
+_DEFAULT_FUSION = Fusion()
+
+
+def similarity(
+    a: Representation, b: Representation, *, with_reasons: bool = True, fusion: Fusion | None = None
+) -> Similarity:
     """How close two articles are: ``score`` in 0..1, ``level`` 1 (very similar) .. 4 (very
-    dissimilar), and the strongest shared evidence (skipped when ``with_reasons`` is false)."""
+    dissimilar), and the strongest shared evidence (skipped when ``with_reasons`` is false).
+    When both articles carry dense vectors their cosine is mixed in by ``fusion``."""
     cal = calibration()
     shared = shared_keys(a.features, b.features)
     score = calibrated_score(a, b, cal, shared)
+    if a.vector is not None and b.vector is not None:
+        score = (fusion or _DEFAULT_FUSION).apply(score, dense_cosine(a, b))
     reasons = shared_reasons(a, b, cal.reason_weights, shared) if with_reasons else ()
     return Similarity(score=round(score, 4), level=cal.level(score), reasons=reasons)
 

@@ -1,6 +1,6 @@
 """Write the reference n-gram document-frequency table (see ``crosswire.represent.prior``):
 
-    python -m crosswire.represent.build_prior ../shared/data/wmt
+python -m crosswire.represent.build_prior ../shared/data/wmt
 """
 
 from __future__ import annotations
@@ -37,8 +37,14 @@ def wmt_articles(folder: Path) -> Iterable[Article]:
                 if not isinstance(segments, list) or not segments:
                     continue
                 language = doc.get("src_lang") if field == "src_segs" else "en" if field.startswith("ref_en") else field
-                yield Article(id=f"{doc['doc_id']}:{field}", source=path.name, title=None,
-                              text="\n\n".join(segments), language=language, published=None)
+                yield Article(
+                    id=f"{doc['doc_id']}:{field}",
+                    source=path.name,
+                    title=None,
+                    text="\n\n".join(segments),
+                    language=language,
+                    published=None,
+                )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -24,8 +24,13 @@ def raw_hints(raw: RawDocument) -> str:
 
 
 def raw_from_row(source: str, kind: str, body: bytes, hints: str, flags: str) -> RawDocument:
-    return RawDocument(source=source, body=unpack_body(body), kind=kind, flags=tuple(json.loads(flags)),  # type: ignore[arg-type]
-                       **json.loads(hints))
+    return RawDocument(
+        source=source,
+        body=unpack_body(body),
+        kind=kind,
+        flags=tuple(json.loads(flags)),  # type: ignore[arg-type]
+        **json.loads(hints),
+    )
 
 
 def removed_to_json(removed: tuple[Removed, ...]) -> str:
@@ -34,9 +39,16 @@ def removed_to_json(removed: tuple[Removed, ...]) -> str:
 
 def article_from_row(row: Any) -> Article:
     return Article(
-        id=row["id"], source=row["source"], title=row["title"], text=row["text"],
-        language=row["language"], published=row["published"], site=row["site"], author=row["author"],
-        url=row["url"], removed=tuple(Removed(text, reason) for text, reason in json.loads(row["removed"])),
+        id=row["id"],
+        source=row["source"],
+        title=row["title"],
+        text=row["text"],
+        language=row["language"],
+        published=row["published"],
+        site=row["site"],
+        author=row["author"],
+        url=row["url"],
+        removed=tuple(Removed(text, reason) for text, reason in json.loads(row["removed"])),
         flags=tuple(json.loads(row["flags"])),
     )
 
@@ -47,8 +59,12 @@ _MENTION_FIELDS = ("entities", "places", "dates", "numbers", "quotes")
 def analysis_to_json(analysis: Analysis) -> str:
     # Hand-rolled rather than dataclasses.asdict, which recurses generically and cost more than
     # the rest of storing an article.
-    data: dict[str, Any] = {"article_id": analysis.article_id, "language": analysis.language,
-                            "published": analysis.published, "terms": analysis.terms}
+    data: dict[str, Any] = {
+        "article_id": analysis.article_id,
+        "language": analysis.language,
+        "published": analysis.published,
+        "terms": analysis.terms,
+    }
     for name in _MENTION_FIELDS:
         data[name] = [(m.key, m.surface, m.kind) for m in getattr(analysis, name)]
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
@@ -63,8 +79,9 @@ def analysis_from_json(data: str) -> Analysis:
 
 
 def representation_to_json(rep: Representation) -> str:
-    return json.dumps([rep.language, rep.published, rep.features, rep.surfaces], ensure_ascii=False,
-                      separators=(",", ":"))
+    return json.dumps(
+        [rep.language, rep.published, rep.features, rep.surfaces], ensure_ascii=False, separators=(",", ":")
+    )
 
 
 def representation_from_json(article_id: str, data: str) -> Representation:

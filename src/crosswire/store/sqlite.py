@@ -9,9 +9,12 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
+
+import numpy as np
 
 from crosswire.errors import CrosswireError
 from crosswire.store import codec
@@ -89,28 +92,56 @@ class SQLiteStore:
     def add_raw(self, article_id: str, raw: RawDocument) -> None:
         self.db.execute(
             "INSERT OR IGNORE INTO raw_documents VALUES (?,?,?,?,?,?,?)",
-            (article_id, raw.source, raw.kind, codec.pack_body(raw.body), codec.raw_hints(raw),
-             codec.json.dumps(list(raw.flags)), _now()),
+            (
+                article_id,
+                raw.source,
+                raw.kind,
+                codec.pack_body(raw.body),
+                codec.raw_hints(raw),
+                codec.json.dumps(list(raw.flags)),
+                _now(),
+            ),
         )
 
     def put_article(self, article: Article) -> None:
         self.db.execute(
             "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (article.id, article.source, article.title, article.text, article.language, article.published,
-             article.site, article.author, article.url, codec.removed_to_json(article.removed),
-             codec.json.dumps(list(article.flags)), _now()),
+            (
+                article.id,
+                article.source,
+                article.title,
+                article.text,
+                article.language,
+                article.published,
+                article.site,
+                article.author,
+                article.url,
+                codec.removed_to_json(article.removed),
+                codec.json.dumps(list(article.flags)),
+                _now(),
+            ),
         )
 
     def put_analysis(self, analysis: Analysis) -> None:
-        self.db.execute("INSERT OR REPLACE INTO analyses VALUES (?,?)",
-                        (analysis.article_id, codec.analysis_to_json(analysis)))
+        self.db.execute(
+            "INSERT OR REPLACE INTO analyses VALUES (?,?)", (analysis.article_id, codec.analysis_to_json(analysis))
+        )
 
     def put_representation(self, rep: Representation, index_keys: Iterable[str]) -> None:
         self.db.execute("DELETE FROM postings WHERE article_id = ?", (rep.article_id,))
-        self.db.execute("INSERT OR REPLACE INTO representations VALUES (?,?)",
-                        (rep.article_id, codec.representation_to_json(rep)))
-        self.db.executemany("INSERT OR IGNORE INTO postings VALUES (?,?)",
-                            [(key, rep.article_id) for key in index_keys])
+        self.db.execute(
+            "INSERT OR REPLACE INTO representations VALUES (?,?)", (rep.article_id, codec.representation_to_json(rep))
+        )
+        self.db.executemany(
+            "INSERT OR IGNORE INTO postings VALUES (?,?)", [(key, rep.article_id) for key in index_keys]
+        )
+        if rep.vector is None:
+            self.db.execute("DELETE FROM vectors WHERE article_id = ?", (rep.article_id,))
+        else:
+            self.db.execute(
+                "INSERT OR REPLACE INTO vectors VALUES (?,?)",
+                (rep.article_id, np.asarray(rep.vector, dtype=np.float32).tobytes()),
+            )
 
     def count_keys(self, counts: Mapping[str, int]) -> None:
         """Add ``counts`` (key -> number of new documents holding it) to the document frequencies."""
@@ -127,8 +158,10 @@ class SQLiteStore:
         )
 
     def add_rejection(self, rejection: Rejection) -> None:
-        self.db.execute("INSERT INTO rejections (source, reason, detail, at) VALUES (?,?,?,?)",
-                        (rejection.source, rejection.reason, rejection.detail[:2000], _now()))
+        self.db.execute(
+            "INSERT INTO rejections (source, reason, detail, at) VALUES (?,?,?,?)",
+            (rejection.source, rejection.reason, rejection.detail[:2000], _now()),
+        )
 
     def new_story(self, story_id: str) -> None:
         self.db.execute("INSERT OR IGNORE INTO stories VALUES (?,?)", (story_id, _now()))
@@ -165,12 +198,15 @@ class SQLiteStore:
     def find_article_ids(self, prefix: str) -> list[str]:
         """Ids starting with ``prefix`` (users type short ids, like git's)."""
         escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        return [row[0] for row in self.db.execute(
-            "SELECT id FROM articles WHERE id LIKE ? ESCAPE '\\' LIMIT 2", (escaped + "%",))]
+        return [
+            row[0]
+            for row in self.db.execute("SELECT id FROM articles WHERE id LIKE ? ESCAPE '\\' LIMIT 2", (escaped + "%",))
+        ]
 
     def raw(self, article_id: str) -> RawDocument | None:
-        row = self.db.execute("SELECT source, kind, body, hints, flags FROM raw_documents WHERE id = ?",
-                              (article_id,)).fetchone()
+        row = self.db.execute(
+            "SELECT source, kind, body, hints, flags FROM raw_documents WHERE id = ?", (article_id,)
+        ).fetchone()
         return codec.raw_from_row(*row) if row else None
 
     def analysis(self, article_id: str) -> Analysis | None:
@@ -181,10 +217,15 @@ class SQLiteStore:
         found = {}
         for chunk in _chunks(ids):
             marks = ",".join("?" * len(chunk))
-            for article_id, data in self.db.execute(
-                f"SELECT article_id, data FROM representations WHERE article_id IN ({marks})", chunk
+            for article_id, data, vector in self.db.execute(
+                f"SELECT r.article_id, r.data, v.data FROM representations r LEFT JOIN vectors v "
+                f"ON v.article_id = r.article_id WHERE r.article_id IN ({marks})",
+                chunk,
             ):
-                found[article_id] = codec.representation_from_json(article_id, data)
+                rep = codec.representation_from_json(article_id, data)
+                if vector is not None:
+                    rep = replace(rep, vector=np.frombuffer(vector, dtype=np.float32))
+                found[article_id] = rep
         return found
 
     def doc_freq(self, keys: Sequence[str]) -> dict[str, int]:
@@ -202,9 +243,14 @@ class SQLiteStore:
         if not keys:
             return []
         marks = ",".join("?" * len(keys))
-        return [(row[0], row[1]) for row in self.db.execute(
-            f"SELECT article_id, count(*) AS shared FROM postings WHERE key IN ({marks}) "
-            "GROUP BY article_id ORDER BY shared DESC, article_id LIMIT ?", (*keys, limit))]
+        return [
+            (row[0], row[1])
+            for row in self.db.execute(
+                f"SELECT article_id, count(*) AS shared FROM postings WHERE key IN ({marks}) "
+                "GROUP BY article_id ORDER BY shared DESC, article_id LIMIT ?",
+                (*keys, limit),
+            )
+        ]
 
     def assignments(self, ids: Sequence[str]) -> dict[str, Assignment]:
         found = {}
@@ -216,18 +262,27 @@ class SQLiteStore:
 
     def story_ids(self) -> list[str]:
         """Stories, most recently active first."""
-        return [row[0] for row in self.db.execute(
-            "SELECT a.story_id FROM assignments a JOIN articles r ON r.id = a.article_id "
-            "GROUP BY a.story_id ORDER BY max(coalesce(r.published, '')) DESC, count(*) DESC, a.story_id")]
+        return [
+            row[0]
+            for row in self.db.execute(
+                "SELECT a.story_id FROM assignments a JOIN articles r ON r.id = a.article_id "
+                "GROUP BY a.story_id ORDER BY max(coalesce(r.published, '')) DESC, count(*) DESC, a.story_id"
+            )
+        ]
 
     def story_members(self, story_id: str) -> list[Assignment]:
-        return [Assignment(row["article_id"], row["event_id"], row["story_id"], row["score"]) for row in
-                self.db.execute("SELECT * FROM assignments WHERE story_id = ? ORDER BY assigned_at, article_id",
-                                (story_id,))]
+        return [
+            Assignment(row["article_id"], row["event_id"], row["story_id"], row["score"])
+            for row in self.db.execute(
+                "SELECT * FROM assignments WHERE story_id = ? ORDER BY assigned_at, article_id", (story_id,)
+            )
+        ]
 
     def all_assignments(self) -> list[Assignment]:
-        return [Assignment(row["article_id"], row["event_id"], row["story_id"], row["score"]) for row in
-                self.db.execute("SELECT * FROM assignments ORDER BY story_id, assigned_at, article_id")]
+        return [
+            Assignment(row["article_id"], row["event_id"], row["story_id"], row["score"])
+            for row in self.db.execute("SELECT * FROM assignments ORDER BY story_id, assigned_at, article_id")
+        ]
 
     def site_boilerplate(self, site: str, min_docs: int, min_share: float) -> set[str]:
         """Keys of the lines seen in at least ``min_docs`` and ``min_share`` of the site's articles."""
@@ -235,8 +290,9 @@ class SQLiteStore:
         if row is None or row[0] < min_docs:
             return set()
         floor = max(min_docs, int(min_share * row[0] + 0.999))
-        return {key for (key,) in self.db.execute(
-            "SELECT line FROM site_lines WHERE site = ? AND n >= ?", (site, floor))}
+        return {
+            key for (key,) in self.db.execute("SELECT line FROM site_lines WHERE site = ? AND n >= ?", (site, floor))
+        }
 
     def all_article_ids(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT id FROM articles ORDER BY rowid")]
