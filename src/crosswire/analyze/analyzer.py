@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
+from crosswire.analyze import cjk
 from crosswire.analyze.gazetteer import gazetteer
 from crosswire.analyze.morphology import Word, morphology
 from crosswire.analyze.names import find_names
@@ -55,6 +56,9 @@ def analyze(article: Article) -> Analysis:
     """Entities, places, dates, numbers, quotes and content lemmas of one article."""
     text = _full_text(article)
     language = article.language or guess_language(text)
+    cjk_text = cjk.is_cjk(language)
+    if cjk_text:
+        text = cjk.spaced(text)
     morph = morphology()
     tokens = tokenize(text, language)
     words: list[Word | None] = [None if t.numeric else morph.word(language, t.text) for t in tokens]
@@ -80,6 +84,8 @@ def analyze(article: Article) -> Analysis:
 
     finder = _date_finder()
     dates = finder(text, language, article.published) if finder else []
+    if cjk_text:
+        dates += cjk.find_dates(text, dates)
     terms = tuple(
         (w.name_lemma if t.capitalized else w.lemma)
         for t, w in zip(tokens, words, strict=False)

@@ -7,7 +7,10 @@ little beyond them, so only ``fit_groups`` get weights; all groups give reasons)
 lexical groups ('t', 'g') meet far less even for a translation (transliterated n-grams of English
 and Russian share little), so their cosines are first scaled by ``cross_script``. A monotone
 piecewise-linear curve per pair type maps raw to the expected similarity on a 0..1 scale ((4 -
-Overall) / 3 in SemEval terms); thresholds on that cut levels.
+Overall) / 3 in SemEval terms); thresholds on that cut levels. The curve is flat in places (and
+beyond its end knots), so a small share of the score (``TIE_BREAK``) is a strictly increasing
+squash of raw: of two candidates the one with more evidence always scores higher (ranking a
+document's translation among near-copies must not end in ties at the top of the curve).
 """
 
 from __future__ import annotations
@@ -20,6 +23,13 @@ from importlib.resources import files
 from typing import Any
 
 LEXICAL_GROUPS = frozenset("tg")
+TIE_BREAK = 0.02
+
+
+def squash(curve: Curve, raw: float) -> float:
+    """The score of a raw value: mostly the curve, plus a strictly increasing tie-break."""
+    raw = max(0.0, raw)
+    return (1.0 - TIE_BREAK) * curve(raw) + TIE_BREAK * raw / (1.0 + raw)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +74,10 @@ class Calibration:
     def raw(self, cosines: dict[str, float], pair_type: str, cross_script: bool) -> float:
         weights = self.weights[pair_type]
         return sum(weights.get(g, 0.0) * v for g, v in self.scaled(cosines, cross_script).items())
+
+    def score(self, raw: float, pair_type: str) -> float:
+        """The calibrated score of a raw value (before the time penalty)."""
+        return squash(self.curves[pair_type], raw)
 
     def cross_scripts(self, a: str | None, b: str | None) -> bool:
         return self.scripts.get(a or "", "Latn") != self.scripts.get(b or "", "Latn")

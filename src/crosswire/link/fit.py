@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from crosswire.analyze import analyze_batch
-from crosswire.link.calibration import Calibration, Curve, calibration
+from crosswire.link.calibration import Calibration, Curve, calibration, squash
 from crosswire.link.overlap import group_cosines
 from crosswire.link.similarity import calibrated_score
 from crosswire.represent import GROUPS, feature_keys, represent_batch
@@ -138,7 +138,7 @@ def fit(
             weights[pair_type] = {g: round(float(v), 4) for g, v in zip(GROUPS, w, strict=False)}
             curves[pair_type] = isotonic(x[mask] @ w, target[mask])
         for i in np.flatnonzero(mask):
-            score[i] = curves[pair_type](float(x[i] @ np.array([weights[pair_type][g] for g in GROUPS])))
+            score[i] = squash(curves[pair_type], float(x[i] @ np.array([weights[pair_type][g] for g in GROUPS])))
     return replace(base, weights=weights, curves=curves, levels=fit_levels(score, grades))
 
 

@@ -18,7 +18,7 @@ def calibrated_score(a: Representation, b: Representation, cal: Calibration, sha
     pair_type = cal.pair_type(a.language, b.language)
     cosines = group_cosines(a.features, b.features, shared)
     raw = cal.raw(cosines, pair_type, cal.cross_scripts(a.language, b.language))
-    score = cal.curves[pair_type](raw)
+    score = cal.score(raw, pair_type)
     gap = gap_days(a.published, b.published)
     score *= time_factor(gap, cal.time_grace_days, cal.time_scale_days, cal.time_depth)
     return min(1.0, max(0.0, score))
@@ -39,7 +39,7 @@ def similarity(
     if a.vector is not None and b.vector is not None:
         score = (fusion or _DEFAULT_FUSION).apply(score, dense_cosine(a, b))
     reasons = shared_reasons(a, b, cal.reason_weights, shared) if with_reasons else ()
-    return Similarity(score=round(score, 4), level=cal.level(score), reasons=reasons)
+    return Similarity(score=round(score, 6), level=cal.level(score), reasons=reasons)
 
 
 def similarity_many(

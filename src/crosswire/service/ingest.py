@@ -1,47 +1,29 @@
-"""The use cases every face (CLI, API, web) calls. The faces hold no logic of their own."""
+"""Ingest and re-clean: clean, analyse, represent, cluster and store, one transaction per batch."""
 
 from __future__ import annotations
 
-import json
-import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
-from itertools import islice
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from crosswire.analyze import analyze
-from crosswire.clean import article_id, clean, clean_batch
+from crosswire.clean import article_id, clean_batch
 from crosswire.clean.site import article_line_keys, drop_site_boilerplate, site_of
 from crosswire.cluster import Candidate, ClusterPolicy, assign
-from crosswire.cluster.summary import summarize_story
-from crosswire.encode import Encoder, encode_articles, get_encoder
-from crosswire.errors import CrosswireError, InputError
-from crosswire.evaluate import pairs as _pairs_eval
-from crosswire.evaluate import retrieval as _retrieval_eval
-from crosswire.ingest.files import raw_from_object, read_file, read_paths
+from crosswire.encode import encode_articles
+from crosswire.ingest.files import read_paths
 from crosswire.link import similarity
-from crosswire.pipeline import Prepared, Preparer
+from crosswire.pipeline import Preparer
 from crosswire.represent import feature_keys, represent
+from crosswire.service.common import batches, encoder_of, preparer_for, split_prepared
 from crosswire.settings import Settings
 from crosswire.store import SQLiteStore
-from crosswire.types import (
-    Analysis,
-    Article,
-    Assignment,
-    RawDocument,
-    Rejection,
-    Representation,
-    Similarity,
-    StorySummary,
-)
+from crosswire.types import Analysis, Article, Assignment, RawDocument, Rejection, Representation, Similarity
 
-# Key families that identify what an article is about; dates, numbers, places and n-grams are
-# too common to retrieve candidates with.
 _INDEX_FAMILIES = ("e:", "o:", "q:", "t:")
 
 
@@ -105,27 +87,6 @@ class _StoreCandidates:
         reps = self.store.representations(ids)
         assigned = self.store.assignments(ids)
         return [Candidate(reps[i], assigned[i]) for i in ids if i in reps and i in assigned]
-
-
-def encoder_of(settings: Settings) -> Encoder | None:
-    """The configured dense encoder, loaded once per process; None for lexical-only settings."""
-    return get_encoder(settings.encoder) if settings.encoder else None
-
-
-def with_vectors(
-    reps: Sequence[Representation], articles: Sequence[Article], encoder: Encoder | None
-) -> list[Representation]:
-    """``reps`` with the dense vectors of their ``articles`` (one encoder call per batch)."""
-    if encoder is None or not reps:
-        return list(reps)
-    vectors = encode_articles(encoder, articles)
-    return [replace(rep, vector=vector) for rep, vector in zip(reps, vectors, strict=True)]
-
-
-def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 class _Writer:
@@ -216,18 +177,6 @@ class _Writer:
         self.n_docs += 1
 
 
-def _preparer(settings: Settings, first_batch: Sequence[Any]) -> Preparer:
-    workers = settings.workers
-    if workers < 0:  # auto: worker processes pay off only beyond one batch
-        workers = (os.cpu_count() or 1) if len(first_batch) >= settings.batch_size else 0
-    return Preparer(workers, settings.document_timeout, settings.language_codes)
-
-
-def _split(prepared: Sequence[Prepared]) -> tuple[list[tuple[Article, Analysis]], list[Rejection]]:
-    done = [item for item in prepared if not isinstance(item, Rejection)]
-    return done, [item for item in prepared if isinstance(item, Rejection)]
-
-
 def ingest(
     store: SQLiteStore,
     items: Iterable[RawDocument | Rejection],
@@ -239,9 +188,9 @@ def ingest(
     writer = _Writer(store, settings)
     with ExitStack() as stack:
         preparer: Preparer | None = None
-        for batch in _batches(items, settings.batch_size):
+        for batch in batches(items, settings.batch_size):
             if preparer is None:
-                preparer = stack.enter_context(_preparer(settings, batch))
+                preparer = stack.enter_context(preparer_for(settings, batch))
             rejections = [item for item in batch if isinstance(item, Rejection)]
             raws = [item for item in batch if isinstance(item, RawDocument)]
             ids = [article_id(raw) for raw in raws]
@@ -252,7 +201,7 @@ def ingest(
                     report.present += 1
                 else:
                     fresh[raw_id] = raw
-            done, failed = _split(preparer.run(list(fresh.values())))
+            done, failed = split_prepared(preparer.run(list(fresh.values())))
             rejections += failed
             writer.new_batch()
             done = [writer.site_pass(article, analysis) for article, analysis in done]
@@ -287,10 +236,10 @@ def reclean(store: SQLiteStore, settings: Settings, on_item: Callable[[int], Non
     writer = _Writer(store, settings)
     ids = store.all_article_ids()
     with ExitStack() as stack:
-        preparer = stack.enter_context(_preparer(settings, ids[: settings.batch_size]))
-        for chunk in _batches(ids, settings.batch_size):
+        preparer = stack.enter_context(preparer_for(settings, ids[: settings.batch_size]))
+        for chunk in batches(ids, settings.batch_size):
             raws = [raw for raw in (store.raw(i) for i in chunk) if raw is not None]
-            done, failed = _split(preparer.run(raws))
+            done, failed = split_prepared(preparer.run(raws))
             for rejection in failed:
                 report.failed[rejection.reason] += 1
             writer.new_batch()
@@ -316,179 +265,8 @@ def ingest_paths(
 
 def clean_paths(paths: Sequence[str | Path]) -> Iterator[Article | Rejection]:
     """Clean files without storing them."""
-    for batch in _batches(read_paths(paths), 64):
+    for batch in batches(read_paths(paths), 64):
         raws = [item for item in batch if isinstance(item, RawDocument)]
         cleaned = iter(clean_batch(raws))
         for item in batch:
             yield item if isinstance(item, Rejection) else next(cleaned)
-
-
-# -- stories -------------------------------------------------------------------------------
-def stories(store: SQLiteStore) -> list[StorySummary]:
-    grouped: dict[str, list[Any]] = {}
-    for member in store.all_assignments():
-        grouped.setdefault(member.story_id, []).append(member)
-    summaries = []
-    for story_id in store.story_ids():
-        members = grouped[story_id]
-        summaries.append(summarize_story(story_id, members, store.articles([m.article_id for m in members])))
-    return summaries
-
-
-def story(store: SQLiteStore, story_id: str) -> StorySummary:
-    members = store.story_members(story_id)
-    if not members:
-        raise CrosswireError(f"no story {story_id!r} in {store.path}")
-    return summarize_story(story_id, members, store.articles([m.article_id for m in members]))
-
-
-# -- compare -------------------------------------------------------------------------------
-def _article_from_file(path: Path) -> Article:
-    for item in read_file(path):
-        if isinstance(item, Rejection):
-            raise InputError(item.reason, f"{item.source}: {item.detail}" if item.detail else item.source)
-        return clean(item)
-    raise InputError("empty", str(path))
-
-
-def resolve_article(ref: str, store: SQLiteStore | None) -> Article:
-    """``ref`` is a file, or the id (or an unambiguous prefix) of a stored article."""
-    path = Path(ref)
-    if path.is_file():
-        return _article_from_file(path)
-    if store is not None:
-        matches = store.find_article_ids(ref)
-        if len(matches) == 1:
-            found = store.article(matches[0])
-            if found:
-                return found
-        if len(matches) > 1:
-            raise CrosswireError(f"{ref}: more than one stored article starts with this id")
-    raise InputError("missing", f"{ref}: no such file or stored article")
-
-
-def compare_articles(a: Article, b: Article, settings: Settings | None = None) -> Similarity:
-    settings = settings or Settings()
-    reps = with_vectors([represent(analyze(a)), represent(analyze(b))], [a, b], encoder_of(settings))
-    return similarity(reps[0], reps[1], fusion=settings.fusion)
-
-
-def _side(value: Any, source: str) -> RawDocument:
-    raw = raw_from_object(value, source)
-    if isinstance(raw, Rejection):
-        raise InputError(raw.reason, f"{source}: {raw.detail}")
-    return raw
-
-
-_PAIR_CHUNK = 256
-
-
-def _represent_prepared(prepared: Sequence[Prepared], encoder: Encoder | None) -> list[Representation | Rejection]:
-    """Representations (with vectors when an encoder is set) of prepared documents, without a
-    store; a Rejection stays in its place."""
-    done = [item for item in prepared if not isinstance(item, Rejection)]
-    reps = iter(with_vectors([represent(analysis) for _, analysis in done], [article for article, _ in done], encoder))
-    return [item if isinstance(item, Rejection) else next(reps) for item in prepared]
-
-
-def _parse_pair(number: int, line: str) -> tuple[Any, RawDocument, RawDocument] | dict[str, Any]:
-    pair_id: Any = number
-    try:
-        item = json.loads(line)
-        if not isinstance(item, dict):
-            raise InputError("bad-json", f"line {number}: expected an object")
-        pair_id = item.get("id", number)
-        return pair_id, _side(item.get("a"), f"line {number}: a"), _side(item.get("b"), f"line {number}: b")
-    except json.JSONDecodeError as err:
-        return {"id": pair_id, "error": f"bad-json: line {number}: {err}"}
-    except InputError as err:
-        return {"id": pair_id, "error": str(err)}
-
-
-def compare_pairs(lines: Iterable[str], settings: Settings | None = None) -> Iterator[dict[str, Any]]:
-    """One result per input line, in input order; a bad line yields an ``error`` entry.
-
-    Sides are cleaned and analysed in chunks through the worker pipeline (each distinct text once),
-    then represented and scored here."""
-    settings = settings or Settings()
-    encoder = encoder_of(settings)
-    numbered = ((number, line) for number, line in enumerate(lines, 1) if line.strip())
-    with ExitStack() as stack:
-        preparer: Preparer | None = None
-        for chunk in _batches(numbered, _PAIR_CHUNK):
-            parsed = [_parse_pair(number, line) for number, line in chunk]
-            sides = {article_id(raw): raw for item in parsed if isinstance(item, tuple) for raw in item[1:]}
-            if preparer is None:
-                preparer = stack.enter_context(_preparer(settings, list(sides)))
-            reps = dict(zip(sides, _represent_prepared(preparer.run(list(sides.values())), encoder), strict=True))
-            for item in parsed:
-                if isinstance(item, dict):
-                    yield item
-                    continue
-                pair_id, a, b = item
-                rep_a, rep_b = reps[article_id(a)], reps[article_id(b)]
-                bad = next((r for r in (rep_a, rep_b) if isinstance(r, Rejection)), None)
-                if bad is not None:
-                    side = "a" if bad is rep_a else "b"
-                    yield {"id": pair_id, "error": f"{bad.reason}: {side}" + (f": {bad.detail}" if bad.detail else "")}
-                else:
-                    result = similarity(rep_a, rep_b, with_reasons=False, fusion=settings.fusion)  # type: ignore[arg-type]
-                    yield {"id": pair_id, "score": round(result.score, 4), "level": result.level}
-
-
-# -- evaluation ----------------------------------------------------------------------------
-# crosswire.evaluate holds the readers and metrics; the cleaning, analysis and scoring it
-# measures are the ones `compare --pairs` uses, passed in from here.
-
-
-def represent_documents(
-    raws: Sequence[RawDocument], settings: Settings, on_item: Callable[[int], None] | None = None
-) -> list[Representation | Rejection]:
-    """Clean and analyse ``raws`` through the worker pipeline (each once), then represent them
-    without a store; a document that cannot be cleaned comes back as its Rejection, in place."""
-    results: list[Representation | Rejection] = []
-    encoder = encoder_of(settings)
-    with _preparer(settings, raws) as preparer:
-        for chunk in _batches(raws, _PAIR_CHUNK):
-            results += _represent_prepared(preparer.run(chunk), encoder)
-            if on_item:
-                on_item(len(chunk))
-    return results
-
-
-def evaluate_pairs(
-    path: Path,
-    settings: Settings,
-    *,
-    native_only: bool = False,
-    limit: int | None = None,
-    on_item: Callable[[int], None] | None = None,
-) -> _pairs_eval.PairsReport:
-    """Pearson of the pair score against human judgements on a SemEval-2022 Task 8 CSV, scored as
-    `compare --pairs` scores (see crosswire.evaluate.pairs)."""
-    return _pairs_eval.evaluate_pairs(
-        path, lambda lines: compare_pairs(lines, settings), native_only=native_only, limit=limit, on_item=on_item
-    )
-
-
-def evaluate_retrieval(
-    path: Path,
-    settings: Settings,
-    *,
-    pairs: Sequence[str] = (),
-    all_pairs: bool = False,
-    on_item: Callable[[int], None] | None = None,
-) -> _retrieval_eval.RetrievalReport:
-    """P@1 and MRR of finding each document's translation among all candidates, per language
-    pair (``pairs`` as "ru-en"; default every other language to English) and per domain (see
-    crosswire.evaluate.retrieval)."""
-    if pairs and all_pairs:
-        raise CrosswireError("give either --pairs or --all-pairs, not both")
-    directions = [_retrieval_eval.Direction.parse(spec) for spec in pairs]
-    return _retrieval_eval.evaluate_retrieval(
-        path,
-        lambda raws: represent_documents(raws, settings, on_item),
-        directions=directions or None,
-        all_pairs=all_pairs,
-        on_item=on_item,
-    )

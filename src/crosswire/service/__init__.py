@@ -1,0 +1,27 @@
+"""The use cases every face (CLI, API, web) calls. The faces hold no logic of their own."""
+
+from crosswire.service.common import encoder_of, with_vectors
+from crosswire.service.compare import compare_articles, compare_pairs, resolve_article
+from crosswire.service.evaluate import evaluate_pairs, evaluate_retrieval, represent_documents
+from crosswire.service.ingest import IngestReport, RecleanReport, clean_paths, index_keys, ingest, ingest_paths, reclean
+from crosswire.service.stories import stories, story
+
+__all__ = [
+    "IngestReport",
+    "RecleanReport",
+    "clean_paths",
+    "compare_articles",
+    "compare_pairs",
+    "encoder_of",
+    "evaluate_pairs",
+    "evaluate_retrieval",
+    "index_keys",
+    "ingest",
+    "ingest_paths",
+    "reclean",
+    "represent_documents",
+    "resolve_article",
+    "stories",
+    "story",
+    "with_vectors",
+]

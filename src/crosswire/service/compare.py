@@ -1,0 +1,103 @@
+"""Comparing articles: two files or stored ids, or many pairs from JSON Lines."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+from crosswire.analyze import analyze
+from crosswire.clean import article_id, clean
+from crosswire.errors import CrosswireError, InputError
+from crosswire.ingest.files import raw_from_object, read_file
+from crosswire.link import similarity
+from crosswire.pipeline import Preparer
+from crosswire.represent import represent
+from crosswire.service.common import CHUNK, batches, encoder_of, preparer_for, represent_prepared, with_vectors
+from crosswire.settings import Settings
+from crosswire.store import SQLiteStore
+from crosswire.types import Article, RawDocument, Rejection, Similarity
+
+
+def _article_from_file(path: Path) -> Article:
+    for item in read_file(path):
+        if isinstance(item, Rejection):
+            raise InputError(item.reason, f"{item.source}: {item.detail}" if item.detail else item.source)
+        return clean(item)
+    raise InputError("empty", str(path))
+
+
+def resolve_article(ref: str, store: SQLiteStore | None) -> Article:
+    """``ref`` is a file, or the id (or an unambiguous prefix) of a stored article."""
+    path = Path(ref)
+    if path.is_file():
+        return _article_from_file(path)
+    if store is not None:
+        matches = store.find_article_ids(ref)
+        if len(matches) == 1:
+            found = store.article(matches[0])
+            if found:
+                return found
+        if len(matches) > 1:
+            raise CrosswireError(f"{ref}: more than one stored article starts with this id")
+    raise InputError("missing", f"{ref}: no such file or stored article")
+
+
+def compare_articles(a: Article, b: Article, settings: Settings | None = None) -> Similarity:
+    settings = settings or Settings()
+    reps = with_vectors([represent(analyze(a)), represent(analyze(b))], [a, b], encoder_of(settings))
+    return similarity(reps[0], reps[1], fusion=settings.fusion)
+
+
+def _side(value: Any, source: str) -> RawDocument:
+    raw = raw_from_object(value, source)
+    if isinstance(raw, Rejection):
+        raise InputError(raw.reason, f"{source}: {raw.detail}")
+    return raw
+
+
+def _parse_pair(number: int, line: str) -> tuple[Any, RawDocument, RawDocument] | dict[str, Any]:
+    pair_id: Any = number
+    try:
+        item = json.loads(line)
+        if not isinstance(item, dict):
+            raise InputError("bad-json", f"line {number}: expected an object")
+        pair_id = item.get("id", number)
+        return pair_id, _side(item.get("a"), f"line {number}: a"), _side(item.get("b"), f"line {number}: b")
+    except json.JSONDecodeError as err:
+        return {"id": pair_id, "error": f"bad-json: line {number}: {err}"}
+    except InputError as err:
+        return {"id": pair_id, "error": str(err)}
+
+
+def compare_pairs(lines: Iterable[str], settings: Settings | None = None) -> Iterator[dict[str, Any]]:
+    """One result per input line, in input order; a bad line yields an ``error`` entry.
+
+    Sides are cleaned and analysed in chunks through the worker pipeline (each distinct text once),
+    then represented and scored here."""
+    settings = settings or Settings()
+    encoder = encoder_of(settings)
+    numbered = ((number, line) for number, line in enumerate(lines, 1) if line.strip())
+    with ExitStack() as stack:
+        preparer: Preparer | None = None
+        for chunk in batches(numbered, CHUNK):
+            parsed = [_parse_pair(number, line) for number, line in chunk]
+            sides = {article_id(raw): raw for item in parsed if isinstance(item, tuple) for raw in item[1:]}
+            if preparer is None:
+                preparer = stack.enter_context(preparer_for(settings, list(sides)))
+            reps = dict(zip(sides, represent_prepared(preparer.run(list(sides.values())), encoder), strict=True))
+            for item in parsed:
+                if isinstance(item, dict):
+                    yield item
+                    continue
+                pair_id, a, b = item
+                rep_a, rep_b = reps[article_id(a)], reps[article_id(b)]
+                bad = next((r for r in (rep_a, rep_b) if isinstance(r, Rejection)), None)
+                if bad is not None:
+                    side = "a" if bad is rep_a else "b"
+                    yield {"id": pair_id, "error": f"{bad.reason}: {side}" + (f": {bad.detail}" if bad.detail else "")}
+                else:
+                    result = similarity(rep_a, rep_b, with_reasons=False, fusion=settings.fusion)  # type: ignore[arg-type]
+                    yield {"id": pair_id, "score": round(result.score, 4), "level": result.level}

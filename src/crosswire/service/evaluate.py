@@ -1,0 +1,70 @@
+"""Evaluation on a user's data, scored exactly as the product scores (see crosswire.evaluate)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from crosswire.errors import CrosswireError
+from crosswire.evaluate import pairs as _pairs_eval
+from crosswire.evaluate import retrieval as _retrieval_eval
+from crosswire.service.common import CHUNK, batches, encoder_of, preparer_for, represent_prepared
+from crosswire.service.compare import compare_pairs
+from crosswire.settings import Settings
+from crosswire.types import RawDocument, Rejection, Representation
+
+# crosswire.evaluate holds the readers and metrics; the cleaning, analysis and scoring it
+# measures are the ones `compare --pairs` uses, passed in from here.
+
+
+def represent_documents(
+    raws: Sequence[RawDocument], settings: Settings, on_item: Callable[[int], None] | None = None
+) -> list[Representation | Rejection]:
+    """Clean and analyse ``raws`` through the worker pipeline (each once), then represent them
+    without a store; a document that cannot be cleaned comes back as its Rejection, in place."""
+    results: list[Representation | Rejection] = []
+    encoder = encoder_of(settings)
+    with preparer_for(settings, raws) as preparer:
+        for chunk in batches(raws, CHUNK):
+            results += represent_prepared(preparer.run(chunk), encoder)
+            if on_item:
+                on_item(len(chunk))
+    return results
+
+
+def evaluate_pairs(
+    path: Path,
+    settings: Settings,
+    *,
+    native_only: bool = False,
+    limit: int | None = None,
+    on_item: Callable[[int], None] | None = None,
+) -> _pairs_eval.PairsReport:
+    """Pearson of the pair score against human judgements on a SemEval-2022 Task 8 CSV, scored as
+    `compare --pairs` scores (see crosswire.evaluate.pairs)."""
+    return _pairs_eval.evaluate_pairs(
+        path, lambda lines: compare_pairs(lines, settings), native_only=native_only, limit=limit, on_item=on_item
+    )
+
+
+def evaluate_retrieval(
+    path: Path,
+    settings: Settings,
+    *,
+    pairs: Sequence[str] = (),
+    all_pairs: bool = False,
+    on_item: Callable[[int], None] | None = None,
+) -> _retrieval_eval.RetrievalReport:
+    """P@1 and MRR of finding each document's translation among all candidates, per language
+    pair (``pairs`` as "ru-en"; default every other language to English) and per domain (see
+    crosswire.evaluate.retrieval)."""
+    if pairs and all_pairs:
+        raise CrosswireError("give either --pairs or --all-pairs, not both")
+    directions = [_retrieval_eval.Direction.parse(spec) for spec in pairs]
+    return _retrieval_eval.evaluate_retrieval(
+        path,
+        lambda raws: represent_documents(raws, settings, on_item),
+        directions=directions or None,
+        all_pairs=all_pairs,
+        on_item=on_item,
+    )
