@@ -204,7 +204,8 @@ def _compare_pairs(path: Path, settings: Settings) -> None:
 
 # -- eval ----------------------------------------------------------------------------------
 eval_app = typer.Typer(
-    help="Measure crosswire on labelled data: graded pairs (SemEval-2022 Task 8) and translation retrieval.",
+    help="Measure crosswire on labelled data: graded pairs (SemEval-2022 Task 8), translation retrieval, "
+    "and clusters against gold groups.",
     no_args_is_help=True,
 )
 app.add_typer(eval_app, name="eval")
@@ -265,3 +266,31 @@ def eval_retrieval(
         _emit(render.retrieval_report_json(report))
     else:
         render.print_retrieval_report(report)
+
+
+@eval_app.command("clusters")
+@guarded
+def eval_clusters(
+    gold: Annotated[
+        Path,
+        typer.Argument(
+            help="JSON Lines of gold groups: each document with its texts in several languages is one group."
+        ),
+    ],
+    db: DbOption = None,
+    ingest_missing: Annotated[
+        bool, typer.Option("--ingest", help="Ingest the gold texts not yet in the store first (after distractors).")
+    ] = False,
+    as_json: OneJsonOption = False,
+) -> None:
+    """B-cubed precision, recall and F1 of the stored stories and events against gold groups,
+    scored on the gold items only."""
+    settings = _settings(db)
+    with render.progress("evaluating clusters") as advance:
+        report = service.evaluate_clusters(
+            SQLiteStore(settings.db), gold, settings, ingest_missing=ingest_missing, on_item=advance
+        )
+    if as_json:
+        _emit(render.clusters_report_json(report))
+    else:
+        render.print_clusters_report(report)

@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 from rich.text import Text
 
+from crosswire.evaluate.clusters import BCubed, ClustersReport
 from crosswire.evaluate.metrics import Ranked
 from crosswire.evaluate.pairs import OVERALL, PairsReport
 from crosswire.evaluate.retrieval import RetrievalReport
@@ -335,3 +336,48 @@ def print_retrieval_report(report: RetrievalReport) -> None:
     left = sum((result.left_out for result in report.results), Counter())
     notes += [f"{n} document-pair(s) left out ({reason})" for reason, n in left.most_common()]
     out.print(Text("; ".join(notes), style="dim"))
+
+
+def _bcubed_json(score: BCubed | None) -> dict[str, Any] | None:
+    if score is None:
+        return None
+    return {
+        "precision": round(score.precision, 4),
+        "recall": round(score.recall, 4),
+        "f1": round(score.f1, 4),
+        "items": score.items,
+    }
+
+
+def clusters_report_json(report: ClustersReport) -> dict[str, Any]:
+    return {
+        "stories": _bcubed_json(report.stories),
+        "events": _bcubed_json(report.events),
+        "gold_items": report.gold_items,
+        "groups": report.groups,
+        "missing": report.missing,
+        "skipped": dict(report.skipped),
+    }
+
+
+def print_clusters_report(report: ClustersReport) -> None:
+    table = Table("level", "B-cubed precision", "recall", "F1", "items")
+    for name, score in (("stories", report.stories), ("events", report.events)):
+        if score is None:
+            table.add_row(name, "–", "–", "–", "0")
+        else:
+            table.add_row(
+                name,
+                f"{score.precision:.3f}",
+                f"{score.recall:.3f}",
+                Text(f"{score.f1:.3f}", style="bold"),
+                str(score.items),
+            )
+    out.print(table)
+    out.print(
+        Text(
+            f"{report.gold_items} gold items in {report.groups} groups; {report.missing} not in the store"
+            + "".join(f"; {n} skipped as {reason}" for reason, n in report.skipped.items()),
+            style="dim",
+        )
+    )

@@ -2,7 +2,7 @@
 
 from crosswire.service.common import encoder_of, with_vectors
 from crosswire.service.compare import compare_articles, compare_pairs, resolve_article
-from crosswire.service.evaluate import evaluate_pairs, evaluate_retrieval, represent_documents
+from crosswire.service.evaluate import evaluate_clusters, evaluate_pairs, evaluate_retrieval, represent_documents
 from crosswire.service.ingest import IngestReport, RecleanReport, clean_paths, index_keys, ingest, ingest_paths, reclean
 from crosswire.service.stories import stories, story
 
@@ -13,6 +13,7 @@ __all__ = [
     "compare_articles",
     "compare_pairs",
     "encoder_of",
+    "evaluate_clusters",
     "evaluate_pairs",
     "evaluate_retrieval",
     "index_keys",

@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from crosswire.clean import article_id
 from crosswire.errors import CrosswireError
+from crosswire.evaluate import clusters as _clusters_eval
 from crosswire.evaluate import pairs as _pairs_eval
 from crosswire.evaluate import retrieval as _retrieval_eval
 from crosswire.service.common import CHUNK, batches, encoder_of, preparer_for, represent_prepared
 from crosswire.service.compare import compare_pairs
+from crosswire.service.ingest import ingest
 from crosswire.settings import Settings
+from crosswire.store import SQLiteStore
 from crosswire.types import RawDocument, Rejection, Representation
 
 # crosswire.evaluate holds the readers and metrics; the cleaning, analysis and scoring it
@@ -67,4 +71,30 @@ def evaluate_retrieval(
         directions=directions or None,
         all_pairs=all_pairs,
         on_item=on_item,
+    )
+
+
+def evaluate_clusters(
+    store: SQLiteStore,
+    path: Path,
+    settings: Settings,
+    *,
+    ingest_missing: bool = False,
+    on_item: Callable[[int], None] | None = None,
+) -> _clusters_eval.ClustersReport:
+    """B-cubed of the store's stories and events against the gold groups in ``path`` (see
+    crosswire.evaluate.clusters); with ``ingest_missing`` the gold texts not yet stored are
+    ingested first, after whatever (distractors) the store already holds."""
+    items, skipped = _clusters_eval.gold_items(path)
+    if ingest_missing:
+        ingest(store, [item.raw for item in items], settings, on_item)
+    gold = {article_id(item.raw): item.group for item in items}
+    placed = store.assignments(list(gold))
+    return _clusters_eval.ClustersReport(
+        stories=_clusters_eval.bcubed(gold, {i: a.story_id for i, a in placed.items()}),
+        events=_clusters_eval.bcubed(gold, {i: a.event_id for i, a in placed.items()}),
+        gold_items=len(gold),
+        groups=len(set(gold.values())),
+        missing=len(gold) - len(placed),
+        skipped=skipped,
     )
