@@ -135,6 +135,19 @@ def reclean(db: DbOption = None) -> None:
 
 @app.command()
 @guarded
+def recluster(db: DbOption = None) -> None:
+    """Rebuild every event and story from the stored articles (after changing clustering settings
+    or the encoder), in publication order, so the result does not depend on ingestion order."""
+    settings = _settings(db)
+    with render.progress("re-clustering") as advance:
+        report = service.recluster(SQLiteStore(settings.db), settings, on_item=advance)
+    render.err.print(
+        f"re-clustered {report.articles} articles into {report.stories} stories and {report.events} events"
+    )
+
+
+@app.command()
+@guarded
 def stories(db: DbOption = None, as_json: JsonOption = False) -> None:
     """List stories: every stored article belongs to exactly one."""
     found = service.stories(_open(db))

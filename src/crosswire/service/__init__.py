@@ -3,12 +3,23 @@
 from crosswire.service.common import encoder_of, with_vectors
 from crosswire.service.compare import compare_articles, compare_pairs, resolve_article
 from crosswire.service.evaluate import evaluate_clusters, evaluate_pairs, evaluate_retrieval, represent_documents
-from crosswire.service.ingest import IngestReport, RecleanReport, clean_paths, index_keys, ingest, ingest_paths, reclean
+from crosswire.service.ingest import (
+    IngestReport,
+    RecleanReport,
+    ReclusterReport,
+    clean_paths,
+    index_keys,
+    ingest,
+    ingest_paths,
+    reclean,
+    recluster,
+)
 from crosswire.service.stories import stories, story
 
 __all__ = [
     "IngestReport",
     "RecleanReport",
+    "ReclusterReport",
     "clean_paths",
     "compare_articles",
     "compare_pairs",
@@ -20,6 +31,7 @@ __all__ = [
     "ingest",
     "ingest_paths",
     "reclean",
+    "recluster",
     "represent_documents",
     "resolve_article",
     "stories",

@@ -144,12 +144,17 @@ class _Writer:
         self.store.add_raw(article.id, raw)
         self.store.put_article(article)
         self.store.put_analysis(analysis)
-        placed = assign(rep, self.finder.candidates(rep), self.policy, self.score)
-        self.store.put_representation(rep, index_keys(rep, self.settings.index_keys))
+        placed = self.place(rep)
         self._count(counted)
         site = site_of(article)
         if site is not None:
             self.store.count_site_lines(site, article_line_keys(article))
+        return placed
+
+    def place(self, rep: Representation) -> Assignment:
+        """Cluster ``rep`` among the articles placed so far and store it with its assignment."""
+        placed = assign(rep, self.finder.candidates(rep), self.policy, self.score)
+        self.store.put_representation(rep, index_keys(rep, self.settings.index_keys))
         self.store.new_story(placed.story_id)
         self.store.new_event(placed.event_id, placed.story_id)
         self.store.assign(placed)
@@ -255,6 +260,32 @@ def reclean(store: SQLiteStore, settings: Settings, on_item: Callable[[int], Non
             if on_item:
                 on_item(len(chunk))
     return report
+
+
+@dataclass
+class ReclusterReport:
+    articles: int = 0
+    stories: int = 0
+    events: int = 0
+
+
+def recluster(store: SQLiteStore, settings: Settings, on_item: Callable[[int], None] | None = None) -> ReclusterReport:
+    """Rebuild every event and story from the stored analyses: represent each article again with
+    today's document frequencies (and encoder, when one is set) and cluster them in publication
+    order (undated last, then by id), so the result does not depend on the order of ingestion.
+    One transaction: readers see the old clusters until the new ones are complete."""
+    writer = _Writer(store, settings)
+    ids = store.article_ids_by_time()
+    with store.transaction():
+        store.clear_clusters()
+        for chunk in batches(ids, settings.batch_size):
+            articles = store.articles(chunk)
+            for article, vector in zip(articles, writer.vectors(articles), strict=True):
+                analysis = store.analysis(article.id) or analyze(article)
+                writer.place(writer.represent(analysis, vector)[0])
+            if on_item:
+                on_item(len(chunk))
+    return ReclusterReport(len(ids), *store.cluster_counts())
 
 
 def ingest_paths(

@@ -294,6 +294,19 @@ class SQLiteStore:
             key for (key,) in self.db.execute("SELECT line FROM site_lines WHERE site = ? AND n >= ?", (site, floor))
         }
 
+    def article_ids_by_time(self) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT id FROM articles ORDER BY published IS NULL, published, id")]
+
+    def clear_clusters(self) -> None:
+        """Forget every assignment, event and story (call inside a transaction)."""
+        for table in ("assignments", "events", "stories"):
+            self.db.execute(f"DELETE FROM {table}")
+
+    def cluster_counts(self) -> tuple[int, int]:
+        """(stories, events) that hold at least one article."""
+        row = self.db.execute("SELECT count(DISTINCT story_id), count(DISTINCT event_id) FROM assignments").fetchone()
+        return int(row[0]), int(row[1])
+
     def all_article_ids(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT id FROM articles ORDER BY rowid")]
 
