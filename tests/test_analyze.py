@@ -158,6 +158,29 @@ def test_years_and_clock_times_are_not_numbers() -> None:
     assert _analyze("Кордони 1997 року, о 23:15 06.09.2025.", "uk").numbers == ()
 
 
+@pytest.mark.parametrize(
+    "text, language, expected",
+    [
+        ("环保局共移交了88件案件，增长５％，约1.5万人。", "zh", ["88", "5%", "15000"]),
+        ("年平均94件の民事訴訟を解決し、3千人が参加した。", "ja", ["94", "3000"]),
+    ],
+)
+def test_numbers_inside_cjk_text(text: str, language: str, expected: list[str]) -> None:
+    assert [m.key for m in _analyze(text, language).numbers] == expected
+
+
+def test_cjk_dates_at_their_precision() -> None:
+    analysis = _analyze("他从1990年到2007年担任主管。2022年3月5日，拜登说。", "zh")
+    assert sorted(m.key for m in analysis.dates) == ["1990", "2007", "2022-03-05"]
+    assert analysis.numbers == ()
+
+
+def test_katakana_names_meet_latin_names() -> None:
+    japanese = _entity_keys(_analyze("ドナルド・トランプ氏とヒラリー・クリントン氏がバイデン氏と会った。", "ja"))
+    english = _entity_keys(_analyze("Then Joe Biden and Donald Trump met Hillary Clinton at the White House.", "en"))
+    assert {"trmp", "klntn", "bdn"} <= japanese & english
+
+
 def test_quotes_of_four_words_or_more() -> None:
     analysis = _analyze('Він назвав її «деловой». Лавров: «Ми продовжимо наш діалог». "Too short" she said.', "uk")
     assert [m.key for m in analysis.quotes] == ["ми продовжимо наш діалог"]

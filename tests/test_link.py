@@ -41,7 +41,7 @@ def test_identical_articles_are_level_one() -> None:
 
 def test_nothing_shared_is_level_four() -> None:
     result = similarity(_rep(STORY), _rep({"e:ptn": 1.0, "g:^put": 1.0}))
-    assert (result.score, result.level, result.reasons) == (calibration().curves["same"](0.0), 4, ())
+    assert (result.score, result.level, result.reasons) == (calibration().score(0.0, "same"), 4, ())
 
 
 def test_a_gap_of_months_lowers_the_score() -> None:
@@ -113,6 +113,28 @@ def test_packaged_calibration_is_consistent() -> None:
     for curve in cal.curves.values():
         assert list(curve.xs) == sorted(curve.xs) and list(curve.ys) == sorted(curve.ys)
     assert from_json(cal.to_json()) == cal
+
+
+def test_more_evidence_always_scores_higher() -> None:
+    """Beyond the curve's last knot (and on its flat stretches) the score still rises with raw:
+    near-copies of a text do not tie with it."""
+    cal = calibration()
+    top = cal.curves["cross"].xs[-1]
+    scores = [cal.score(raw, "cross") for raw in (top, top + 0.1, top + 1.0)]
+    assert scores == sorted(set(scores)) and all(0.0 <= s <= 1.0 for s in scores)
+    close = similarity(_rep(STORY, "de"), _rep(STORY, "en"))
+    closer = similarity(_rep(STORY | {"n:88": 1.0}, "de"), _rep(STORY | {"n:88": 1.0}, "en"))
+    assert closer.score >= close.score
+
+
+def test_numbers_dates_and_places_count_across_scripts() -> None:
+    cal = calibration()
+    shared = {"n": 1.0, "d": 1.0, "p": 1.0}
+    assert cal.raw(shared, "cross", True) > cal.raw(shared, "cross", False)
+    assert cal.raw(shared, "cross", True) >= sum(cal.script_floors.values()) - 1e-9
+    with_numbers = similarity(_rep({"g:^nat": 1.0, "n:88": 1.0}, "ja"), _rep({"g:^nat": 1.0, "n:88": 1.0}, "en"))
+    without = similarity(_rep({"g:^nat": 1.0}, "ja"), _rep({"g:^nat": 1.0}, "en"))
+    assert with_numbers.score > without.score
 
 
 def test_curve_is_piecewise_linear_and_flat_outside() -> None:

@@ -80,6 +80,8 @@ def analyze(article: Article) -> Analysis:
             places.append(Mention(entry.country, surface, "place"))
     names, named_places = find_names(tokens, words, covered, language)
     entities.extend(names)
+    if language == "ja":
+        entities.extend(cjk.katakana_names(text))
     places.extend(named_places)
 
     finder = _date_finder()

@@ -1,10 +1,15 @@
 """Chinese, Japanese and Korean text: digits and scale words set apart from the ideographs around
-them, and dates in the 年月日 pattern.
+them, dates in the 年月日 pattern, and the foreign names Japanese writes in katakana.
 
 These scripts write no spaces between words, so '共88件' or '2022年3月' is one word token to the
 tokenizer and the number reader (which wants a number between word boundaries). The numbers, years
 and dates are what such an article most plainly shares with its translation (its words and names
-meet an English text in no key), so they are set apart before analysis.
+meet an English text in no key), so they are set apart before analysis. Japanese writes foreign
+names in katakana (バイデン, ドナルド・トランプ): their romaji has the vowels Japanese adds, which the
+consonant skeleton of ``name_key`` drops, so 'baiden' meets 'Biden' (with ン before p, b, m read
+as m: 'toranpu' -> 'Trump'; and with r also read as l, Japanese having one sound for both:
+'kurinton' -> 'Clinton'). A katakana run is a name candidate like a capitalized run in other
+scripts; loanwords among them seldom meet a name's skeleton.
 """
 
 from __future__ import annotations
@@ -12,6 +17,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from anyascii import anyascii
+
+from crosswire.analyze.keys import name_key
 from crosswire.types import Mention
 
 CJK_LANGUAGES = frozenset({"ja", "zh", "ko"})
@@ -23,6 +31,11 @@ _DIGIT_GAP = re.compile(rf"(?<=\d)(?=[{_IDEOGRAPHIC}])|(?<=[{_IDEOGRAPHIC}])(?=\
 _SCALE_WORD = re.compile(r"(?<=\d )(百万|百萬|[万萬亿億千])(?=[^\W\d_])")
 _DATE = re.compile(r"(?<!\d)(\d{4}) ?年(?: ?(\d{1,2}) ?月(?: ?(\d{1,2}) ?日)?)?")
 _YEARS = range(1800, 2200)
+_KATAKANA = r"[\u30a1-\u30fa\u30fc]"
+_KATAKANA_RUN = re.compile(rf"{_KATAKANA}{{2,}}(?:[・=]{_KATAKANA}{{2,}})*")
+_NAME_SEPARATOR = re.compile(r"[・=]")
+_NASAL = re.compile(r"n(?=[pbm])")
+_MIN_SKELETON = 3
 
 
 def is_cjk(language: str | None) -> bool:
@@ -52,4 +65,21 @@ def find_dates(text: str, known: Iterable[Mention] = ()) -> list[Mention]:
             if day is not None and 1 <= day <= 31:
                 key += f"-{day:02d}"
         found.append(Mention(key=key, surface=match.group(0), kind="date"))
+    return found
+
+
+def katakana_names(text: str) -> list[Mention]:
+    """Names written in katakana: the whole run ('ドナルド・トランプ') and its last part ('トランプ'),
+    keyed as ``name_key`` keys a Latin name, with r and with l; a last part with a skeleton too
+    short to tell is left out."""
+    found: list[Mention] = []
+    for match in _KATAKANA_RUN.finditer(text):
+        parts = _NAME_SEPARATOR.split(match.group(0))
+        romaji = [_NASAL.sub("m", anyascii(part).lower()) for part in parts]
+        for spelled in {tuple(romaji), tuple(r.replace("r", "l") for r in romaji)}:
+            keys = [name_key(r) for r in spelled]
+            if len(parts) > 1 and all(keys):
+                found.append(Mention("_".join(keys), match.group(0), "entity"))
+            if len(keys[-1]) >= _MIN_SKELETON:
+                found.append(Mention(keys[-1], parts[-1], "entity"))
     return found

@@ -3,9 +3,12 @@
 
 A pair is 'same' (one language) or 'cross'. Its raw score is a weighted sum of the per-group cosines
 (on SemEval pairs the character n-grams carry nearly all the signal: names, places and dates add
-little beyond them, so only ``fit_groups`` get weights; all groups give reasons); across scripts the
+little beyond them, so only ``fit_groups`` get weights; all groups give reasons). Across scripts the
 lexical groups ('t', 'g') meet far less even for a translation (transliterated n-grams of English
-and Russian share little), so their cosines are first scaled by ``cross_script``. A monotone
+and Russian share little), so their cosines are first scaled by ``cross_script``; and numbers,
+dates and places, which a translation keeps whatever its script, are then much of what two texts
+share, so ``script_floors`` are the least weight those groups get in a pair of two scripts (the
+graded pairs hold no such pair: the floors are set by hand on ``crosswire eval retrieval``). A monotone
 piecewise-linear curve per pair type maps raw to the expected similarity on a 0..1 scale ((4 -
 Overall) / 3 in SemEval terms); thresholds on that cut levels. The curve is flat in places (and
 beyond its end knots), so a small share of the score (``TIE_BREAK``) is a strictly increasing
@@ -53,6 +56,7 @@ class Curve:
 class Calibration:
     weights: dict[str, dict[str, float]]  # pair type -> group -> weight
     fit_groups: dict[str, str]  # pair type -> the groups ``fit`` may weight
+    script_floors: dict[str, float]  # group -> least weight in a pair of two scripts
     reason_weights: dict[str, float]  # group -> how much its shared keys count as reasons
     curves: dict[str, Curve]  # pair type -> raw -> score
     levels: tuple[float, float, float]  # score thresholds of levels 1, 2, 3
@@ -73,6 +77,8 @@ class Calibration:
 
     def raw(self, cosines: dict[str, float], pair_type: str, cross_script: bool) -> float:
         weights = self.weights[pair_type]
+        if cross_script and self.script_floors:
+            weights = weights | {g: max(weights.get(g, 0.0), w) for g, w in self.script_floors.items()}
         return sum(weights.get(g, 0.0) * v for g, v in self.scaled(cosines, cross_script).items())
 
     def score(self, raw: float, pair_type: str) -> float:
@@ -95,6 +101,7 @@ class Calibration:
         return {
             "weights": self.weights,
             "fit_groups": self.fit_groups,
+            "script_floors": self.script_floors,
             "reason_weights": self.reason_weights,
             "curves": {t: [[x, y] for x, y in zip(c.xs, c.ys, strict=False)] for t, c in self.curves.items()},
             "levels": list(self.levels),
@@ -113,6 +120,7 @@ def from_json(data: dict[str, Any]) -> Calibration:
     return Calibration(
         weights={t: {g: float(w) for g, w in ws.items()} for t, ws in data["weights"].items()},
         fit_groups=dict(data["fit_groups"]),
+        script_floors={g: float(w) for g, w in data.get("script_floors", {}).items()},
         reason_weights={g: float(w) for g, w in data["reason_weights"].items()},
         curves={
             t: Curve(tuple(x for x, _ in knots), tuple(y for _, y in knots)) for t, knots in data["curves"].items()

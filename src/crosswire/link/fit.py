@@ -7,7 +7,7 @@ target (4 - Overall) / 3, then an isotonic (pool-adjacent-violators) curve from 
 target, kept as a dozen knots; then the level thresholds that best agree (quadratic-weighted kappa)
 with the rounded Overall. Only native pairs are used (ids without a language suffix: the others
 are machine translations of English pairs). Settings that the file cannot tell (scripts, the
-cross-script factor, the time penalty) are carried over from the current calibration.
+cross-script factor and floors, the time penalty) are carried over from the current calibration.
 
 It reports the Pearson correlation of the score with -Overall, overall and per language pair: on
 the whole file (fitted and scored on the same pairs) and held out (5 folds of every fifth pair,
