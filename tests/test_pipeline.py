@@ -62,3 +62,19 @@ def test_workers_run_from_an_unguarded_script(tmp_path) -> None:  # type: ignore
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["started", "['tuple', 'tuple', 'tuple']"]
+
+
+def test_a_repeat_in_the_next_batch_is_present_while_the_first_is_in_flight(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from crosswire.service import ingest
+    from crosswire.settings import Settings
+    from crosswire.store import SQLiteStore
+
+    def doc(n: int) -> RawDocument:
+        return RawDocument(source=f"d{n}", body=f"Report {n}\n\nThe council met on day {n} to discuss the budget.\n")
+
+    settings = Settings(db=str(tmp_path / "s.db"), batch_size=2, workers=1)
+    store = SQLiteStore(settings.db)
+    report = ingest(store, [doc(1), doc(2), doc(1), doc(3), doc(2)], settings)
+    assert (report.added, report.present) == (3, 2)
+    assert len(store.all_article_ids()) == 3
+    assert store.db.execute("SELECT count(*) FROM assignments").fetchone()[0] == 3

@@ -11,10 +11,11 @@ from __future__ import annotations
 import multiprocessing
 import signal
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from types import FrameType
+from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
 
@@ -89,8 +90,13 @@ class Preparer:
             _start_worker(languages)
 
     def run(self, raws: Sequence[RawDocument]) -> list[Prepared]:
+        return self.submit(raws)()
+
+    def submit(self, raws: Sequence[RawDocument]) -> Callable[[], list[Prepared]]:
+        """Start on ``raws`` and return the call that waits for their results: with workers, the
+        caller can do other work (write the previous batch) meanwhile."""
         if self.workers <= 0:
-            return [_prepare_in_process(raw, self.timeout) for raw in raws]
+            return lambda: [_prepare_in_process(raw, self.timeout) for raw in raws]
         if self._pool is None:
             # fork: workers need neither to re-import the caller's main module (spawn and
             # forkserver do, and an unguarded script then fails) nor to reload the models. A
@@ -102,6 +108,9 @@ class Preparer:
                 initargs=(self.languages,),
             )
         futures = [self._pool.schedule(prepare, args=(raw,), timeout=self.timeout) for raw in raws]
+        return lambda: self._collect(raws, futures)
+
+    def _collect(self, raws: Sequence[RawDocument], futures: Sequence[Any]) -> list[Prepared]:
         results: list[Prepared] = []
         for raw, future in zip(raws, futures, strict=True):
             try:
@@ -110,8 +119,9 @@ class Preparer:
                 results.append(Rejection(raw.source, "timeout", f"took over {self.timeout:g} s"))
             except ProcessExpired as err:
                 results.append(Rejection(raw.source, "crashed", f"worker died (exit {err.exitcode})"))
-            except Exception:
-                self._pool.stop()
+            except Exception:  # the pool itself broke: finish this batch (and later ones) in-process
+                if self._pool is not None:
+                    self._pool.stop()
                 self._pool, self.workers = None, 0
                 return results + [_prepare_in_process(rest, self.timeout) for rest in raws[len(results) :]]
         return results

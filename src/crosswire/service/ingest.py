@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
@@ -17,7 +17,7 @@ from crosswire.cluster import Candidate, ClusterPolicy, assign
 from crosswire.encode import encode_articles
 from crosswire.ingest.files import read_paths
 from crosswire.link import similarity
-from crosswire.pipeline import Preparer
+from crosswire.pipeline import Prepared, Preparer
 from crosswire.represent import feature_keys, represent
 from crosswire.service.common import batches, encoder_of, preparer_for, split_prepared
 from crosswire.settings import Settings
@@ -77,16 +77,31 @@ def index_keys(rep: Representation, limit: int) -> list[str]:
 
 
 class _StoreCandidates:
+    """Candidates from the store's inverted index. Representations decoded or written in this run
+    are kept in a bounded cache: recent articles are the likeliest candidates of the next ones,
+    and decoding their JSON again cost more than scoring them."""
+
+    CACHE = 4096
+
     def __init__(self, store: SQLiteStore, settings: Settings) -> None:
         self.store = store
         self.settings = settings
+        self._reps: OrderedDict[str, Representation] = OrderedDict()
+
+    def remember(self, rep: Representation) -> None:
+        self._reps[rep.article_id] = rep
+        self._reps.move_to_end(rep.article_id)
+        while len(self._reps) > self.CACHE:
+            self._reps.popitem(last=False)
 
     def candidates(self, rep: Representation) -> list[Candidate]:
         ranked = self.store.sharing_keys(index_keys(rep, self.settings.index_keys), self.settings.max_candidates)
         ids = [article_id for article_id, _ in ranked if article_id != rep.article_id]
-        reps = self.store.representations(ids)
+        missing = [i for i in ids if i not in self._reps]
+        for found in self.store.representations(missing).values():
+            self.remember(found)
         assigned = self.store.assignments(ids)
-        return [Candidate(reps[i], assigned[i]) for i in ids if i in reps and i in assigned]
+        return [Candidate(self._reps[i], assigned[i]) for i in ids if i in self._reps and i in assigned]
 
 
 class _Writer:
@@ -144,17 +159,18 @@ class _Writer:
         self.store.add_raw(article.id, raw)
         self.store.put_article(article)
         self.store.put_analysis(analysis)
-        placed = self.place(rep)
+        placed = self.place(rep, fresh=True)
         self._count(counted)
         site = site_of(article)
         if site is not None:
             self.store.count_site_lines(site, article_line_keys(article))
         return placed
 
-    def place(self, rep: Representation) -> Assignment:
+    def place(self, rep: Representation, *, fresh: bool = False) -> Assignment:
         """Cluster ``rep`` among the articles placed so far and store it with its assignment."""
         placed = assign(rep, self.finder.candidates(rep), self.policy, self.score)
-        self.store.put_representation(rep, index_keys(rep, self.settings.index_keys))
+        self.store.put_representation(rep, index_keys(rep, self.settings.index_keys), fresh=fresh)
+        self.finder.remember(rep)
         self.store.new_story(placed.story_id)
         self.store.new_event(placed.event_id, placed.story_id)
         self.store.assign(placed)
@@ -174,6 +190,7 @@ class _Writer:
         self.store.put_article(article)
         self.store.put_analysis(analysis)
         self.store.put_representation(rep, index_keys(rep, self.settings.index_keys))
+        self.finder.remember(rep)
         self._count(counted)
 
     def _count(self, keys: list[str]) -> None:
@@ -182,47 +199,69 @@ class _Writer:
         self.n_docs += 1
 
 
+@dataclass
+class _Batch:
+    size: int
+    fresh: dict[str, RawDocument]
+    rejections: list[Rejection]
+    results: Callable[[], list[Prepared]]
+
+
 def ingest(
     store: SQLiteStore,
     items: Iterable[RawDocument | Rejection],
     settings: Settings,
     on_item: Callable[[int], None] | None = None,
 ) -> IngestReport:
-    """Clean, analyse, represent, cluster and store ``items``, one transaction per batch."""
+    """Clean, analyse, represent, cluster and store ``items``, one transaction per batch. With
+    worker processes, batch N+1 is cleaned and analysed while batch N is written."""
     report = IngestReport()
     writer = _Writer(store, settings)
+    in_flight: set[str] = set()  # submitted, not yet written: a repeat of one counts as present
+
+    def write(batch: _Batch) -> None:
+        done, failed = split_prepared(batch.results())
+        rejections = batch.rejections + failed
+        writer.new_batch()
+        done = [writer.site_pass(article, analysis) for article, analysis in done]
+        vectors = writer.vectors([article for article, _ in done])
+        with store.transaction():
+            for rejection in rejections:
+                store.add_rejection(rejection)
+            for (article, analysis), vector in zip(done, vectors, strict=True):
+                report.stories.add(writer.add(batch.fresh[article.id], article, analysis, vector).story_id)
+            writer.flush()
+        in_flight.difference_update(batch.fresh)
+        report.added += len(done)
+        for rejection in rejections:
+            report.rejected[rejection.reason] += 1
+        report.rejections += rejections
+        if on_item:
+            on_item(batch.size)
+
     with ExitStack() as stack:
         preparer: Preparer | None = None
-        for batch in batches(items, settings.batch_size):
+        pending: _Batch | None = None
+        for items_batch in batches(items, settings.batch_size):
             if preparer is None:
-                preparer = stack.enter_context(preparer_for(settings, batch))
-            rejections = [item for item in batch if isinstance(item, Rejection)]
-            raws = [item for item in batch if isinstance(item, RawDocument)]
+                preparer = stack.enter_context(preparer_for(settings, items_batch))
+            raws = [item for item in items_batch if isinstance(item, RawDocument)]
             ids = [article_id(raw) for raw in raws]
-            present = store.existing_ids(ids)
+            present = store.existing_ids(ids) | in_flight
             fresh: dict[str, RawDocument] = {}
             for raw, raw_id in zip(raws, ids, strict=True):
                 if raw_id in present or raw_id in fresh:
                     report.present += 1
                 else:
                     fresh[raw_id] = raw
-            done, failed = split_prepared(preparer.run(list(fresh.values())))
-            rejections += failed
-            writer.new_batch()
-            done = [writer.site_pass(article, analysis) for article, analysis in done]
-            vectors = writer.vectors([article for article, _ in done])
-            with store.transaction():
-                for rejection in rejections:
-                    store.add_rejection(rejection)
-                for (article, analysis), vector in zip(done, vectors, strict=True):
-                    report.stories.add(writer.add(fresh[article.id], article, analysis, vector).story_id)
-                writer.flush()
-            report.added += len(done)
-            for rejection in rejections:
-                report.rejected[rejection.reason] += 1
-            report.rejections += rejections
-            if on_item:
-                on_item(len(batch))
+            in_flight.update(fresh)
+            rejections = [item for item in items_batch if isinstance(item, Rejection)]
+            submitted = _Batch(len(items_batch), fresh, rejections, preparer.submit(list(fresh.values())))
+            if pending is not None:
+                write(pending)
+            pending = submitted
+        if pending is not None:
+            write(pending)
     return report
 
 

@@ -127,8 +127,10 @@ class SQLiteStore:
             "INSERT OR REPLACE INTO analyses VALUES (?,?)", (analysis.article_id, codec.analysis_to_json(analysis))
         )
 
-    def put_representation(self, rep: Representation, index_keys: Iterable[str]) -> None:
-        self.db.execute("DELETE FROM postings WHERE article_id = ?", (rep.article_id,))
+    def put_representation(self, rep: Representation, index_keys: Iterable[str], *, fresh: bool = False) -> None:
+        """Store ``rep`` and its postings; ``fresh``: the article has none yet (skips the delete)."""
+        if not fresh:
+            self.db.execute("DELETE FROM postings WHERE article_id = ?", (rep.article_id,))
         self.db.execute(
             "INSERT OR REPLACE INTO representations VALUES (?,?)", (rep.article_id, codec.representation_to_json(rep))
         )
