@@ -41,3 +41,18 @@ def test_a_weak_match_opens_a_new_story_with_stable_ids() -> None:
 def test_the_best_candidate_wins() -> None:
     candidates = [_candidate("a", "e-a", "s-a"), _candidate("b", "e-b", "s-b")]
     assert assign(_rep("new"), candidates, POLICY, _scores({"a": 0.65, "b": 0.9})).event_id == "e-b"
+
+
+def test_margin_linking_joins_a_clear_best_match_below_the_story_threshold() -> None:
+    margin = ClusterPolicy(
+        event_threshold=0.6, story_threshold=0.3, event_window_days=3, margin_floor=0.1, margin_ratio=2.0
+    )
+    candidates = [_candidate("a", "e-a", "s-a"), _candidate("b", "e-b", "s-b")]
+    clear = assign(_rep("new"), candidates, margin, _scores({"a": 0.2, "b": 0.05}))
+    assert clear == Assignment("new", "e-new", "s-a", 0.2)
+    close_call = assign(_rep("new"), candidates, margin, _scores({"a": 0.2, "b": 0.15}))
+    assert close_call.story_id == "s-new"
+    too_weak = assign(_rep("new"), candidates, margin, _scores({"a": 0.08, "b": 0.0}))
+    assert too_weak.story_id == "s-new"
+    # Off by default: the same clear match opens a new story.
+    assert assign(_rep("new"), candidates, POLICY, _scores({"a": 0.2, "b": 0.05})).story_id == "s-new"

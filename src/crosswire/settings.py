@@ -34,6 +34,8 @@ class Settings:
     event_threshold: float = 0.65
     story_threshold: float = 0.46
     event_window_days: float = 3.0
+    margin_floor: float = 0.0
+    margin_ratio: float = 0.0
     max_candidates: int = 50
     index_keys: int = 24
     # Worker processes for cleaning and analysis (0: in this process; -1: one per core, used

@@ -113,7 +113,13 @@ class _Writer:
         self.settings = settings
         self.doc_freq = _StoreDocFreq(store)
         self.n_docs = store.article_count()
-        self.policy = ClusterPolicy(settings.event_threshold, settings.story_threshold, settings.event_window_days)
+        self.policy = ClusterPolicy(
+            settings.event_threshold,
+            settings.story_threshold,
+            settings.event_window_days,
+            settings.margin_floor,
+            settings.margin_ratio,
+        )
         self.finder = _StoreCandidates(store, settings)
         self.encoder = encoder_of(settings)
         self._boilerplate: dict[str, set[str]] = {}
