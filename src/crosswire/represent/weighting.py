@@ -19,16 +19,12 @@ CAPS = {"t": 100, "g": 500}
 _DIGITS = 4
 
 
-def idf(df: int, n_docs: int) -> float:
-    """Smoothed inverse document frequency (as scikit-learn's ``smooth_idf``)."""
-    return math.log((1 + n_docs) / (1 + df)) + 1.0
-
-
 def weigh(counts: Mapping[str, float], df: Mapping[str, int] | None, n_docs: int) -> dict[str, float]:
     """Per-group L2-normalized weights, each group cut to its cap."""
     prior_df, prior_docs = prior()
     store_df: Mapping[str, int] = df if df is not None else {}
-    # idf inlined (log(1 + N) - log(1 + df) + 1): this loop runs for every key of every article.
+    # Smoothed idf, as scikit-learn's smooth_idf (log(1 + N) - log(1 + df) + 1), written inline:
+    # this loop runs for every key of every article.
     log_docs = math.log(1 + prior_docs + (n_docs if df is not None else 0)) + 1.0
     log, prior_get, store_get = math.log, prior_df.get, store_df.get
     groups: dict[str, list[tuple[float, str]]] = {}

@@ -10,6 +10,7 @@ from crosswire.errors import CrosswireError
 from crosswire.evaluate import clusters as _clusters_eval
 from crosswire.evaluate import pairs as _pairs_eval
 from crosswire.evaluate import retrieval as _retrieval_eval
+from crosswire.link import similarity
 from crosswire.service.common import CHUNK, batches, encoder_of, preparer_for, represent_prepared
 from crosswire.service.compare import compare_pairs
 from crosswire.service.ingest import ingest
@@ -68,6 +69,7 @@ def evaluate_retrieval(
     return _retrieval_eval.evaluate_retrieval(
         path,
         lambda raws: represent_documents(raws, settings, on_item),
+        score=lambda a, b: similarity(a, b, with_reasons=False, fusion=settings.fusion).score,
         directions=directions or None,
         all_pairs=all_pairs,
         on_item=on_item,

@@ -18,7 +18,7 @@ from crosswire.encode import encode_articles
 from crosswire.ingest.files import read_paths
 from crosswire.link import similarity
 from crosswire.pipeline import Prepared, Preparer
-from crosswire.represent import feature_keys, represent
+from crosswire.represent import count_features, feature_keys, represent_counted
 from crosswire.service.common import batches, encoder_of, preparer_for, split_prepared
 from crosswire.settings import Settings
 from crosswire.store import SQLiteStore
@@ -34,10 +34,6 @@ class IngestReport:
     rejected: Counter[str] = field(default_factory=Counter)
     rejections: list[Rejection] = field(default_factory=list)
     stories: set[str] = field(default_factory=set)
-
-    @property
-    def seen(self) -> int:
-        return self.added + self.present + sum(self.rejected.values())
 
 
 class _StoreDocFreq(Mapping[str, int]):
@@ -152,10 +148,11 @@ class _Writer:
         return list(encode_articles(self.encoder, articles))
 
     def represent(self, analysis: Analysis, vector: np.ndarray | None) -> tuple[Representation, list[str]]:
-        counted = list(feature_keys(analysis))
-        self.doc_freq.prefetch(counted)
-        rep = represent(analysis, self.doc_freq, max(self.n_docs, 1))
-        return (rep if vector is None else replace(rep, vector=vector)), counted
+        counted = count_features(analysis)
+        keys = list(counted[0])
+        self.doc_freq.prefetch(keys)
+        rep = represent_counted(analysis, counted, self.doc_freq, max(self.n_docs, 1))
+        return (rep if vector is None else replace(rep, vector=vector)), keys
 
     def score(self, a: Representation, b: Representation) -> Similarity:
         return similarity(a, b, with_reasons=False, fusion=self.settings.fusion)  # reasons cost more
