@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from crosswire.cluster import Candidate, ClusterPolicy, assign
+from crosswire.cluster import Candidate, ClusterPolicy
+from crosswire.cluster import assign as place
 from crosswire.types import Assignment, Representation, Similarity
 
-POLICY = ClusterPolicy(event_threshold=0.6, story_threshold=0.3, event_window_days=3)
+POLICY = ClusterPolicy(event_threshold=0.6, story_threshold=0.3, event_window_days=3, merge_threshold=0.3)
 
 
 def _rep(article_id: str, published: str | None = None) -> Representation:
@@ -12,6 +13,10 @@ def _rep(article_id: str, published: str | None = None) -> Representation:
 
 def _scores(table: dict[str, float]):  # type: ignore[no-untyped-def]
     return lambda a, b: Similarity(table[b.article_id], 1)
+
+
+def assign(*args, **kwargs) -> Assignment:  # type: ignore[no-untyped-def]
+    return place(*args, **kwargs).assignment
 
 
 def _candidate(article_id: str, event: str, story: str, published: str | None = None) -> Candidate:
@@ -56,3 +61,24 @@ def test_margin_linking_joins_a_clear_best_match_below_the_story_threshold() -> 
     assert too_weak.story_id == "s-new"
     # Off by default: the same clear match opens a new story.
     assert assign(_rep("new"), candidates, POLICY, _scores({"a": 0.2, "b": 0.05})).story_id == "s-new"
+
+
+def test_undated_reports_need_a_closer_match_to_share_an_event() -> None:
+    strict = ClusterPolicy(event_threshold=0.6, story_threshold=0.3, event_window_days=3, undated_event_threshold=0.8)
+    candidates = [_candidate("old", "e-old", "s-old")]
+    # The seeds' case: close (0.72) but undated, so one story and two events.
+    assert assign(_rep("new"), candidates, strict, _scores({"old": 0.72})) == Assignment("new", "e-new", "s-old", 0.72)
+    assert assign(_rep("new"), candidates, strict, _scores({"old": 0.85})).event_id == "e-old"
+    dated = [_candidate("old", "e-old", "s-old", "2022-01-01")]
+    assert assign(_rep("new", "2022-01-02"), dated, strict, _scores({"old": 0.72})).event_id == "e-old"
+
+
+def test_an_article_linking_two_stories_merges_them_into_the_larger() -> None:
+    candidates = [_candidate("a", "e-a", "s-a"), _candidate("b", "e-b", "s-b"), _candidate("c", "e-c", "s-c")]
+    scores = _scores({"a": 0.5, "b": 0.4, "c": 0.1})
+    placement = place(_rep("new"), candidates, POLICY, scores, lambda ids: {"s-a": 1, "s-b": 7})
+    assert placement.assignment == Assignment("new", "e-new", "s-b", 0.5)
+    assert placement.absorbed == ("s-a",)
+    # Without sizes the best match's story keeps its id; a story below the threshold stays apart.
+    placement = place(_rep("new"), candidates, POLICY, scores)
+    assert placement.assignment.story_id == "s-a" and placement.absorbed == ("s-b",)

@@ -285,3 +285,45 @@ def test_ingest_and_compare_with_an_encoder(tiny: dict[str, Path], tmp_path: Pat
     fused = compare_articles(*articles, settings)
     cosine = float(np.dot(reps[ids[0]].vector, reps[ids[1]].vector))  # type: ignore[arg-type]
     assert fused.score == pytest.approx(settings.fusion.apply(lexical.score, cosine), abs=1e-3)
+
+
+def test_the_vector_index_mirrors_the_store_and_feeds_candidates(tiny: dict[str, Path], tmp_path: Path) -> None:
+    from crosswire.cluster.ann import VectorIndex, vector_index_path
+    from crosswire.service import ingest, recluster
+    from crosswire.settings import Settings
+    from crosswire.store import SQLiteStore
+    from crosswire.types import RawDocument
+
+    settings = Settings(db=str(tmp_path / "dense.db"), workers=0, encoder=_spec(tiny["current"]))
+    store = SQLiteStore(settings.db)
+    raws = [
+        RawDocument(source=f"s{i}", body=f"News\n\n{text} More details follow.") for i, text in enumerate(SENTENCES)
+    ]
+    ingest(store, raws[:2], settings)
+    path = vector_index_path(store.path)
+    assert len(VectorIndex(32, path)) == 2
+    path.unlink()  # a lost cache is rebuilt from the stored vectors on the next run
+    ingest(store, raws[2:], settings)
+    index = VectorIndex(32, path)
+    assert len(index) == len(SENTENCES) == store.vector_count()
+    reps = store.representations(store.all_article_ids())
+    for article_id, rep in reps.items():
+        assert rep.vector is not None
+        nearest, cosine = index.nearest(rep.vector, 1)[0]
+        assert nearest == article_id and cosine == pytest.approx(1.0, abs=1e-4)
+    recluster(store, settings)
+    assert len(VectorIndex(32, path)) == len(SENTENCES)
+
+
+def test_vector_index_replaces_a_changed_vector(tmp_path: Path) -> None:
+    from crosswire.cluster.ann import VectorIndex
+
+    index = VectorIndex(4, tmp_path / "v.usearch")
+    first = np.eye(4, dtype=np.float32)
+    index.add([f"{i:016x}" for i in range(4)], first)
+    index.add([f"{0:016x}"], first[3:4])  # article 0 re-cleaned: its vector is now article 3's
+    assert len(index) == 4
+    assert {a for a, _ in index.nearest(first[3], 2)} == {f"{0:016x}", f"{3:016x}"}
+    index.save()
+    assert len(VectorIndex(4, tmp_path / "v.usearch")) == 4
+    assert len(VectorIndex(8, tmp_path / "v.usearch")) == 0  # another encoder's index is not reused

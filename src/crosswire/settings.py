@@ -34,6 +34,12 @@ class Settings:
     event_threshold: float = 0.65
     story_threshold: float = 0.46
     event_window_days: float = 3.0
+    # Two reports without a date on both cannot be placed in time; they share an event only when
+    # they are this close (the seeds, a December announcement and a February meeting of one
+    # negotiation, score ~0.8: one story, two events).
+    undated_event_threshold: float = 0.85
+    # Two stories merge when one article matches a member of each at least this well (1: never).
+    merge_threshold: float = 0.65
     margin_floor: float = 0.0
     margin_ratio: float = 0.0
     max_candidates: int = 50

@@ -65,12 +65,20 @@ class Article:
     @property
     def headline(self) -> str:
         """A label for display: the title, else the first sentence of the text."""
-        if self.title:
-            return self.title
-        first = self.text.split("\n", 1)[0]
-        cut = first.find(". ")
-        sentence = first if cut < 0 else first[: cut + 1]
-        return sentence if len(sentence) <= 160 else sentence[:157].rstrip() + "…"
+        return headline(self.title, self.text)
+
+
+HEADLINE_CHARS = 160  # a headline never needs more of the text than its first 160 characters
+
+
+def headline(title: str | None, text: str) -> str:
+    """The title, else the first sentence of ``text`` (cut to ``HEADLINE_CHARS``)."""
+    if title:
+        return title
+    first = text.split("\n", 1)[0]
+    cut = first.find(". ")
+    sentence = first if cut < 0 else first[: cut + 1]
+    return sentence if len(sentence) <= HEADLINE_CHARS else sentence[: HEADLINE_CHARS - 3].rstrip() + "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,11 +165,37 @@ class Rejection:
 
 
 @dataclass(frozen=True, slots=True)
+class StoryMember:
+    """What a story summary needs of one of its articles (the text only as far as a headline)."""
+
+    article_id: str
+    event_id: str
+    language: str | None
+    site: str | None
+    published: str | None
+    title: str | None
+    headline: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoryMention:
+    """Something a story's articles name, under its key, with the forms they used."""
+
+    key: str  # entity key ("lvrv", "org:nato") or ISO 3166 country code for places
+    kind: str  # person, org, entity, place
+    surfaces: tuple[str, ...]  # the most common forms, most first
+    articles: int  # how many articles mention it
+
+
+@dataclass(frozen=True, slots=True)
 class EventSummary:
     id: str
-    article_ids: tuple[str, ...]
+    article_ids: tuple[str, ...]  # empty when the summary was read without its articles
     first_date: str | None
     title: str
+    article_count: int = 0
+    languages: tuple[str, ...] = ()  # most articles first
+    last_date: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,5 +208,12 @@ class StorySummary:
     sites: tuple[tuple[str, int], ...]  # (site, article count), most first
     first_date: str | None
     last_date: str | None
-    articles: tuple[Article, ...]
-    events: tuple[EventSummary, ...]
+    articles: tuple[Article, ...]  # empty when the summary was read without its articles
+    events: tuple[EventSummary, ...]  # the timeline: by date, undated last (empty when not read)
+    article_count: int = 0
+    event_count: int = 0
+    titles: tuple[tuple[str, str], ...] = ()  # (language, title) in the order of ``languages``
+    language_counts: tuple[tuple[str, int], ...] = ()  # (language, article count), most first
+    entities: tuple[StoryMention, ...] = ()  # people, organizations, other names: most articles first
+    places: tuple[StoryMention, ...] = ()  # countries, by ISO code
+    mention_sample: int = 0  # articles the entity and place counts come from (the latest, when capped)

@@ -4,10 +4,27 @@ are joined by plain spaces (so they can form one name)."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
+
+def _combining_marks() -> str:
+    """A character-class body of the BMP's combining marks. Python's ``\\w`` leaves them out, which
+    cut Devanagari, Bengali, Thai... words at every vowel sign (हिन्दी -> ह, न, द)."""
+    spans: list[tuple[int, int]] = []
+    for code in range(0x300, 0x10000):
+        if unicodedata.category(chr(code)) in ("Mn", "Mc", "Me"):
+            if spans and spans[-1][1] == code - 1:
+                spans[-1] = (spans[-1][0], code)
+            else:
+                spans.append((code, code))
+    return "".join(f"\\u{a:04x}-\\u{b:04x}" if a != b else f"\\u{a:04x}" for a, b in spans)
+
+
+_MARKS = _combining_marks()
+_W = rf"[\w{_MARKS}]"
 # Letters-only abbreviations with dots (U.S., U.K.) or words with inner hyphens and apostrophes.
-_WORD = re.compile(r"(?:[^\W\d_]\.){2,}|\w+(?:[-'’]\w+)*")
+_WORD = re.compile(rf"(?:[^\W\d_]\.){{2,}}|{_W}+(?:[-'’]{_W}+)*")
 # French, Italian and Catalan elide articles and prepositions onto the next word (l'OTAN, dell'Ucraina):
 # the word starts after the apostrophe.
 _ELISION = re.compile(r"(?:[^\W\d_]{1,2}|dell|nell|all|sull|dall|quell|qu)['’](?=[^\W\d_])", re.IGNORECASE)

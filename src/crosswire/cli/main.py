@@ -148,14 +148,27 @@ def recluster(db: DbOption = None) -> None:
 
 @app.command()
 @guarded
-def stories(db: DbOption = None, as_json: JsonOption = False) -> None:
-    """List stories: every stored article belongs to exactly one."""
-    found = service.stories(_open(db))
+def stories(
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most N stories.")] = None,
+    offset: Annotated[int, typer.Option("--offset", min=0, help="Skip the first N stories.")] = 0,
+    language: Annotated[str | None, typer.Option("--language", help="Only stories with articles in LANG.")] = None,
+    site: Annotated[str | None, typer.Option("--site", help="Only stories with articles from SITE.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Only stories with articles on or after DATE.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Only stories with articles on or before DATE.")] = None,
+) -> None:
+    """List stories, most recently active first: every stored article belongs to exactly one.
+    Dates are ISO prefixes (2022, 2022-01, 2022-01-13); with one, undated stories are left out."""
+    store = _open(db)
+    filters = {"language": language, "site": site, "since": since, "until": until}
+    found = service.stories(store, limit=limit, offset=offset, with_articles=as_json, with_timeline=False, **filters)
     if as_json:
         for summary in found:
             _emit(render.story_json(summary))
     else:
-        render.print_stories(found)
+        paged = limit is not None or offset or any(filters.values())
+        render.print_stories(found, service.story_count(store, **filters) if paged else None)
 
 
 @app.command()
@@ -165,7 +178,8 @@ def show(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Show one story: title, languages, sites, timeline and articles."""
+    """Show one story: titles per language, languages and sites with counts, the names and
+    countries its articles mention most, its timeline of events, and its articles."""
     summary = service.story(_open(db), story_id)
     if as_json:
         _emit(render.story_json(summary))

@@ -21,7 +21,7 @@ from crosswire.evaluate.metrics import Ranked
 from crosswire.evaluate.pairs import OVERALL, PairsReport
 from crosswire.evaluate.retrieval import RetrievalReport
 from crosswire.service import IngestReport, RecleanReport
-from crosswire.types import Article, Rejection, Similarity, StorySummary
+from crosswire.types import Article, Rejection, Similarity, StoryMention, StorySummary
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False)
@@ -50,20 +50,38 @@ def article_json(article: Article) -> dict[str, Any]:
     }
 
 
+def _mentions_json(found: tuple[StoryMention, ...]) -> list[dict[str, Any]]:
+    return [{"key": m.key, "kind": m.kind, "surfaces": list(m.surfaces), "articles": m.articles} for m in found]
+
+
 def story_json(story: StorySummary) -> dict[str, Any]:
     return {
         "id": story.id,
         "title": story.title,
+        "titles": dict(story.titles),
         "languages": list(story.languages),
+        "language_counts": [{"language": lang, "articles": n} for lang, n in story.language_counts],
         "first_date": story.first_date,
         "last_date": story.last_date,
+        "article_count": story.article_count,
         "sites": [{"site": site, "articles": n} for site, n in story.sites],
+        "entities": _mentions_json(story.entities),
+        "places": _mentions_json(story.places),
+        "mention_sample": story.mention_sample,
         "articles": [
             {"id": a.id, "source": a.source, "language": a.language, "title": a.title, "published": a.published}
             for a in story.articles
         ],
         "events": [
-            {"id": e.id, "article_ids": list(e.article_ids), "first_date": e.first_date, "title": e.title}
+            {
+                "id": e.id,
+                "article_ids": list(e.article_ids),
+                "first_date": e.first_date,
+                "last_date": e.last_date,
+                "title": e.title,
+                "article_count": e.article_count,
+                "languages": list(e.languages),
+            }
             for e in story.events
         ],
     }
@@ -145,39 +163,58 @@ def _dates(first: str | None, last: str | None) -> str:
     return first[:10] if first[:10] == (last or "")[:10] else f"{first[:10]} → {(last or '')[:10]}"
 
 
-def print_stories(stories: list[StorySummary]) -> None:
+def _mentioned(found: tuple[StoryMention, ...]) -> str:
+    return ", ".join(f"{safe(' / '.join(m.surfaces), 60)} [{safe(m.key, 30)}] ({m.articles})" for m in found)
+
+
+def print_stories(stories: list[StorySummary], total: int | None = None) -> None:
     table = Table(show_lines=False)
-    for column in ("story", "title", "languages", "articles", "dates"):
+    # Ids are what a reader types next (`show ID`): never cut or wrapped.
+    table.add_column("story", no_wrap=True, min_width=max((len(story.id) for story in stories), default=5))
+    for column in ("title", "languages", "articles", "dates"):
         table.add_column(column)
     for story in stories:
         table.add_row(
             Text(story.id),
             Text(safe(story.title, 90)),
-            Text(", ".join(story.languages)),
-            Text(str(len(story.articles))),
+            Text(", ".join(safe(lang, 8) for lang in story.languages)),
+            Text(str(story.article_count)),
             Text(_dates(story.first_date, story.last_date)),
         )
     out.print(table)
-    out.print(Text(f"{len(stories)} stor{'y' if len(stories) == 1 else 'ies'}", style="dim"))
+    shown = f"{len(stories)} stor{'y' if len(stories) == 1 else 'ies'}"
+    out.print(Text(shown if total is None or total == len(stories) else f"{shown} of {total}", style="dim"))
 
 
 def print_story(story: StorySummary) -> None:
     out.print(Text(safe(story.title), style="bold"))
     out.print(
         Text(
-            f"{story.id} · {', '.join(story.languages) or 'no language'} · "
-            f"{_dates(story.first_date, story.last_date)} · {len(story.articles)} article(s)",
+            f"{story.id} · {', '.join(safe(lang, 8) for lang in story.languages) or 'no language'} · "
+            f"{_dates(story.first_date, story.last_date)} · {story.article_count} article(s)",
             style="dim",
         )
     )
+    if len(story.titles) > 1:
+        for lang, title in story.titles:
+            out.print(Text(f"  {safe(lang, 8)}: {safe(title, 110)}"))
+    if story.language_counts:
+        out.print(Text("languages: " + ", ".join(f"{safe(lang, 8)} ({n})" for lang, n in story.language_counts)))
     if story.sites:
         out.print(Text("sites: " + ", ".join(f"{safe(site)} ({n})" for site, n in story.sites)))
+    if story.entities:
+        out.print(Text("names: " + _mentioned(story.entities)))
+    if story.places:
+        out.print(Text("places: " + _mentioned(story.places)))
+    if story.mention_sample < story.article_count and (story.entities or story.places):
+        out.print(Text(f"  (names and places from the latest {story.mention_sample} articles)", style="dim"))
     out.print(Text("timeline:", style="bold"))
     for event in story.events:
+        languages = ", ".join(safe(lang, 8) for lang in event.languages)
         out.print(
             Text(
-                f"  {(event.first_date or 'undated')[:10]}  {safe(event.title, 100)}  "
-                f"[{len(event.article_ids)} article(s)]"
+                f"  {(event.first_date or 'undated')[:10]:10}  {safe(event.title, 100)}  "
+                f"[{event.article_count} article(s){'; ' + languages if languages else ''}]"
             )
         )
     out.print(Text("articles:", style="bold"))

@@ -2,8 +2,10 @@
 stories.
 
 Ids derive from the article that opened the cluster, so they stay stable across incremental
-runs. The candidate source is abstract so the same logic runs over the SQLite inverted index
-today and over other indexes later.
+runs. An article that clears the story threshold against members of several stories joins them
+into one (single linkage: the order articles arrive in then matters less); the largest story
+keeps its id and the merge is recorded. The candidate source is abstract so the same logic runs
+over the SQLite inverted index today and over other indexes later.
 """
 
 from __future__ import annotations
@@ -36,6 +38,11 @@ class ClusterPolicy:
     # languages absolute scores run low while the right match still stands out.
     margin_floor: float = 0.0
     margin_ratio: float = 0.0
+    # Without a date on both sides, time cannot confirm one happening: content must say more.
+    undated_event_threshold: float = 0.0
+    # An article joins two stories into one only when it matches a member of each this well:
+    # at the story threshold, chains of loosely related reports grow into one giant story.
+    merge_threshold: float = 1.0
 
 
 def _day(value: str | None) -> date | None:
@@ -55,6 +62,14 @@ def within_window(a: str | None, b: str | None, days: float) -> bool:
     return abs((day_a - day_b).days) <= days
 
 
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where an article goes, and the stories it joins into the one it goes to."""
+
+    assignment: Assignment
+    absorbed: tuple[str, ...] = ()
+
+
 def _clear_margin(
     best: tuple[float, Candidate], scored: Sequence[tuple[float, Candidate]], policy: ClusterPolicy
 ) -> bool:
@@ -65,26 +80,45 @@ def _clear_margin(
     return best[0] >= policy.margin_ratio * runner_up
 
 
+def _event_threshold(a: Representation, b: Representation, policy: ClusterPolicy) -> float:
+    if _day(a.published) is None or _day(b.published) is None:
+        return max(policy.event_threshold, policy.undated_event_threshold)
+    return policy.event_threshold
+
+
 def assign(
     rep: Representation,
     candidates: Sequence[Candidate],
     policy: ClusterPolicy,
     similarity: Callable[[Representation, Representation], Similarity],
-) -> Assignment:
+    story_size: Callable[[Sequence[str]], dict[str, int]] | None = None,
+) -> Placement:
+    """Place ``rep`` among ``candidates``. ``story_size`` (story id -> members) picks which of
+    several linked stories keeps its id; without it the best match's story does."""
     best: tuple[float, Candidate] | None = None
     best_event: tuple[float, Candidate] | None = None
     scored: list[tuple[float, Candidate]] = []
     for candidate in candidates:
-        score = similarity(rep, candidate.representation).score
+        other = candidate.representation
+        score = similarity(rep, other).score
         scored.append((score, candidate))
         if best is None or score > best[0]:
             best = (score, candidate)
-        close = within_window(rep.published, candidate.representation.published, policy.event_window_days)
-        if close and (best_event is None or score > best_event[0]):
+        close = within_window(rep.published, other.published, policy.event_window_days)
+        if close and score >= _event_threshold(rep, other, policy) and (best_event is None or score > best_event[0]):
             best_event = (score, candidate)
-    if best_event and best_event[0] >= policy.event_threshold:
-        joined = best_event[1].assignment
-        return Assignment(rep.article_id, joined.event_id, joined.story_id, best_event[0])
-    if best and (best[0] >= policy.story_threshold or _clear_margin(best, scored, policy)):
-        return Assignment(rep.article_id, f"e-{rep.article_id}", best[1].assignment.story_id, best[0])
-    return Assignment(rep.article_id, f"e-{rep.article_id}", f"s-{rep.article_id}", 0.0)
+    if best is None:
+        return Placement(Assignment(rep.article_id, f"e-{rep.article_id}", f"s-{rep.article_id}", 0.0))
+    linked = {c.assignment.story_id for s, c in scored if s >= max(policy.story_threshold, policy.merge_threshold)}
+    if best_event is not None:
+        event_id, story_id, score = best_event[1].assignment.event_id, best_event[1].assignment.story_id, best_event[0]
+    elif best[0] >= policy.story_threshold or _clear_margin(best, scored, policy):
+        event_id, story_id, score = f"e-{rep.article_id}", best[1].assignment.story_id, best[0]
+    else:
+        return Placement(Assignment(rep.article_id, f"e-{rep.article_id}", f"s-{rep.article_id}", 0.0))
+    linked.add(story_id)
+    if len(linked) > 1 and story_size is not None:
+        sizes = story_size(sorted(linked))
+        story_id = max(sorted(linked), key=lambda s: (sizes.get(s, 0), s == story_id))
+    absorbed = tuple(sorted(linked - {story_id}))
+    return Placement(Assignment(rep.article_id, event_id, story_id, score), absorbed)

@@ -32,11 +32,12 @@ def represent_counted(
     counted: tuple[dict[str, float], dict[str, str]],
     df: Mapping[str, int] | None = None,
     n_docs: int = 0,
+    language_docs: int | None = None,
 ) -> Representation:
     """``represent`` from ``count_features(analysis)`` the caller already has (the store counts
     and prefetches document frequencies on the same keys)."""
     counts, surfaces = counted
-    features = weigh(counts, df, n_docs)
+    features = weigh(counts, df, n_docs, language_docs)
     return Representation(
         article_id=analysis.article_id,
         language=analysis.language,

@@ -14,7 +14,14 @@ from crosswire.service.ingest import (
     reclean,
     recluster,
 )
-from crosswire.service.stories import stories, story
+from crosswire.service.stories import (
+    rebuild_summaries,
+    refresh_article_stories,
+    refresh_summaries,
+    stories,
+    story,
+    story_count,
+)
 
 __all__ = [
     "IngestReport",
@@ -30,11 +37,15 @@ __all__ = [
     "index_keys",
     "ingest",
     "ingest_paths",
+    "rebuild_summaries",
     "reclean",
     "recluster",
+    "refresh_article_stories",
+    "refresh_summaries",
     "represent_documents",
     "resolve_article",
     "stories",
     "story",
+    "story_count",
     "with_vectors",
 ]

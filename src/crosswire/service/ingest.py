@@ -14,12 +14,14 @@ from crosswire.analyze import analyze
 from crosswire.clean import article_id, clean_batch
 from crosswire.clean.site import article_line_keys, drop_site_boilerplate, site_of
 from crosswire.cluster import Candidate, ClusterPolicy, assign
+from crosswire.cluster.ann import VectorIndex, vector_index_path
 from crosswire.encode import encode_articles
 from crosswire.ingest.files import read_paths
 from crosswire.link import similarity
 from crosswire.pipeline import Prepared, Preparer
 from crosswire.represent import count_features, feature_keys, represent_counted
 from crosswire.service.common import batches, encoder_of, preparer_for, split_prepared
+from crosswire.service.stories import rebuild_summaries, refresh_article_stories, refresh_summaries
 from crosswire.settings import Settings
 from crosswire.store import SQLiteStore
 from crosswire.types import Analysis, Article, Assignment, RawDocument, Rejection, Representation, Similarity
@@ -90,9 +92,28 @@ class _StoreCandidates:
         while len(self._reps) > self.CACHE:
             self._reps.popitem(last=False)
 
+    vectors: VectorIndex | None = None  # the nearest dense vectors, when an encoder is configured
+    fresh_vectors = False  # a recluster places every article again: start the index empty
+
+    def open_vectors(self, ndim: int) -> VectorIndex:
+        """The vector index beside the store, rebuilt from the stored vectors unless it holds
+        exactly them."""
+        if self.vectors is None:
+            self.vectors = VectorIndex(ndim, vector_index_path(self.store.path))
+            if self.fresh_vectors:
+                self.vectors.clear()
+            elif len(self.vectors) != self.store.vector_count():
+                self.vectors.rebuild(self.store.all_vectors())
+        return self.vectors
+
     def candidates(self, rep: Representation) -> list[Candidate]:
         ranked = self.store.sharing_keys(index_keys(rep, self.settings.index_keys), self.settings.max_candidates)
         ids = [article_id for article_id, _ in ranked if article_id != rep.article_id]
+        if rep.vector is not None:
+            known = set(ids)
+            for near, _ in self.open_vectors(len(rep.vector)).nearest(rep.vector, self.settings.max_candidates // 2):
+                if near != rep.article_id and near not in known:
+                    ids.append(near)
         missing = [i for i in ids if i not in self._reps]
         for found in self.store.representations(missing).values():
             self.remember(found)
@@ -109,17 +130,22 @@ class _Writer:
         self.settings = settings
         self.doc_freq = _StoreDocFreq(store)
         self.n_docs = store.article_count()
+        self.language_docs: Counter[str | None] = Counter(store.language_counts())
         self.policy = ClusterPolicy(
             settings.event_threshold,
             settings.story_threshold,
             settings.event_window_days,
             settings.margin_floor,
             settings.margin_ratio,
+            settings.undated_event_threshold,
+            settings.merge_threshold,
         )
         self.finder = _StoreCandidates(store, settings)
         self.encoder = encoder_of(settings)
         self._boilerplate: dict[str, set[str]] = {}
         self._pending: Counter[str] = Counter()  # document-frequency changes not yet written
+        self.cause = "ingest"  # what merges are recorded as
+        self.absorbed: set[str] = set()  # stories merged away since the caller last looked
 
     def new_batch(self) -> None:
         self._boilerplate.clear()  # site statistics moved on with the last batch
@@ -151,7 +177,9 @@ class _Writer:
         counted = count_features(analysis)
         keys = list(counted[0])
         self.doc_freq.prefetch(keys)
-        rep = represent_counted(analysis, counted, self.doc_freq, max(self.n_docs, 1))
+        rep = represent_counted(
+            analysis, counted, self.doc_freq, max(self.n_docs, 1), max(self.language_docs[analysis.language], 1)
+        )
         return (rep if vector is None else replace(rep, vector=vector)), keys
 
     def score(self, a: Representation, b: Representation) -> Similarity:
@@ -163,7 +191,7 @@ class _Writer:
         self.store.put_article(article)
         self.store.put_analysis(analysis)
         placed = self.place(rep, fresh=True)
-        self._count(counted)
+        self._count(counted, analysis.language)
         site = site_of(article)
         if site is not None:
             self.store.count_site_lines(site, article_line_keys(article))
@@ -171,10 +199,16 @@ class _Writer:
 
     def place(self, rep: Representation, *, fresh: bool = False) -> Assignment:
         """Cluster ``rep`` among the articles placed so far and store it with its assignment."""
-        placed = assign(rep, self.finder.candidates(rep), self.policy, self.score)
+        placement = assign(rep, self.finder.candidates(rep), self.policy, self.score, self.store.story_sizes)
+        placed = placement.assignment
         self.store.put_representation(rep, index_keys(rep, self.settings.index_keys), fresh=fresh)
         self.finder.remember(rep)
+        if rep.vector is not None:
+            self.finder.open_vectors(len(rep.vector)).add([rep.article_id], rep.vector[None, :])
         self.store.new_story(placed.story_id)
+        if placement.absorbed:
+            self.store.merge_stories(placed.story_id, placement.absorbed, rep.article_id, self.cause)
+            self.absorbed.update(placement.absorbed)
         self.store.new_event(placed.event_id, placed.story_id)
         self.store.assign(placed)
         return placed
@@ -189,17 +223,26 @@ class _Writer:
                 self.doc_freq.cache[key] = max(self.doc_freq.cache[key] - 1, 0)
                 self._pending[key] -= 1
             self.n_docs -= 1
+            self.language_docs[old.language] -= 1
         rep, counted = self.represent(analysis, vector)
         self.store.put_article(article)
         self.store.put_analysis(analysis)
         self.store.put_representation(rep, index_keys(rep, self.settings.index_keys))
         self.finder.remember(rep)
-        self._count(counted)
+        if rep.vector is not None:
+            self.finder.open_vectors(len(rep.vector)).add([rep.article_id], rep.vector[None, :])
+        self._count(counted, analysis.language)
 
-    def _count(self, keys: list[str]) -> None:
+    def save_vectors(self) -> None:
+        """Keep the vector index for the next run (after the data it mirrors is committed)."""
+        if self.finder.vectors is not None:
+            self.finder.vectors.save()
+
+    def _count(self, keys: list[str], language: str | None) -> None:
         self._pending.update(keys)
         self.doc_freq.add(keys)
         self.n_docs += 1
+        self.language_docs[language] += 1
 
 
 @dataclass
@@ -231,9 +274,14 @@ def ingest(
         with store.transaction():
             for rejection in rejections:
                 store.add_rejection(rejection)
+            touched: set[str] = set()
             for (article, analysis), vector in zip(done, vectors, strict=True):
-                report.stories.add(writer.add(batch.fresh[article.id], article, analysis, vector).story_id)
+                touched.add(writer.add(batch.fresh[article.id], article, analysis, vector).story_id)
             writer.flush()
+            touched |= writer.absorbed
+            writer.absorbed.clear()
+            refresh_summaries(store, touched)
+        report.stories |= touched
         in_flight.difference_update(batch.fresh)
         report.added += len(done)
         for rejection in rejections:
@@ -265,6 +313,7 @@ def ingest(
             pending = submitted
         if pending is not None:
             write(pending)
+    writer.save_vectors()
     return report
 
 
@@ -297,10 +346,12 @@ def reclean(store: SQLiteStore, settings: Settings, on_item: Callable[[int], Non
                 for (article, analysis), vector in zip(changed, vectors, strict=True):
                     writer.replace(article, analysis, vector)
                 writer.flush()
+                refresh_article_stories(store, [article.id for article, _ in changed])
             report.changed += len(changed)
             report.checked += len(raws)
             if on_item:
                 on_item(len(chunk))
+    writer.save_vectors()
     return report
 
 
@@ -317,8 +368,11 @@ def recluster(store: SQLiteStore, settings: Settings, on_item: Callable[[int], N
     order (undated last, then by id), so the result does not depend on the order of ingestion.
     One transaction: readers see the old clusters until the new ones are complete."""
     writer = _Writer(store, settings)
+    writer.cause = "recluster-pass"  # merges of stories the rebuild itself just made: not kept
+    writer.finder.fresh_vectors = True
     ids = store.article_ids_by_time()
     with store.transaction():
+        before = store.story_of_articles()
         store.clear_clusters()
         for chunk in batches(ids, settings.batch_size):
             articles = store.articles(chunk)
@@ -327,7 +381,52 @@ def recluster(store: SQLiteStore, settings: Settings, on_item: Callable[[int], N
                 writer.place(writer.represent(analysis, vector)[0])
             if on_item:
                 on_item(len(chunk))
+        store.rename_stories(_stable_ids(before, store.story_of_articles()))
+        _record_changes(store, before, store.story_of_articles())
+        rebuild_summaries(store)
+    writer.save_vectors()
     return ReclusterReport(len(ids), *store.cluster_counts())
+
+
+def _stable_ids(before: Mapping[str, str], after: Mapping[str, str]) -> dict[str, str]:
+    """Renames that let each rebuilt story keep the id of the old story it shares most articles
+    with (largest overlaps first, each old id used once), so links to stories survive a recluster."""
+    overlap: Counter[tuple[str, str]] = Counter()
+    for article, new in after.items():
+        old = before.get(article)
+        if old is not None:
+            overlap[(new, old)] += 1
+    renames: dict[str, str] = {}
+    taken: set[str] = set()
+    for (new, old), _ in sorted(overlap.items(), key=lambda item: (-item[1], item[0])):
+        if new not in renames and old not in taken:
+            renames[new] = old
+            taken.add(old)
+    # A story that could not keep an old id must not take one that another story now holds.
+    for new in set(after.values()) - renames.keys():
+        if new in taken:
+            renames[new] = f"{new}-r"
+    return {new: old for new, old in renames.items() if new != old}
+
+
+def _record_changes(store: SQLiteStore, before: Mapping[str, str], after: Mapping[str, str]) -> None:
+    """Record how a rebuild moved articles between stories: a new story holding the articles of
+    several old ones is a merge, an old story whose articles went to several new ones a split.
+    (Merges during the rebuild itself are of stories it had just made, and not recorded.)"""
+    sources: dict[str, set[str]] = {}
+    targets: dict[str, set[str]] = {}
+    for article, old in before.items():
+        new = after.get(article)
+        if new is not None:
+            sources.setdefault(new, set()).add(old)
+            targets.setdefault(old, set()).add(new)
+    store.forget_changes("recluster-pass")
+    for new, olds in sorted(sources.items()):
+        if len(olds) > 1:
+            store.record_change("merge", new, sorted(olds), None, "recluster")
+    for old, news in sorted(targets.items()):
+        if len(news) > 1:
+            store.record_change("split", old, sorted(news), None, "recluster")
 
 
 def ingest_paths(

@@ -6,6 +6,7 @@ mid-run loses nothing already committed and never leaves a half-written article.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -13,12 +14,23 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from crosswire.errors import CrosswireError
-from crosswire.store import codec
-from crosswire.types import Analysis, Article, Assignment, RawDocument, Rejection, Representation
+from crosswire.store import codec, summaries
+from crosswire.store.summaries import StoryFilter
+from crosswire.types import (
+    Analysis,
+    Article,
+    Assignment,
+    RawDocument,
+    Rejection,
+    Representation,
+    StoryMember,
+    StorySummary,
+)
 
 _BATCH = 500  # SQLite's bound-parameter limit is 32766; stay well under it
 
@@ -230,6 +242,14 @@ class SQLiteStore:
                 found[article_id] = rep
         return found
 
+    def vector_count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM vectors").fetchone()[0])
+
+    def all_vectors(self) -> Iterator[tuple[str, np.ndarray]]:
+        """Every stored dense vector, for rebuilding a vector index."""
+        for article_id, data in self.db.execute("SELECT article_id, data FROM vectors"):
+            yield article_id, np.frombuffer(data, dtype=np.float32)
+
     def doc_freq(self, keys: Sequence[str]) -> dict[str, int]:
         found = {}
         for chunk in _chunks(keys):
@@ -239,6 +259,9 @@ class SQLiteStore:
 
     def article_count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def language_counts(self) -> dict[str | None, int]:
+        return dict(self.db.execute("SELECT language, count(*) FROM articles GROUP BY language").fetchall())
 
     def sharing_keys(self, keys: Sequence[str], limit: int) -> list[tuple[str, int]]:
         """Articles that share the most of ``keys`` with a new article: the candidate set."""
@@ -299,6 +322,63 @@ class SQLiteStore:
     def article_ids_by_time(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT id FROM articles ORDER BY published IS NULL, published, id")]
 
+    def story_sizes(self, story_ids: Sequence[str]) -> dict[str, int]:
+        marks = ",".join("?" * len(story_ids))
+        return dict(
+            self.db.execute(
+                f"SELECT story_id, count(*) FROM assignments WHERE story_id IN ({marks}) GROUP BY story_id",
+                list(story_ids),
+            ).fetchall()
+        )
+
+    def merge_stories(self, into: str, absorbed: Sequence[str], article_id: str | None, cause: str) -> None:
+        """Move every event and article of ``absorbed`` into story ``into`` and record the merge."""
+        for story_id in absorbed:
+            self.db.execute("UPDATE events SET story_id = ? WHERE story_id = ?", (into, story_id))
+            self.db.execute("UPDATE assignments SET story_id = ? WHERE story_id = ?", (into, story_id))
+            self.db.execute("DELETE FROM stories WHERE id = ?", (story_id,))
+        self.record_change("merge", into, absorbed, article_id, cause)
+
+    def record_change(
+        self, kind: str, story_id: str, sources: Sequence[str], article_id: str | None, cause: str
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO cluster_changes (kind, story_id, sources, article_id, cause, at) VALUES (?,?,?,?,?,?)",
+            (kind, story_id, json.dumps(list(sources)), article_id, cause, _now()),
+        )
+
+    def rename_stories(self, renames: Mapping[str, str]) -> None:
+        """Give stories new ids at once (``renames`` may swap ids: each row is mapped once)."""
+        if not renames:
+            return
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS story_renames (old TEXT PRIMARY KEY, new TEXT NOT NULL)")
+        self.db.execute("DELETE FROM story_renames")
+        self.db.executemany("INSERT INTO story_renames VALUES (?,?)", list(renames.items()))
+        now = _now()
+        self.db.executemany("INSERT OR IGNORE INTO stories VALUES (?,?)", [(new, now) for new in renames.values()])
+        for table in ("events", "assignments"):
+            self.db.execute(
+                f"UPDATE {table} SET story_id = (SELECT new FROM story_renames WHERE old = story_id) "
+                "WHERE story_id IN (SELECT old FROM story_renames)"
+            )
+        self.db.execute("DELETE FROM stories WHERE id NOT IN (SELECT story_id FROM events)")
+
+    def forget_changes(self, cause: str) -> None:
+        self.db.execute("DELETE FROM cluster_changes WHERE cause = ?", (cause,))
+
+    def cluster_changes(self, story_id: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
+        """Recorded merges and splits, newest first; with ``story_id``, those naming it."""
+        query = "SELECT * FROM cluster_changes"
+        args: list[Any] = []
+        if story_id is not None:
+            query += " WHERE story_id = ? OR sources LIKE ?"
+            args += [story_id, f'%"{story_id}"%']
+        rows = self.db.execute(query + " ORDER BY id DESC LIMIT ?", [*args, limit]).fetchall()
+        return [{**dict(row), "sources": json.loads(row["sources"])} for row in rows]
+
+    def story_of_articles(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT article_id, story_id FROM assignments").fetchall())
+
     def clear_clusters(self) -> None:
         """Forget every assignment, event and story (call inside a transaction)."""
         for table in ("assignments", "events", "stories"):
@@ -314,3 +394,41 @@ class SQLiteStore:
 
     def rejection_counts(self) -> dict[str, int]:
         return dict(self.db.execute("SELECT reason, count(*) FROM rejections GROUP BY reason").fetchall())
+
+    # -- story summaries (queries in crosswire.store.summaries) ------------------------------
+    def story_summary_members(self, story_ids: Sequence[str]) -> dict[str, list[StoryMember]]:
+        return summaries.members(self.db, story_ids)
+
+    def story_mentions(self, story_id: str, limit: int) -> tuple[summaries.Mentions, summaries.Mentions]:
+        """Entity and place mentions (``[key, surface, kind]``) of the story's ``limit`` most
+        recently assigned articles, by article id."""
+        return summaries.mentions(self.db, story_id, limit)
+
+    def stories_members(self, story_ids: Sequence[str]) -> dict[str, list[Assignment]]:
+        return summaries.assignments_of(self.db, story_ids)
+
+    def put_story_summary(self, summary: StorySummary) -> None:
+        summaries.put(self.db, summary, _now())
+
+    def delete_story_summaries(self, story_ids: Sequence[str]) -> None:
+        summaries.delete(self.db, story_ids)
+
+    def clear_story_summaries(self) -> None:
+        summaries.clear(self.db)
+
+    def story_summaries_stale(self) -> bool:
+        """True while stories stored before summaries existed still lack theirs."""
+        return summaries.stale(self.db)
+
+    def story_summaries(
+        self, where: StoryFilter | None = None, limit: int | None = None, offset: int = 0, *, timeline: bool = True
+    ) -> list[StorySummary]:
+        """Stored summaries (without articles; without events unless ``timeline``), most recently
+        active first (undated last), then the biggest."""
+        return summaries.listing(self.db, where or StoryFilter(), limit, offset, timeline)
+
+    def story_summary_count(self, where: StoryFilter | None = None) -> int:
+        return summaries.count(self.db, where or StoryFilter())
+
+    def story_summary(self, story_id: str) -> StorySummary | None:
+        return summaries.one(self.db, story_id)

@@ -1,0 +1,93 @@
+"""An approximate nearest-neighbour index over the articles' dense vectors (usearch HNSW), the
+second candidate source beside the inverted index when an encoder is configured.
+
+The SQLite store stays the source of truth: the index is a cache in a file beside it
+(``<db>.vectors.usearch``), saved at the end of each run and rebuilt from the stored vectors
+whenever it does not hold exactly what the store holds (a crash before the save, a recluster, a
+new encoder).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from crosswire.errors import MissingDependency
+
+
+def vector_index_path(db: Path) -> Path:
+    return db.with_name(db.name + ".vectors.usearch")
+
+
+def _key(article_id: str) -> int:
+    # Article ids are 16 hex digits of a content hash: exactly one unsigned 64-bit key.
+    return int(article_id, 16)
+
+
+def _article_id(key: int) -> str:
+    return f"{key:016x}"
+
+
+class VectorIndex:
+    """Cosine HNSW over unit vectors, keyed by article id."""
+
+    def __init__(self, ndim: int, path: Path | None = None) -> None:
+        try:
+            from usearch.index import Index
+        except ImportError as err:  # only the dense extra installs it
+            raise MissingDependency("usearch", "dense") from err
+        self.ndim = ndim
+        self.path = path
+        self._index = Index(ndim=ndim, metric="cos", dtype="f32")
+        if path is not None and path.is_file():
+            try:
+                self._index.load(str(path))
+            except Exception:  # a damaged cache: the caller rebuilds it from the store
+                self._index = Index(ndim=ndim, metric="cos", dtype="f32")
+            if self._index.ndim != ndim:
+                self._index = Index(ndim=ndim, metric="cos", dtype="f32")
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __contains__(self, article_id: str) -> bool:
+        return _key(article_id) in self._index
+
+    def add(self, article_ids: Sequence[str], vectors: np.ndarray) -> None:
+        keys = np.array([_key(i) for i in article_ids], dtype=np.uint64)
+        present = np.array([k in self._index for k in keys.tolist()], dtype=bool)
+        if present.any():  # a re-cleaned article: its vector changed
+            self._index.remove(keys[present])
+        if len(keys):
+            self._index.add(keys, np.asarray(vectors, dtype=np.float32).reshape(len(keys), self.ndim))
+
+    def nearest(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """Up to ``k`` (article id, cosine similarity) pairs, nearest first."""
+        if len(self._index) == 0 or k <= 0:
+            return []
+        found = self._index.search(np.asarray(vector, dtype=np.float32), min(k, len(self._index)))
+        return [(_article_id(int(key)), 1.0 - float(d)) for key, d in zip(found.keys, found.distances, strict=True)]
+
+    def clear(self) -> None:
+        self._index.reset()
+
+    def rebuild(self, items: Iterable[tuple[str, np.ndarray]], chunk: int = 4096) -> None:
+        self.clear()
+        ids: list[str] = []
+        vectors: list[np.ndarray] = []
+        for article_id, vector in items:
+            ids.append(article_id)
+            vectors.append(vector)
+            if len(ids) >= chunk:
+                self.add(ids, np.stack(vectors))
+                ids, vectors = [], []
+        if ids:
+            self.add(ids, np.stack(vectors))
+
+    def save(self) -> None:
+        if self.path is not None:
+            tmp = self.path.with_name(self.path.name + ".tmp")
+            self._index.save(str(tmp))
+            tmp.replace(self.path)  # never leave a half-written index under the real name

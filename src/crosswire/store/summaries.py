@@ -1,0 +1,231 @@
+"""Story summary queries: the rows a summary is computed from, and the stored summaries a
+listing reads (one row per story, with sortable columns and language and site facets).
+
+Functions over the store's connection; ``SQLiteStore`` exposes them as methods.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from crosswire.types import (
+    HEADLINE_CHARS,
+    Assignment,
+    EventSummary,
+    StoryMember,
+    StoryMention,
+    StorySummary,
+    headline,
+)
+
+_BATCH = 500
+_STALE = "story_summaries"  # meta key set while stored stories lack summaries (see migration 005)
+
+
+def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), _BATCH):
+        yield items[start : start + _BATCH]
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(frozen=True, slots=True)
+class StoryFilter:
+    """Which stories a listing shows: any of them with ``None``. Dates are ISO prefixes
+    ("2022", "2022-01-13"); a story matches when its span of dates meets the range, and an
+    undated story matches no range."""
+
+    language: str | None = None
+    site: str | None = None
+    since: str | None = None
+    until: str | None = None
+
+    def where(self) -> tuple[str, list[str]]:
+        clauses, params = [], []
+        for kind, value in (("language", self.language), ("site", self.site)):
+            if value:
+                clauses.append(
+                    "EXISTS (SELECT 1 FROM story_facets f WHERE f.kind = ? AND f.value = ? AND f.story_id = s.story_id)"
+                )
+                params += [kind, value]
+        if self.since:
+            clauses.append("s.last_date >= ?")
+            params.append(self.since)
+        if self.until:
+            clauses.append("substr(s.first_date, 1, length(?)) <= ?")
+            params += [self.until, self.until]
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+# -- what summaries are computed from -------------------------------------------------------
+def members(db: sqlite3.Connection, story_ids: Sequence[str]) -> dict[str, list[StoryMember]]:
+    """Each story's articles as a summary needs them; the text is read only to make a headline
+    for an untitled article."""
+    found: dict[str, list[StoryMember]] = {}
+    for chunk in _chunks(list(story_ids)):
+        marks = ",".join("?" * len(chunk))
+        for row in db.execute(
+            "SELECT a.story_id, a.article_id, a.event_id, r.language, r.site, r.published, r.title, "
+            f"CASE WHEN coalesce(r.title, '') = '' THEN substr(r.text, 1, {HEADLINE_CHARS + 1:d}) END "
+            f"FROM assignments a JOIN articles r ON r.id = a.article_id WHERE a.story_id IN ({marks})",
+            chunk,
+        ):
+            story_id, article_id, event_id, language, site, published, title, lead = row
+            found.setdefault(story_id, []).append(
+                StoryMember(article_id, event_id, language, site, published, title, headline(title, lead or ""))
+            )
+    return found
+
+
+Mentions = dict[str, list[list[str]]]  # article id -> [key, surface, kind] as the analysis keeps them
+
+
+def mentions(db: sqlite3.Connection, story_id: str, limit: int) -> tuple[Mentions, Mentions]:
+    """Entity and place mentions of the story's ``limit`` most recently assigned articles, by
+    article id (every such article is a key, also one that names nothing). Left as the lists
+    the analysis JSON holds (see ``codec.analysis_to_json``): a record per mention cost more
+    than the rest of summarizing a big story."""
+    entities: Mentions = {}
+    places: Mentions = {}
+    for article_id, named, placed in db.execute(
+        "SELECT a.article_id, n.data ->> '$.entities', n.data ->> '$.places' FROM assignments a "
+        "JOIN analyses n ON n.article_id = a.article_id WHERE a.story_id = ? ORDER BY a.rowid DESC LIMIT ?",
+        (story_id, limit),
+    ):
+        entities[article_id] = json.loads(named or "[]")
+        places[article_id] = json.loads(placed or "[]")
+    return entities, places
+
+
+def assignments_of(db: sqlite3.Connection, story_ids: Sequence[str]) -> dict[str, list[Assignment]]:
+    found: dict[str, list[Assignment]] = {}
+    for chunk in _chunks(list(story_ids)):
+        marks = ",".join("?" * len(chunk))
+        for row in db.execute(f"SELECT * FROM assignments WHERE story_id IN ({marks})", chunk):
+            found.setdefault(row["story_id"], []).append(
+                Assignment(row["article_id"], row["event_id"], row["story_id"], row["score"])
+            )
+    return found
+
+
+# -- stored summaries ----------------------------------------------------------------------
+def _mentions_json(found: Sequence[StoryMention]) -> list[Any]:
+    return [[m.key, m.kind, list(m.surfaces), m.articles] for m in found]
+
+
+def _mentions_from(data: list[Any]) -> tuple[StoryMention, ...]:
+    return tuple(StoryMention(key, kind, tuple(surfaces), n) for key, kind, surfaces, n in data)
+
+
+def put(db: sqlite3.Connection, summary: StorySummary, now: str) -> None:
+    """Store ``summary`` (without its articles and the article ids of its events)."""
+    data = {
+        "titles": summary.titles,
+        "languages": summary.language_counts,
+        "sites": summary.sites,
+        "entities": _mentions_json(summary.entities),
+        "places": _mentions_json(summary.places),
+        "sample": summary.mention_sample,
+    }
+    timeline = [[e.id, e.first_date, e.last_date, e.title, e.article_count, list(e.languages)] for e in summary.events]
+    db.execute(
+        "INSERT OR REPLACE INTO story_summaries VALUES (?,?,?,?,?,?,?,?,?)",
+        (
+            summary.id,
+            summary.title,
+            summary.article_count,
+            len(summary.events),
+            summary.first_date,
+            summary.last_date,
+            _dumps(data),
+            _dumps(timeline),
+            now,
+        ),
+    )
+    db.execute("DELETE FROM story_facets WHERE story_id = ?", (summary.id,))
+    db.executemany(
+        "INSERT INTO story_facets VALUES (?,?,?,?)",
+        [("language", lang, summary.id, n) for lang, n in summary.language_counts]
+        + [("site", site, summary.id, n) for site, n in summary.sites],
+    )
+
+
+def delete(db: sqlite3.Connection, story_ids: Sequence[str]) -> None:
+    for chunk in _chunks(list(story_ids)):
+        marks = ",".join("?" * len(chunk))
+        db.execute(f"DELETE FROM story_summaries WHERE story_id IN ({marks})", chunk)
+        db.execute(f"DELETE FROM story_facets WHERE story_id IN ({marks})", chunk)
+
+
+def clear(db: sqlite3.Connection) -> None:
+    """Forget every summary and mark them current (call inside the transaction that rebuilds them)."""
+    for table in ("story_summaries", "story_facets"):
+        db.execute(f"DELETE FROM {table}")
+    db.execute("DELETE FROM meta WHERE key = ?", (_STALE,))
+
+
+def stale(db: sqlite3.Connection) -> bool:
+    return db.execute("SELECT 1 FROM meta WHERE key = ?", (_STALE,)).fetchone() is not None
+
+
+_BRIEF = ("story_id", "title", "articles", "events", "first_date", "last_date", "data")
+
+
+def _from_row(row: sqlite3.Row, timeline: bool = True) -> StorySummary:
+    data = json.loads(row["data"])
+    languages = tuple((lang, n) for lang, n in data["languages"])
+    return StorySummary(
+        id=row["story_id"],
+        title=row["title"],
+        languages=tuple(lang for lang, _ in languages),
+        sites=tuple((site, n) for site, n in data["sites"]),
+        first_date=row["first_date"],
+        last_date=row["last_date"],
+        articles=(),
+        events=tuple(
+            EventSummary(event_id, (), first, title, n, tuple(langs), last)
+            for event_id, first, last, title, n, langs in (json.loads(row["timeline"]) if timeline else ())
+        ),
+        article_count=row["articles"],
+        event_count=row["events"],
+        titles=tuple((lang, title) for lang, title in data["titles"]),
+        language_counts=languages,
+        entities=_mentions_from(data["entities"]),
+        places=_mentions_from(data["places"]),
+        mention_sample=data["sample"],
+    )
+
+
+def listing(
+    db: sqlite3.Connection, where: StoryFilter, limit: int | None, offset: int, timeline: bool
+) -> list[StorySummary]:
+    """Stories matching ``where``, most recently active first (undated last), then the biggest;
+    without ``timeline`` their events are left unread (a big story has hundreds)."""
+    clause, params = where.where()
+    columns = "s.*" if timeline else ", ".join(f"s.{name}" for name in _BRIEF)
+    rows = db.execute(
+        f"SELECT {columns} FROM story_summaries s{clause} "
+        "ORDER BY s.last_date DESC, s.articles DESC, s.story_id LIMIT ? OFFSET ?",
+        (*params, -1 if limit is None else limit, offset),
+    )
+    return [_from_row(row, timeline) for row in rows]
+
+
+def count(db: sqlite3.Connection, where: StoryFilter) -> int:
+    facets = [(kind, value) for kind, value in (("language", where.language), ("site", where.site)) if value]
+    if len(facets) == 1 and not (where.since or where.until):  # the facet index alone answers
+        found = db.execute("SELECT count(*) FROM story_facets WHERE kind = ? AND value = ?", facets[0]).fetchone()
+        return int(found[0])
+    clause, params = where.where()
+    return int(db.execute(f"SELECT count(*) FROM story_summaries s{clause}", params).fetchone()[0])
+
+
+def one(db: sqlite3.Connection, story_id: str) -> StorySummary | None:
+    row = db.execute("SELECT * FROM story_summaries WHERE story_id = ?", (story_id,)).fetchone()
+    return _from_row(row) if row else None

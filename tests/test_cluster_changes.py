@@ -1,0 +1,75 @@
+"""Stories merge when an article links them, and a recluster records how stories split and merged."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from conftest import RU_SEED, UK_SEED, require_shared
+
+from crosswire.service import ingest, recluster
+from crosswire.settings import Settings
+from crosswire.store import SQLiteStore
+from crosswire.types import RawDocument
+
+EARTHQUAKE = (
+    "A strong earthquake of magnitude 6.8 struck the coast of Chile near Valparaiso on Monday, the "
+    "seismological service said, damaging bridges and cutting power to thousands of homes in the region."
+)
+ELECTION = (
+    "Voters in Portugal returned the Socialist party of Antonio Costa to power in Sunday's parliamentary "
+    "election, with the conservative opposition conceding defeat in Lisbon late at night."
+)
+SETTINGS = Settings(workers=0)
+
+
+def _raw(name: str, text: str) -> RawDocument:
+    return RawDocument(source=name, body=text, language="en")
+
+
+def _story_of(store: SQLiteStore) -> dict[str, str]:
+    return store.story_of_articles()
+
+
+def test_an_article_linking_two_stories_merges_them_and_the_merge_is_recorded(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "store.db")
+    settings = replace(SETTINGS, story_threshold=0.3, event_threshold=0.9, undated_event_threshold=0.9)
+    ingest(store, [_raw("quake", EARTHQUAKE)], settings)
+    ingest(store, [_raw("vote", ELECTION)], settings)
+    assert len(set(_story_of(store).values())) == 2
+    report = ingest(store, [_raw("both", EARTHQUAKE + "\n\n" + ELECTION)], settings)
+    stories = set(_story_of(store).values())
+    assert len(stories) == 1 and report.stories >= stories
+    (change,) = store.cluster_changes()
+    assert change["kind"] == "merge" and change["cause"] == "ingest"
+    assert change["story_id"] in stories and len(change["sources"]) == 1
+    assert change["sources"][0] not in stories
+    assert store.story_ids() == sorted(stories)
+    assert store.cluster_changes(change["sources"][0]) == [change]
+
+
+def test_recluster_records_splits_and_merges_against_the_previous_stories(tmp_path: Path) -> None:
+    require_shared(UK_SEED)
+    store = SQLiteStore(tmp_path / "store.db")
+    raws = [RawDocument(source=p.name, body=p.read_text(encoding="utf-8")) for p in (UK_SEED, RU_SEED)]
+    ingest(store, raws, SETTINGS)
+    (joint,) = set(_story_of(store).values())
+    strict = replace(SETTINGS, story_threshold=0.99, event_threshold=0.99)
+    recluster(store, strict)
+    assert len(set(_story_of(store).values())) == 2
+    (split,) = store.cluster_changes()
+    assert split["kind"] == "split" and split["story_id"] == joint and split["cause"] == "recluster"
+    assert sorted(split["sources"]) == sorted(set(_story_of(store).values()))
+    recluster(store, SETTINGS)
+    merge = store.cluster_changes()[0]
+    assert merge["kind"] == "merge" and merge["story_id"] == joint and sorted(merge["sources"]) == split["sources"]
+
+
+def test_the_seeds_are_two_events_of_one_story(tmp_path: Path) -> None:
+    require_shared(UK_SEED)
+    store = SQLiteStore(tmp_path / "store.db")
+    raws = [RawDocument(source=p.name, body=p.read_text(encoding="utf-8")) for p in (UK_SEED, RU_SEED)]
+    ingest(store, raws, SETTINGS)
+    assignments = store.assignments(list(_story_of(store)))
+    assert len({a.story_id for a in assignments.values()}) == 1
+    assert len({a.event_id for a in assignments.values()}) == 2
