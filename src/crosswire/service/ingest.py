@@ -21,12 +21,18 @@ from crosswire.link import similarity
 from crosswire.pipeline import Prepared, Preparer
 from crosswire.represent import count_features, feature_keys, represent_counted
 from crosswire.service.common import batches, encoder_of, preparer_for, split_prepared
+from crosswire.service.search import index_for_search
 from crosswire.service.stories import rebuild_summaries, refresh_article_stories, refresh_summaries
 from crosswire.settings import Settings
 from crosswire.store import SQLiteStore
 from crosswire.types import Analysis, Article, Assignment, RawDocument, Rejection, Representation, Similarity
 
-_INDEX_FAMILIES = ("e:", "o:", "q:", "t:")
+# Names, organizations, quotes and terms find same-language reports; numbers, places and dates
+# are most of what a translation into another script still shares with its original.
+_INDEX_FAMILIES = ("e:", "o:", "q:", "t:", "n:", "p:", "d:")
+# Keys in more articles than this are not looked up for candidates: their posting lists grow with
+# the store (p:US, n:2019) and they tell little apart, so a lookup's cost stays bounded.
+MAX_POSTINGS = 5000
 
 
 @dataclass
@@ -93,6 +99,7 @@ class _StoreCandidates:
             self._reps.popitem(last=False)
 
     vectors: VectorIndex | None = None  # the nearest dense vectors, when an encoder is configured
+    doc_freq: Mapping[str, int] | None = None  # how many articles hold each key
     fresh_vectors = False  # a recluster places every article again: start the index empty
 
     def open_vectors(self, ndim: int) -> VectorIndex:
@@ -107,7 +114,10 @@ class _StoreCandidates:
         return self.vectors
 
     def candidates(self, rep: Representation) -> list[Candidate]:
-        ranked = self.store.sharing_keys(index_keys(rep, self.settings.index_keys), self.settings.max_candidates)
+        keys = index_keys(rep, self.settings.index_keys)
+        if self.doc_freq is not None:
+            keys = [key for key in keys if self.doc_freq.get(key, 0) <= MAX_POSTINGS]
+        ranked = self.store.sharing_keys(keys, self.settings.max_candidates)
         ids = [article_id for article_id, _ in ranked if article_id != rep.article_id]
         if rep.vector is not None:
             known = set(ids)
@@ -141,6 +151,7 @@ class _Writer:
             settings.merge_threshold,
         )
         self.finder = _StoreCandidates(store, settings)
+        self.finder.doc_freq = self.doc_freq
         self.encoder = encoder_of(settings)
         self._boilerplate: dict[str, set[str]] = {}
         self._pending: Counter[str] = Counter()  # document-frequency changes not yet written
@@ -278,6 +289,7 @@ def ingest(
             for (article, analysis), vector in zip(done, vectors, strict=True):
                 touched.add(writer.add(batch.fresh[article.id], article, analysis, vector).story_id)
             writer.flush()
+            index_for_search(store, done)
             touched |= writer.absorbed
             writer.absorbed.clear()
             refresh_summaries(store, touched)
@@ -346,6 +358,7 @@ def reclean(store: SQLiteStore, settings: Settings, on_item: Callable[[int], Non
                 for (article, analysis), vector in zip(changed, vectors, strict=True):
                     writer.replace(article, analysis, vector)
                 writer.flush()
+                index_for_search(store, changed)
                 refresh_article_stories(store, [article.id for article, _ in changed])
             report.changed += len(changed)
             report.checked += len(raws)
