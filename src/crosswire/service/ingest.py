@@ -387,11 +387,14 @@ def recluster(store: SQLiteStore, settings: Settings, on_item: Callable[[int], N
     with store.transaction():
         before = store.story_of_articles()
         store.clear_clusters()
+        # Postings written under the old document frequencies would take candidate slots from
+        # the articles placed so far, and make the result depend on the order of ingestion.
+        store.clear_postings()
         for chunk in batches(ids, settings.batch_size):
             articles = store.articles(chunk)
             for article, vector in zip(articles, writer.vectors(articles), strict=True):
                 analysis = store.analysis(article.id) or analyze(article)
-                writer.place(writer.represent(analysis, vector)[0])
+                writer.place(writer.represent(analysis, vector)[0], fresh=True)
             if on_item:
                 on_item(len(chunk))
         store.rename_stories(_stable_ids(before, store.story_of_articles()))

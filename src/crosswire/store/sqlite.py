@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from crosswire.errors import CrosswireError
-from crosswire.store import codec, summaries
+from crosswire.store import browse, codec, search, summaries
 from crosswire.store.summaries import StoryFilter
 from crosswire.types import (
     Analysis,
@@ -379,6 +379,9 @@ class SQLiteStore:
     def story_of_articles(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT article_id, story_id FROM assignments").fetchall())
 
+    def clear_postings(self) -> None:
+        self.db.execute("DELETE FROM postings")
+
     def clear_clusters(self) -> None:
         """Forget every assignment, event and story (call inside a transaction)."""
         for table in ("assignments", "events", "stories"):
@@ -432,3 +435,38 @@ class SQLiteStore:
 
     def story_summary(self, story_id: str) -> StorySummary | None:
         return summaries.one(self.db, story_id)
+
+    # -- full-text search and browsing (queries in crosswire.store.search and .browse) -------
+    def index_for_search(self, rows: Iterable[search.SearchRow]) -> None:
+        """Index articles for search (call inside the transaction that stores them)."""
+        search.put(self.db, rows)
+
+    def search_index_stale(self) -> bool:
+        """True while articles stored before the search index existed are not yet in it."""
+        return search.stale(self.db)
+
+    def rebuild_search_index(self) -> int:
+        """Index every stored article again (call inside a transaction)."""
+        return search.rebuild(self.db)
+
+    def search_hits(self, match: str, where: StoryFilter | None = None, limit: int = 1000) -> list[search.Hit]:
+        return search.hits(self.db, match, where or StoryFilter(), limit)
+
+    def search_snippets(self, match: str, article_ids: Sequence[str]) -> dict[str, str]:
+        return search.snippets(self.db, match, article_ids)
+
+    def story_articles(self, story_id: str, limit: int, offset: int = 0) -> list[StoryMember]:
+        """A page of a story's articles (by date, undated last) without their texts."""
+        return browse.story_articles(self.db, story_id, limit, offset)
+
+    def placement(self, article_id: str) -> Assignment | None:
+        """The event and story an article was placed in."""
+        return browse.placement(self.db, article_id)
+
+    def article_briefs(self, article_ids: Sequence[str]) -> dict[str, StoryMember]:
+        """Headlines and metadata (no text) of placed articles, by id."""
+        return browse.members_of(self.db, list(article_ids))
+
+    def covered_languages(self) -> list[str]:
+        """The languages stories are covered in."""
+        return browse.languages(self.db)
