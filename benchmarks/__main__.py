@@ -3,6 +3,8 @@
     python -m benchmarks              # all
     python -m benchmarks extraction   # some, by name
     python -m benchmarks --quick      # smaller samples, for a smoke run
+    python -m benchmarks scale        # 100,000 articles (about an hour on 2 cores; not in "all")
+    python -m benchmarks scale --quick --size 10000   # options after the names go to each benchmark
 
 Each benchmark runs in its own process so peak-memory figures are its own.
 """
@@ -20,8 +22,14 @@ BENCHMARKS = {
     "extraction": "benchmarks.bench_extraction",
     "clean_speed": "benchmarks.bench_clean_speed",
     "compare": "benchmarks.bench_compare",
+    "retrieval": "benchmarks.bench_retrieval",
     "ingest": "benchmarks.bench_ingest",
+    "warc": "benchmarks.bench_warc",
+    "clusters": "benchmarks.bench_clusters",
+    "scale": "benchmarks.bench_scale",
+    "web": "benchmarks.bench_web",
 }
+SLOW = {"scale", "web"}  # run only when named (web serves the store scale builds)
 OUTPUT = ROOT / "docs" / "benchmarks.md"
 RESULTS = ROOT / "docs" / "benchmarks"
 
@@ -30,12 +38,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("names", nargs="*", choices=[[], *BENCHMARKS], default=[])
     parser.add_argument("--quick", action="store_true", help="small samples (smoke run; figures not recorded)")
-    args = parser.parse_args()
-    names = args.names or list(BENCHMARKS)
+    args, extra = parser.parse_known_args()
+    names = args.names or [name for name in BENCHMARKS if name not in SLOW]
     RESULTS.mkdir(parents=True, exist_ok=True)
     for name in names:
         print(f"== {name}", file=sys.stderr, flush=True)
-        command = [sys.executable, "-m", BENCHMARKS[name]] + (["--quick"] if args.quick else [])
+        command = [sys.executable, "-m", BENCHMARKS[name]] + (["--quick"] if args.quick else []) + extra
         done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
         sys.stderr.write(done.stderr)
         if done.returncode != 0:

@@ -212,3 +212,10 @@ def test_title_is_analyzed_with_the_text() -> None:
     analysis = analyze(article)
     assert name_key("Лавров") in _entity_keys(analysis)
     assert "geneva" in _place_keys(analysis)
+
+
+def test_digit_runs_that_are_no_number_are_skipped_not_fatal() -> None:
+    from crosswire.analyze.numbers import find_numbers
+
+    found = find_numbers("Path 553.148,32.076 then 1,500 people", "en")
+    assert [m.key for m in found] == ["1500"]

@@ -209,3 +209,31 @@ def test_show_and_stories_print_the_summary_without_reading_markup(db: Path, tmp
     assert any(e["key"] == "lvrv" and "Лаврова" in e["surfaces"] for e in seeds["entities"])
     shown = run_cli("show", seeds["id"], db=db).stdout
     assert "Лавров / Лаврова [lvrv] (2)" in shown and "[RU] (2)" in shown and "uk: Росія" in shown
+
+
+def test_a_large_story_is_summarized_again_only_once_it_has_grown(tmp_path: Path) -> None:
+    from dataclasses import replace as with_fields
+
+    from crosswire.service import ingest, stories, story
+    from crosswire.service.stories import ALWAYS_REFRESH_UP_TO
+    from crosswire.settings import Settings
+    from crosswire.store import SQLiteStore
+    from crosswire.types import RawDocument
+
+    base = (
+        "The central bank of Norway raised its key interest rate to 4.5 percent on Thursday, "
+        "governor Ida Wolden Bache told reporters in Oslo, citing persistent inflation."
+    )
+    store = SQLiteStore(tmp_path / "store.db")
+    settings = with_fields(Settings(workers=0), story_threshold=0.3)
+    small = ALWAYS_REFRESH_UP_TO
+    raws = [RawDocument(source=f"r{i}", body=f"{base} Report {i}.", language="en") for i in range(small + 3)]
+    ingest(store, raws[: small + 1], settings)
+    (story_id,) = set(store.story_of_articles().values())
+    assert store.story_summary(story_id).article_count == small + 1  # type: ignore[union-attr]
+    ingest(store, raws[small + 1 :], settings)
+    # Grown by less than REFRESH_GROWTH: the stored row waits, readers see the story as it is.
+    assert store.story_summary(story_id).article_count == small + 1  # type: ignore[union-attr]
+    assert store.summaries_due([story_id]) == {story_id}
+    assert story(store, story_id).article_count == small + 3
+    assert stories(store, with_articles=False)[0].article_count == small + 3

@@ -22,3 +22,7 @@ class MissingDependency(CrosswireError):
 
     def __init__(self, package: str, extra: str) -> None:
         super().__init__(f"{package} is not installed; run: pip install 'crosswire[{extra}]'")
+
+
+class NotFound(CrosswireError):
+    """A stored story or article that is not there (the API answers 404)."""

@@ -58,6 +58,20 @@ class Settings:
     # docs/encoders.md) and the weight of its cosine in the fused score; empty: lexical only.
     encoder: str = ""
     encoder_weight: float = 0.4
+    # Fetching feeds and pages (docs/sources.md): a contact (URL or e-mail) for the User-Agent,
+    # the time one connect or read may take, the largest body, seconds between two requests to
+    # one host, requests in flight per host and in all, retries of passing failures, and the
+    # private networks that may be fetched from ("" none, "all", or "127.0.0.1, 10.0.0.0/8").
+    fetch_contact: str = ""
+    fetch_timeout: float = 20.0
+    fetch_max_bytes: int = 10 * 1024 * 1024
+    fetch_delay: float = 1.0
+    fetch_host_concurrency: int = 2
+    fetch_concurrency: int = 8
+    fetch_retries: int = 2
+    allow_private: str = ""
+    # Seconds between two polls of a feed in `crosswire watch`, unless it asks for longer.
+    poll_interval: float = 900.0
 
     @property
     def fusion(self) -> Fusion:
@@ -85,6 +99,8 @@ class Settings:
             raise CrosswireError("settings: encoder_weight must be in 0..1")
         if self.boilerplate_min_docs < 2 or not 0 <= self.boilerplate_min_share <= 1:
             raise CrosswireError("settings: boilerplate_min_docs >= 2 and 0 <= boilerplate_min_share <= 1")
+        if self.fetch_timeout <= 0 or self.fetch_max_bytes < 1 or self.fetch_delay < 0 or self.poll_interval <= 0:
+            raise CrosswireError("settings: fetch_timeout, fetch_max_bytes and poll_interval > 0, fetch_delay >= 0")
         return self
 
 

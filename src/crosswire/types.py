@@ -35,6 +35,9 @@ class RawDocument:
     author: str | None = None
     # Problems found while reading (e.g. "encoding-guessed", "mojibake-repaired").
     flags: tuple[str, ...] = ()
+    # When the page was fetched or archived (ISO 8601, e.g. a WARC record's date): kept with the
+    # raw input, never taken for the publication date (an archive may capture old pages).
+    captured: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

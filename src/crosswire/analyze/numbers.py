@@ -82,7 +82,10 @@ def find_numbers(text: str, language: str | None, date_surfaces: Iterable[str] =
         start, end = match.span()
         if any(a <= start < b for a, b in masked) or len(match.group(0)) > _MAX_DIGITS:
             continue
-        value = _value(match.group(0), language)
+        try:
+            value = _value(match.group(0), language)
+        except ValueError:  # not a number a person wrote: '553.148,32.076' (an SVG path in the text)
+            continue
         after = _NEXT_WORDS.match(text, end)
         suffix_end = end
         is_percent = text[max(0, start - 1) : start] == "%"  # Turkish writes %5

@@ -106,17 +106,23 @@ def clean(
 @app.command()
 @guarded
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (recursive).")],
+    paths: Annotated[
+        list[str],
+        typer.Argument(help="Files or folders (recursive), web archives (.warc, .warc.gz), page or feed URLs."),
+    ],
     db: DbOption = None,
 ) -> None:
-    """Clean, analyse and cluster files into the store. Bad files are reported; the rest go in.
+    """Clean, analyse and cluster files, web archives, pages and feeds (each entry's page is
+    fetched) into the store. Bad inputs are reported; the rest go in.
 
     Exit status: 0 when every input was ingested or already present, 1 when any was rejected.
     """
+    from crosswire.service.sources import ingest_sources
+
     settings = _settings(db)
     store = SQLiteStore(settings.db)
     with render.progress("ingesting") as advance:
-        report = service.ingest_paths(store, paths, settings, on_item=advance)
+        report = ingest_sources(store, paths, settings, on_item=advance)
     render.print_ingest_report(report, settings.db)
     if report.rejected:
         raise typer.Exit(1)
@@ -227,6 +233,106 @@ def _compare_pairs(path: Path, settings: Settings) -> None:
     if errors:
         typer.echo(f"crosswire: {errors} pair(s) could not be compared", err=True)
         raise typer.Exit(1)
+
+
+@app.command()
+@guarded
+def search(
+    query: Annotated[str, typer.Argument(help='Words (any of their forms match) and "quoted phrases".')],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most N stories.")] = 10,
+    offset: Annotated[int, typer.Option("--offset", min=0, help="Skip the first N stories.")] = 0,
+    language: Annotated[str | None, typer.Option("--language", help="Only articles in LANG.")] = None,
+    site: Annotated[str | None, typer.Option("--site", help="Only articles from SITE.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Only articles on or after DATE.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Only articles on or before DATE.")] = None,
+) -> None:
+    """Search the stored articles (title, text and lemmas, so an inflected word finds its other
+    forms); print the matching stories, best first, with their best matching articles."""
+    from crosswire.cli import render_search
+    from crosswire.service.search import search as run_search
+
+    filters = {"language": language, "site": site, "since": since, "until": until}
+    page = run_search(_open(db), query, limit=limit, offset=offset, **filters)
+    if as_json:
+        for found in page.stories:
+            _emit(render_search.story_match_json(found))
+    else:
+        render_search.print_search(page, offset)
+
+
+@app.command()
+@guarded
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token",
+            envvar="CROSSWIRE_TOKEN",
+            help="Token writes must carry (Authorization: Bearer TOKEN). Off loopback one is made up "
+            "and printed when none is given.",
+            show_default=False,
+        ),
+    ] = None,
+    max_upload_mb: Annotated[
+        float, typer.Option("--max-upload-mb", min=0.001, help="Largest request body accepted, in MiB.")
+    ] = 20.0,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, max=64, help="Server processes (one per core serves most).")
+    ] = 1,
+) -> None:
+    """Serve the web UI and the JSON API (/api/v1, schema at /api/v1/openapi.json) over the store."""
+    from crosswire.web.serve import serve as run_server
+
+    upload = int(max_upload_mb * 1024 * 1024)
+    run_server(_settings(db), host=host, port=port, token=token, max_upload_bytes=upload, workers=workers)
+
+
+@app.command()
+@guarded
+def watch(
+    sources: Annotated[Path, typer.Argument(help="Feed URLs, one per line (options: every=10m language=de).")],
+    db: DbOption = None,
+    once: Annotated[bool, typer.Option("--once", help="Poll every feed once, ingest, and exit.")] = False,
+) -> None:
+    """Poll RSS/Atom feeds on their own schedule and ingest the pages of new entries, keeping
+    stories current. Stops cleanly on Ctrl-C or SIGTERM; a restart goes on where it stopped."""
+    import threading
+
+    from crosswire.service.watch import stop_on_signals
+    from crosswire.service.watch import watch as run_watch
+    from crosswire.sources.listing import read_sources
+
+    specs = read_sources(sources)
+    settings = _settings(db)
+    logs = logging.StreamHandler(sys.stderr)
+    logs.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    logging.getLogger("crosswire").addHandler(logs)
+    logging.getLogger("crosswire").setLevel(logging.INFO)
+    stop = threading.Event()
+    with stop_on_signals(stop):
+        run_watch(SQLiteStore(settings.db), specs, settings, stop=stop, once=once)
+
+
+@app.command()
+@guarded
+def export(
+    what: Annotated[str, typer.Argument(help="articles or stories.")] = "articles",
+    db: DbOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="jsonl, csv or parquet.")] = "jsonl",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+) -> None:
+    """Export every stored article or story as JSON Lines, CSV or Parquet. Exported article
+    lines are `crosswire ingest` input: a fresh store ingesting them gets the same articles."""
+    from crosswire.service.export import export as run_export
+
+    count = run_export(_open(db), what, fmt, output, sys.stdout)
+    if output is not None:
+        typer.echo(f"exported {count} {what} to {output}", err=True)
 
 
 # -- eval ----------------------------------------------------------------------------------

@@ -20,7 +20,8 @@ JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
 SUPPORTED = sorted([*TEXT_SUFFIXES, *JSON_SUFFIXES])
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_JSON_LINE_BYTES = 20 * 1024 * 1024
-_HINT_FIELDS = ("url", "title", "published", "site", "language", "author")
+WARC_SUFFIXES = (".warc", ".warc.gz")  # web archives: read record by record, at any size
+_HINT_FIELDS = ("url", "title", "published", "site", "language", "author", "captured")
 
 
 def walk(paths: Iterable[str | Path]) -> Iterator[Path | Rejection]:
@@ -42,6 +43,11 @@ def walk(paths: Iterable[str | Path]) -> Iterator[Path | Rejection]:
 def read_file(path: Path) -> Iterator[RawDocument | Rejection]:
     """Read one file into raw documents (a JSON Lines file gives one per line)."""
     source = str(path)
+    if path.name.lower().endswith(WARC_SUFFIXES):
+        from crosswire.sources.warc import read_warc  # lazy: warcio is only needed for archives
+
+        yield from read_warc(path)
+        return
     suffix = path.suffix.lower()
     if suffix not in TEXT_SUFFIXES and suffix not in JSON_SUFFIXES:
         yield Rejection(source, "unknown-format", f"expected one of {', '.join(SUPPORTED)}")

@@ -8,7 +8,7 @@ from typing import Any
 
 from crosswire.types import Analysis, Article, Mention, RawDocument, Removed, Representation
 
-_HINTS = ("url", "title", "published", "site", "language", "author")
+_HINTS = ("url", "title", "published", "site", "language", "author", "captured")
 
 
 def pack_body(body: str) -> bytes:

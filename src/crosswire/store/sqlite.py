@@ -35,6 +35,9 @@ from crosswire.types import (
 _BATCH = 500  # SQLite's bound-parameter limit is 32766; stay well under it
 
 
+CACHE_KIB = 128 * 1024  # per connection; pages are allocated as used, so small stores stay small
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -67,6 +70,11 @@ class SQLiteStore:
         except sqlite3.DatabaseError as err:
             raise CrosswireError(f"{self.path} is not a crosswire store: {err}") from err
         self.db.execute("PRAGMA synchronous=NORMAL")
+        # The default page cache (2 MiB) holds little of the postings and document-frequency
+        # B-trees once a store passes ~20,000 articles; every write then reads pages back from
+        # the OS, and the cost of adding one article grew with the store.
+        self.db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+        self.db.execute("PRAGMA temp_store=MEMORY")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.execute("PRAGMA busy_timeout=10000")
         self._migrate()
@@ -433,6 +441,15 @@ class SQLiteStore:
     def story_summary_count(self, where: StoryFilter | None = None) -> int:
         return summaries.count(self.db, where or StoryFilter())
 
+    def mark_summaries_due(self, story_ids: Sequence[str]) -> None:
+        summaries.mark_due(self.db, story_ids)
+
+    def summaries_due(self, story_ids: Sequence[str]) -> set[str]:
+        return summaries.due(self.db, story_ids)
+
+    def summary_article_counts(self, story_ids: Sequence[str]) -> dict[str, int]:
+        return summaries.article_counts(self.db, story_ids)
+
     def story_summary(self, story_id: str) -> StorySummary | None:
         return summaries.one(self.db, story_id)
 
@@ -452,6 +469,9 @@ class SQLiteStore:
     def search_hits(self, match: str, where: StoryFilter | None = None, limit: int = 1000) -> list[search.Hit]:
         return search.hits(self.db, match, where or StoryFilter(), limit)
 
+    def search_count(self, match: str) -> int:
+        return search.count(self.db, match)
+
     def search_snippets(self, match: str, article_ids: Sequence[str]) -> dict[str, str]:
         return search.snippets(self.db, match, article_ids)
 
@@ -462,6 +482,10 @@ class SQLiteStore:
     def placement(self, article_id: str) -> Assignment | None:
         """The event and story an article was placed in."""
         return browse.placement(self.db, article_id)
+
+    def story_briefs(self, story_ids: Sequence[str]) -> dict[str, StorySummary]:
+        """Stored summaries without their timelines, by id."""
+        return summaries.briefs(self.db, story_ids)
 
     def article_briefs(self, article_ids: Sequence[str]) -> dict[str, StoryMember]:
         """Headlines and metadata (no text) of placed articles, by id."""

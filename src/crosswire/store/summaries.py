@@ -149,6 +149,7 @@ def put(db: sqlite3.Connection, summary: StorySummary, now: str) -> None:
         ),
     )
     db.execute("DELETE FROM story_facets WHERE story_id = ?", (summary.id,))
+    db.execute("DELETE FROM story_summaries_due WHERE story_id = ?", (summary.id,))
     db.executemany(
         "INSERT INTO story_facets VALUES (?,?,?,?)",
         [("language", lang, summary.id, n) for lang, n in summary.language_counts]
@@ -161,11 +162,35 @@ def delete(db: sqlite3.Connection, story_ids: Sequence[str]) -> None:
         marks = ",".join("?" * len(chunk))
         db.execute(f"DELETE FROM story_summaries WHERE story_id IN ({marks})", chunk)
         db.execute(f"DELETE FROM story_facets WHERE story_id IN ({marks})", chunk)
+        db.execute(f"DELETE FROM story_summaries_due WHERE story_id IN ({marks})", chunk)
+
+
+def mark_due(db: sqlite3.Connection, story_ids: Sequence[str]) -> None:
+    db.executemany("INSERT OR IGNORE INTO story_summaries_due VALUES (?)", [(i,) for i in story_ids])
+
+
+def due(db: sqlite3.Connection, story_ids: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in _chunks(list(story_ids)):
+        marks = ",".join("?" * len(chunk))
+        found.update(
+            r[0] for r in db.execute(f"SELECT story_id FROM story_summaries_due WHERE story_id IN ({marks})", chunk)
+        )
+    return found
+
+
+def article_counts(db: sqlite3.Connection, story_ids: Sequence[str]) -> dict[str, int]:
+    """The article count each stored summary was made from."""
+    found: dict[str, int] = {}
+    for chunk in _chunks(list(story_ids)):
+        marks = ",".join("?" * len(chunk))
+        found.update(db.execute(f"SELECT story_id, articles FROM story_summaries WHERE story_id IN ({marks})", chunk))
+    return found
 
 
 def clear(db: sqlite3.Connection) -> None:
     """Forget every summary and mark them current (call inside the transaction that rebuilds them)."""
-    for table in ("story_summaries", "story_facets"):
+    for table in ("story_summaries", "story_facets", "story_summaries_due"):
         db.execute(f"DELETE FROM {table}")
     db.execute("DELETE FROM meta WHERE key = ?", (_STALE,))
 
@@ -229,3 +254,15 @@ def count(db: sqlite3.Connection, where: StoryFilter) -> int:
 def one(db: sqlite3.Connection, story_id: str) -> StorySummary | None:
     row = db.execute("SELECT * FROM story_summaries WHERE story_id = ?", (story_id,)).fetchone()
     return _from_row(row) if row else None
+
+
+def briefs(db: sqlite3.Connection, story_ids: Sequence[str]) -> dict[str, StorySummary]:
+    """Stored summaries of ``story_ids`` without their timelines (a big story's runs to hundreds
+    of events), by id."""
+    found: dict[str, StorySummary] = {}
+    columns = ", ".join(_BRIEF)
+    for chunk in _chunks(list(story_ids)):
+        marks = ",".join("?" * len(chunk))
+        for row in db.execute(f"SELECT {columns} FROM story_summaries WHERE story_id IN ({marks})", chunk):
+            found[row["story_id"]] = _from_row(row, timeline=False)
+    return found

@@ -1,0 +1,198 @@
+"""Full-text search: articles ranked by bm25 over their title, text and lemmas, grouped by story.
+
+The index holds each article's lemmas (the analysis terms: pymorphy3 lemmas for Ukrainian and
+Russian, Snowball stems elsewhere), and a query word is lemmatized the same way in every language
+the store covers, so 'переговорів' finds 'переговори' and 'переговоры' finds 'переговорах'.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from crosswire.analyze.morphology import PYMORPHY_LANGUAGES, morphology
+from crosswire.analyze.text import tokenize
+from crosswire.service.stories import rebuild_summaries
+from crosswire.store import SQLiteStore
+from crosswire.store.search import SNIPPET_END, SNIPPET_START, Hit, SearchRow
+from crosswire.store.summaries import StoryFilter
+from crosswire.types import Analysis, Article, StoryMember, StorySummary
+
+MAX_QUERY_CHARS = 500
+MAX_QUERY_WORDS = 16
+# Articles ranked per query (stories are grouped from these): ten per story shown, at least 200,
+# at most 1,000. bm25 scores every matching article, so ranking is most of a search's cost.
+MIN_RANKED, MAX_RANKED = 200, 1000
+# A query matching more articles than this ranks those that match in their title first (when
+# there are enough of them): scoring tens of thousands of matches cost 40-60 ms a query.
+BROAD = 5000
+PER_STORY = 3  # matching articles shown under each story
+SNIPPET_CONTEXT = 160  # characters of a snippet's piece at most
+_PHRASE = re.compile(r'"([^"]+)"')
+
+
+# -- indexing -------------------------------------------------------------------------------
+def search_rows(pairs: Iterable[tuple[Article, Analysis]]) -> list[SearchRow]:
+    return [SearchRow(article.id, article.title, article.text, " ".join(analysis.terms)) for article, analysis in pairs]
+
+
+def index_for_search(store: SQLiteStore, pairs: Iterable[tuple[Article, Analysis]]) -> None:
+    """Index stored (or re-cleaned) articles for search: call inside the writer's transaction."""
+    store.index_for_search(search_rows(pairs))
+
+
+def ensure_search_index(store: SQLiteStore) -> int:
+    """Index the articles of a store that predates the search index, once; returns how many."""
+    if not store.search_index_stale():
+        return 0
+    with store.transaction():
+        return store.rebuild_search_index() if store.search_index_stale() else 0
+
+
+def ensure_summaries(store: SQLiteStore) -> None:
+    """Build the story summaries of a store whose stories predate them, once."""
+    if store.story_summaries_stale():
+        with store.transaction():
+            if store.story_summaries_stale():
+                rebuild_summaries(store)
+
+
+# -- queries --------------------------------------------------------------------------------
+def _quoted(form: str) -> str:
+    return '"' + form.replace('"', '""') + '"'
+
+
+def word_forms(word: str, languages: Iterable[str]) -> list[str]:
+    """The forms of a query word to look for: itself, and its lemma (and, for Ukrainian and
+    Russian, the other lemmas the tagger allows) in each language."""
+    lower = word.lower()
+    forms = dict.fromkeys([lower, lower.replace("ё", "е")])
+    for language in languages:
+        analysed = morphology().word(language, word)
+        forms[analysed.lemma] = None
+        if language in PYMORPHY_LANGUAGES:
+            forms.update(dict.fromkeys(analysed.readings))
+    return [form for form in forms if form]
+
+
+def query_expression(query: str, languages: Sequence[str]) -> str | None:
+    """An FTS5 expression for ``query``: every word (in any of its forms) and every "quoted
+    phrase" (as written) must match. None when the query has no words. Each form is quoted, so
+    no FTS5 syntax in the query reaches SQLite."""
+    query = query[:MAX_QUERY_CHARS]
+    parts = [_quoted(phrase.strip().lower()) for phrase in _PHRASE.findall(query) if phrase.strip()]
+    rest = _PHRASE.sub(" ", query)
+    for token in tokenize(rest)[:MAX_QUERY_WORDS]:
+        forms = word_forms(token.text, languages)
+        parts.append("(" + " OR ".join(_quoted(form) for form in forms) + ")")
+    return " AND ".join(parts[:MAX_QUERY_WORDS]) or None
+
+
+def _query_languages(store: SQLiteStore, language: str | None) -> list[str]:
+    if language:
+        return [language]
+    return sorted({*store.covered_languages(), *PYMORPHY_LANGUAGES})
+
+
+# -- results --------------------------------------------------------------------------------
+Snippet = tuple[tuple[str, bool], ...]  # pieces of text; True where the query matched
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleMatch:
+    article: StoryMember
+    snippet: Snippet  # around what matched: for each story's best article only (else empty)
+    rank: float  # bm25: lower is better
+
+
+@dataclass(frozen=True, slots=True)
+class StoryMatch:
+    story: StorySummary
+    matches: tuple[ArticleMatch, ...]  # its best-ranked matching articles (up to PER_STORY)
+    articles: int  # its matching articles among the ranked ones
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    query: str
+    expression: str  # the FTS5 expression the query became ("" when it had no words)
+    stories: tuple[StoryMatch, ...]
+    total_stories: int  # stories among the ranked articles
+    total_articles: int  # articles ranked (MIN_RANKED to MAX_RANKED, as deep as the page)
+    capped: bool  # more articles matched than were ranked
+
+
+def split_snippet(marked: str, context: int = SNIPPET_CONTEXT) -> Snippet:
+    """Split an FTS5 snippet at its match marks into (text, matched) pieces, each cut to
+    ``context`` characters (a snippet counts words, and one word of an article may be a
+    million characters long): the text before the first match keeps its end, the rest their
+    starts."""
+    pieces: list[tuple[str, bool]] = []
+    for number, part in enumerate(marked.split(SNIPPET_START)):
+        hit, _, after = part.partition(SNIPPET_END) if number else ("", "", part)
+        pieces += [(text, flag) for text, flag in ((hit, True), (after, False)) if text]
+    cut: list[tuple[str, bool]] = []
+    for index, (text, matched) in enumerate(pieces):
+        if len(text) > context:
+            text = "…" + text[-context:] if index == 0 and not matched else text[:context] + "…"
+        cut.append((text, matched))
+    return tuple(cut)
+
+
+def _ranked(store: SQLiteStore, expression: str, where: StoryFilter, limit: int) -> list[Hit]:
+    """The best ``limit`` matching articles; for a broad query, those matching in their title
+    when at least ``limit`` do."""
+    if store.search_count(expression) > BROAD:
+        in_titles = store.search_hits(f"title : ({expression})", where, limit)
+        if len(in_titles) >= limit:
+            return in_titles
+    return store.search_hits(expression, where, limit)
+
+
+def search(
+    store: SQLiteStore,
+    query: str,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    language: str | None = None,
+    site: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    per_story: int = PER_STORY,
+) -> SearchPage:
+    """Stories whose articles match ``query``, best first: the articles (in those of
+    ``language`` or from ``site``, dated within ``since``..``until``) are ranked by bm25 over
+    title, text and lemmas, and each story is placed by its best article."""
+    ensure_search_index(store)
+    ensure_summaries(store)
+    expression = query_expression(query, _query_languages(store, language))
+    if expression is None:
+        return SearchPage(query, "", (), 0, 0, False)
+    where = StoryFilter(language, site, since, until)
+    wanted = min(MAX_RANKED, max(MIN_RANKED, 10 * (offset + limit)))
+    ranked = _ranked(store, expression, where, wanted + 1)
+    capped = len(ranked) > wanted
+    ranked = ranked[:wanted]
+    by_story: dict[str, list[tuple[str, float]]] = {}
+    for hit in ranked:
+        by_story.setdefault(hit.story_id, []).append((hit.article_id, hit.rank))
+    page = list(by_story.items())[offset : offset + limit]
+    shown = [article_id for _, found in page for article_id, _ in found[:per_story]]
+    briefs = store.article_briefs(shown)
+    # A snippet for each story's best article only: making one costs FTS5 a pass over the text.
+    snippets = store.search_snippets(expression, [found[0][0] for _, found in page])
+    summaries = store.story_briefs([story_id for story_id, _ in page])
+    stories = []
+    for story_id, found in page:
+        summary = summaries.get(story_id)
+        if summary is None:
+            continue
+        matches = tuple(
+            ArticleMatch(briefs[article_id], split_snippet(snippets.get(article_id, "")), rank)
+            for article_id, rank in found[:per_story]
+            if article_id in briefs
+        )
+        stories.append(StoryMatch(summary, matches, len(found)))
+    return SearchPage(query, expression, tuple(stories), len(by_story), len(ranked), capped)

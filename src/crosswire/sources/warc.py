@@ -1,0 +1,58 @@
+"""Web archives (.warc, .warc.gz; Common Crawl News, a crawler's output) -> RawDocument, one
+record at a time: memory stays flat however large the file.
+
+Only ``response`` records of HTML pages with a 2xx status become documents (an archive also holds
+requests, metadata, robots.txt, images and redirects; those are passed over, not rejected). The
+record's target URI is the page's source and URL; its WARC-Date is kept as the capture time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from crosswire.ingest.files import MAX_FILE_BYTES
+from crosswire.sources.pages import HTML_TYPES, page_document
+from crosswire.types import RawDocument, Rejection
+
+MAX_RECORD_BYTES = MAX_FILE_BYTES  # one page in an archive is held to the limit of one file
+
+
+def _media_type(content_type: str | None) -> tuple[str, str | None]:
+    media_type, _, params = (content_type or "").partition(";")
+    charset = None
+    for param in params.split(";"):
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset" and value.strip():
+            charset = value.strip().strip("\"'").lower()
+    return media_type.strip().lower(), charset
+
+
+def read_warc(path: Path, max_bytes: int = MAX_RECORD_BYTES) -> Iterator[RawDocument | Rejection]:
+    """The HTML responses in the archive at ``path``. A broken archive (truncated, not a WARC)
+    ends in one Rejection naming the file; the records read before it stand."""
+    try:
+        from warcio.archiveiterator import ArchiveIterator
+    except ImportError:  # pragma: no cover - a dependency, but say what to do if it went missing
+        yield Rejection(str(path), "unsupported", "reading web archives needs warcio: pip install warcio")
+        return
+    try:
+        with path.open("rb") as handle:
+            for record in ArchiveIterator(handle):
+                if record.rec_type != "response" or record.http_headers is None:
+                    continue
+                status = record.http_headers.get_statuscode() or ""
+                media_type, charset = _media_type(record.http_headers.get_header("Content-Type"))
+                if not status.startswith("2") or media_type not in HTML_TYPES:
+                    continue
+                headers = record.rec_headers
+                url = headers.get_header("WARC-Target-URI") or f"{path}#{headers.get_header('WARC-Record-ID')}"
+                body = record.content_stream().read(max_bytes + 1)
+                if len(body) > max_bytes:
+                    yield Rejection(url, "too-large", f"record of more than {max_bytes} bytes in {path}")
+                    continue
+                yield page_document(url, body, media_type, charset, captured=headers.get_header("WARC-Date"))
+    except OSError as err:
+        yield Rejection(str(path), "unreadable", err.strerror or str(err))
+    except Exception as err:  # warcio raises assorted errors on a damaged archive
+        yield Rejection(str(path), "bad-warc", f"{type(err).__name__}: {err}"[:300])

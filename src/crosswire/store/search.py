@@ -1,0 +1,143 @@
+"""Full-text search queries over the ``article_search`` FTS5 table (migration 007).
+
+Functions over the store's connection; ``SQLiteStore`` exposes them as methods. The table holds
+each article's title, clean text and lemmas; its rowid is derived from the article id, so an
+article re-cleaned replaces its own row and a deletion needs no scan.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from crosswire.errors import CrosswireError
+from crosswire.store.summaries import StoryFilter
+
+_STALE = "article_search"  # meta key set while stored articles are not yet indexed (see migration 007)
+_ROWID_MASK = (1 << 64) - 1
+SNIPPET_START, SNIPPET_END = "\ue000", "\ue001"  # private-use marks around matched words in snippets
+_BATCH = 500
+
+
+def search_rowid(article_id: str) -> int:
+    """A signed 64-bit rowid for ``article_id``: its own 16 hex digits when it is a content hash
+    (as every ingested article's is), else a hash of it."""
+    try:
+        value = int(article_id, 16) if len(article_id) == 16 else None
+    except ValueError:
+        value = None
+    if value is None:
+        value = int.from_bytes(hashlib.sha256(article_id.encode("utf-8", "surrogatepass")).digest()[:8], "big")
+    return value - (1 << 64) if value > (_ROWID_MASK >> 1) else value
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRow:
+    """One article to index: what it is called, says, and its lemmas (space-separated)."""
+
+    article_id: str
+    title: str | None
+    text: str
+    lemmas: str
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    article_id: str
+    story_id: str
+    rank: float  # bm25: lower is better
+
+
+def put(db: sqlite3.Connection, rows: Iterable[SearchRow]) -> None:
+    """Index (or re-index) ``rows`` (call inside the writer's transaction)."""
+    for row in rows:
+        rowid = search_rowid(row.article_id)
+        db.execute("DELETE FROM article_search WHERE rowid = ?", (rowid,))
+        db.execute(
+            "INSERT INTO article_search (rowid, article_id, title, text, lemmas) VALUES (?,?,?,?,?)",
+            (rowid, row.article_id, row.title or "", row.text, row.lemmas),
+        )
+
+
+def stale(db: sqlite3.Connection) -> bool:
+    return db.execute("SELECT 1 FROM meta WHERE key = ?", (_STALE,)).fetchone() is not None
+
+
+def rebuild(db: sqlite3.Connection) -> int:
+    """Index every stored article from scratch, with the lemmas of its stored analysis, and mark
+    the index current (call inside a transaction). Returns the number of articles indexed."""
+    db.execute("DELETE FROM article_search")
+    count = 0
+    rows = db.execute(
+        "SELECT a.id, a.title, a.text, n.data ->> '$.terms' FROM articles a LEFT JOIN analyses n ON n.article_id = a.id"
+    )
+    while chunk := rows.fetchmany(_BATCH):
+        put(db, (SearchRow(i, title, text, " ".join(json.loads(terms or "[]"))) for i, title, text, terms in chunk))
+        count += len(chunk)
+    db.execute("DELETE FROM meta WHERE key = ?", (_STALE,))
+    return count
+
+
+def _article_filter(where: StoryFilter) -> tuple[str, list[str]]:
+    """Article-level conditions: its language, site, and date within since..until (ISO prefixes)."""
+    clauses, params = [], []
+    if where.language:
+        clauses.append("r.language = ?")
+        params.append(where.language)
+    if where.site:
+        clauses.append("r.site = ?")
+        params.append(where.site)
+    if where.since:
+        clauses.append("r.published >= ?")
+        params.append(where.since)
+    if where.until:
+        clauses.append("substr(r.published, 1, length(?)) <= ?")
+        params += [where.until, where.until]
+    return "".join(f" AND {clause}" for clause in clauses), params
+
+
+def hits(db: sqlite3.Connection, match: str, where: StoryFilter, limit: int) -> list[Hit]:
+    """The ``limit`` best-ranked articles matching the FTS5 expression ``match`` and ``where``,
+    best first, each with its story."""
+    clause, params = _article_filter(where)
+    joined = " JOIN articles r ON r.id = s.article_id" if clause else ""
+    try:
+        rows = db.execute(
+            f"SELECT s.article_id, a.story_id, s.rank FROM article_search s{joined} "
+            f"JOIN assignments a ON a.article_id = s.article_id "
+            f"WHERE article_search MATCH ?{clause} ORDER BY s.rank LIMIT ?",
+            (match, *params, limit),
+        ).fetchall()
+    except sqlite3.OperationalError as err:  # an expression FTS5 rejects: the query's fault
+        raise CrosswireError(f"cannot search for {match}: {err}") from err
+    return [Hit(article_id, story_id, rank) for article_id, story_id, rank in rows]
+
+
+def count(db: sqlite3.Connection, match: str) -> int:
+    """How many articles match (cheap: no ranking)."""
+    try:
+        found = db.execute("SELECT count(*) FROM article_search WHERE article_search MATCH ?", (match,)).fetchone()
+    except sqlite3.OperationalError as err:
+        raise CrosswireError(f"cannot search for {match}: {err}") from err
+    return int(found[0])
+
+
+def snippets(db: sqlite3.Connection, match: str, article_ids: Sequence[str], words: int = 24) -> dict[str, str]:
+    """A fragment of each article's text around what matched, the matched words between
+    ``SNIPPET_START`` and ``SNIPPET_END``."""
+    found: dict[str, str] = {}
+    ids = list(article_ids)
+    for start in range(0, len(ids), _BATCH):
+        chunk = [search_rowid(i) for i in ids[start : start + _BATCH]]
+        marks = ",".join("?" * len(chunk))
+        found.update(
+            db.execute(
+                f"SELECT article_id, snippet(article_search, 2, ?, ?, '…', ?) FROM article_search "
+                f"WHERE article_search MATCH ? AND rowid IN ({marks})",
+                (SNIPPET_START, SNIPPET_END, words, match, *chunk),
+            ).fetchall()
+        )
+    return found

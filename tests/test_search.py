@@ -1,0 +1,155 @@
+"""Full-text search (SQLite FTS5 over title, text and lemmas): inflected Ukrainian and Russian
+words find their other forms, results are ranked and grouped by story, filters hold, query
+syntax cannot reach FTS5, and the index follows ingest and re-cleaning and is built for stores
+that predate it."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import pytest
+from conftest import RU_SEED, UK_SEED, require_shared, run_cli
+
+from crosswire.service import ingest, ingest_paths, reclean
+from crosswire.service.search import query_expression, search, split_snippet
+from crosswire.settings import Settings
+from crosswire.store import SQLiteStore
+from crosswire.store.search import search_rowid
+from crosswire.types import RawDocument
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> SQLiteStore:
+    db = tmp_path_factory.mktemp("search") / "store.db"
+    store = SQLiteStore(db)
+    ingest_paths(store, [require_shared(UK_SEED), require_shared(RU_SEED)], Settings(db=str(db)))
+    return store
+
+
+def _languages(store: SQLiteStore, query: str, **filters: str) -> set[str | None]:
+    page = search(store, query, **filters)
+    return {match.article.language for found in page.stories for match in found.matches}
+
+
+@pytest.mark.parametrize(
+    ("query", "language"),
+    [
+        ("безпекою", "uk"),  # instrumental; the seed has 'безпеки', 'безпеку'
+        ("переговорами", "uk"),  # the seed has 'переговорів', 'переговори'
+        ("раундах", "ru"),  # the seed has 'раунда', 'раундом'
+        ("гарантии", "ru"),  # the seed has 'гарантиях', 'гарантиям'
+    ],
+)
+def test_an_inflected_word_finds_its_other_forms(seeded: SQLiteStore, query: str, language: str) -> None:
+    seed = UK_SEED if language == "uk" else RU_SEED
+    assert query not in seed.read_text(encoding="utf-8")
+    assert language in _languages(seeded, query)
+
+
+def test_matches_are_grouped_by_story_with_snippets(seeded: SQLiteStore) -> None:
+    page = search(seeded, "Лавров")
+    assert page.total_stories == 1 and page.total_articles == 2 and not page.capped
+    found = page.stories[0]
+    assert found.articles == 2 and {m.article.language for m in found.matches} == {"uk", "ru"}
+    assert any(matched for _, matched in found.matches[0].snippet)  # the best match of each story has one
+    assert found.story.article_count == 2
+
+
+def test_filters_apply_to_the_matching_articles(seeded: SQLiteStore) -> None:
+    assert _languages(seeded, "Лавров", language="ru") == {"ru"}
+    assert _languages(seeded, "Лавров", language="de") == set()
+    assert search(seeded, "Лавров", since="2100").total_stories == 0
+
+
+def test_all_words_must_match_and_phrases_match_as_written(seeded: SQLiteStore) -> None:
+    assert _languages(seeded, "Лавров Рау") == {"uk"}  # Rau is named only in the Ukrainian report
+    assert _languages(seeded, '"три раунда"') == {"ru"}
+    assert search(seeded, '"раунда три"').total_stories == 0
+
+
+@pytest.mark.parametrize(
+    "query", ['"', '""', "*", "NEAR(a b)", "title:x", "a OR", "-x", "^", "(", "AND OR NOT", "'; DROP TABLE articles"]
+)
+def test_query_syntax_never_reaches_fts5(seeded: SQLiteStore, query: str) -> None:
+    search(seeded, query)  # no error: every form is quoted
+    assert seeded.article_count() == 2
+
+
+def test_query_expression_quotes_every_form() -> None:
+    expression = query_expression('Лаврова "три раунда" x"y', ["uk", "ru"])
+    assert expression is not None
+    assert '"три раунда"' in expression and '"лавров"' in expression and " AND " in expression
+    assert query_expression("!!! ...", ["en"]) is None
+
+
+def test_ranking_prefers_a_title_match(tmp_path: Path) -> None:
+    db = tmp_path / "rank.db"
+    store = SQLiteStore(db)
+    filler = "The council met again on Tuesday and discussed the budget for the coming year at length. " * 3
+    docs = [
+        RawDocument(source="body", body=filler + "A lighthouse keeper spoke briefly.", title="Council budget talks"),
+        RawDocument(source="title", body=filler + "Nothing else happened.", title="Lighthouse keeper retires"),
+    ]
+    ingest(store, docs, Settings(db=str(db), workers=0))
+    page = search(store, "lighthouse")
+    ranked = sorted((m for found in page.stories for m in found.matches), key=lambda m: m.rank)
+    assert [m.article.title for m in ranked] == ["Lighthouse keeper retires", "Council budget talks"]
+
+
+def test_a_broad_query_ranks_title_matches_when_there_are_enough(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crosswire.store.summaries import StoryFilter
+
+    searching = importlib.import_module("crosswire.service.search")  # the package's `search` is the function
+
+    db = tmp_path / "broad.db"
+    store = SQLiteStore(db)
+    filler = "The harbour authority published its yearly report on shipping and the weather. " * 3
+    docs = [
+        RawDocument(source="body", body=filler + "A lighthouse keeper spoke.", title="Harbour report"),
+        RawDocument(source="title", body=filler, title="Lighthouse keeper retires"),
+    ]
+    ingest(store, docs, Settings(db=str(db), workers=0))
+    expression = query_expression("lighthouse", ["en"])
+    assert expression is not None
+    monkeypatch.setattr(searching, "BROAD", 0)
+    titled = searching._ranked(store, expression, StoryFilter(), 1)
+    assert [store.article(hit.article_id).title for hit in titled] == ["Lighthouse keeper retires"]  # type: ignore[union-attr]
+    assert len(searching._ranked(store, expression, StoryFilter(), 2)) == 2  # too few in titles: all ranked
+
+
+def test_index_is_built_for_an_older_store_and_kept_on_reclean(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    store = SQLiteStore(db)
+    settings = Settings(db=str(db), workers=0)
+    ingest(store, [RawDocument(source="a", body="Флот вийшов у море біля Одеси. " * 5)], settings)
+    with store.transaction():  # as a store from before migration 007 would be
+        store.db.execute("DELETE FROM article_search")
+        store.db.execute("INSERT INTO meta VALUES ('article_search', 'stale')")
+    assert search(store, "Одеса").total_articles == 1  # built on first search
+    assert not store.search_index_stale()
+    reclean(store, settings)
+    rows = store.db.execute("SELECT count(*) FROM article_search").fetchone()[0]
+    assert rows == store.article_count() == 1
+
+
+def test_rowids_are_signed_64_bit_and_stable() -> None:
+    assert search_rowid("ffffffffffffffff") == -1
+    assert search_rowid("0000000000000001") == 1
+    odd = search_rowid("not-a-hash")
+    assert odd == search_rowid("not-a-hash") and -(2**63) <= odd < 2**63
+
+
+def test_split_snippet() -> None:
+    assert split_snippet("a \ue000b\ue001 c") == (("a ", False), ("b", True), (" c", False))
+    assert split_snippet("") == ()
+
+
+def test_search_command(seeded: SQLiteStore) -> None:
+    done = run_cli("search", "переговорами", "--json", db=seeded.path)
+    assert done.returncode == 0, done.stderr
+    assert '"matching_articles"' in done.stdout
+    shown = run_cli("search", "Лавров", db=seeded.path)
+    assert shown.returncode == 0 and "1 matching story" in shown.stdout
