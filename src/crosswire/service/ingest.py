@@ -75,6 +75,11 @@ class _StoreDocFreq(Mapping[str, int]):
         return len(self.cache)
 
 
+def _language_key(language: str | None) -> str:
+    """The document-frequency pseudo-key that counts a language's articles (migration 010)."""
+    return "#lang:" + (language or "")
+
+
 def index_keys(rep: Representation, limit: int) -> list[str]:
     """The most telling keys of an article: what the inverted index files it under."""
     keyed = [(weight, key) for key, weight in rep.features.items() if key.startswith(_INDEX_FAMILIES)]
@@ -143,7 +148,6 @@ class _Writer:
         self.settings = settings
         self.doc_freq = _StoreDocFreq(store)
         self.n_docs = store.article_count()
-        self.language_docs: Counter[str | None] = Counter(store.language_counts())
         self.policy = ClusterPolicy(
             settings.event_threshold,
             settings.story_threshold,
@@ -195,7 +199,11 @@ class _Writer:
         keys = list(counted[0])
         self.doc_freq.prefetch(keys)
         rep = represent_counted(
-            analysis, counted, self.doc_freq, max(self.n_docs, 1), max(self.language_docs[analysis.language], 1)
+            analysis,
+            counted,
+            self.doc_freq,
+            max(self.n_docs, 1),
+            max(self.doc_freq[_language_key(analysis.language)], 1),
         )
         return (rep if vector is None else replace(rep, vector=vector)), keys
 
@@ -234,13 +242,12 @@ class _Writer:
         """Store a re-cleaned article; its cluster assignment stays (``recluster`` moves it)."""
         old = self.store.analysis(article.id)
         if old is not None:
-            stale = list(feature_keys(old))
+            stale = [*feature_keys(old), _language_key(old.language)]
             self.doc_freq.prefetch(stale)
             for key in stale:
                 self.doc_freq.cache[key] = max(self.doc_freq.cache[key] - 1, 0)
                 self._pending[key] -= 1
             self.n_docs -= 1
-            self.language_docs[old.language] -= 1
         rep, counted = self.represent(analysis, vector)
         self.store.put_article(article)
         self.store.put_analysis(analysis)
@@ -256,10 +263,10 @@ class _Writer:
             self.finder.vectors.save()
 
     def _count(self, keys: list[str], language: str | None) -> None:
+        keys = [*keys, _language_key(language)]
         self._pending.update(keys)
         self.doc_freq.add(keys)
         self.n_docs += 1
-        self.language_docs[language] += 1
 
 
 @dataclass

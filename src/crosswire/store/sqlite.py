@@ -268,9 +268,6 @@ class SQLiteStore:
     def article_count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
-    def language_counts(self) -> dict[str | None, int]:
-        return dict(self.db.execute("SELECT language, count(*) FROM articles GROUP BY language").fetchall())
-
     def sharing_keys(self, keys: Sequence[str], limit: int) -> list[tuple[str, int]]:
         """Articles that share the most of ``keys`` with a new article: the candidate set."""
         if not keys:
