@@ -73,22 +73,27 @@ def read_file(path: Path) -> Iterator[RawDocument | Rejection]:
         yield Rejection(source, "unreadable", err.strerror or str(err))
 
 
+def json_lines(lines: Iterable[bytes], name: str) -> Iterator[RawDocument | Rejection]:
+    """One object per line (a file's or an upload's); a bad line is a rejection and the rest go on."""
+    for number, line in enumerate(lines, 1):
+        source = f"{name}:{number}"
+        if not line.strip():
+            continue
+        if len(line) > MAX_JSON_LINE_BYTES:
+            yield Rejection(source, "too-large", f"line of {len(line)} bytes")
+            continue
+        try:
+            text, _ = decode_bytes(line, source=source)
+            yield raw_from_object(json.loads(text), source)
+        except InputError as err:
+            yield Rejection(source, err.reason, err.detail)
+        except json.JSONDecodeError as err:
+            yield Rejection(source, "bad-json", str(err))
+
+
 def _read_json_lines(path: Path) -> Iterator[RawDocument | Rejection]:
     with path.open("rb") as handle:
-        for number, line in enumerate(handle, 1):
-            source = f"{path}:{number}"
-            if not line.strip():
-                continue
-            if len(line) > MAX_JSON_LINE_BYTES:
-                yield Rejection(source, "too-large", f"line of {len(line)} bytes")
-                continue
-            try:
-                text, _ = decode_bytes(line, source=source)
-                yield raw_from_object(json.loads(text), source)
-            except InputError as err:
-                yield Rejection(source, err.reason, err.detail)
-            except json.JSONDecodeError as err:
-                yield Rejection(source, "bad-json", str(err))
+        yield from json_lines(handle, str(path))
 
 
 def _from_json_value(value: Any, source: str) -> Iterator[RawDocument | Rejection]:

@@ -11,7 +11,13 @@ from typing import Any
 
 from crosswire.errors import InputError
 from crosswire.ingest.decode import decode_bytes
-from crosswire.ingest.files import JSON_SUFFIXES, MAX_JSON_LINE_BYTES, SUPPORTED, TEXT_SUFFIXES, raw_from_object
+from crosswire.ingest.files import (
+    JSON_SUFFIXES,
+    SUPPORTED,
+    TEXT_SUFFIXES,
+    json_lines,
+    raw_from_object,
+)
 from crosswire.types import RawDocument, Rejection
 
 
@@ -49,17 +55,4 @@ def read_json_value(value: Any, source: str) -> Iterator[RawDocument | Rejection
 
 def read_json_lines(data: bytes, source: str) -> Iterator[RawDocument | Rejection]:
     """One object per line; a bad line is a rejection and the rest go on."""
-    for number, line in enumerate(data.splitlines(), 1):
-        where = f"{source}:{number}"
-        if not line.strip():
-            continue
-        if len(line) > MAX_JSON_LINE_BYTES:
-            yield Rejection(where, "too-large", f"line of {len(line)} bytes")
-            continue
-        try:
-            text, _ = decode_bytes(line, source=where)
-            yield raw_from_object(json.loads(text), where)
-        except InputError as err:
-            yield Rejection(where, err.reason, err.detail)
-        except json.JSONDecodeError as err:
-            yield Rejection(where, "bad-json", str(err))
+    return json_lines(data.splitlines(), source)
