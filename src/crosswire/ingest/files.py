@@ -60,17 +60,26 @@ def read_file(path: Path) -> Iterator[RawDocument | Rejection]:
             yield from _read_json_lines(path)
             return
         data = path.read_bytes()
+    except InputError as err:
+        yield Rejection(source, err.reason, err.detail)
+    except OSError as err:
+        yield Rejection(source, "unreadable", err.strerror or str(err))
+    else:
+        yield from read_data(data, source, suffix)
+
+
+def read_data(data: bytes, source: str, suffix: str) -> Iterator[RawDocument | Rejection]:
+    """The bytes of one .txt, .html or .json input (a file's or an upload's), decoded and read."""
+    try:
         text, flags = decode_bytes(data, source=source)
         if suffix == ".json":
-            yield from _from_json_value(json.loads(text), source)
+            yield from json_value(json.loads(text), source)
         else:
             yield RawDocument(source=source, body=text, kind=TEXT_SUFFIXES[suffix], flags=flags)  # type: ignore[arg-type]
     except InputError as err:
         yield Rejection(source, err.reason, err.detail)
     except json.JSONDecodeError as err:
         yield Rejection(source, "bad-json", str(err))
-    except OSError as err:
-        yield Rejection(source, "unreadable", err.strerror or str(err))
 
 
 def json_lines(lines: Iterable[bytes], name: str) -> Iterator[RawDocument | Rejection]:
@@ -96,7 +105,7 @@ def _read_json_lines(path: Path) -> Iterator[RawDocument | Rejection]:
         yield from json_lines(handle, str(path))
 
 
-def _from_json_value(value: Any, source: str) -> Iterator[RawDocument | Rejection]:
+def json_value(value: Any, source: str) -> Iterator[RawDocument | Rejection]:
     items = value if isinstance(value, list) else [value]
     for index, item in enumerate(items):
         item_source = source if len(items) == 1 else f"{source}[{index}]"

@@ -4,19 +4,15 @@ it is never opened as a path."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import PurePosixPath
-from typing import Any
 
-from crosswire.errors import InputError
-from crosswire.ingest.decode import decode_bytes
 from crosswire.ingest.files import (
     JSON_SUFFIXES,
     SUPPORTED,
     TEXT_SUFFIXES,
     json_lines,
-    raw_from_object,
+    read_data,
 )
 from crosswire.types import RawDocument, Rejection
 
@@ -34,23 +30,7 @@ def read_bytes(name: str, data: bytes) -> Iterator[RawDocument | Rejection]:
     if suffix not in TEXT_SUFFIXES and suffix not in JSON_SUFFIXES:
         yield Rejection(name, "unknown-format", f"expected one of {', '.join(SUPPORTED)}")
         return
-    try:
-        text, flags = decode_bytes(data, source=name)
-        if suffix == ".json":
-            yield from read_json_value(json.loads(text), name)
-        else:
-            yield RawDocument(source=name, body=text, kind=TEXT_SUFFIXES[suffix], flags=flags)  # type: ignore[arg-type]
-    except InputError as err:
-        yield Rejection(name, err.reason, err.detail)
-    except json.JSONDecodeError as err:
-        yield Rejection(name, "bad-json", str(err))
-
-
-def read_json_value(value: Any, source: str) -> Iterator[RawDocument | Rejection]:
-    """An object with ``text`` or ``html`` (and optional hints), or a list of them."""
-    items = value if isinstance(value, list) else [value]
-    for index, item in enumerate(items):
-        yield raw_from_object(item, source if len(items) == 1 else f"{source}[{index}]")
+    yield from read_data(data, name, suffix)
 
 
 def read_json_lines(data: bytes, source: str) -> Iterator[RawDocument | Rejection]:

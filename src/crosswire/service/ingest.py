@@ -93,9 +93,10 @@ class _StoreCandidates:
 
     CACHE = 2048
 
-    def __init__(self, store: SQLiteStore, settings: Settings) -> None:
+    def __init__(self, store: SQLiteStore, settings: Settings, doc_freq: Mapping[str, int]) -> None:
         self.store = store
         self.settings = settings
+        self.doc_freq = doc_freq  # how many articles hold each key
         self._reps: OrderedDict[str, Representation] = OrderedDict()
 
     def remember(self, rep: Representation) -> None:
@@ -107,7 +108,6 @@ class _StoreCandidates:
             self._reps.popitem(last=False)
 
     vectors: VectorIndex | None = None  # the nearest dense vectors, when an encoder is configured
-    doc_freq: Mapping[str, int] | None = None  # how many articles hold each key
     fresh_vectors = False  # a recluster places every article again: start the index empty
 
     def open_vectors(self, ndim: int) -> VectorIndex:
@@ -122,9 +122,7 @@ class _StoreCandidates:
         return self.vectors
 
     def candidates(self, rep: Representation) -> list[Candidate]:
-        keys = index_keys(rep, self.settings.index_keys)
-        if self.doc_freq is not None:
-            keys = [key for key in keys if self.doc_freq.get(key, 0) <= MAX_POSTINGS]
+        keys = [key for key in index_keys(rep, self.settings.index_keys) if self.doc_freq.get(key, 0) <= MAX_POSTINGS]
         ranked = self.store.sharing_keys(keys, self.settings.max_candidates)
         ids = [article_id for article_id, _ in ranked if article_id != rep.article_id]
         if rep.vector is not None:
@@ -157,8 +155,7 @@ class _Writer:
             settings.undated_event_threshold,
             settings.merge_threshold,
         )
-        self.finder = _StoreCandidates(store, settings)
-        self.finder.doc_freq = self.doc_freq
+        self.finder = _StoreCandidates(store, settings, self.doc_freq)
         self.encoder = encoder_of(settings)
         self._boilerplate: dict[str, set[str]] = {}
         self._pending: Counter[str] = Counter()  # document-frequency changes not yet written
@@ -197,14 +194,9 @@ class _Writer:
     def represent(self, analysis: Analysis, vector: np.ndarray | None) -> tuple[Representation, list[str]]:
         counted = count_features(analysis)
         keys = list(counted[0])
-        self.doc_freq.prefetch(keys)
-        rep = represent_counted(
-            analysis,
-            counted,
-            self.doc_freq,
-            max(self.n_docs, 1),
-            max(self.doc_freq[_language_key(analysis.language)], 1),
-        )
+        language = _language_key(analysis.language)
+        self.doc_freq.prefetch([*keys, language])
+        rep = represent_counted(analysis, counted, self.doc_freq, max(self.n_docs, 1), max(self.doc_freq[language], 1))
         return (rep if vector is None else replace(rep, vector=vector)), keys
 
     def score(self, a: Representation, b: Representation) -> Similarity:
@@ -410,8 +402,10 @@ def recluster(store: SQLiteStore, settings: Settings, on_item: Callable[[int], N
                 writer.place(writer.represent(analysis, vector)[0], fresh=True)
             if on_item:
                 on_item(len(chunk))
-        store.rename_stories(_stable_ids(before, store.story_of_articles()))
-        _record_changes(store, before, store.story_of_articles())
+        after = store.story_of_articles()
+        renames = _stable_ids(before, after)
+        store.rename_stories(renames)
+        _record_changes(store, before, {article: renames.get(story, story) for article, story in after.items()})
         rebuild_summaries(store)
     writer.save_vectors()
     return ReclusterReport(len(ids), *store.cluster_counts())

@@ -21,7 +21,8 @@ from fastapi import HTTPException, Request
 from starlette.datastructures import FormData, UploadFile
 
 from crosswire.ingest.decode import decode_bytes
-from crosswire.ingest.memory import read_bytes, read_json_lines, read_json_value
+from crosswire.ingest.files import json_value
+from crosswire.ingest.memory import read_bytes, read_json_lines
 from crosswire.types import RawDocument, Rejection
 
 HINTS = ("title", "url", "published", "site", "language", "author")
@@ -84,7 +85,7 @@ async def documents(request: Request, max_bytes: int) -> tuple[Items, str | None
             value = json.loads(decode_bytes(data, source="request")[0])
         except (json.JSONDecodeError, ValueError) as err:
             raise HTTPException(400, f"the body is not JSON: {err}") from err
-        return list(read_json_value(value, "request")), None
+        return list(json_value(value, "request")), None
     if kind in ("application/x-ndjson", "application/jsonl", "application/x-jsonlines", "application/jsonlines"):
         return list(read_json_lines(data, "request")), None
     if kind in ("text/plain", "text/html"):
