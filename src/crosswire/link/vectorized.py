@@ -1,0 +1,137 @@
+"""One article scored against many in a few array operations: the hot path of clustering.
+
+The score is ``similarity(a, b).score`` (``link.similarity``) computed over the compact form
+(``represent.compact``): per-group cosines are one ``bincount`` over the ids both articles hold,
+then the calibration's weights, curve, time penalty and dense fusion as arrays. Reasons are not
+computed here (they are for the few pairs a person looks at).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+
+from crosswire.encode.fusion import Fusion
+from crosswire.link.calibration import LEXICAL_GROUPS, TIE_BREAK, Calibration, calibration
+from crosswire.link.timegap import _YEAR_DAYS, _day
+from crosswire.represent.compact import GROUP_INDEX, GROUP_SHIFT, N_GROUPS, SCALE, CompactRepresentation
+
+_DEFAULT_FUSION = Fusion()
+
+
+_TABLES: dict[int, tuple[Calibration, dict[tuple[str, bool], tuple[np.ndarray, np.ndarray]]]] = {}
+
+
+def _group_weights(cal: Calibration) -> dict[tuple[str, bool], tuple[np.ndarray, np.ndarray]]:
+    """(pair type, across scripts) -> (weight per group, cosine multiplier per group), per
+    calibration (kept by identity: a Calibration holds dicts and cannot be hashed)."""
+    cached = _TABLES.get(id(cal))
+    if cached is not None and cached[0] is cal:
+        return cached[1]
+    table = {}
+    for pair_type, weights in cal.weights.items():
+        for cross_script in (False, True):
+            effective = dict(weights)
+            if cross_script and cal.script_floors:
+                effective |= {g: max(effective.get(g, 0.0), w) for g, w in cal.script_floors.items()}
+            vector = np.zeros(N_GROUPS)
+            multiplier = np.ones(N_GROUPS)
+            for group, weight in effective.items():
+                vector[GROUP_INDEX[group]] = weight
+                if cross_script and group in LEXICAL_GROUPS:
+                    multiplier[GROUP_INDEX[group]] = cal.cross_script
+            table[(pair_type, cross_script)] = (vector, multiplier)
+    _TABLES[id(cal)] = (cal, table)
+    return table
+
+
+@lru_cache(maxsize=65_536)
+def _ordinal(published: str | None) -> float:
+    day = _day(published) if published else None
+    return float(day.toordinal()) if day is not None else math.nan
+
+
+def group_cosines(query: CompactRepresentation, others: Sequence[CompactRepresentation]) -> np.ndarray:
+    """(len(others), N_GROUPS) cosines: each group is L2-normalized, so a dot product over shared ids."""
+    n = len(others)
+    if n == 0 or len(query.ids) == 0:
+        return np.zeros((n, N_GROUPS))
+    lengths = np.fromiter((len(o.ids) for o in others), dtype=np.int64, count=n)
+    ids = np.concatenate([o.ids for o in others])
+    weights = np.concatenate([o.weights for o in others])
+    owner = np.repeat(np.arange(n), lengths)
+    at = np.minimum(np.searchsorted(query.ids, ids), len(query.ids) - 1)
+    hit = query.ids[at] == ids
+    products = (weights[hit].astype(np.float64) / SCALE) * (query.weights[at[hit]].astype(np.float64) / SCALE)
+    slots = owner[hit] * N_GROUPS + (ids[hit] >> GROUP_SHIFT)
+    return np.bincount(slots, weights=products, minlength=n * N_GROUPS).reshape(n, N_GROUPS)
+
+
+def scores(
+    query: CompactRepresentation,
+    others: Sequence[CompactRepresentation],
+    fusion: Fusion | None = None,
+    cal: Calibration | None = None,
+) -> np.ndarray:
+    """``similarity(query, other).score`` for every one of ``others``, rounded as it rounds."""
+    cal = cal or calibration()
+    n = len(others)
+    if n == 0:
+        return np.zeros(0)
+    cosines = group_cosines(query, others)
+    table = _group_weights(cal)
+    weight = np.empty((n, N_GROUPS))
+    multiplier = np.empty((n, N_GROUPS))
+    same = np.empty(n, dtype=bool)
+    for i, other in enumerate(others):
+        pair_type = cal.pair_type(query.language, other.language)
+        same[i] = pair_type == "same"
+        weight[i], multiplier[i] = table[(pair_type, cal.cross_scripts(query.language, other.language))]
+    raw = (weight * np.minimum(cosines * multiplier, np.where(multiplier > 1, 1.0, np.inf))).sum(axis=1)
+    raw = np.maximum(raw, 0.0)
+    curved = np.empty(n)
+    for pair_type, rows in (("same", same), ("cross", ~same)):
+        if rows.any():
+            curve = cal.curves[pair_type]
+            curved[rows] = np.interp(raw[rows], curve.xs, curve.ys)
+    score = (1.0 - TIE_BREAK) * curved + TIE_BREAK * raw / (1.0 + raw)
+    score *= _time_factors(query, others, cal)
+    score = np.clip(score, 0.0, 1.0)
+    if query.vector is not None:
+        score = _fuse(score, query, others, fusion or _DEFAULT_FUSION)
+    return np.round(score, 6)
+
+
+def _time_factors(
+    query: CompactRepresentation, others: Sequence[CompactRepresentation], cal: Calibration
+) -> np.ndarray:
+    here = _ordinal(query.published)
+    there = np.fromiter((_ordinal(o.published) for o in others), dtype=np.float64, count=len(others))
+    gap = np.abs(there - here)  # NaN where either date is unknown: no penalty
+    grace, scale = cal.time_grace_days, cal.time_scale_days
+    with np.errstate(invalid="ignore"):
+        late = gap > grace
+    share = np.log1p(np.where(late, gap - grace, 0.0) / scale) / math.log1p((_YEAR_DAYS - grace) / scale)
+    return np.where(late, 1.0 - cal.time_depth * np.minimum(1.0, share), 1.0)
+
+
+def _fuse(
+    lexical: np.ndarray, query: CompactRepresentation, others: Sequence[CompactRepresentation], fusion: Fusion
+) -> np.ndarray:
+    """The dense cosine mixed in (``encode.fusion.fuse``) where both articles carry a vector."""
+    assert query.vector is not None
+    has = np.array([o.vector is not None and len(o.vector) == len(query.vector) for o in others], dtype=bool)
+    if not has.any():
+        return lexical
+    q = np.asarray(query.vector, dtype=np.float64)
+    matrix = np.stack([np.asarray(o.vector, dtype=np.float64) for o, h in zip(others, has, strict=True) if h])
+    norms = np.linalg.norm(matrix, axis=1) * np.linalg.norm(q)
+    cosine = np.where(norms > 0, matrix @ q / np.where(norms > 0, norms, 1.0), np.nan)
+    ramp = np.clip((cosine - fusion.low) / (fusion.high - fusion.low), 0.0, 1.0)
+    fused = np.clip((1.0 - fusion.weight) * lexical[has] + fusion.weight * ramp, 0.0, 1.0)
+    out = lexical.copy()
+    out[has] = np.where(np.isnan(cosine), lexical[has], fused)
+    return out
