@@ -16,7 +16,7 @@ from typing import Any
 
 from crosswire.settings import Settings
 from crosswire.web.config import MAX_UPLOAD_BYTES, WebSettings
-from crosswire.web.security import is_loopback
+from crosswire.web.hosts import is_loopback
 
 
 def token_for(host: str, given: str | None) -> tuple[str | None, bool]:
