@@ -1,8 +1,10 @@
 """Pages and endpoints as HTTP sees them, against a live server over a real store of one article:
-HEAD is answered wherever GET is (same status and headers, no body)."""
+HEAD is answered wherever GET is (same status and headers, no body), and counts read in the
+right number ("1 article", never "1 articles")."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from starlette.routing import Route
 
 from crosswire.settings import Settings
 from crosswire.web import WebSettings, api, create_app, pages
+from crosswire.web.render import counted
 
 API = "/api/v1"
 ARTICLE = {
@@ -21,6 +24,7 @@ ARTICLE = {
     "language": "en",
     "published": "2022-01-13",
 }
+WRONG_NUMBER = re.compile(r"\b1 (?:articles|events|stories|lines|more events|stored articles)\b")
 
 
 @pytest.fixture(scope="module")
@@ -62,3 +66,23 @@ def test_head_is_answered_wherever_get_is(one: tuple[httpx.Client, str, str, Pat
     # The guard's own refusals lose their body too.
     foreign = http.head(f"{API}/health", headers={"host": "127.0.0.1.evil.com"})
     assert foreign.status_code == 400 and foreign.content == b"" and int(foreign.headers["content-length"]) > 0
+
+
+def test_counts_read_in_the_right_number(one: tuple[httpx.Client, str, str, Path]) -> None:
+    http, article, story, _ = one
+    pages = {path: http.get(path).text for path in ("/", "/?q=Ferries", f"/stories/{story}", f"/articles/{article}")}
+    for path, page in pages.items():
+        assert not WRONG_NUMBER.search(page), (path, WRONG_NUMBER.search(page))
+    text = {path: re.sub(r"<[^>]+>", "", page) for path, page in pages.items()}
+    assert "1 story, most recently active first" in text["/"]
+    assert "1 article · 1 event ·" in text["/"]
+    assert "1 story match" in text["/?q=Ferries"] and "1 article · 1 matching" in text["/?q=Ferries"]
+    assert "1 article · 1 event ·" in text[f"/stories/{story}"]
+    assert re.search(r"<small>1 article\b", pages[f"/stories/{story}"])  # the event on the timeline
+    assert "What cleaning removed (0 lines)" in text[f"/articles/{article}"]
+
+
+def test_counted() -> None:
+    assert [counted(n, "article") for n in (0, 1, 2)] == ["0 articles", "1 article", "2 articles"]
+    assert [counted(n, "story", "stories") for n in (1, 3)] == ["1 story", "3 stories"]
+    assert counted(1, "more event") == "1 more event"
