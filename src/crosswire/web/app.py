@@ -14,7 +14,8 @@ from crosswire import __version__
 from crosswire.service.search import ensure_search_index, ensure_summaries
 from crosswire.web import api, errors, pages
 from crosswire.web.config import Stores, WebSettings
-from crosswire.web.render import make_renderer, static_files
+from crosswire.web.head import HeadAsGet
+from crosswire.web.render import counted, make_renderer, static_files
 from crosswire.web.security import Guard
 
 log = logging.getLogger("crosswire.web")
@@ -32,7 +33,7 @@ def create_app(web: WebSettings) -> FastAPI:
         ensure_summaries(store)
         indexed = ensure_search_index(store)
         if indexed:
-            log.info("indexed %d stored articles for search", indexed)
+            log.info("indexed %s for search", counted(indexed, "stored article"))
         yield
 
     app = FastAPI(
@@ -61,6 +62,7 @@ def create_app(web: WebSettings) -> FastAPI:
         return Response(found.body, media_type=found.media_type, headers=headers)
 
     app.add_middleware(Guard, max_body=web.max_upload_bytes, loopback_only=web.loopback_only)
+    app.add_middleware(HeadAsGet)  # outermost: the Guard's own refusals lose their body too
     return app
 
 

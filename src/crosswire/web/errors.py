@@ -9,6 +9,7 @@ facts as a small HTML page. Messages never echo request input back beyond parame
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -39,8 +40,15 @@ def error_body(status: int, message: str, code: str | None = None, details: Any 
     return {"error": body}
 
 
-def _respond(request: Request, status: int, message: str, code: str | None = None, details: Any = None) -> Response:
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+def _respond(
+    request: Request,
+    status: int,
+    message: str,
+    code: str | None = None,
+    details: Any = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    headers = {**(headers or {}), **({"WWW-Authenticate": "Bearer"} if status == 401 else {})}
     if request.url.path.startswith("/api/"):
         return JSONResponse(error_body(status, message, code, details), status_code=status, headers=headers)
     render = request.app.state.render
@@ -50,7 +58,7 @@ def _respond(request: Request, status: int, message: str, code: str | None = Non
 def install(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, err: HTTPException) -> Response:
-        return _respond(request, err.status_code, str(err.detail))
+        return _respond(request, err.status_code, str(err.detail), headers=err.headers)  # a 405's Allow
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, err: RequestValidationError) -> Response:

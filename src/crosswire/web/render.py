@@ -48,6 +48,12 @@ def web_url(value: str | None) -> str | None:
     return value.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """``n`` with its noun in the right number: "1 article", "2 articles", "0 stories" (the
+    plural given, or the singular with an s)."""
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"
+
+
 _LONG_WORD = re.compile(r"\S{120,}")
 
 
@@ -78,6 +84,7 @@ def make_renderer(static: Mapping[str, StaticFile]) -> Callable[..., str]:
         lstrip_blocks=True,
     )
     env.filters["web_url"] = web_url
+    env.filters["counted"] = counted
     env.tests["long"] = has_long_word
 
     def static_url(name: str) -> str:

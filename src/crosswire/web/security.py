@@ -3,8 +3,8 @@
 - security headers on every response (a Content-Security-Policy that allows scripts and styles
   from this server's own static files only, so an article can never run script here);
 - request bodies bounded in size (declared and streamed), answered 413 beyond the limit;
-- on a loopback server, only loopback host names (a page on another site cannot reach it
-  through DNS rebinding);
+- one well-formed Host header, and on a loopback server only a loopback name or address in it
+  (a page on another site cannot reach it through DNS rebinding; ``crosswire.web.hosts``);
 - no cross-site writes: a POST whose Origin is another site is refused (a page elsewhere could
   otherwise submit the ingest form to a server on this machine).
 
@@ -16,9 +16,10 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
-from urllib.parse import urlsplit
 
 from starlette.exceptions import HTTPException
+
+from crosswire.web.hosts import DEFAULT_PORTS, Authority, is_loopback, parse_authority, parse_origin
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -39,12 +40,7 @@ HEADERS = [
     (b"cross-origin-resource-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
 ]
-LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-
-
-def is_loopback(host: str) -> bool:
-    return host in LOOPBACK_NAMES or host.startswith("127.")
 
 
 class TooLarge(HTTPException):
@@ -53,12 +49,6 @@ class TooLarge(HTTPException):
 
     def __init__(self, limit: int) -> None:
         super().__init__(413, f"request body over the limit of {limit} bytes")
-
-
-def _host_name(value: str) -> str:
-    if value.startswith("["):
-        return value.split("]", 1)[0] + "]"
-    return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
 
 
 class Guard:
@@ -107,27 +97,39 @@ class Guard:
             await _error(send, 413, "too_large", str(err.detail), api=scope["path"].startswith("/api/"))
 
     def _refusal(self, scope: Scope, headers: dict[str, str]) -> tuple[int, str, str] | None:
-        host = _host_name(headers.get("host", ""))
-        if self.loopback_only and not is_loopback(host):
-            return 400, "bad_host", "this server answers on loopback names only (127.0.0.1, localhost)"
+        hosts = [value for name, value in scope["headers"] if name.lower() == b"host"]
+        host = parse_authority(hosts[0].decode("latin-1")) if len(hosts) == 1 else None
+        if self.loopback_only and (host is None or not is_loopback(host.host)):
+            return 400, "bad_host", "this server answers on loopback names only (127.0.0.1, [::1], localhost)"
+        # RFC 9112: 400 for more than one Host, or a malformed one; only HTTP/1.0 may go without.
+        if host is None and (hosts or scope.get("http_version") != "1.0"):
+            return 400, "bad_host", "the Host header must be one host name or address, with an optional port"
         if scope["method"] in _UNSAFE:
-            if not _same_origin(headers):
+            if not _same_origin(headers, host, scope.get("scheme", "http")):
                 return 403, "cross_origin", "writes from another site are refused"
             length = headers.get("content-length")
-            if length is not None and length.isdigit() and int(length) > self.max_body:
+            if length is not None and length.isascii() and length.isdigit() and int(length) > self.max_body:
                 return 413, "too_large", TooLarge(self.max_body).detail
         return None
 
 
-def _same_origin(headers: dict[str, str]) -> bool:
+def _same_origin(headers: dict[str, str], host: Authority | None, scheme: str) -> bool:
     """Whether a write comes from this server's own pages (or from no page: a client). Browsers
     say so in Sec-Fetch-Site; under Referrer-Policy: no-referrer their Origin on a form post is
-    'null', so Origin decides only for clients that send no Sec-Fetch-Site."""
+    'null', so Origin decides only for clients that send no Sec-Fetch-Site. Origin and Host are
+    compared parsed (name, address and port), never as strings; not by scheme, since behind a
+    TLS proxy this server sees http for an https page."""
     site = headers.get("sec-fetch-site")
     if site is not None:
         return site in ("same-origin", "none")
     origin = headers.get("origin")
-    return origin is None or (origin != "null" and urlsplit(origin).netloc == headers.get("host", ""))
+    if origin is None:
+        return True
+    parsed = parse_origin(origin)
+    if parsed is None or host is None:
+        return False
+    port = None if host.port == DEFAULT_PORTS.get(scheme) else host.port
+    return parsed[1] == Authority(host.host, port)
 
 
 async def _error(send: Send, status: int, code: str, message: str, *, api: bool) -> None:

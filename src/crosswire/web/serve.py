@@ -16,7 +16,7 @@ from typing import Any
 
 from crosswire.settings import Settings
 from crosswire.web.config import MAX_UPLOAD_BYTES, WebSettings
-from crosswire.web.security import is_loopback
+from crosswire.web.hosts import is_loopback
 
 
 def token_for(host: str, given: str | None) -> tuple[str | None, bool]:
@@ -45,6 +45,7 @@ def serve(
     from crosswire.service.search import ensure_search_index, ensure_summaries
     from crosswire.store import SQLiteStore
     from crosswire.web.app import create_app
+    from crosswire.web.render import counted
 
     token, generated = token_for(host, token)
     if generated:
@@ -55,7 +56,7 @@ def serve(
     indexed = ensure_search_index(store)
     store.close()
     if indexed:
-        print(f"crosswire: indexed {indexed} stored articles for search", file=sys.stderr, flush=True)
+        print(f"crosswire: indexed {counted(indexed, 'stored article')} for search", file=sys.stderr, flush=True)
     print(f"crosswire: serving {settings.db} on http://{host}:{port}/", file=sys.stderr, flush=True)
     options = {"host": host, "port": port, "log_level": log_level, "server_header": False}
     if workers <= 1:
