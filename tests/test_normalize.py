@@ -39,7 +39,7 @@ def test_the_language_set_is_a_setting() -> None:
     assert detect_language(text) == "ru"
     try:
         with Preparer(workers=0, timeout=10, languages=Settings(languages="uk, en").language_codes) as preparer:
-            article, _ = preparer.run([RawDocument(source="x", body=text)])[0]  # type: ignore[misc]
+            article = preparer.run([RawDocument(source="x", body=text)])[0].article  # type: ignore[union-attr]
         assert article.language in {"uk", "en"}
     finally:
         configure(DEFAULT_LANGUAGES)  # the detector is per process: leave the default for other tests

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from crosswire import pipeline
-from crosswire.pipeline import Preparer, prepare
+from crosswire.pipeline import PreparedDocument, Preparer, prepare
 from crosswire.types import Article, RawDocument, Rejection
 
 GOOD = RawDocument(
@@ -24,8 +24,10 @@ def _slow_prepare(raw: RawDocument):  # type: ignore[no-untyped-def]
 
 
 def test_prepare_turns_failures_into_rejections() -> None:
-    article, analysis = prepare(GOOD)  # type: ignore[misc]
-    assert isinstance(article, Article) and analysis.article_id == article.id
+    done = prepare(GOOD)
+    assert isinstance(done, PreparedDocument)
+    assert isinstance(done.article, Article) and done.analysis.article_id == done.article.id
+    assert done.counted.article_id == done.article.id and len(done.counted.ids) > 0
     empty = prepare(RawDocument(source="empty", body="\n \n"))
     assert isinstance(empty, Rejection) and empty.reason == "empty"
 
@@ -40,7 +42,7 @@ def test_a_document_over_its_time_limit_is_rejected_and_the_rest_go_on(
     with Preparer(workers=workers, timeout=1.0) as preparer:
         results = preparer.run([GOOD, slow, GOOD])
     assert time.monotonic() - start < 20
-    assert isinstance(results[0], tuple) and isinstance(results[2], tuple)
+    assert isinstance(results[0], PreparedDocument) and isinstance(results[2], PreparedDocument)
     assert isinstance(results[1], Rejection) and results[1].reason == "timeout"
 
 
@@ -61,7 +63,7 @@ def test_workers_run_from_an_unguarded_script(tmp_path) -> None:  # type: ignore
     )
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == ["started", "['tuple', 'tuple', 'tuple']"]
+    assert done.stdout.splitlines() == ["started", "['PreparedDocument', 'PreparedDocument', 'PreparedDocument']"]
 
 
 def test_a_repeat_in_the_next_batch_is_present_while_the_first_is_in_flight(tmp_path) -> None:  # type: ignore[no-untyped-def]

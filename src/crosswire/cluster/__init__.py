@@ -1,3 +1,3 @@
-from crosswire.cluster.online import Candidate, CandidateSource, ClusterPolicy, assign
+from crosswire.cluster.online import Candidate, CandidateSource, ClusterPolicy, Placement, assign, place
 
-__all__ = ["Candidate", "CandidateSource", "ClusterPolicy", "assign"]
+__all__ = ["Candidate", "CandidateSource", "ClusterPolicy", "Placement", "assign", "place"]

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
+from crosswire.represent.compact import CompactRepresentation
 from crosswire.types import Assignment, Representation, Similarity
 
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    representation: Representation
+    representation: Representation | CompactRepresentation
     assignment: Assignment
 
 
@@ -80,12 +81,6 @@ def _clear_margin(
     return best[0] >= policy.margin_ratio * runner_up
 
 
-def _event_threshold(a: Representation, b: Representation, policy: ClusterPolicy) -> float:
-    if _day(a.published) is None or _day(b.published) is None:
-        return max(policy.event_threshold, policy.undated_event_threshold)
-    return policy.event_threshold
-
-
 def assign(
     rep: Representation,
     candidates: Sequence[Candidate],
@@ -93,32 +88,51 @@ def assign(
     similarity: Callable[[Representation, Representation], Similarity],
     story_size: Callable[[Sequence[str]], dict[str, int]] | None = None,
 ) -> Placement:
-    """Place ``rep`` among ``candidates``. ``story_size`` (story id -> members) picks which of
-    several linked stories keeps its id; without it the best match's story does."""
+    """``place`` with each candidate scored by ``similarity``."""
+    scores = [similarity(rep, candidate.representation).score for candidate in candidates]
+    return place(rep.article_id, rep.published, candidates, scores, policy, story_size)
+
+
+def place(
+    article_id: str,
+    published: str | None,
+    candidates: Sequence[Candidate],
+    scores: Sequence[float],
+    policy: ClusterPolicy,
+    story_size: Callable[[Sequence[str]], dict[str, int]] | None = None,
+) -> Placement:
+    """Place an article among ``candidates`` (scored ``scores``, in the same order).
+    ``story_size`` (story id -> members) picks which of several linked stories keeps its id;
+    without it the best match's story does."""
     best: tuple[float, Candidate] | None = None
     best_event: tuple[float, Candidate] | None = None
     scored: list[tuple[float, Candidate]] = []
-    for candidate in candidates:
+    undated = _day(published) is None
+    for candidate, score in zip(candidates, scores, strict=True):
         other = candidate.representation
-        score = similarity(rep, other).score
         scored.append((score, candidate))
         if best is None or score > best[0]:
             best = (score, candidate)
-        close = within_window(rep.published, other.published, policy.event_window_days)
-        if close and score >= _event_threshold(rep, other, policy) and (best_event is None or score > best_event[0]):
+        close = within_window(published, other.published, policy.event_window_days)
+        threshold = (
+            max(policy.event_threshold, policy.undated_event_threshold)
+            if undated or _day(other.published) is None
+            else policy.event_threshold
+        )
+        if close and score >= threshold and (best_event is None or score > best_event[0]):
             best_event = (score, candidate)
     if best is None:
-        return Placement(Assignment(rep.article_id, f"e-{rep.article_id}", f"s-{rep.article_id}", 0.0))
+        return Placement(Assignment(article_id, f"e-{article_id}", f"s-{article_id}", 0.0))
     linked = {c.assignment.story_id for s, c in scored if s >= max(policy.story_threshold, policy.merge_threshold)}
     if best_event is not None:
         event_id, story_id, score = best_event[1].assignment.event_id, best_event[1].assignment.story_id, best_event[0]
     elif best[0] >= policy.story_threshold or _clear_margin(best, scored, policy):
-        event_id, story_id, score = f"e-{rep.article_id}", best[1].assignment.story_id, best[0]
+        event_id, story_id, score = f"e-{article_id}", best[1].assignment.story_id, best[0]
     else:
-        return Placement(Assignment(rep.article_id, f"e-{rep.article_id}", f"s-{rep.article_id}", 0.0))
+        return Placement(Assignment(article_id, f"e-{article_id}", f"s-{article_id}", 0.0))
     linked.add(story_id)
     if len(linked) > 1 and story_size is not None:
         sizes = story_size(sorted(linked))
         story_id = max(sorted(linked), key=lambda s: (sizes.get(s, 0), s == story_id))
     absorbed = tuple(sorted(linked - {story_id}))
-    return Placement(Assignment(rep.article_id, event_id, story_id, score), absorbed)
+    return Placement(Assignment(article_id, event_id, story_id, score), absorbed)

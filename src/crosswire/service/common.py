@@ -12,7 +12,7 @@ from crosswire.encode import Encoder, encode_articles, get_encoder
 from crosswire.pipeline import Prepared, Preparer
 from crosswire.represent import represent
 from crosswire.settings import Settings
-from crosswire.types import Analysis, Article, Rejection, Representation
+from crosswire.types import Article, Rejection, Representation
 
 
 def encoder_of(settings: Settings) -> Encoder | None:
@@ -43,11 +43,6 @@ def preparer_for(settings: Settings, first_batch: Sequence[Any]) -> Preparer:
     return Preparer(workers, settings.document_timeout, settings.language_codes)
 
 
-def split_prepared(prepared: Sequence[Prepared]) -> tuple[list[tuple[Article, Analysis]], list[Rejection]]:
-    done = [item for item in prepared if not isinstance(item, Rejection)]
-    return done, [item for item in prepared if isinstance(item, Rejection)]
-
-
 CHUNK = 256
 
 
@@ -55,5 +50,5 @@ def represent_prepared(prepared: Sequence[Prepared], encoder: Encoder | None) ->
     """Representations (with vectors when an encoder is set) of prepared documents, without a
     store; a Rejection stays in its place."""
     done = [item for item in prepared if not isinstance(item, Rejection)]
-    reps = iter(with_vectors([represent(analysis) for _, analysis in done], [article for article, _ in done], encoder))
+    reps = iter(with_vectors([represent(d.analysis) for d in done], [d.article for d in done], encoder))
     return [item if isinstance(item, Rejection) else next(reps) for item in prepared]

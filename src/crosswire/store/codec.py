@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import zlib
 from typing import Any
 
-from crosswire.types import Analysis, Article, Mention, RawDocument, Removed, Representation
+import numpy as np
+
+from crosswire.represent import compact
+from crosswire.types import Analysis, Article, Mention, RawDocument, Removed
 
 _HINTS = ("url", "title", "published", "site", "language", "author", "captured")
 
@@ -78,12 +82,17 @@ def analysis_from_json(data: str) -> Analysis:
     return Analysis(**fields)
 
 
-def representation_to_json(rep: Representation) -> str:
-    return json.dumps(
-        [rep.language, rep.published, rep.features, rep.surfaces], ensure_ascii=False, separators=(",", ":")
-    )
+def _compact_blob_of_json(data: str) -> bytes:
+    """A representation stored as JSON (before migration 011) in the compact form: exact, since
+    both hold 4-digit weights."""
+    features = json.loads(data)[2]
+    ids = compact.key_ids(list(features))
+    weights = np.array([round(w * compact.SCALE) for w in features.values()], dtype=np.uint16)
+    order = np.argsort(ids)
+    return compact.to_blob(compact.CompactRepresentation("", None, None, ids[order], weights[order]))
 
 
-def representation_from_json(article_id: str, data: str) -> Representation:
-    language, published, features, surfaces = json.loads(data)
-    return Representation(article_id, language, published, features, surfaces)
+def register_functions(db: sqlite3.Connection) -> None:
+    """SQL functions the migrations use."""
+    db.create_function("crosswire_key_id", 1, compact.key_id, deterministic=True)
+    db.create_function("crosswire_compact_blob", 1, _compact_blob_of_json, deterministic=True)

@@ -10,7 +10,6 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -19,6 +18,8 @@ from typing import Any
 import numpy as np
 
 from crosswire.errors import CrosswireError
+from crosswire.represent import compact
+from crosswire.represent.compact import CompactRepresentation
 from crosswire.store import browse, codec, search, summaries
 from crosswire.store.summaries import StoryFilter
 from crosswire.types import (
@@ -27,7 +28,6 @@ from crosswire.types import (
     Assignment,
     RawDocument,
     Rejection,
-    Representation,
     StoryMember,
     StorySummary,
 )
@@ -77,6 +77,7 @@ class SQLiteStore:
         self.db.execute("PRAGMA temp_store=MEMORY")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.execute("PRAGMA busy_timeout=10000")
+        codec.register_functions(self.db)
         self._migrate()
 
     # -- schema ---------------------------------------------------------------------------
@@ -110,73 +111,106 @@ class SQLiteStore:
 
     # -- writes (call inside transaction()) --------------------------------------------------
     def add_raw(self, article_id: str, raw: RawDocument) -> None:
-        self.db.execute(
+        self.add_raws([(article_id, raw)])
+
+    def add_raws(self, raws: Sequence[tuple[str, RawDocument]]) -> None:
+        now = _now()
+        self.db.executemany(
             "INSERT OR IGNORE INTO raw_documents VALUES (?,?,?,?,?,?,?)",
-            (
-                article_id,
-                raw.source,
-                raw.kind,
-                codec.pack_body(raw.body),
-                codec.raw_hints(raw),
-                codec.json.dumps(list(raw.flags)),
-                _now(),
-            ),
+            [
+                (
+                    article_id,
+                    raw.source,
+                    raw.kind,
+                    codec.pack_body(raw.body),
+                    codec.raw_hints(raw),
+                    codec.json.dumps(list(raw.flags)),
+                    now,
+                )
+                for article_id, raw in raws
+            ],
         )
 
     def put_article(self, article: Article) -> None:
-        self.db.execute(
+        self.put_articles([article])
+
+    def put_articles(self, articles: Sequence[Article]) -> None:
+        now = _now()
+        self.db.executemany(
             "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                article.id,
-                article.source,
-                article.title,
-                article.text,
-                article.language,
-                article.published,
-                article.site,
-                article.author,
-                article.url,
-                codec.removed_to_json(article.removed),
-                codec.json.dumps(list(article.flags)),
-                _now(),
-            ),
+            [
+                (
+                    article.id,
+                    article.source,
+                    article.title,
+                    article.text,
+                    article.language,
+                    article.published,
+                    article.site,
+                    article.author,
+                    article.url,
+                    codec.removed_to_json(article.removed),
+                    codec.json.dumps(list(article.flags)),
+                    now,
+                )
+                for article in articles
+            ],
         )
 
     def put_analysis(self, analysis: Analysis) -> None:
-        self.db.execute(
-            "INSERT OR REPLACE INTO analyses VALUES (?,?)", (analysis.article_id, codec.analysis_to_json(analysis))
+        self.put_analyses([analysis])
+
+    def put_analyses(self, analyses: Sequence[Analysis]) -> None:
+        self.db.executemany(
+            "INSERT OR REPLACE INTO analyses VALUES (?,?)",
+            [(a.article_id, codec.analysis_to_json(a)) for a in analyses],
         )
 
-    def put_representation(self, rep: Representation, index_keys: Iterable[str], *, fresh: bool = False) -> None:
-        """Store ``rep`` and its postings; ``fresh``: the article has none yet (skips the delete)."""
+    def put_representations(
+        self, reps: Sequence[CompactRepresentation], index: Mapping[str, Sequence[int]], *, fresh: bool = False
+    ) -> None:
+        """Store compact representations, their dense vectors and their postings (``index``:
+        article id -> the feature ids it is filed under); ``fresh``: the articles have no
+        postings yet (skips the delete)."""
         if not fresh:
-            self.db.execute("DELETE FROM postings WHERE article_id = ?", (rep.article_id,))
-        self.db.execute(
-            "INSERT OR REPLACE INTO representations VALUES (?,?)", (rep.article_id, codec.representation_to_json(rep))
-        )
-        self.db.executemany(
-            "INSERT OR IGNORE INTO postings VALUES (?,?)", [(key, rep.article_id) for key in index_keys]
-        )
-        if rep.vector is None:
-            self.db.execute("DELETE FROM vectors WHERE article_id = ?", (rep.article_id,))
-        else:
-            self.db.execute(
-                "INSERT OR REPLACE INTO vectors VALUES (?,?)",
-                (rep.article_id, np.asarray(rep.vector, dtype=np.float32).tobytes()),
+            self.db.executemany(
+                "DELETE FROM feature_postings WHERE article_id = ?", [(rep.article_id,) for rep in reps]
             )
-
-    def count_keys(self, counts: Mapping[str, int]) -> None:
-        """Add ``counts`` (key -> number of new documents holding it) to the document frequencies."""
         self.db.executemany(
-            "INSERT INTO doc_freq VALUES (?,?) ON CONFLICT(key) DO UPDATE SET n = max(n + excluded.n, 0)",
-            list(counts.items()),
+            "INSERT OR REPLACE INTO compact_representations VALUES (?,?)",
+            [(rep.article_id, compact.to_blob(rep)) for rep in reps],
+        )
+        self.db.executemany(
+            "INSERT OR IGNORE INTO feature_postings VALUES (?,?)",
+            [(int(feature), article_id) for article_id, ids in index.items() for feature in ids],
+        )
+        self.db.executemany(
+            "DELETE FROM vectors WHERE article_id = ?", [(rep.article_id,) for rep in reps if rep.vector is None]
+        )
+        self.db.executemany(
+            "INSERT OR REPLACE INTO vectors VALUES (?,?)",
+            [
+                (rep.article_id, np.asarray(rep.vector, dtype=np.float32).tobytes())
+                for rep in reps
+                if rep.vector is not None
+            ],
         )
 
-    def count_site_lines(self, site: str, line_keys: Iterable[str]) -> None:
-        self.db.execute("INSERT INTO site_docs VALUES (?,1) ON CONFLICT(site) DO UPDATE SET n = n + 1", (site,))
+    def count_features(self, counts: Mapping[int, int]) -> None:
+        """Add ``counts`` (feature id -> number of new documents holding it) to the document frequencies."""
         self.db.executemany(
-            "INSERT INTO site_lines VALUES (?,?,1) ON CONFLICT(site, line) DO UPDATE SET n = n + 1",
-            [(site, key) for key in line_keys],
+            "INSERT INTO feature_freq VALUES (?,?) ON CONFLICT(id) DO UPDATE SET n = max(n + excluded.n, 0)",
+            [(int(k), int(n)) for k, n in counts.items()],
+        )
+
+    def count_site_lines(self, docs: Mapping[str, int], lines: Mapping[tuple[str, str], int]) -> None:
+        """Add articles per site (``docs``) and, per (site, line key), the articles holding the line."""
+        self.db.executemany(
+            "INSERT INTO site_docs VALUES (?,?) ON CONFLICT(site) DO UPDATE SET n = n + excluded.n", list(docs.items())
+        )
+        self.db.executemany(
+            "INSERT INTO site_lines VALUES (?,?,?) ON CONFLICT(site, line) DO UPDATE SET n = n + excluded.n",
+            [(site, key, n) for (site, key), n in lines.items()],
         )
 
     def add_rejection(self, rejection: Rejection) -> None:
@@ -192,9 +226,22 @@ class SQLiteStore:
         self.db.execute("INSERT OR IGNORE INTO events VALUES (?,?,?)", (event_id, story_id, _now()))
 
     def assign(self, assignment: Assignment) -> None:
-        self.db.execute(
+        self.put_placements([assignment])
+
+    def put_placements(self, assignments: Sequence[Assignment]) -> None:
+        """Store assignments with their stories and events (created when new)."""
+        now = _now()
+        self.db.executemany(
+            "INSERT OR IGNORE INTO stories VALUES (?,?)",
+            [(s, now) for s in dict.fromkeys(a.story_id for a in assignments)],
+        )
+        self.db.executemany(
+            "INSERT OR IGNORE INTO events VALUES (?,?,?)",
+            [(e, s, now) for e, s in dict.fromkeys((a.event_id, a.story_id) for a in assignments)],
+        )
+        self.db.executemany(
             "INSERT OR REPLACE INTO assignments VALUES (?,?,?,?,?)",
-            (assignment.article_id, assignment.event_id, assignment.story_id, assignment.score, _now()),
+            [(a.article_id, a.event_id, a.story_id, a.score, now) for a in assignments],
         )
 
     # -- reads ------------------------------------------------------------------------------
@@ -235,19 +282,28 @@ class SQLiteStore:
         row = self.db.execute("SELECT data FROM analyses WHERE article_id = ?", (article_id,)).fetchone()
         return codec.analysis_from_json(row[0]) if row else None
 
-    def representations(self, ids: Sequence[str]) -> dict[str, Representation]:
+    def analyses(self, ids: Sequence[str]) -> dict[str, Analysis]:
         found = {}
         for chunk in _chunks(ids):
             marks = ",".join("?" * len(chunk))
-            for article_id, data, vector in self.db.execute(
-                f"SELECT r.article_id, r.data, v.data FROM representations r LEFT JOIN vectors v "
-                f"ON v.article_id = r.article_id WHERE r.article_id IN ({marks})",
+            for article_id, data in self.db.execute(
+                f"SELECT article_id, data FROM analyses WHERE article_id IN ({marks})", chunk
+            ):
+                found[article_id] = codec.analysis_from_json(data)
+        return found
+
+    def representations(self, ids: Sequence[str]) -> dict[str, CompactRepresentation]:
+        found = {}
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            for article_id, language, published, data, vector in self.db.execute(
+                "SELECT r.article_id, a.language, a.published, r.data, v.data FROM compact_representations r "
+                "JOIN articles a ON a.id = r.article_id LEFT JOIN vectors v ON v.article_id = r.article_id "
+                f"WHERE r.article_id IN ({marks})",
                 chunk,
             ):
-                rep = codec.representation_from_json(article_id, data)
-                if vector is not None:
-                    rep = replace(rep, vector=np.frombuffer(vector, dtype=np.float32))
-                found[article_id] = rep
+                dense = np.frombuffer(vector, dtype=np.float32) if vector is not None else None
+                found[article_id] = compact.from_blob(article_id, language, published, data, dense)
         return found
 
     def vector_count(self) -> int:
@@ -258,29 +314,26 @@ class SQLiteStore:
         for article_id, data in self.db.execute("SELECT article_id, data FROM vectors"):
             yield article_id, np.frombuffer(data, dtype=np.float32)
 
-    def doc_freq(self, keys: Sequence[str]) -> dict[str, int]:
-        found = {}
-        for chunk in _chunks(keys):
+    def feature_freq(self, ids: Sequence[int]) -> dict[int, int]:
+        found: dict[int, int] = {}
+        for chunk in _chunks([int(i) for i in ids]):
             marks = ",".join("?" * len(chunk))
-            found.update(self.db.execute(f"SELECT key, n FROM doc_freq WHERE key IN ({marks})", chunk).fetchall())
+            found.update(self.db.execute(f"SELECT id, n FROM feature_freq WHERE id IN ({marks})", chunk).fetchall())
         return found
 
     def article_count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
-    def sharing_keys(self, keys: Sequence[str], limit: int) -> list[tuple[str, int]]:
-        """Articles that share the most of ``keys`` with a new article: the candidate set."""
-        if not keys:
+    def sharing_features(self, ids: Sequence[int], limit: int) -> list[tuple[str, int]]:
+        """Articles filed under the most of ``ids`` (most first, then by article id): the candidates."""
+        if not ids:
             return []
-        marks = ",".join("?" * len(keys))
-        return [
-            (row[0], row[1])
-            for row in self.db.execute(
-                f"SELECT article_id, count(*) AS shared FROM postings WHERE key IN ({marks}) "
-                "GROUP BY article_id ORDER BY shared DESC, article_id LIMIT ?",
-                (*keys, limit),
-            )
-        ]
+        marks = ",".join("?" * len(ids))
+        return self.db.execute(
+            f"SELECT article_id, count(*) AS shared FROM feature_postings WHERE id IN ({marks}) "
+            "GROUP BY article_id ORDER BY shared DESC, article_id LIMIT ?",
+            (*(int(i) for i in ids), limit),
+        ).fetchall()
 
     def assignments(self, ids: Sequence[str]) -> dict[str, Assignment]:
         found = {}
@@ -385,7 +438,7 @@ class SQLiteStore:
         return dict(self.db.execute("SELECT article_id, story_id FROM assignments").fetchall())
 
     def clear_postings(self) -> None:
-        self.db.execute("DELETE FROM postings")
+        self.db.execute("DELETE FROM feature_postings")
 
     def clear_clusters(self) -> None:
         """Forget every assignment, event and story (call inside a transaction)."""

@@ -1,0 +1,277 @@
+"""The cluster writer: weighs a batch of counted articles against the store's document
+frequencies, places each among its candidates (inverted index over feature ids, plus nearest
+dense vectors when an encoder is set), and persists the batch in a few bulk statements.
+
+Placement is sequential (an article can join a cluster opened by the one before it), so the
+batch's own placements are kept in an overlay (``_Overlay``) that candidate finding and story
+sizes read along with the store; the store is written once per batch, inside the caller's
+transaction. Online ingest, ``reclean`` and ``recluster`` all go through it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from crosswire.cluster.ann import VectorIndex, vector_index_path
+from crosswire.cluster.online import Candidate, ClusterPolicy, place
+from crosswire.link.vectorized import scores
+from crosswire.represent.compact import (
+    GROUP_INDEX,
+    GROUP_SHIFT,
+    CompactRepresentation,
+    Counted,
+    key_id,
+    language_key,
+    represent_compact,
+)
+from crosswire.settings import Settings
+from crosswire.store.base import Store
+from crosswire.types import Assignment
+
+# Names, organizations, quotes and terms find same-language reports; numbers, places and dates
+# are most of what a translation into another script still shares with its original.
+_INDEX_GROUPS = np.array([GROUP_INDEX[g] for g in "eoqtnpd"], dtype=np.int64)
+# Features in more articles than this are not looked up for candidates: their posting lists grow
+# with the store (p:US, n:2019) and they tell little apart, so a lookup's cost stays bounded.
+MAX_POSTINGS = 5000
+# Document frequencies kept in memory between batches (about 100 bytes each).
+_FREQ_CACHE = 2_000_000
+
+
+def policy_of(settings: Settings) -> ClusterPolicy:
+    return ClusterPolicy(
+        settings.event_threshold,
+        settings.story_threshold,
+        settings.event_window_days,
+        settings.margin_floor,
+        settings.margin_ratio,
+        settings.undated_event_threshold,
+        settings.merge_threshold,
+    )
+
+
+def index_features(rep: CompactRepresentation, limit: int) -> np.ndarray:
+    """The most telling feature ids of an article (largest weight first, then largest id): what
+    the inverted index files it under."""
+    telling = np.isin(rep.ids >> GROUP_SHIFT, _INDEX_GROUPS)
+    ids, weights = rep.ids[telling], rep.weights[telling]
+    order = np.lexsort((-ids, -weights.astype(np.int64)))
+    return ids[order[:limit]]
+
+
+class FeatureFreq:
+    """Document frequencies by feature id, read from the store on demand and kept for the run."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.cache: dict[int, int] = {}
+
+    def prefetch(self, ids: Iterable[int]) -> None:
+        missing = [i for i in set(ids) if i not in self.cache]
+        if len(self.cache) + len(missing) > _FREQ_CACHE:
+            self.cache.clear()
+            missing = list(set(ids))
+        if missing:
+            found = self.store.feature_freq(missing)
+            for i in missing:
+                self.cache[i] = found.get(i, 0)
+
+    def of(self, ids: np.ndarray) -> np.ndarray:
+        get = self.cache.get
+        return np.fromiter((get(i, 0) for i in ids.tolist()), dtype=np.float64, count=len(ids))
+
+    def add(self, counts: Mapping[int, int]) -> None:
+        for i, n in counts.items():
+            if i in self.cache:
+                self.cache[i] = max(self.cache[i] + n, 0)
+
+
+@dataclass
+class _Overlay:
+    """What this batch has placed and merged, not yet in the store."""
+
+    reps: dict[str, CompactRepresentation] = field(default_factory=dict)
+    assignments: dict[str, Assignment] = field(default_factory=dict)
+    postings: dict[int, list[str]] = field(default_factory=dict)
+    index: dict[str, np.ndarray] = field(default_factory=dict)
+    merged_into: dict[str, str] = field(default_factory=dict)  # absorbed story -> the one it joined
+    merges: list[tuple[str, tuple[str, ...], str]] = field(default_factory=list)  # (into, absorbed, article)
+
+    def story(self, story_id: str) -> str:
+        while story_id in self.merged_into:
+            story_id = self.merged_into[story_id]
+        return story_id
+
+    def sharing(self, ids: Iterable[int]) -> Counter[str]:
+        found: Counter[str] = Counter()
+        for i in ids:
+            found.update(self.postings.get(i, ()))
+        return found
+
+
+class ClusterWriter:
+    """Places represented articles into events and stories, one batch at a time. Holds what one
+    run reuses: document frequencies, recent representations, the dense-vector index."""
+
+    CACHE = 4096  # recent representations: the likeliest candidates of the next articles
+
+    def __init__(self, store: Store, settings: Settings, cause: str = "ingest") -> None:
+        self.store = store
+        self.settings = settings
+        self.policy = policy_of(settings)
+        self.freq = FeatureFreq(store)
+        self.n_docs = store.article_count()
+        self.cause = cause  # what merges are recorded as
+        self.absorbed: set[str] = set()  # stories merged away since the caller last looked
+        self._reps: OrderedDict[str, CompactRepresentation] = OrderedDict()
+        self.vectors: VectorIndex | None = None
+        self.fresh_vectors = False  # a recluster places every article again: start the index empty
+
+    # -- weighing ------------------------------------------------------------------------------
+    def represent(
+        self, counted: Sequence[Counted], vectors: Sequence[np.ndarray | None] | None = None
+    ) -> list[CompactRepresentation]:
+        """Weigh a batch against one snapshot of the document frequencies (updated per batch by
+        ``count``, not per article)."""
+        languages = {c.language: key_id(language_key(c.language)) for c in counted}
+        self.freq.prefetch([*languages.values(), *(i for c in counted for i in c.ids.tolist())])
+        n_docs = max(self.n_docs, 1)
+        reps = []
+        for i, item in enumerate(counted):
+            language_docs = max(self.freq.cache.get(languages[item.language], 0), 1)
+            rep = represent_compact(item, self.freq.of(item.ids), n_docs, language_docs)
+            vector = vectors[i] if vectors is not None else None
+            reps.append(rep if vector is None else replace(rep, vector=vector))
+        return reps
+
+    def count(self, counted: Sequence[Counted], sign: int = 1) -> Counter[int]:
+        """Document-frequency changes of adding (or, ``sign`` -1, removing) articles."""
+        changes: Counter[int] = Counter()
+        for item in counted:
+            for i in item.ids.tolist():
+                changes[i] += sign
+            changes[key_id(language_key(item.language))] += sign
+        self.freq.add(changes)
+        self.n_docs += sign * len(counted)
+        return changes
+
+    # -- candidates ------------------------------------------------------------------------------
+    def open_vectors(self, ndim: int) -> VectorIndex:
+        """The vector index beside the store, rebuilt from the stored vectors unless it holds
+        exactly them."""
+        if self.vectors is None:
+            self.vectors = VectorIndex(ndim, vector_index_path(self.store.path))
+            if self.fresh_vectors:
+                self.vectors.clear()
+            elif len(self.vectors) != self.store.vector_count():
+                self.vectors.rebuild(self.store.all_vectors())
+        return self.vectors
+
+    def _remember(self, rep: CompactRepresentation) -> None:
+        self._reps[rep.article_id] = rep
+        self._reps.move_to_end(rep.article_id)
+        while len(self._reps) > self.CACHE:
+            self._reps.popitem(last=False)
+
+    def candidates(self, rep: CompactRepresentation, overlay: _Overlay) -> list[Candidate]:
+        limit = self.settings.max_candidates
+        filed = index_features(rep, self.settings.index_keys)
+        self.freq.prefetch(filed.tolist())
+        lookup = [i for i in filed.tolist() if self.freq.cache.get(i, 0) <= MAX_POSTINGS]
+        ranked = [*self.store.sharing_features(lookup, limit), *overlay.sharing(lookup).items()]
+        # The store's top ``limit`` and the batch's own: together they hold the overall top.
+        ranked.sort(key=lambda item: (-item[1], item[0]))
+        ids = [article_id for article_id, _ in ranked[:limit] if article_id != rep.article_id]
+        if rep.vector is not None:
+            known = set(ids)
+            for near, _ in self.open_vectors(len(rep.vector)).nearest(rep.vector, limit // 2):
+                if near != rep.article_id and near not in known:
+                    ids.append(near)
+        stored = [i for i in ids if i not in overlay.assignments]
+        missing = [i for i in stored if i not in self._reps]
+        for found in self.store.representations(missing).values():
+            self._remember(found)
+        assigned = self.store.assignments(stored)
+        out = []
+        for i in ids:
+            if i in overlay.assignments:
+                out.append(Candidate(overlay.reps[i], overlay.assignments[i]))
+            elif i in self._reps and i in assigned:
+                stored_at = assigned[i]
+                out.append(Candidate(self._reps[i], replace(stored_at, story_id=overlay.story(stored_at.story_id))))
+        return out
+
+    def _story_sizes(self, overlay: _Overlay, story_ids: Sequence[str]) -> dict[str, int]:
+        merged_from: dict[str, list[str]] = {}
+        for old in overlay.merged_into:
+            merged_from.setdefault(overlay.story(old), []).append(old)
+        everyone = sorted({s for story in story_ids for s in (story, *merged_from.get(story, ()))})
+        stored = self.store.story_sizes(everyone)
+        sizes = {
+            story: stored.get(story, 0) + sum(stored.get(s, 0) for s in merged_from.get(story, ()))
+            for story in story_ids
+        }
+        for assignment in overlay.assignments.values():
+            story = overlay.story(assignment.story_id)
+            if story in sizes:
+                sizes[story] += 1
+        return sizes
+
+    # -- placing -------------------------------------------------------------------------------
+    def place(self, reps: Sequence[CompactRepresentation], *, fresh: bool = False) -> list[Assignment]:
+        """Place ``reps`` in order and store them with their placements (inside the caller's
+        transaction). ``fresh``: the articles have no postings yet."""
+        overlay = _Overlay()
+        limit = self.settings.index_keys
+        for rep in reps:
+            found = self.candidates(rep, overlay)
+            scored = scores(rep, [c.representation for c in found], self.settings.fusion).tolist()
+            placement = place(
+                rep.article_id,
+                rep.published,
+                found,
+                scored,
+                self.policy,
+                lambda ids: self._story_sizes(overlay, ids),
+            )
+            placed = placement.assignment
+            for story in placement.absorbed:
+                overlay.merged_into[story] = placed.story_id
+            if placement.absorbed:
+                overlay.merges.append((placed.story_id, placement.absorbed, rep.article_id))
+                self.absorbed.update(placement.absorbed)
+            overlay.reps[rep.article_id] = rep
+            overlay.assignments[rep.article_id] = placed
+            filed = index_features(rep, limit)
+            overlay.index[rep.article_id] = filed
+            for i in filed.tolist():
+                overlay.postings.setdefault(i, []).append(rep.article_id)
+            self._remember(rep)
+            if rep.vector is not None:
+                self.open_vectors(len(rep.vector)).add([rep.article_id], rep.vector[None, :])
+        placed_all = [replace(a, story_id=overlay.story(a.story_id)) for a in overlay.assignments.values()]
+        self.store.put_representations(list(reps), overlay.index, fresh=fresh)
+        # Stories first (a merge moves stored articles into a story this batch opened), then the
+        # merges in the order they happened, each into the story its target ended up in.
+        self.store.put_placements(placed_all)
+        for into, absorbed, article_id in overlay.merges:
+            self.store.merge_stories(overlay.story(into), absorbed, article_id, self.cause)
+        return placed_all
+
+    def replace(self, reps: Sequence[CompactRepresentation]) -> None:
+        """Store re-weighed representations of articles that keep their placement (``reclean``)."""
+        limit = self.settings.index_keys
+        self.store.put_representations(list(reps), {r.article_id: index_features(r, limit) for r in reps})
+        for rep in reps:
+            self._remember(rep)
+            if rep.vector is not None:
+                self.open_vectors(len(rep.vector)).add([rep.article_id], rep.vector[None, :])
+
+    def save_vectors(self) -> None:
+        """Keep the vector index for the next run (after the data it mirrors is committed)."""
+        if self.vectors is not None:
+            self.vectors.save()

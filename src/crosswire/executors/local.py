@@ -1,0 +1,173 @@
+"""The local executor: a stage over a batch in this process (soft time limit) or in worker
+processes (hard time limit).
+
+pebble's pool kills a worker whose document overruns its time and starts another, which a
+standard-library pool cannot do: a regular expression or a parser stuck in C code never returns
+to Python, so only ending the process bounds it. Documents travel to workers in small chunks (one
+round trip per chunk, not per document); a chunk that overruns one document's limit is run again
+one document per task, so a slow document is still found and rejected alone.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import contextmanager
+from types import FrameType
+from typing import Any, Generic, TypeVar
+
+from pebble import ProcessExpired, ProcessPool
+
+from crosswire.lang import configure
+
+T = TypeVar("T")
+R = TypeVar("R")
+Failure = Callable[[Any, str, str], Any]  # (item, reason, detail) -> the result that stands for it
+CHUNK = 8
+
+
+class _Overrun(Exception):
+    pass
+
+
+@contextmanager
+def _alarm(seconds: float) -> Iterator[None]:
+    """A soft time limit for in-process work: interrupts Python code (not C code) after
+    ``seconds``. Only the main thread receives signals; elsewhere it does nothing."""
+    if threading.current_thread() is not threading.main_thread() or seconds <= 0:
+        yield
+        return
+
+    def overrun(signum: int, frame: FrameType | None) -> None:
+        raise _Overrun
+
+    previous = signal.signal(signal.SIGALRM, overrun)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _start_worker(languages: tuple[str, ...]) -> None:
+    if languages:
+        configure(languages)
+
+
+def _run_chunk(stage: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+    return [stage(item) for item in items]
+
+
+class LocalExecutor(Generic[T, R]):
+    """Runs ``stage`` over batches. ``workers`` = 0 runs in this process; more runs in that many
+    worker processes, started on first use. ``languages`` (ISO 639-1 codes) narrows language
+    detection in every process that runs the stage; empty keeps the default set."""
+
+    def __init__(
+        self,
+        stage: Callable[[T], R],
+        on_failure: Failure,
+        workers: int,
+        timeout: float,
+        languages: tuple[str, ...] = (),
+    ) -> None:
+        self.stage = stage
+        self.on_failure = on_failure
+        self.workers = workers
+        self.timeout = timeout
+        self.languages = languages
+        self._pool: ProcessPool | None = None
+        if workers <= 0:
+            _start_worker(languages)
+
+    def run(self, items: Sequence[T]) -> list[R]:
+        return self.submit(items)()
+
+    def submit(self, items: Sequence[T]) -> Callable[[], list[R]]:
+        items = list(items)
+        if self.workers <= 0:
+            return lambda: [self._in_process(item) for item in items]
+        if self._pool is None:
+            # fork: workers need neither to re-import the caller's main module (spawn and
+            # forkserver do, and an unguarded script then fails) nor to reload the models. A
+            # worker runs only the stage, so locks other threads held at the fork do not reach it.
+            self._pool = ProcessPool(
+                max_workers=self.workers,
+                context=multiprocessing.get_context("fork"),
+                initializer=_start_worker,
+                initargs=(self.languages,),
+            )
+        size = max(1, min(CHUNK, math.ceil(len(items) / (self.workers * 4))))
+        chunks = [items[i : i + size] for i in range(0, len(items), size)]
+        futures = [self._pool.schedule(_run_chunk, args=(self.stage, chunk), timeout=self.timeout) for chunk in chunks]
+        return lambda: self._collect(chunks, futures)
+
+    def _in_process(self, item: T) -> R:
+        try:
+            with _alarm(self.timeout):
+                return self.stage(item)
+        except _Overrun:
+            return self.on_failure(item, "timeout", f"took over {self.timeout:g} s")  # type: ignore[no-any-return]
+
+    def _collect(self, chunks: Sequence[Sequence[T]], futures: Sequence[Any]) -> list[R]:
+        results: list[R] = []
+        for at, (chunk, future) in enumerate(zip(chunks, futures, strict=True)):
+            try:
+                results += future.result()
+            except (FutureTimeout, ProcessExpired) as err:
+                if len(chunk) > 1:  # find the document at fault: each alone, with its own limit
+                    results += self._collect([[item] for item in chunk], self._schedule_each(chunk))
+                elif isinstance(err, ProcessExpired):
+                    results.append(self.on_failure(chunk[0], "crashed", f"worker died (exit {err.exitcode})"))
+                else:
+                    results.append(self.on_failure(chunk[0], "timeout", f"took over {self.timeout:g} s"))
+            except Exception:  # the pool itself broke: finish this batch (and later ones) in-process
+                if self._pool is not None:
+                    self._pool.stop()
+                self._pool, self.workers = None, 0
+                rest = [item for later in chunks[at:] for item in later]
+                return results + [self._in_process(item) for item in rest]
+        return results
+
+    def _schedule_each(self, chunk: Sequence[T]) -> list[Any]:
+        assert self._pool is not None
+        return [self._pool.schedule(_run_chunk, args=(self.stage, [item]), timeout=self.timeout) for item in chunk]
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
+            self._pool = None
+
+    def __enter__(self) -> LocalExecutor[T, R]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None and exc[0] is not None:
+            self._pool.stop()
+        self.close()
+
+
+def local_executor(
+    stage: Callable[[T], R],
+    on_failure: Failure,
+    workers: int,
+    timeout: float,
+    languages: tuple[str, ...] = (),
+    expected: int | None = None,
+    batch_size: int = 64,
+) -> LocalExecutor[T, R]:
+    """``workers`` < 0 is auto: one per core when the work (``expected`` items, when known)
+    spans more than one batch, else in this process (starting workers costs more than it saves)."""
+    if workers < 0:
+        many = expected is None or expected >= batch_size
+        workers = (
+            (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1) if many else 0
+        )
+    return LocalExecutor(stage, on_failure, workers, timeout, languages)

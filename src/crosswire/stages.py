@@ -1,0 +1,75 @@
+"""The per-document stages, as plain functions over records: no store, no CLI, no global state;
+whatever they need (site statistics, document frequencies, the language set) is passed in.
+
+    prepare:   RawDocument -> PreparedDocument (clean, language, dates, analyse, count features)
+    site_pass: PreparedDocument + the site's known boilerplate lines -> PreparedDocument
+    (weighing against document frequencies and placing are the cluster writer's: they need the
+    store's state as it grows; see crosswire.cluster.writer)
+
+``prepare`` runs wherever an executor puts it (crosswire.executors); ``site_pass`` runs where
+the site statistics are, beside the writer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from crosswire.analyze import analyze
+from crosswire.analyze.subtract import subtract
+from crosswire.clean import clean
+from crosswire.clean.site import drop_site_boilerplate, site_of
+from crosswire.errors import InputError
+from crosswire.represent import count_features
+from crosswire.represent.compact import Counted, count
+from crosswire.types import Analysis, Article, RawDocument, Rejection
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedDocument:
+    """A cleaned, analysed article with its feature counts: what the cluster writer weighs."""
+
+    article: Article
+    analysis: Analysis
+    counted: Counted
+
+
+Prepared = PreparedDocument | Rejection
+
+
+def counted_of(analysis: Analysis) -> Counted:
+    return count(analysis.article_id, analysis.language, analysis.published, count_features(analysis)[0])
+
+
+def prepare(raw: RawDocument) -> Prepared:
+    """Clean, analyse and count one document; any failure becomes a Rejection with a reason."""
+    try:
+        article = clean(raw)
+        analysis = analyze(article)
+        return PreparedDocument(article, analysis, counted_of(analysis))
+    except InputError as err:
+        return Rejection(raw.source, err.reason, err.detail)
+    except Exception as err:
+        return Rejection(raw.source, "failed", f"{type(err).__name__}: {err}"[:300])
+
+
+def site_pass(docs: Sequence[PreparedDocument], boilerplate: Mapping[str, set[str]]) -> list[PreparedDocument]:
+    """Drop the paragraphs that are known boilerplate of each article's site (``boilerplate``:
+    site -> line keys) and take what they contributed out of the analysis and the counts."""
+    out = []
+    for doc in docs:
+        site = site_of(doc.article)
+        lines = boilerplate.get(site, set()) if site is not None else set()
+        trimmed = drop_site_boilerplate(doc.article, lines)
+        if trimmed is doc.article:
+            out.append(doc)
+            continue
+        dropped = "\n\n".join(line.text for line in trimmed.removed[len(doc.article.removed) :])
+        analysis = subtract(doc.analysis, analyze(replace(doc.article, title=None, text=dropped)))
+        out.append(PreparedDocument(trimmed, analysis, counted_of(analysis)))
+    return out
+
+
+def split(prepared: Sequence[Prepared]) -> tuple[list[PreparedDocument], list[Rejection]]:
+    done = [item for item in prepared if isinstance(item, PreparedDocument)]
+    return done, [item for item in prepared if isinstance(item, Rejection)]
