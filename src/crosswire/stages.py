@@ -20,8 +20,7 @@ from crosswire.analyze.subtract import subtract
 from crosswire.clean import clean
 from crosswire.clean.site import drop_site_boilerplate, site_of
 from crosswire.errors import InputError
-from crosswire.represent import count_features
-from crosswire.represent.compact import Counted, count
+from crosswire.represent.compact import Counted, count_analysis
 from crosswire.types import Analysis, Article, RawDocument, Rejection
 
 
@@ -38,7 +37,7 @@ Prepared = PreparedDocument | Rejection
 
 
 def counted_of(analysis: Analysis) -> Counted:
-    return count(analysis.article_id, analysis.language, analysis.published, count_features(analysis)[0])
+    return count_analysis(analysis)
 
 
 def prepare(raw: RawDocument) -> Prepared:

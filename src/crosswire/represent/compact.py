@@ -22,6 +22,7 @@ from functools import lru_cache
 import numpy as np
 
 from crosswire.represent.prior import prior
+from crosswire.types import Analysis
 
 # Feature groups (see ``features``) plus '#', the document-frequency pseudo-keys (a language's
 # article count, migration 010).
@@ -150,3 +151,63 @@ def from_blob(
     ids = np.frombuffer(blob, dtype="<i8", count=n)
     weights = np.frombuffer(blob, dtype="<u2", count=n, offset=8 * n)
     return CompactRepresentation(article_id, language, published, ids, weights, vector)
+
+
+# -- counting straight from an analysis (the hot path: no per-key dict, hashing cached per lemma) --
+@lru_cache(maxsize=200_000)
+def _lemma_ids(lemma: str) -> tuple[int, float, np.ndarray, np.ndarray] | None:
+    """(term id, its prior, n-gram ids, their priors) of a lemma, or None when it folds to nothing."""
+    from crosswire.represent.features import _term_keys
+
+    keys = _term_keys(lemma)
+    if keys is None:
+        return None
+    term, grams = keys
+    prior_df = prior()[0]
+    gram_priors = np.fromiter((prior_df.get(g, 0) for g in grams), dtype=np.float64, count=len(grams))
+    return key_id(term), float(prior_df.get(term, 0)), key_ids(grams), gram_priors
+
+
+def count_analysis(analysis: Analysis) -> Counted:
+    """``count(..., count_features(analysis)[0])`` without building the dict: the same counts."""
+    from crosswire.represent.features import _COARSER_DATE, _LEAD_WEIGHT, LEAD_TERMS, feature_key
+
+    prior_df = prior()[0]
+    keys: list[str] = [
+        feature_key(m.key, m.kind) for m in (*analysis.entities, *analysis.places, *analysis.numbers, *analysis.quotes)
+    ]
+    weights: list[float] = [1.0] * len(keys)
+    for mention in analysis.dates:
+        keys.append("d:" + mention.key)
+        weights.append(1.0)
+        parts = mention.key.split("-")
+        for cut in range(len(parts) - 1, 0, -1):
+            keys.append("d:" + "-".join(parts[:cut]))
+            weights.append(_COARSER_DATE)
+    id_parts = [key_ids(keys)]
+    weight_parts = [np.array(weights)]
+    prior_parts = [np.fromiter((prior_df.get(k, 0) for k in keys), dtype=np.float64, count=len(keys))]
+    per_lemma: dict[str, float] = {}
+    for position, lemma in enumerate(analysis.terms):
+        per_lemma[lemma] = per_lemma.get(lemma, 0.0) + (_LEAD_WEIGHT if position < LEAD_TERMS else 1.0)
+    term_ids, term_weights, term_priors = [], [], []
+    for lemma, weight in per_lemma.items():
+        found = _lemma_ids(lemma)
+        if found is None:
+            continue
+        term, term_prior, grams, gram_priors = found
+        term_ids.append(term)
+        term_weights.append(weight)
+        term_priors.append(term_prior)
+        id_parts.append(grams)
+        weight_parts.append(np.full(len(grams), weight))
+        prior_parts.append(gram_priors)
+    id_parts.append(np.array(term_ids, dtype=np.int64))
+    weight_parts.append(np.array(term_weights))
+    prior_parts.append(np.array(term_priors))
+    ids = np.concatenate(id_parts)
+    unique, inverse = np.unique(ids, return_inverse=True)
+    counts = np.bincount(inverse, weights=np.concatenate(weight_parts), minlength=len(unique))
+    priors = np.zeros(len(unique))
+    priors[inverse] = np.concatenate(prior_parts)
+    return Counted(analysis.article_id, analysis.language, analysis.published, unique, counts, priors)
