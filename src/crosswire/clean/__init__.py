@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from crosswire.clean.guard import check_text, truncate
+from crosswire.clean.guard import bound_paragraphs, bound_title, check_text, input_limit, truncate
 from crosswire.clean.html import extract_html
 from crosswire.clean.normalize import needs_repair, normalize_text
 from crosswire.clean.text import REASONS, CleanedText, clean_text
@@ -38,7 +38,7 @@ def _language_hint(code: str | None) -> str | None:
 def _clean(raw: RawDocument) -> Article:
     if not isinstance(raw.body, str):
         raise InputError("unreadable", "the body is not decoded text")
-    body, truncated = truncate(raw.body)
+    body, truncated = truncate(raw.body, input_limit(raw.kind))
     body = check_text(body)
     page = None
     if raw.kind == "html":
@@ -50,14 +50,16 @@ def _clean(raw: RawDocument) -> Article:
     normalized = normalize_text(body, repair=repair)
     repaired = repair and normalized != normalize_text(body, repair=False)
     body = normalized
-    title_hint = raw.title or (page.title if page else None)
+    title_hint, long_title = bound_title(raw.title or (page.title if page else None))
     # Text an HTML extractor chose is trusted: only lines with a definite reason are removed.
     extracted = page is not None and not page.fallback
     cleaned: CleanedText = clean_text(body, title=title_hint, keep_unknown=extracted)
     if not cleaned.paragraphs:
         raise InputError("empty", "no article text left after cleaning")
+    paragraphs, cut = bound_paragraphs(cleaned.paragraphs)
+    truncated = truncated or cut or long_title
 
-    language, _, mixed = detect_paragraph_languages(list(cleaned.paragraphs))
+    language, _, mixed = detect_paragraph_languages(list(paragraphs))
     language = _language_hint(raw.language) or language or (page.language if page else None)
     flags = list(raw.flags)
     if truncated:
@@ -70,7 +72,7 @@ def _clean(raw: RawDocument) -> Article:
         flags.append("mixed-language")
     if cleaned.title is None:
         flags.append("no-title")
-    text = cleaned.text
+    text = "\n\n".join(paragraphs)
     if len(text) < SHORT_TEXT:
         flags.append("short-text")
     return Article(

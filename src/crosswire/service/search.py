@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from crosswire.analyze.morphology import PYMORPHY_LANGUAGES, morphology
 from crosswire.analyze.text import tokenize
+from crosswire.service.snippets import SCAN_CHARS, snippet
 from crosswire.service.stories import rebuild_summaries
 from crosswire.store import SQLiteStore
 from crosswire.store.search import SNIPPET_END, SNIPPET_START, Hit, SearchRow
@@ -124,7 +125,7 @@ class SearchPage:
 
 
 def split_snippet(marked: str, context: int = SNIPPET_CONTEXT) -> Snippet:
-    """Split an FTS5 snippet at its match marks into (text, matched) pieces, each cut to
+    """Split a snippet at its match marks into (text, matched) pieces, each cut to
     ``context`` characters (a snippet counts words, and one word of an article may be a
     million characters long): the text before the first match keeps its end, the rest their
     starts."""
@@ -181,8 +182,9 @@ def search(
     page = list(by_story.items())[offset : offset + limit]
     shown = [article_id for _, found in page for article_id, _ in found[:per_story]]
     briefs = store.article_briefs(shown)
-    # A snippet for each story's best article only: making one costs FTS5 a pass over the text.
-    snippets = store.search_snippets(expression, [found[0][0] for _, found in page])
+    # A snippet for each story's best article only.
+    texts = store.search_texts([found[0][0] for _, found in page], SCAN_CHARS)
+    snippets = {article_id: snippet(text, expression) for article_id, text in texts.items()}
     summaries = store.story_briefs([story_id for story_id, _ in page])
     stories = []
     for story_id, found in page:

@@ -1,8 +1,8 @@
 """Full-text search queries over the ``article_search`` FTS5 table (migration 007).
 
 Functions over the store's connection; ``SQLiteStore`` exposes them as methods. The table holds
-each article's title, clean text and lemmas; its rowid is derived from the article id, so an
-article re-cleaned replaces its own row and a deletion needs no scan.
+each article's title, clean text and lemmas, each cut to ``INDEX_CHARS``; its rowid is derived
+from the article id, so an article re-cleaned replaces its own row and a deletion needs no scan.
 """
 
 from __future__ import annotations
@@ -20,6 +20,11 @@ _STALE = "article_search"  # meta key set while stored articles are not yet inde
 _ROWID_MASK = (1 << 64) - 1
 SNIPPET_START, SNIPPET_END = "\ue000", "\ue001"  # private-use marks around matched words in snippets
 _BATCH = 500
+# Characters of each column indexed at most (cleaning keeps no more of an article's text, 200,000;
+# migration 011 cuts rows stored before that): ranking a row costs FTS5 time in proportion to its
+# matches, and reading it for a snippet in proportion to its length. One row of 5 million
+# characters made every search that matched it take 30-43 s (most of it in FTS5's snippet()).
+INDEX_CHARS = 200_000
 
 
 def search_rowid(article_id: str) -> int:
@@ -58,7 +63,7 @@ def put(db: sqlite3.Connection, rows: Iterable[SearchRow]) -> None:
         db.execute("DELETE FROM article_search WHERE rowid = ?", (rowid,))
         db.execute(
             "INSERT INTO article_search (rowid, article_id, title, text, lemmas) VALUES (?,?,?,?,?)",
-            (rowid, row.article_id, row.title or "", row.text, row.lemmas),
+            (rowid, row.article_id, (row.title or "")[:INDEX_CHARS], row.text[:INDEX_CHARS], row.lemmas[:INDEX_CHARS]),
         )
 
 
@@ -125,9 +130,9 @@ def count(db: sqlite3.Connection, match: str) -> int:
     return int(found[0])
 
 
-def snippets(db: sqlite3.Connection, match: str, article_ids: Sequence[str], words: int = 24) -> dict[str, str]:
-    """A fragment of each article's text around what matched, the matched words between
-    ``SNIPPET_START`` and ``SNIPPET_END``."""
+def texts(db: sqlite3.Connection, article_ids: Sequence[str], chars: int) -> dict[str, str]:
+    """The first ``chars`` characters of each article's indexed text (never more than
+    ``INDEX_CHARS``, however long the stored article is), by id."""
     found: dict[str, str] = {}
     ids = list(article_ids)
     for start in range(0, len(ids), _BATCH):
@@ -135,9 +140,8 @@ def snippets(db: sqlite3.Connection, match: str, article_ids: Sequence[str], wor
         marks = ",".join("?" * len(chunk))
         found.update(
             db.execute(
-                f"SELECT article_id, snippet(article_search, 2, ?, ?, '…', ?) FROM article_search "
-                f"WHERE article_search MATCH ? AND rowid IN ({marks})",
-                (SNIPPET_START, SNIPPET_END, words, match, *chunk),
+                f"SELECT article_id, substr(text, 1, ?) FROM article_search WHERE rowid IN ({marks})",
+                (min(chars, INDEX_CHARS), *chunk),
             ).fetchall()
         )
     return found

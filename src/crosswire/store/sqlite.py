@@ -522,8 +522,9 @@ class SQLiteStore:
     def search_count(self, match: str) -> int:
         return search.count(self.db, match)
 
-    def search_snippets(self, match: str, article_ids: Sequence[str]) -> dict[str, str]:
-        return search.snippets(self.db, match, article_ids)
+    def search_texts(self, article_ids: Sequence[str], chars: int = search.INDEX_CHARS) -> dict[str, str]:
+        """The start of each article's indexed text (for snippets), by id."""
+        return search.texts(self.db, article_ids, chars)
 
     def story_articles(self, story_id: str, limit: int, offset: int = 0) -> list[StoryMember]:
         """A page of a story's articles (by date, undated last) without their texts."""
