@@ -103,7 +103,7 @@ def test_a_store_with_a_huge_indexed_row_gets_it_cut(tmp_path: Path) -> None:
     store, huge_id = _store_with(tmp_path)
     text = _huge_text()
     rowid = search_rowid(huge_id)
-    with store.transaction():  # a store from before migration 011: the whole text indexed
+    with store.transaction():  # a store from before migration 012: the whole text indexed
         store.db.execute("UPDATE articles SET text = ? WHERE id = ?", (text, huge_id))
         store.db.execute("UPDATE article_search SET text = ?, lemmas = ? WHERE rowid = ?", (text, text, rowid))
         store.db.execute(f"PRAGMA user_version = {_migration('bounded_search_rows') - 1:d}")
