@@ -318,3 +318,19 @@ def test_help_and_errors_do_not_wait_for_the_pipeline() -> None:
     assert not loaded & heavy
     shown = run_cli_process("--help")
     assert shown.returncode == 0 and "Usage: crosswire" in shown.stdout
+
+
+def test_the_service_names_its_use_cases_whatever_loaded_first() -> None:
+    """crosswire.service imports on first use; `ingest`, `search` and `stories` are also modules
+    of the package, and stay the functions whichever loads first (a fresh interpreter)."""
+    code = """
+import sys, inspect
+import crosswire.service.sources  # loads the modules ingest, search and stories first
+from crosswire import service
+assert all(inspect.isfunction(getattr(service, n)) for n in ("ingest", "search", "stories")), "module won"
+from crosswire.service import ingest, stories
+assert inspect.isfunction(ingest) and inspect.isfunction(stories)
+assert sorted(service.__all__) == sorted(service._HOME) and all(getattr(service, n) for n in service.__all__)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

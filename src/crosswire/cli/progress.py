@@ -50,7 +50,7 @@ class _Times(ProgressColumn):
     def render(self, task: Task) -> Text:
         spent = _clock(task.finished_time if task.finished else task.elapsed or 0)
         left = task.time_remaining if task.total is not None else None
-        return Text(spent if left is None else f"{spent}, {_clock(left)} left", style="dim")
+        return Text(f"{spent} spent" if left is None else f"{spent} spent, {_clock(left)} left", style="dim")
 
 
 class Meter:
