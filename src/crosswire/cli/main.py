@@ -279,7 +279,13 @@ def compare(
     if not a or not b:
         raise CrosswireError("compare needs two articles (files or stored ids), or --pairs FILE")
     settings = _settings(db)
-    store = None if Path(a).is_file() and Path(b).is_file() else _open(settings)
+    store = None
+    if not (Path(a).is_file() and Path(b).is_file()):
+        try:
+            store = _open(settings)
+        except StoreNotFound:  # a mistyped file name is likelier than an id without a store
+            ref = b if Path(a).is_file() else a
+            raise InputError("missing", f"{ref}: no such file, and no store at {settings.db} to find it in") from None
     left, right = service.resolve_article(a, store), service.resolve_article(b, store)
     result = service.compare_articles(left, right, settings)
     if as_json:
