@@ -7,9 +7,11 @@ HASH := $(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 CORE := $(VENV)/.core-$(HASH)
 FULL := $(VENV)/.full-$(HASH)
 
-.PHONY: install demo test bench clean chromium
+.PHONY: install demo test bench clean chromium install-check
 
+# pip stays quiet (-q): each step says what it installs, so a first run is not minutes of silence.
 $(CORE): pyproject.toml constraints.txt
+	@echo "make: creating $(VENV) and installing crosswire with pinned dependencies (constraints.txt)"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) --upgrade pip
 	$(PIP) -c constraints.txt -e .
@@ -19,7 +21,9 @@ $(CORE): pyproject.toml constraints.txt
 # Tests also exercise the optional dense encoders. CPU torch goes first, by exact version: a
 # looser spec, asked for by sentence-transformers, would pull the CUDA build (gigabytes).
 $(FULL): $(CORE)
+	@echo "make: installing CPU torch (about 200 MB on first use)"
 	$(PIP) torch==2.13.0
+	@echo "make: installing the test tools and the dense and parquet extras"
 	$(PIP) -c constraints.txt -e '.[test,dense,parquet]'
 	rm -f $(VENV)/.full-*
 	touch $(FULL)
@@ -32,6 +36,7 @@ demo: $(CORE)
 	$(BIN)/crosswire stories
 
 test: $(FULL) chromium
+	@echo "make: running the tests"
 	$(BIN)/python -m pytest
 
 # The browser tests drive Debian's chromium through Playwright (never a browser Playwright would
@@ -41,6 +46,21 @@ chromium:
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null \
 	  || echo "make: could not install chromium; the browser tests will be skipped" >&2; }
+
+# What `pip install crosswire` gives a user: no constraints file, the newest releases our ranges
+# allow, no extras. Installed into a throwaway venv (pip's cache keeps a rerun cheap), then the
+# first commands a user runs. Catches a dependency the code needs but pyproject.toml lacks.
+install-check:
+	@echo "make: install-check: pip install . into a fresh venv, without constraints.txt"
+	@set -e; dir=$$(mktemp -d); trap 'rm -rf "$$dir"' EXIT; \
+	$(PYTHON) -m venv "$$dir/venv"; \
+	"$$dir/venv/bin/python" -m pip install -q --disable-pip-version-check . ; \
+	echo "make: install-check: crosswire clean examples/*"; \
+	"$$dir/venv/bin/crosswire" clean --json examples/* > "$$dir/clean.jsonl"; \
+	test "$$(wc -l < "$$dir/clean.jsonl")" -eq "$$(ls examples | wc -l)"; \
+	echo "make: install-check: crosswire ingest examples/"; \
+	"$$dir/venv/bin/crosswire" ingest examples/ --db "$$dir/check.db"; \
+	"$$dir/venv/bin/crosswire" stories --db "$$dir/check.db"
 
 bench: $(FULL)
 	$(BIN)/python -m benchmarks

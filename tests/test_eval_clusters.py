@@ -9,6 +9,7 @@ import pytest
 from conftest import run_cli
 
 from crosswire.evaluate.clusters import bcubed, gold_items
+from crosswire.store import SQLiteStore
 
 
 def test_bcubed_by_hand() -> None:
@@ -67,6 +68,9 @@ def test_eval_clusters_cli_ingests_gold_beside_distractors(tmp_path: Path, db: P
             ]
         )
     )
+    refused = run_cli("eval", "clusters", str(gold), "--json", db=db)  # reading a store that is not there
+    assert refused.returncode == 1 and refused.stderr.startswith(f"crosswire: no store at {db}")
+    SQLiteStore(db).close()
     missing = run_cli("eval", "clusters", str(gold), "--json", db=db)
     assert missing.returncode == 0, missing.stderr
     assert json.loads(missing.stdout)["missing"] == 4

@@ -120,7 +120,7 @@ def test_the_export_command(tmp_path: Path, seeds: Path, db: Path) -> None:
     assert len(done.stdout.splitlines()) == 2
     out = tmp_path / "stories.csv"
     done = run_cli("export", "stories", "--format", "csv", "--output", str(out), db=db)
-    assert done.returncode == 0 and "exported 1 stories" in done.stderr
+    assert done.returncode == 0 and "exported 1 story to" in done.stderr
     bad = run_cli("export", "articles", "--format", "xml", db=db)
     assert bad.returncode == 1 and "format 'xml'" in bad.stderr
     binary = run_cli("export", "articles", "--format", "parquet", db=db)

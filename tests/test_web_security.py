@@ -163,7 +163,7 @@ def test_serve_off_loopback_makes_up_a_token_and_requires_it(tmp_path: Path) -> 
     env = {key: value for key, value in os.environ.items() if not key.startswith("CROSSWIRE_")}
     env["XDG_CONFIG_HOME"] = str(tmp_path / "no-config")
     command = [sys.executable, "-m", "crosswire", "serve", "--db", str(tmp_path / "s.db"), "--host", "0.0.0.0"]
-    command += ["--workers", "2"]
+    command += ["--create", "--workers", "2"]
     server = subprocess.Popen(
         [*command, "--port", str(port)], env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
     )

@@ -26,3 +26,7 @@ class MissingDependency(CrosswireError):
 
 class NotFound(CrosswireError):
     """A stored story or article that is not there (the API answers 404)."""
+
+
+class StoreNotFound(CrosswireError):
+    """A store opened for reading that does not exist (a mistyped --db, say)."""

@@ -1,4 +1,9 @@
-"""The command-line face: argument parsing and rendering only; the work is in crosswire.service."""
+"""The command-line face: argument parsing and rendering only; the work is in crosswire.service.
+
+This module imports only what every command needs (typer, rich, the error types): the service
+and the store load inside the commands, so `crosswire --help` and a one-line error start at once
+instead of waiting for the extractors, the analyser and numpy.
+"""
 
 from __future__ import annotations
 
@@ -8,31 +13,44 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from crosswire import service
-from crosswire.cli import render
-from crosswire.errors import CrosswireError, InputError
-from crosswire.settings import Settings, load_settings
-from crosswire.store import SQLiteStore
-from crosswire.types import Rejection
+from crosswire.cli import progress, render
+from crosswire.cli.render import plural
+from crosswire.errors import CrosswireError, InputError, StoreNotFound
+
+if TYPE_CHECKING:
+    from crosswire.settings import Settings
+    from crosswire.store import SQLiteStore
 
 app = typer.Typer(
-    help="crosswire: clean news articles, link them across languages, follow stories.",
+    help="Clean news articles, link them across languages into events and stories, and follow those stories.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode="markdown",  # help paragraphs reflow to the terminal, whatever the docstring's line breaks
 )
 _state = {"debug": False}
 F = TypeVar("F", bound=Callable[..., Any])
 
+_DEFAULT_DB = "$CROSSWIRE_DB, else ~/.local/share/crosswire/crosswire.db"
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="SQLite store (default: $CROSSWIRE_DB or ~/.local/share/crosswire/crosswire.db)."),
+    typer.Option("--db", metavar="PATH", help=f"The SQLite store to read; it must exist (default: {_DEFAULT_DB})."),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="JSON Lines output, one object per line.")]
+WriteDbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db", metavar="PATH", help=f"The SQLite store to write, created if missing (default: {_DEFAULT_DB})."
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON Lines: one object per line.")]
+LimitOption = Annotated[int | None, typer.Option("--limit", metavar="N", min=1, help="Show at most N stories.")]
+OffsetOption = Annotated[int, typer.Option("--offset", metavar="N", min=0, help="Skip the first N stories.")]
+DATES = "DATE is an ISO prefix: 2022, 2022-01 or 2022-01-13"
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -66,17 +84,32 @@ def guarded(command: F) -> F:
 @app.callback()
 def main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and library logs.")] = False) -> None:
     _state["debug"] = debug
+    render.use_streams()
     # Extractors log every odd page at ERROR; a rejected page is already reported once, by us.
     for name in ("trafilatura", "htmldate", "courlan", "charset_normalizer"):
         logging.getLogger(name).setLevel(logging.DEBUG if debug else logging.CRITICAL)
 
 
 def _settings(db: str | None) -> Settings:
+    from crosswire.settings import load_settings
+
     return load_settings(db)
 
 
-def _open(db: str | None) -> SQLiteStore:
-    return SQLiteStore(_settings(db).db)
+def _open(settings: Settings, *, create: bool = False, hint: str = "") -> SQLiteStore:
+    """The one place commands open the store. Only commands that add articles (ingest, watch,
+    eval clusters --ingest, serve --create) create a missing store; every other command refuses
+    it with one line naming the path, so a mistyped --db never reads as an empty store."""
+    from crosswire.store import SQLiteStore
+
+    try:
+        return SQLiteStore(settings.db, create=create)
+    except StoreNotFound as err:
+        raise StoreNotFound(f"{err} (`crosswire ingest` creates one{hint})") from None
+
+
+def _read(db: str | None) -> SQLiteStore:
+    return _open(_settings(db))
 
 
 def _emit(obj: Any) -> None:
@@ -86,10 +119,14 @@ def _emit(obj: Any) -> None:
 @app.command()
 @guarded
 def clean(
-    files: Annotated[list[Path], typer.Argument(help="Text, HTML, JSON or JSON Lines files.")],
+    files: Annotated[
+        list[Path], typer.Argument(metavar="FILE", help="The files to clean: text, HTML, JSON or JSON Lines.")
+    ],
     as_json: JsonOption = False,
 ) -> None:
-    """Clean articles and print them (nothing is stored)."""
+    """Clean articles and print them; nothing is stored."""
+    from crosswire.types import Rejection
+
     failures = 0
     for item in service.clean_paths(files):
         if isinstance(item, Rejection):
@@ -108,9 +145,12 @@ def clean(
 def ingest(
     paths: Annotated[
         list[str],
-        typer.Argument(help="Files or folders (recursive), web archives (.warc, .warc.gz), page or feed URLs."),
+        typer.Argument(
+            metavar="PATH",
+            help="Files, folders (read recursively), web archives (.warc, .warc.gz), and page or feed URLs.",
+        ),
     ],
-    db: DbOption = None,
+    db: WriteDbOption = None,
 ) -> None:
     """Clean, analyse and cluster files, web archives, pages and feeds (each entry's page is
     fetched) into the store. Bad inputs are reported; the rest go in.
@@ -120,10 +160,12 @@ def ingest(
     from crosswire.service.sources import ingest_sources
 
     settings = _settings(db)
-    store = SQLiteStore(settings.db)
-    with render.progress("ingesting") as advance:
-        report = ingest_sources(store, paths, settings, on_item=advance)
-    render.print_ingest_report(report, settings.db)
+    store = _open(settings, create=True)
+    with progress.meter("ingesting", "article") as meter:
+        if meter.shown:
+            progress.count_in_background(meter, paths, already=progress.held_pages(store))
+        report = ingest_sources(store, paths, settings, on_item=meter)
+    render.print_ingest_report(report, settings.db, meter.summary())
     if report.rejected:
         raise typer.Exit(1)
 
@@ -134,9 +176,10 @@ def reclean(db: DbOption = None) -> None:
     """Clean every stored article again from its kept raw input, with the current rules and the
     per-site line statistics gathered since it was ingested; store those that changed."""
     settings = _settings(db)
-    with render.progress("re-cleaning") as advance:
-        report = service.reclean(SQLiteStore(settings.db), settings, on_item=advance)
-    render.print_reclean_report(report)
+    store = _open(settings)
+    with progress.meter("re-cleaning", "article", total=store.article_count()) as meter:
+        report = service.reclean(store, settings, on_item=meter)
+    render.print_reclean_report(report, meter.summary())
 
 
 @app.command()
@@ -145,11 +188,10 @@ def recluster(db: DbOption = None) -> None:
     """Rebuild every event and story from the stored articles (after changing clustering settings
     or the encoder), in publication order, so the result does not depend on ingestion order."""
     settings = _settings(db)
-    with render.progress("re-clustering") as advance:
-        report = service.recluster(SQLiteStore(settings.db), settings, on_item=advance)
-    render.err.print(
-        f"re-clustered {report.articles} articles into {report.stories} stories and {report.events} events"
-    )
+    store = _open(settings)
+    with progress.meter("re-clustering", "article", total=store.article_count()) as meter:
+        report = service.recluster(store, settings, on_item=meter)
+    render.print_recluster_report(report, meter.summary())
 
 
 @app.command()
@@ -157,16 +199,30 @@ def recluster(db: DbOption = None) -> None:
 def stories(
     db: DbOption = None,
     as_json: JsonOption = False,
-    limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most N stories.")] = None,
-    offset: Annotated[int, typer.Option("--offset", min=0, help="Skip the first N stories.")] = 0,
-    language: Annotated[str | None, typer.Option("--language", help="Only stories with articles in LANG.")] = None,
-    site: Annotated[str | None, typer.Option("--site", help="Only stories with articles from SITE.")] = None,
-    since: Annotated[str | None, typer.Option("--since", help="Only stories with articles on or after DATE.")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Only stories with articles on or before DATE.")] = None,
+    limit: LimitOption = None,
+    offset: OffsetOption = 0,
+    language: Annotated[
+        str | None, typer.Option("--language", metavar="LANG", help="Show only stories with articles in LANG.")
+    ] = None,
+    site: Annotated[
+        str | None, typer.Option("--site", metavar="SITE", help="Show only stories with articles from SITE.")
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", metavar="DATE", help=f"Show only stories with articles on or after DATE ({DATES})."),
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", metavar="DATE", help="Show only stories with articles on or before DATE.")
+    ] = None,
 ) -> None:
-    """List stories, most recently active first: every stored article belongs to exactly one.
-    Dates are ISO prefixes (2022, 2022-01, 2022-01-13); with one, undated stories are left out."""
-    store = _open(db)
+    """List the stories, most recently active first; every stored article belongs to exactly one.
+    With a date filter, undated stories are left out.
+
+    On a terminal this is a table whose long titles are cut with an ellipsis; piped or redirected,
+    it is tab-separated values (a header line, then one story per line, titles whole) and the
+    count goes to stderr.
+    """
+    store = _read(db)
     filters = {"language": language, "site": site, "since": since, "until": until}
     found = service.stories(store, limit=limit, offset=offset, with_articles=as_json, with_timeline=False, **filters)
     if as_json:
@@ -180,13 +236,15 @@ def stories(
 @app.command()
 @guarded
 def show(
-    story_id: Annotated[str, typer.Argument(help="A story id from `crosswire stories`.")],
+    story_id: Annotated[
+        str, typer.Argument(metavar="STORY_ID", help="The id of a story, as `crosswire stories` lists it.")
+    ],
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Show one story: titles per language, languages and sites with counts, the names and
     countries its articles mention most, its timeline of events, and its articles."""
-    summary = service.story(_open(db), story_id)
+    summary = service.story(_read(db), story_id)
     if as_json:
         _emit(render.story_json(summary))
     else:
@@ -196,13 +254,23 @@ def show(
 @app.command()
 @guarded
 def compare(
-    a: Annotated[str | None, typer.Argument(help="A file or a stored article id.")] = None,
-    b: Annotated[str | None, typer.Argument(help="A file or a stored article id.")] = None,
-    pairs: Annotated[Path | None, typer.Option("--pairs", help="JSON Lines of {id, a, b} pairs.")] = None,
+    a: Annotated[
+        str | None, typer.Argument(metavar="A", help="A file, or the id (or an id prefix) of a stored article.")
+    ] = None,
+    b: Annotated[
+        str | None, typer.Argument(metavar="B", help="A file, or the id (or an id prefix) of a stored article.")
+    ] = None,
+    pairs: Annotated[
+        Path | None,
+        typer.Option(
+            "--pairs", metavar="FILE", help="Compare the pairs in this JSON Lines file ({id, a, b} per line)."
+        ),
+    ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """How closely two articles cover the same news: score 0..1, level 1..4 and reasons."""
+    """Score how closely two articles cover the same news: a score in 0..1, a level 1..4 and the
+    reasons. The store is read only for an argument that is not a file."""
     if pairs is not None:
         if a or b:
             raise CrosswireError("give either two articles or --pairs FILE, not both")
@@ -210,12 +278,16 @@ def compare(
         return
     if not a or not b:
         raise CrosswireError("compare needs two articles (files or stored ids), or --pairs FILE")
+    settings = _settings(db)
     store = None
     if not (Path(a).is_file() and Path(b).is_file()):
-        path = Path(_settings(db).db)
-        store = SQLiteStore(path) if path.exists() else None
+        try:
+            store = _open(settings)
+        except StoreNotFound:  # a mistyped file name is likelier than an id without a store
+            ref = b if Path(a).is_file() else a
+            raise InputError("missing", f"{ref}: no such file, and no store at {settings.db} to find it in") from None
     left, right = service.resolve_article(a, store), service.resolve_article(b, store)
-    result = service.compare_articles(left, right, _settings(db))
+    result = service.compare_articles(left, right, settings)
     if as_json:
         _emit(render.similarity_json(result, left, right))
     else:
@@ -231,22 +303,31 @@ def _compare_pairs(path: Path, settings: Settings) -> None:
             errors += "error" in result
             _emit(result)
     if errors:
-        typer.echo(f"crosswire: {errors} pair(s) could not be compared", err=True)
+        typer.echo(f"crosswire: {plural(errors, 'pair')} could not be compared", err=True)
         raise typer.Exit(1)
 
 
 @app.command()
 @guarded
 def search(
-    query: Annotated[str, typer.Argument(help='Words (any of their forms match) and "quoted phrases".')],
+    query: Annotated[
+        str,
+        typer.Argument(metavar="QUERY", help='What to find: words (any of their forms match) and "quoted phrases".'),
+    ],
     db: DbOption = None,
     as_json: JsonOption = False,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="At most N stories.")] = 10,
-    offset: Annotated[int, typer.Option("--offset", min=0, help="Skip the first N stories.")] = 0,
-    language: Annotated[str | None, typer.Option("--language", help="Only articles in LANG.")] = None,
-    site: Annotated[str | None, typer.Option("--site", help="Only articles from SITE.")] = None,
-    since: Annotated[str | None, typer.Option("--since", help="Only articles on or after DATE.")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Only articles on or before DATE.")] = None,
+    limit: Annotated[int, typer.Option("--limit", metavar="N", min=1, help="Show at most N stories.")] = 10,
+    offset: OffsetOption = 0,
+    language: Annotated[
+        str | None, typer.Option("--language", metavar="LANG", help="Search only articles in LANG.")
+    ] = None,
+    site: Annotated[str | None, typer.Option("--site", metavar="SITE", help="Search only articles from SITE.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="DATE", help=f"Search only articles on or after DATE ({DATES}).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", metavar="DATE", help="Search only articles on or before DATE.")
+    ] = None,
 ) -> None:
     """Search the stored articles (title, text and lemmas, so an inflected word finds its other
     forms); print the matching stories, best first, with their best matching articles."""
@@ -254,7 +335,7 @@ def search(
     from crosswire.service.search import search as run_search
 
     filters = {"language": language, "site": site, "since": since, "until": until}
-    page = run_search(_open(db), query, limit=limit, offset=offset, **filters)
+    page = run_search(_read(db), query, limit=limit, offset=offset, **filters)
     if as_json:
         for found in page.stories:
             _emit(render_search.story_match_json(found))
@@ -265,9 +346,19 @@ def search(
 @app.command()
 @guarded
 def serve(
-    db: DbOption = None,
-    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            metavar="PATH",
+            help=f"The SQLite store to serve; it must exist unless --create (default: {_DEFAULT_DB}).",
+        ),
+    ] = None,
+    create: Annotated[
+        bool, typer.Option("--create", help="Create the store if it does not exist (to fill it through uploads).")
+    ] = False,
+    host: Annotated[str, typer.Option("--host", help="The address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="The port to listen on.")] = 8000,
     token: Annotated[
         str | None,
         typer.Option(
@@ -279,24 +370,33 @@ def serve(
         ),
     ] = None,
     max_upload_mb: Annotated[
-        float, typer.Option("--max-upload-mb", min=0.001, help="Largest request body accepted, in MiB.")
+        float, typer.Option("--max-upload-mb", min=0.001, help="The largest request body accepted, in MiB.")
     ] = 20.0,
     workers: Annotated[
-        int, typer.Option("--workers", min=1, max=64, help="Server processes (one per core serves most).")
+        int, typer.Option("--workers", min=1, max=64, help="The number of server processes (one per core serves most).")
     ] = 1,
 ) -> None:
-    """Serve the web UI and the JSON API (/api/v1, schema at /api/v1/openapi.json) over the store."""
+    """Serve the web UI and the JSON API (/api/v1, schema at /api/v1/openapi.json) over the store.
+    The server also takes uploads, but starts only on a store that exists, unless --create."""
     from crosswire.web.serve import serve as run_server
 
+    settings = _settings(db)
+    _open(settings, create=create, hint="; `serve --create` starts an empty one").close()
     upload = int(max_upload_mb * 1024 * 1024)
-    run_server(_settings(db), host=host, port=port, token=token, max_upload_bytes=upload, workers=workers)
+    run_server(settings, host=host, port=port, token=token, max_upload_bytes=upload, workers=workers)
 
 
 @app.command()
 @guarded
 def watch(
-    sources: Annotated[Path, typer.Argument(help="Feed URLs, one per line (options: every=10m language=de).")],
-    db: DbOption = None,
+    sources: Annotated[
+        Path,
+        typer.Argument(
+            metavar="SOURCES_FILE",
+            help="A file of feed URLs, one per line, each with optional settings such as every=10m language=de.",
+        ),
+    ],
+    db: WriteDbOption = None,
     once: Annotated[bool, typer.Option("--once", help="Poll every feed once, ingest, and exit.")] = False,
 ) -> None:
     """Poll RSS/Atom feeds on their own schedule and ingest the pages of new entries, keeping
@@ -315,24 +415,28 @@ def watch(
     logging.getLogger("crosswire").setLevel(logging.INFO)
     stop = threading.Event()
     with stop_on_signals(stop):
-        run_watch(SQLiteStore(settings.db), specs, settings, stop=stop, once=once)
+        run_watch(_open(settings, create=True), specs, settings, stop=stop, once=once)
 
 
 @app.command()
 @guarded
 def export(
-    what: Annotated[str, typer.Argument(help="articles or stories.")] = "articles",
+    what: Annotated[str, typer.Argument(metavar="WHAT", help="What to export: articles or stories.")] = "articles",
     db: DbOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="jsonl, csv or parquet.")] = "jsonl",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="The output format: jsonl, csv or parquet.")] = "jsonl",
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="The file to write (default: standard output)."),
+    ] = None,
 ) -> None:
     """Export every stored article or story as JSON Lines, CSV or Parquet. Exported article
     lines are `crosswire ingest` input: a fresh store ingesting them gets the same articles."""
     from crosswire.service.export import export as run_export
 
-    count = run_export(_open(db), what, fmt, output, sys.stdout)
+    count = run_export(_read(db), what, fmt, output, sys.stdout)
     if output is not None:
-        typer.echo(f"exported {count} {what} to {output}", err=True)
+        noun = "story" if what == "stories" else "article"
+        typer.echo(f"exported {plural(count, noun)} to {output}", err=True)
 
 
 # -- eval ----------------------------------------------------------------------------------
@@ -340,29 +444,36 @@ eval_app = typer.Typer(
     help="Measure crosswire on labelled data: graded pairs (SemEval-2022 Task 8), translation retrieval, "
     "and clusters against gold groups.",
     no_args_is_help=True,
+    rich_markup_mode="markdown",
 )
 app.add_typer(eval_app, name="eval")
-OneJsonOption = Annotated[bool, typer.Option("--json", help="One JSON object instead of a table.")]
+OneJsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")]
 
 
 @eval_app.command("pairs")
 @guarded
 def eval_pairs(
     file: Annotated[
-        Path, typer.Argument(help="SemEval-2022 Task 8 CSV: pair_id, lang1, lang2, text1, text2, …, Overall.")
+        Path,
+        typer.Argument(
+            metavar="FILE",
+            help="A SemEval-2022 Task 8 CSV file (columns pair_id, lang1, lang2, text1, text2, …, Overall).",
+        ),
     ],
     native_only: Annotated[
-        bool, typer.Option("--native-only", help="Only pairs without a machine-translated side (both ids all digits).")
+        bool,
+        typer.Option("--native-only", help="Score only pairs without a machine-translated side (both ids all digits)."),
     ] = False,
     limit: Annotated[
-        int | None, typer.Option("--limit", min=1, help="Only the first N rows (after --native-only).")
+        int | None,
+        typer.Option("--limit", metavar="N", min=1, help="Score only the first N rows (after --native-only)."),
     ] = None,
     as_json: OneJsonOption = False,
 ) -> None:
-    """Pearson of the pair score against the human Overall judgement (sign: higher is better),
-    for native pairs and all rows, overall and per language pair."""
-    with render.progress("scoring pairs") as advance:
-        report = service.evaluate_pairs(file, _settings(None), native_only=native_only, limit=limit, on_item=advance)
+    """Report Pearson's r of the pair score against the human Overall judgement (sign: higher is
+    better), for native pairs and all rows, overall and per language pair."""
+    with progress.meter("scoring pairs", "pair") as meter:
+        report = service.evaluate_pairs(file, _settings(None), native_only=native_only, limit=limit, on_item=meter)
     if as_json:
         _emit(render.pairs_report_json(report))
     else:
@@ -375,26 +486,29 @@ def eval_retrieval(
     file: Annotated[
         Path,
         typer.Argument(
-            help="JSON Lines of documents with their text in two or more "
-            "languages (generic {id, domain, texts} or WMT shapes)."
+            metavar="FILE",
+            help="A JSON Lines file of documents, each with its text in two or more "
+            "languages (generic {id, domain, texts} or WMT shapes).",
         ),
     ],
     pairs: Annotated[
         str | None,
         typer.Option(
-            "--pairs", help="Query-target language pairs, as ru-en,uk-en (default: every other language to English)."
+            "--pairs",
+            metavar="PAIRS",
+            help="The query-target language pairs to rank, as ru-en,uk-en (default: every other language to English).",
         ),
     ] = None,
     all_pairs: Annotated[
-        bool, typer.Option("--all-pairs", help="Every ordered pair of languages found together.")
+        bool, typer.Option("--all-pairs", help="Rank every ordered pair of languages found together.")
     ] = False,
     as_json: OneJsonOption = False,
 ) -> None:
-    """P@1 and MRR of finding each document's translation among all documents in the target
-    language, per language pair and per domain."""
+    """Report P@1 and MRR of finding each document's translation among all documents in the
+    target language, per language pair and per domain."""
     specs = [spec for spec in (pairs or "").split(",") if spec.strip()]
-    with render.progress("evaluating") as advance:
-        report = service.evaluate_retrieval(file, _settings(None), pairs=specs, all_pairs=all_pairs, on_item=advance)
+    with progress.meter("evaluating", "step") as meter:
+        report = service.evaluate_retrieval(file, _settings(None), pairs=specs, all_pairs=all_pairs, on_item=meter)
     if as_json:
         _emit(render.retrieval_report_json(report))
     else:
@@ -407,22 +521,34 @@ def eval_clusters(
     gold: Annotated[
         Path,
         typer.Argument(
-            help="JSON Lines of gold groups: each document with its texts in several languages is one group."
+            metavar="GOLD",
+            help="A JSON Lines file of gold groups: each document with its texts in several languages is one group.",
         ),
     ],
-    db: DbOption = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            metavar="PATH",
+            help=f"The SQLite store to score; it must exist unless --ingest (default: {_DEFAULT_DB}).",
+        ),
+    ] = None,
     ingest_missing: Annotated[
-        bool, typer.Option("--ingest", help="Ingest the gold texts not yet in the store first (after distractors).")
+        bool,
+        typer.Option(
+            "--ingest",
+            help="First ingest the gold texts not yet in the store (after any distractors already there), "
+            "creating the store if needed.",
+        ),
     ] = False,
     as_json: OneJsonOption = False,
 ) -> None:
-    """B-cubed precision, recall and F1 of the stored stories and events against gold groups,
-    scored on the gold items only."""
+    """Report B-cubed precision, recall and F1 of the stored stories and events against gold
+    groups, scored on the gold items only."""
     settings = _settings(db)
-    with render.progress("evaluating clusters") as advance:
-        report = service.evaluate_clusters(
-            SQLiteStore(settings.db), gold, settings, ingest_missing=ingest_missing, on_item=advance
-        )
+    store = _open(settings, create=ingest_missing)
+    with progress.meter("evaluating clusters", "article") as meter:
+        report = service.evaluate_clusters(store, gold, settings, ingest_missing=ingest_missing, on_item=meter)
     if as_json:
         _emit(render.clusters_report_json(report))
     else:

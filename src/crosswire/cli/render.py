@@ -7,30 +7,58 @@ from __future__ import annotations
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from crosswire.evaluate.clusters import BCubed, ClustersReport
-from crosswire.evaluate.metrics import Ranked
-from crosswire.evaluate.pairs import OVERALL, PairsReport
-from crosswire.evaluate.retrieval import RetrievalReport
-from crosswire.service import IngestReport, RecleanReport
-from crosswire.types import Article, Rejection, Similarity, StoryMention, StorySummary
+if TYPE_CHECKING:
+    from crosswire.evaluate.clusters import BCubed, ClustersReport
+    from crosswire.evaluate.metrics import Ranked
+    from crosswire.evaluate.pairs import PairsReport
+    from crosswire.evaluate.retrieval import RetrievalReport
+    from crosswire.service import IngestReport, RecleanReport, ReclusterReport
+    from crosswire.types import Article, Rejection, Similarity, StoryMention, StorySummary
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+_PIPE_WIDTH = 100_000  # a pipe or a file has no width: nothing is wrapped or cut before this
+
+
+def _console(stderr: bool) -> Console:
+    console = Console(stderr=stderr, highlight=False, soft_wrap=True)
+    if not console.is_terminal:
+        console.width = _PIPE_WIDTH
+    return console
+
+
+out = _console(stderr=False)
+err = _console(stderr=True)
+
+
+def use_streams() -> None:
+    """Fit the consoles to where output goes now (called before every command). On a terminal,
+    rich's widths; piped or redirected, lines are never wrapped at 80 columns: a one-line reason
+    stays one line and grep sees whole lines."""
+    global out, err
+    out, err = _console(stderr=False), _console(stderr=True)
+
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def safe(value: object, limit: int = 0) -> str:
     text = _CONTROL.sub("", "" if value is None else str(value))
     return text if not limit or len(text) <= limit else text[: limit - 1] + "…"
+
+
+def nouns(noun: str) -> str:
+    """The plural of a noun the CLI counts: story -> stories, article -> articles."""
+    return noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s"
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 story', '2 stories', '0 articles': every count printed with its noun goes through here."""
+    return f"{count} {noun if count == 1 else nouns(noun)}"
 
 
 # -- JSON ---------------------------------------------------------------------------------
@@ -111,35 +139,18 @@ def print_article(article: Article) -> None:
     out.print(Text(meta, style="dim"))
     out.print(Text(safe(article.text)))
     if article.removed:
-        out.print(Text(f"removed {len(article.removed)} line(s):", style="dim"))
+        out.print(Text(f"removed {plural(len(article.removed), 'line')}:", style="dim"))
         for item in article.removed:
             out.print(Text(f"  [{item.reason}] {safe(item.text, 100)}", style="dim"))
     out.print()
 
 
-@contextmanager
-def progress(label: str) -> Iterator[Callable[[int], None]]:
-    bar = Progress(
-        SpinnerColumn(),
-        TextColumn(label),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        disable=not sys.stderr.isatty(),
-        transient=True,
-    )
-    task = bar.add_task(label, total=None)
-    with bar:
-        yield lambda n: bar.advance(task, n)
-
-
-def print_ingest_report(report: IngestReport, db: str) -> None:
+def print_ingest_report(report: IngestReport, db: str, summary: str = "") -> None:
     rejected = sum(report.rejected.values())
     err.print(
         Text(
             f"added {report.added}, already present {report.present}, rejected {rejected} "
-            f"-> {len(report.stories)} stor{'y' if len(report.stories) == 1 else 'ies'} touched in {db}"
+            f"-> {plural(len(report.stories), 'story')} touched in {db}" + (f"; {summary}" if summary else "")
         )
     )
     for reason, count in report.rejected.most_common():
@@ -150,11 +161,20 @@ def print_ingest_report(report: IngestReport, db: str) -> None:
         err.print(Text(f"  … and {len(report.rejections) - 20} more"))
 
 
-def print_reclean_report(report: RecleanReport) -> None:
+def print_reclean_report(report: RecleanReport, summary: str = "") -> None:
     failed = sum(report.failed.values())
-    err.print(Text(f"re-cleaned {report.checked}, changed {report.changed}, failed {failed} (kept as stored)"))
+    line = f"re-cleaned {report.checked}, changed {report.changed}, failed {failed} (kept as stored)"
+    err.print(Text(line + (f"; {summary}" if summary else "")))
     for reason, count in report.failed.most_common():
         err.print(Text(f"  failed {count} as {reason}"))
+
+
+def print_recluster_report(report: ReclusterReport, summary: str = "") -> None:
+    line = (
+        f"re-clustered {plural(report.articles, 'article')} into {plural(report.stories, 'story')} "
+        f"and {plural(report.events, 'event')}"
+    )
+    err.print(Text(line + (f"; {summary}" if summary else "")))
 
 
 def _dates(first: str | None, last: str | None) -> str:
@@ -167,23 +187,43 @@ def _mentioned(found: tuple[StoryMention, ...]) -> str:
     return ", ".join(f"{safe(' / '.join(m.surfaces), 60)} [{safe(m.key, 30)}] ({m.articles})" for m in found)
 
 
+STORY_COLUMNS = ("story", "title", "languages", "articles", "first_date", "last_date")
+
+
+def _tsv(value: object) -> str:
+    """One TSV cell: no tab, newline or control character inside."""
+    return " ".join(safe(value).split())
+
+
 def print_stories(stories: list[StorySummary], total: int | None = None) -> None:
+    """A table on a terminal, one story a line, long titles cut with an ellipsis. Piped, tab-
+    separated values (a header line, then whole titles) with the count on stderr, for cut,
+    sort and grep."""
+    shown = plural(len(stories), "story")
+    count = Text(shown if total is None or total == len(stories) else f"{shown} of {total}", style="dim")
+    if not out.is_terminal:
+        sys.stdout.write("\t".join(STORY_COLUMNS) + "\n")
+        for story in stories:
+            cells = (story.id, story.title, ",".join(story.languages), story.article_count)
+            sys.stdout.write("\t".join(_tsv(value) for value in (*cells, story.first_date, story.last_date)) + "\n")
+        err.print(count)
+        return
     table = Table(show_lines=False)
     # Ids are what a reader types next (`show ID`): never cut or wrapped.
     table.add_column("story", no_wrap=True, min_width=max((len(story.id) for story in stories), default=5))
-    for column in ("title", "languages", "articles", "dates"):
-        table.add_column(column)
+    table.add_column("title")  # the one column that gives way when the terminal is narrow
+    for column in ("languages", "articles", "dates"):
+        table.add_column(column, no_wrap=True)
     for story in stories:
         table.add_row(
             Text(story.id),
-            Text(safe(story.title, 90)),
+            Text(safe(story.title, 90), no_wrap=True, overflow="ellipsis"),
             Text(", ".join(safe(lang, 8) for lang in story.languages)),
             Text(str(story.article_count)),
             Text(_dates(story.first_date, story.last_date)),
         )
     out.print(table)
-    shown = f"{len(stories)} stor{'y' if len(stories) == 1 else 'ies'}"
-    out.print(Text(shown if total is None or total == len(stories) else f"{shown} of {total}", style="dim"))
+    out.print(count)
 
 
 def print_story(story: StorySummary) -> None:
@@ -191,7 +231,7 @@ def print_story(story: StorySummary) -> None:
     out.print(
         Text(
             f"{story.id} · {', '.join(safe(lang, 8) for lang in story.languages) or 'no language'} · "
-            f"{_dates(story.first_date, story.last_date)} · {story.article_count} article(s)",
+            f"{_dates(story.first_date, story.last_date)} · {plural(story.article_count, 'article')}",
             style="dim",
         )
     )
@@ -207,14 +247,15 @@ def print_story(story: StorySummary) -> None:
     if story.places:
         out.print(Text("places: " + _mentioned(story.places)))
     if story.mention_sample < story.article_count and (story.entities or story.places):
-        out.print(Text(f"  (names and places from the latest {story.mention_sample} articles)", style="dim"))
+        latest = plural(story.mention_sample, "article")
+        out.print(Text(f"  (names and places from the latest {latest})", style="dim"))
     out.print(Text("timeline:", style="bold"))
     for event in story.events:
         languages = ", ".join(safe(lang, 8) for lang in event.languages)
         out.print(
             Text(
                 f"  {(event.first_date or 'undated')[:10]:10}  {safe(event.title, 100)}  "
-                f"[{event.article_count} article(s){'; ' + languages if languages else ''}]"
+                f"[{plural(event.article_count, 'article')}{'; ' + languages if languages else ''}]"
             )
         )
     out.print(Text("articles:", style="bold"))
@@ -273,6 +314,8 @@ def pairs_report_json(report: PairsReport) -> dict[str, Any]:
 
 
 def print_pairs_report(report: PairsReport) -> None:
+    from crosswire.evaluate.pairs import OVERALL
+
     subsets = list(report.subsets)
     table = Table(
         title=Text(f"Pearson r of the score against −Overall (higher is better) · {safe(report.path)}"),
@@ -290,7 +333,7 @@ def print_pairs_report(report: PairsReport) -> None:
             cells += [Text(str(found.n if found else 0)), _cell(found.pearson if found else None)]
         table.add_row(*cells)
     out.print(table)
-    notes = [f"{report.rows} row(s), {report.scored} scored"]
+    notes = [f"{plural(report.rows, 'row')}, {report.scored} scored"]
     notes += [f"{n} not scored ({reason})" for reason, n in report.failed.most_common()]
     notes += [f"{n} skipped ({reason})" for reason, n in report.skipped.most_common()]
     out.print(Text("; ".join(notes) + "; native: both ids all digits (no machine-translated side)", style="dim"))
@@ -364,14 +407,14 @@ def print_retrieval_report(report: RetrievalReport) -> None:
     languages = ", ".join(f"{language} {n}" for language, n in sorted(report.languages.items()))
     notes = [
         (
-            f"{report.documents} document(s) ({languages}); each query ranked among all documents of its "
+            f"{plural(report.documents, 'document')} ({languages}); each query ranked among all documents of its "
             "pair; ties count against the true translation"
         )
     ]
-    notes += [f"{n} line(s) skipped ({reason})" for reason, n in report.skipped.most_common()]
-    notes += [f"{n} text(s) not cleaned ({reason})" for reason, n in report.rejected.most_common()]
+    notes += [f"{plural(n, 'line')} skipped ({reason})" for reason, n in report.skipped.most_common()]
+    notes += [f"{plural(n, 'text')} not cleaned ({reason})" for reason, n in report.rejected.most_common()]
     left = sum((result.left_out for result in report.results), Counter())
-    notes += [f"{n} document-pair(s) left out ({reason})" for reason, n in left.most_common()]
+    notes += [f"{plural(n, 'document pair')} left out ({reason})" for reason, n in left.most_common()]
     out.print(Text("; ".join(notes), style="dim"))
 
 
@@ -413,7 +456,8 @@ def print_clusters_report(report: ClustersReport) -> None:
     out.print(table)
     out.print(
         Text(
-            f"{report.gold_items} gold items in {report.groups} groups; {report.missing} not in the store"
+            f"{plural(report.gold_items, 'gold item')} in {plural(report.groups, 'group')}; "
+            f"{report.missing} not in the store"
             + "".join(f"; {n} skipped as {reason}" for reason, n in report.skipped.items()),
             style="dim",
         )

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from crosswire.cli.render import out, safe, story_json
-from crosswire.service.search import SearchPage, StoryMatch
-from crosswire.types import StoryMember, StorySummary
+from crosswire.cli import render
+from crosswire.cli.render import plural, safe, story_json
+
+if TYPE_CHECKING:
+    from crosswire.service.search import SearchPage, StoryMatch
+    from crosswire.types import StoryMember, StorySummary
 
 
 def story_brief_json(story: StorySummary) -> dict[str, Any]:
@@ -48,17 +51,18 @@ def story_match_json(found: StoryMatch) -> dict[str, Any]:
 def print_search(page: SearchPage, offset: int) -> None:
     for number, found in enumerate(page.stories, offset + 1):
         story = found.story
-        out.print(Text(f"{number}. {safe(story.title, 110)}", style="bold"))
+        render.out.print(Text(f"{number}. {safe(story.title, 110)}", style="bold"))
         languages = ", ".join(safe(lang, 8) for lang in story.languages)
-        out.print(Text(f"   {story.id} · {languages} · {found.articles} of {story.article_count} articles match"))
+        matching = f"{found.articles} of {plural(story.article_count, 'article')} matching"
+        render.out.print(Text(f"   {story.id} · {languages} · {matching}"))
         for match in found.matches:
             article = match.article
-            out.print(
+            render.out.print(
                 Text(f"   - {article.article_id} [{safe(article.language or '?', 8)}] {safe(article.headline, 100)}")
             )
             snippet = Text("     ")
             for text, matched in match.snippet:
                 snippet.append(safe(text.replace("\n", " ")), style="bold yellow" if matched else "dim")
-            out.print(snippet)
+            render.out.print(snippet)
     more = " (ranked from the best articles only)" if page.capped else ""
-    out.print(Text(f"{page.total_stories} matching stor{'y' if page.total_stories == 1 else 'ies'}{more}", style="dim"))
+    render.out.print(Text(f"{plural(page.total_stories, 'matching story')}{more}", style="dim"))

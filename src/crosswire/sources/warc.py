@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from crosswire.ingest.files import MAX_FILE_BYTES
 from crosswire.sources.pages import HTML_TYPES, page_document
@@ -28,6 +29,32 @@ def _media_type(content_type: str | None) -> tuple[str, str | None]:
     return media_type.strip().lower(), charset
 
 
+def _page_type(record: Any) -> tuple[str, str | None] | None:
+    """The media type and charset of a record that is an HTML page with a 2xx status, else None."""
+    if record.rec_type != "response" or record.http_headers is None:
+        return None
+    status = record.http_headers.get_statuscode() or ""
+    media_type, charset = _media_type(record.http_headers.get_header("Content-Type"))
+    if not status.startswith("2") or media_type not in HTML_TYPES:
+        return None
+    return media_type, charset
+
+
+def count_pages(path: Path) -> int:
+    """How many items ``read_warc`` yields for ``path`` (a pass over the archive without reading
+    the pages; for a progress bar's total). A broken archive counts its one rejection."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    found = 0
+    try:
+        with path.open("rb") as handle:
+            for record in ArchiveIterator(handle):
+                found += _page_type(record) is not None
+    except Exception:  # the reader ends a damaged archive with one rejection
+        return found + 1
+    return found
+
+
 def read_warc(path: Path, max_bytes: int = MAX_RECORD_BYTES) -> Iterator[RawDocument | Rejection]:
     """The HTML responses in the archive at ``path``. A broken archive (truncated, not a WARC)
     ends in one Rejection naming the file; the records read before it stand."""
@@ -39,12 +66,10 @@ def read_warc(path: Path, max_bytes: int = MAX_RECORD_BYTES) -> Iterator[RawDocu
     try:
         with path.open("rb") as handle:
             for record in ArchiveIterator(handle):
-                if record.rec_type != "response" or record.http_headers is None:
+                page = _page_type(record)
+                if page is None:
                     continue
-                status = record.http_headers.get_statuscode() or ""
-                media_type, charset = _media_type(record.http_headers.get_header("Content-Type"))
-                if not status.startswith("2") or media_type not in HTML_TYPES:
-                    continue
+                media_type, charset = page
                 headers = record.rec_headers
                 url = headers.get_header("WARC-Target-URI") or f"{path}#{headers.get_header('WARC-Record-ID')}"
                 body = record.content_stream().read(max_bytes + 1)

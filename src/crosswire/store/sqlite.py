@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from crosswire.errors import CrosswireError
+from crosswire.errors import CrosswireError, StoreNotFound
 from crosswire.represent import compact
 from crosswire.represent.compact import CompactRepresentation
 from crosswire.store import browse, codec, search, summaries
@@ -57,10 +57,15 @@ def _migrations() -> list[tuple[int, str]]:
 
 
 class SQLiteStore:
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+        """Open the store at ``path``; with ``create=False`` a missing one is an error, not a new
+        empty store (a mistyped path must not look like a store without articles)."""
         self.path = Path(path)
+        if not create and not self.path.is_file():
+            raise StoreNotFound(f"no store at {self.path}")
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if create:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         except (OSError, sqlite3.Error) as err:
             raise CrosswireError(f"cannot open store {self.path}: {err}") from err
