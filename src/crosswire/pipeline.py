@@ -3,29 +3,34 @@ through (see crosswire.stages and crosswire.executors)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from crosswire import stages
 from crosswire.executors.local import LocalExecutor
-from crosswire.stages import Prepared, PreparedDocument
+from crosswire.stages import DEFAULT_CONTEXT, Prepared, PreparedDocument, StageContext
 from crosswire.types import RawDocument, Rejection
 
 __all__ = ["Prepared", "PreparedDocument", "Preparer", "prepare"]
 
 
-def prepare(raw: RawDocument) -> Prepared:
-    return stages.prepare(raw)
+def prepare(raw: RawDocument, context: StageContext = DEFAULT_CONTEXT) -> Prepared:
+    return stages.prepare(raw, context)
 
 
 def _rejected(raw: RawDocument, reason: str, detail: str) -> Rejection:
     return Rejection(raw.source, reason, detail)
 
 
-def _prepare_here(raw: RawDocument) -> Prepared:
+def _prepare_here(raw: RawDocument, context: StageContext = DEFAULT_CONTEXT) -> Prepared:
     # Looked up at call time, in whichever process runs it, so a test can stand in for it.
-    return prepare(raw)
+    return prepare(raw, context)
 
 
 class Preparer(LocalExecutor[RawDocument, Prepared]):
     """``prepare`` over batches, in this process (``workers`` = 0) or in worker processes."""
 
-    def __init__(self, workers: int, timeout: float, languages: tuple[str, ...] = ()) -> None:
-        super().__init__(_prepare_here, _rejected, workers, timeout, languages)
+    def __init__(self, workers: int, timeout: float, context: StageContext | tuple[str, ...] = DEFAULT_CONTEXT) -> None:
+        if isinstance(context, tuple):  # a language set alone
+            context = StageContext(languages=context)
+        stage = _prepare_here if context == DEFAULT_CONTEXT else partial(_prepare_here, context=context)
+        super().__init__(stage, _rejected, workers, timeout, context.languages)

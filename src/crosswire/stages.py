@@ -36,12 +36,24 @@ class PreparedDocument:
 Prepared = PreparedDocument | Rejection
 
 
+@dataclass(frozen=True, slots=True)
+class StageContext:
+    """What the per-document stages need from the job's settings, passed to every call (it
+    travels to worker processes and, later, to other machines with the documents)."""
+
+    languages: tuple[str, ...] = ()  # ISO 639-1 codes language detection chooses among; () = default set
+
+
+DEFAULT_CONTEXT = StageContext()
+
+
 def counted_of(analysis: Analysis) -> Counted:
     return count_analysis(analysis)
 
 
-def prepare(raw: RawDocument) -> Prepared:
-    """Clean, analyse and count one document; any failure becomes a Rejection with a reason."""
+def prepare(raw: RawDocument, context: StageContext = DEFAULT_CONTEXT) -> Prepared:
+    """Clean, analyse and count one document; any failure becomes a Rejection with a reason.
+    (``context.languages`` is applied once per process by the executor: see crosswire.executors.)"""
     try:
         article = clean(raw)
         analysis = analyze(article)

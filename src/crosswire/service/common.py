@@ -12,6 +12,7 @@ from crosswire.encode import Encoder, encode_articles, get_encoder
 from crosswire.pipeline import Prepared, Preparer
 from crosswire.represent import represent
 from crosswire.settings import Settings
+from crosswire.stages import StageContext
 from crosswire.types import Article, Rejection, Representation
 
 
@@ -40,7 +41,12 @@ def preparer_for(settings: Settings, first_batch: Sequence[Any]) -> Preparer:
     workers = settings.workers
     if workers < 0:  # auto: worker processes pay off only beyond one batch
         workers = (os.cpu_count() or 1) if len(first_batch) >= settings.batch_size else 0
-    return Preparer(workers, settings.document_timeout, settings.language_codes)
+    return Preparer(workers, settings.document_timeout, stage_context(settings))
+
+
+def stage_context(settings: Settings) -> StageContext:
+    """What the per-document stages take from the settings."""
+    return StageContext(languages=settings.language_codes)
 
 
 CHUNK = 256
