@@ -8,6 +8,7 @@ import pytest
 
 from crosswire import pipeline
 from crosswire.pipeline import PreparedDocument, Preparer, prepare
+from crosswire.stages import DEFAULT_CONTEXT, StageContext
 from crosswire.types import Article, RawDocument, Rejection
 
 GOOD = RawDocument(
@@ -17,10 +18,10 @@ GOOD = RawDocument(
 )
 
 
-def _slow_prepare(raw: RawDocument):  # type: ignore[no-untyped-def]
+def _slow_prepare(raw: RawDocument, context: StageContext = DEFAULT_CONTEXT):  # type: ignore[no-untyped-def]
     if raw.source == "slow":
         time.sleep(30)
-    return prepare(raw)
+    return prepare(raw, context)
 
 
 def test_prepare_turns_failures_into_rejections() -> None:
