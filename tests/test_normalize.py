@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from crosswire.clean.normalize import fold_homoglyphs, normalize_text
 from crosswire.lang import DEFAULT_LANGUAGES, configure, detect_language
 from crosswire.pipeline import Preparer
+from crosswire.service.common import stage_context
 from crosswire.settings import Settings
 from crosswire.types import RawDocument
 
@@ -38,7 +39,7 @@ def test_the_language_set_is_a_setting() -> None:
     text = "Министр иностранных дел России заявил, что переговоры продолжатся в январе в Женеве."
     assert detect_language(text) == "ru"
     try:
-        with Preparer(workers=0, timeout=10, languages=Settings(languages="uk, en").language_codes) as preparer:
+        with Preparer(workers=0, timeout=10, context=stage_context(Settings(languages="uk, en"))) as preparer:
             article = preparer.run([RawDocument(source="x", body=text)])[0].article  # type: ignore[union-attr]
         assert article.language in {"uk", "en"}
     finally:
