@@ -10,14 +10,14 @@ from typing import Any
 
 from crosswire.analyze import analyze
 from crosswire.clean import article_id, clean
-from crosswire.errors import CrosswireError, InputError
+from crosswire.errors import InputError
 from crosswire.ingest.files import raw_from_object, read_file
 from crosswire.link import similarity
 from crosswire.pipeline import Preparer
 from crosswire.represent import represent
 from crosswire.service.common import CHUNK, batches, encoder_of, preparer_for, represent_prepared, with_vectors
 from crosswire.settings import Settings
-from crosswire.store import SQLiteStore
+from crosswire.store.base import Store
 from crosswire.types import Article, RawDocument, Rejection, Similarity
 
 
@@ -29,19 +29,17 @@ def _article_from_file(path: Path) -> Article:
     raise InputError("empty", str(path))
 
 
-def resolve_article(ref: str, store: SQLiteStore | None) -> Article:
+def resolve_article(ref: str, store: Store | None) -> Article:
     """``ref`` is a file, or the id (or an unambiguous prefix) of a stored article."""
     path = Path(ref)
     if path.is_file():
         return _article_from_file(path)
     if store is not None:
-        matches = store.find_article_ids(ref)
-        if len(matches) == 1:
-            found = store.article(matches[0])
-            if found:
-                return found
-        if len(matches) > 1:
-            raise CrosswireError(f"{ref}: more than one stored article starts with this id")
+        from crosswire.service.articles import find_stored
+
+        found = find_stored(store, ref)
+        if found is not None:
+            return found
     raise InputError("missing", f"{ref}: no such file or stored article")
 
 

@@ -15,7 +15,7 @@ from crosswire.analyze.morphology import PYMORPHY_LANGUAGES, morphology
 from crosswire.analyze.text import tokenize
 from crosswire.service.snippets import SCAN_CHARS, snippet
 from crosswire.service.stories import rebuild_summaries
-from crosswire.store import SQLiteStore
+from crosswire.store.base import Store
 from crosswire.store.search import SNIPPET_END, SNIPPET_START, Hit, SearchRow
 from crosswire.store.summaries import StoryFilter
 from crosswire.types import Analysis, Article, StoryMember, StorySummary
@@ -38,12 +38,12 @@ def search_rows(pairs: Iterable[tuple[Article, Analysis]]) -> list[SearchRow]:
     return [SearchRow(article.id, article.title, article.text, " ".join(analysis.terms)) for article, analysis in pairs]
 
 
-def index_for_search(store: SQLiteStore, pairs: Iterable[tuple[Article, Analysis]]) -> None:
+def index_for_search(store: Store, pairs: Iterable[tuple[Article, Analysis]]) -> None:
     """Index stored (or re-cleaned) articles for search: call inside the writer's transaction."""
     store.index_for_search(search_rows(pairs))
 
 
-def ensure_search_index(store: SQLiteStore) -> int:
+def ensure_search_index(store: Store) -> int:
     """Index the articles of a store that predates the search index, once; returns how many."""
     if not store.search_index_stale():
         return 0
@@ -51,7 +51,7 @@ def ensure_search_index(store: SQLiteStore) -> int:
         return store.rebuild_search_index() if store.search_index_stale() else 0
 
 
-def ensure_summaries(store: SQLiteStore) -> None:
+def ensure_summaries(store: Store) -> None:
     """Build the story summaries of a store whose stories predate them, once."""
     if store.story_summaries_stale():
         with store.transaction():
@@ -90,7 +90,7 @@ def query_expression(query: str, languages: Sequence[str]) -> str | None:
     return " AND ".join(parts[:MAX_QUERY_WORDS]) or None
 
 
-def _query_languages(store: SQLiteStore, language: str | None) -> list[str]:
+def _query_languages(store: Store, language: str | None) -> list[str]:
     if language:
         return [language]
     return sorted({*store.covered_languages(), *PYMORPHY_LANGUAGES})
@@ -141,7 +141,7 @@ def split_snippet(marked: str, context: int = SNIPPET_CONTEXT) -> Snippet:
     return tuple(cut)
 
 
-def _ranked(store: SQLiteStore, expression: str, where: StoryFilter, limit: int) -> list[Hit]:
+def _ranked(store: Store, expression: str, where: StoryFilter, limit: int) -> list[Hit]:
     """The best ``limit`` matching articles; for a broad query, those matching in their title
     when at least ``limit`` do."""
     if store.search_count(expression) > BROAD:
@@ -152,7 +152,7 @@ def _ranked(store: SQLiteStore, expression: str, where: StoryFilter, limit: int)
 
 
 def search(
-    store: SQLiteStore,
+    store: Store,
     query: str,
     *,
     limit: int = 20,

@@ -13,14 +13,14 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from crosswire.errors import CrosswireError, StoreNotFound
 from crosswire.represent import compact
 from crosswire.represent.compact import CompactRepresentation
-from crosswire.store import browse, codec, search, summaries
+from crosswire.store import browse, codec, exports, search, summaries
 from crosswire.store.summaries import StoryFilter
 from crosswire.types import (
     Analysis,
@@ -31,6 +31,9 @@ from crosswire.types import (
     StoryMember,
     StorySummary,
 )
+
+if TYPE_CHECKING:
+    from crosswire.store.sources import SourceState
 
 _BATCH = 500  # SQLite's bound-parameter limit is 32766; stay well under it
 
@@ -57,7 +60,7 @@ def _migrations() -> list[tuple[int, str]]:
 
 
 class SQLiteStore:
-    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+    def __init__(self, path: str | Path, *, create: bool = True, cache_kib: int = CACHE_KIB) -> None:
         """Open the store at ``path``; with ``create=False`` a missing one is an error, not a new
         empty store (a mistyped path must not look like a store without articles)."""
         self.path = Path(path)
@@ -78,7 +81,7 @@ class SQLiteStore:
         # The default page cache (2 MiB) holds little of the postings and document-frequency
         # B-trees once a store passes ~20,000 articles; every write then reads pages back from
         # the OS, and the cost of adding one article grew with the store.
-        self.db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+        self.db.execute(f"PRAGMA cache_size=-{int(cache_kib)}")
         self.db.execute("PRAGMA temp_store=MEMORY")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.execute("PRAGMA busy_timeout=10000")
@@ -358,14 +361,6 @@ class SQLiteStore:
             )
         ]
 
-    def story_members(self, story_id: str) -> list[Assignment]:
-        return [
-            Assignment(row["article_id"], row["event_id"], row["story_id"], row["score"])
-            for row in self.db.execute(
-                "SELECT * FROM assignments WHERE story_id = ? ORDER BY assigned_at, article_id", (story_id,)
-            )
-        ]
-
     def all_assignments(self) -> list[Assignment]:
         return [
             Assignment(row["article_id"], row["event_id"], row["story_id"], row["score"])
@@ -454,6 +449,17 @@ class SQLiteStore:
         """(stories, events) that hold at least one article."""
         row = self.db.execute("SELECT count(DISTINCT story_id), count(DISTINCT event_id) FROM assignments").fetchone()
         return int(row[0]), int(row[1])
+
+    def source_state(self) -> SourceState:
+        """What the store knows about live sources (feeds, fetched pages)."""
+        from crosswire.store.sources import SourceState
+
+        return SourceState(self)
+
+    def stored_articles(self) -> Iterator[exports.StoredArticle]:
+        """Every stored article with its raw input and placement, in the order stored (write
+        nothing while reading them)."""
+        return exports.stored_articles(self.db)
 
     def all_article_ids(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT id FROM articles ORDER BY rowid")]

@@ -43,7 +43,7 @@ def serve(
     import uvicorn
 
     from crosswire.service.search import ensure_search_index, ensure_summaries
-    from crosswire.store import SQLiteStore
+    from crosswire.store import open_store
     from crosswire.web.app import create_app
     from crosswire.web.render import counted
 
@@ -51,7 +51,7 @@ def serve(
     if generated:
         print(f"crosswire: writes to this server need the token {token}", file=sys.stderr, flush=True)
     web = WebSettings(settings, token=token, max_upload_bytes=max_upload_bytes, loopback_only=is_loopback(host))
-    store = SQLiteStore(settings.db)  # bring an older store up to date once, before any worker starts
+    store = open_store(settings.db)  # bring an older store up to date once, before any worker starts
     ensure_summaries(store)
     indexed = ensure_search_index(store)
     store.close()
