@@ -20,8 +20,9 @@ class InputError(CrosswireError):
 class MissingDependency(CrosswireError):
     """An optional backend was asked for but its package is not installed."""
 
-    def __init__(self, package: str, extra: str) -> None:
-        super().__init__(f"{package} is not installed; run: pip install 'crosswire[{extra}]'")
+    def __init__(self, package: str, extra: str, *, command: str | None = None, note: str = "") -> None:
+        command = command or f"pip install 'crosswire[{extra}]'"
+        super().__init__(f"{package} is not installed; run: {command}{note}")
 
 
 class NotFound(CrosswireError):

