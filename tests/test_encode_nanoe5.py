@@ -26,7 +26,7 @@ def test_spec_names_the_backend_with_or_without_options() -> None:
 
 def test_options_defaults_and_overrides() -> None:
     default = parse_options("")
-    assert (default.tokens, default.runtime, default.prefix) == (256, "numpy", "passage")
+    assert (default.tokens, default.runtime, default.prefix) == (128, "numpy", "query")
     chosen = parse_options("tokens=all, runtime=c, prefix=query")
     assert (chosen.tokens, chosen.runtime, chosen.prefix) == (None, "c", "query")
     # get_encoder's prefix argument wins over the spec's, with or without the colon
