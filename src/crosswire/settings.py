@@ -54,6 +54,9 @@ class Settings:
     # Languages the detector chooses among, as comma-separated ISO 639-1 codes; empty: the broad
     # default set (crosswire.lang.DEFAULT_LANGUAGES, docs/cleaning.md).
     languages: str = ""
+    # How HTML pages are read (docs/cleaning.md, "Extractors"): "default" (trafilatura) or "fast"
+    # (Resiliparse, the `fast` extra: extraction about 9 times faster, F 0.04 lower).
+    extractor: str = "default"
     # An optional dense encoder ("sentence-transformers:<model name or local path>", see
     # docs/encoders.md) and the weight of its cosine in the fused score; empty: lexical only.
     encoder: str = ""
@@ -95,6 +98,11 @@ class Settings:
                 LanguageDetector(self.language_codes)
             except ValueError as err:
                 raise CrosswireError(f"settings: languages: {err}") from err
+        if self.extractor != "default":
+            from crosswire.clean import EXTRACTORS  # lazy: trafilatura loads only when asked
+
+            if self.extractor not in EXTRACTORS:
+                raise CrosswireError(f"settings: extractor must be one of {', '.join(EXTRACTORS)}")
         if not 0 <= self.encoder_weight <= 1:
             raise CrosswireError("settings: encoder_weight must be in 0..1")
         if self.boilerplate_min_docs < 2 or not 0 <= self.boilerplate_min_share <= 1:

@@ -42,6 +42,7 @@ class StageContext:
     travels to worker processes and, later, to other machines with the documents)."""
 
     languages: tuple[str, ...] = ()  # ISO 639-1 codes language detection chooses among; () = default set
+    extractor: str = "default"  # how HTML pages are read: crosswire.clean.EXTRACTORS
 
 
 DEFAULT_CONTEXT = StageContext()
@@ -55,7 +56,7 @@ def prepare(raw: RawDocument, context: StageContext = DEFAULT_CONTEXT) -> Prepar
     """Clean, analyse and count one document; any failure becomes a Rejection with a reason.
     (``context.languages`` is applied once per process by the executor: see crosswire.executors.)"""
     try:
-        article = clean(raw)
+        article = clean(raw, context.extractor)
         analysis = analyze(article)
         return PreparedDocument(article, analysis, counted_of(analysis))
     except InputError as err:
