@@ -8,6 +8,7 @@ import contextlib
 import importlib.util
 import subprocess
 import sys
+import time
 
 import pytest
 from conftest import RU_SEED, UK_SEED
@@ -353,3 +354,14 @@ def test_the_default_path_never_loads_resiliparse() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+@needs_extra
+@pytest.mark.parametrize("tag", ["<h1>x", "<title>", "<meta name=a content=b ", "<a rel=author>x", "<time datetime"])
+def test_a_repeated_unclosed_tag_costs_no_scan_each(tag: str) -> None:
+    # Unbounded, each of these would scan to the end of the page: minutes, not a fraction of a second.
+    page = f"<p>{PARAGRAPHS[0]}</p>" + tag * 30_000
+    start = time.perf_counter()
+    with contextlib.suppress(InputError):
+        _fast(page)
+    assert time.perf_counter() - start < 20

@@ -55,15 +55,21 @@ _PUBLISHED = (
 )
 
 # Tags are matched case-insensitively by hand ([mM]...): an IGNORECASE scan of a whole page is
-# several times slower.
-_META = re.compile(r"<[mM][eE][tT][aA]\s([^>]*)>")
-_LINK = re.compile(r"<[lL][iI][nN][kK]\s([^>]*)>")
+# several times slower. Every repeat is bounded: an unclosed tag repeated thousands of times would
+# otherwise cost a scan to the end of the page for each.
+_META = re.compile(r"<[mM][eE][tT][aA]\s([^>]{0,2000})>")
+_LINK = re.compile(r"<[lL][iI][nN][kK]\s([^>]{0,2000})>")
 _ATTR = re.compile(r"""([^\s"'=<>/]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
-_TITLE_TAG = re.compile(r"<[tT][iI][tT][lL][eE]\b[^>]*>(.*?)</[tT][iI][tT][lL][eE]\s*>", re.DOTALL)
-_H1 = re.compile(r"<[hH]1\b[^>]*>(.*?)</[hH]1\s*>", re.DOTALL)
+# The title and the headline are read only at the first <title> and when there is a single <h1>.
+_TITLE_OPEN = re.compile(r"<[tT][iI][tT][lL][eE]\b")
+_TITLE_TAG = re.compile(r"<[tT][iI][tT][lL][eE]\b[^>]{0,500}>(.{0,2000}?)</[tT][iI][tT][lL][eE]\s*>", re.DOTALL)
+_H1_OPEN = re.compile(r"<[hH]1\b")
+_H1 = re.compile(r"<[hH]1\b[^>]{0,500}>(.{0,2000}?)</[hH]1\s*>", re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
-_TIME = re.compile(r"""<[tT][iI][mM][eE]\b[^>]*?\bdatetime\s*=\s*["']?([^"'\s>]+)""")
-_AUTHOR_LINK = re.compile(r"""<[aA]\s[^>]*?\brel\s*=\s*["']?author\b[^>]*>(.*?)</[aA]\s*>""", re.DOTALL)
+_TIME = re.compile(r"""<[tT][iI][mM][eE]\b[^>]{0,500}?\bdatetime\s*=\s*["']?([^"'\s>]{1,100})""")
+_AUTHOR_LINK = re.compile(
+    r"""<[aA]\s[^>]{0,500}?\brel\s*=\s*["']?author\b[^>]{0,500}>(.{0,500}?)</[aA]\s*>""", re.DOTALL
+)
 _LD_PUBLISHED = re.compile(r"""["']datePublished["']\s*:\s*["']([^"']{8,40})""")
 _URL_DATE = re.compile(r"/(\d{4})/(\d{1,2})/(\d{1,2})/")
 # 'Headline | Site', 'Headline - Site', 'Site » Headline'
@@ -189,10 +195,11 @@ def _published(head: str, meta: dict[str, str], url: str | None) -> str | None:
 def _title(head: str, meta: dict[str, str]) -> str | None:
     if found := _first(meta, _TITLE):
         return found
-    headings = _H1.findall(head)
-    if len(headings) == 1 and (text := _text(headings[0])):
+    openings = _H1_OPEN.findall(head)
+    if len(openings) == 1 and (heading := _H1.search(head)) and (text := _text(heading[1])):
         return text
-    match = _TITLE_TAG.search(head)
+    opening = _TITLE_OPEN.search(head)
+    match = _TITLE_TAG.match(head, opening.start()) if opening else None
     if match is None:
         return None
     # The headline is the longest part of the <title>; the others name the site or section.
