@@ -169,7 +169,11 @@ class _Reader:
         token, word = self.tokens[i], self.words[i]
         if not token.sentence_start or token.all_caps:
             return True
-        return (word is not None and word.name_kind is not None) or self.keys[i] in self.seen_inside
+        # Any reading as a person's name counts (a surname's first reading is often a common word:
+        # 'Лаврова'), a place or an organization only as the best one: 'Выше', 'Пару' and
+        # 'Кампания' open sentences far more often than they name a place.
+        known = word is not None and (word.name_kind == "person" or word.best_kind is not None)
+        return known or self.keys[i] in self.seen_inside
 
     def _is_particle(self, i: int) -> bool:
         return (

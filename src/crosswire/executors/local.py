@@ -76,8 +76,10 @@ class LocalExecutor(Generic[T, R]):
         workers: int,
         timeout: float,
         languages: tuple[str, ...] = (),
+        warm_up: Callable[[], object] | None = None,
     ) -> None:
         self.stage = stage
+        self.warm_up = warm_up
         self.on_failure = on_failure
         self.workers = workers
         self.timeout = timeout
@@ -94,6 +96,11 @@ class LocalExecutor(Generic[T, R]):
         if self.workers <= 0:
             return lambda: [self._in_process(item) for item in items]
         if self._pool is None:
+            if self.warm_up is not None:
+                # Load the stage's models and tables here, once, before forking: the workers
+                # share them copy-on-write instead of each loading them again.
+                _start_worker(self.languages)
+                self.warm_up()
             # fork: workers need neither to re-import the caller's main module (spawn and
             # forkserver do, and an unguarded script then fails) nor to reload the models. A
             # worker runs only the stage, so locks other threads held at the fork do not reach it.

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from crosswire.analyze import analyze
 from crosswire.clean import article_id
 from crosswire.errors import NotFound
-from crosswire.service.compare import compare_articles
+from crosswire.service.compare import compare_stored_articles
 from crosswire.service.highlight import Paragraph, mark, mark_paragraphs, shared_forms
 from crosswire.service.ingest import IngestReport, ingest
 from crosswire.service.search import ensure_summaries
@@ -89,7 +89,7 @@ class Comparison:
 
 def compare_stored(store: Store, a_ref: str, b_ref: str, settings: Settings | None = None) -> Comparison:
     a, b = stored_article(store, a_ref), stored_article(store, b_ref)
-    result = compare_articles(a, b, settings)
+    result = compare_stored_articles(store, a, b, settings)
     forms_a = shared_forms(result.reasons, store.analysis(a.id) or analyze(a), "a")
     forms_b = shared_forms(result.reasons, store.analysis(b.id) or analyze(b), "b")
     return Comparison(

@@ -13,12 +13,15 @@ from crosswire.clean import article_id, clean
 from crosswire.errors import InputError
 from crosswire.ingest.files import raw_from_object, read_file
 from crosswire.link import similarity
+from crosswire.link.calibration import calibration
+from crosswire.link.vectorized import scores as vectorized_scores
 from crosswire.pipeline import Preparer
-from crosswire.represent import represent
+from crosswire.represent import count_features, represent, represent_counted
+from crosswire.represent.compact import key_id, language_key
 from crosswire.service.common import CHUNK, batches, encoder_of, preparer_for, represent_prepared, with_vectors
 from crosswire.settings import Settings
 from crosswire.store.base import Store
-from crosswire.types import Article, RawDocument, Rejection, Similarity
+from crosswire.types import Analysis, Article, RawDocument, Rejection, Representation, Similarity
 
 
 def _article_from_file(path: Path) -> Article:
@@ -47,6 +50,33 @@ def compare_articles(a: Article, b: Article, settings: Settings | None = None) -
     settings = settings or Settings()
     reps = with_vectors([represent(analyze(a)), represent(analyze(b))], [a, b], encoder_of(settings))
     return similarity(reps[0], reps[1], fusion=settings.fusion)
+
+
+def _store_represent(store: Store, analysis: Analysis, n_docs: int) -> Representation:
+    """The dict form of a stored article weighed with the store's document frequencies, as the
+    cluster writer weighs it (for reasons: the dict form keeps the surface forms)."""
+    counts, surfaces = count_features(analysis)
+    language = language_key(analysis.language)
+    by_id = {key_id(key): key for key in [*counts, language]}
+    found = store.feature_freq(list(by_id))
+    df = {key: found.get(i, 0) for i, key in by_id.items()}
+    return represent_counted(analysis, (counts, surfaces), df, max(n_docs, 1), max(df[language], 1))
+
+
+def compare_stored_articles(store: Store, a: Article, b: Article, settings: Settings | None = None) -> Similarity:
+    """Two stored articles as clustering sees them: the score of their stored representations
+    (with their dense vectors, when stored), and the shared evidence behind it."""
+    settings = settings or Settings()
+    stored = store.representations([a.id, b.id])
+    analyses = store.analyses([a.id, b.id])
+    n_docs = store.article_count()
+    reps = [_store_represent(store, analyses.get(x.id) or analyze(x), n_docs) for x in (a, b)]
+    reasons = similarity(reps[0], reps[1], fusion=settings.fusion).reasons
+    if a.id in stored and b.id in stored:
+        score = float(vectorized_scores(stored[a.id], [stored[b.id]], settings.fusion)[0])
+    else:  # not placed yet: weigh them now
+        score = similarity(*with_vectors(reps, [a, b], encoder_of(settings)), fusion=settings.fusion).score
+    return Similarity(score=score, level=calibration().level(score), reasons=reasons)
 
 
 def _side(value: Any, source: str) -> RawDocument:

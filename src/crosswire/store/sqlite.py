@@ -340,11 +340,12 @@ class SQLiteStore:
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
-        return self.db.execute(
+        rows = self.db.execute(
             f"SELECT article_id, count(*) AS shared FROM feature_postings WHERE id IN ({marks}) "
             "GROUP BY article_id ORDER BY shared DESC, article_id LIMIT ?",
             (*(int(i) for i in ids), limit),
-        ).fetchall()
+        )
+        return [(article_id, shared) for article_id, shared in rows]
 
     def assignments(self, ids: Sequence[str]) -> dict[str, Assignment]:
         found = {}
