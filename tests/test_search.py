@@ -27,8 +27,8 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> SQLiteStore:
     return store
 
 
-def _languages(store: SQLiteStore, query: str, **filters: str) -> set[str | None]:
-    page = search(store, query, **filters)
+def _languages(store: SQLiteStore, query: str, language: str | None = None) -> set[str | None]:
+    page = search(store, query, language=language)
     return {match.article.language for found in page.stories for match in found.matches}
 
 

@@ -21,7 +21,7 @@ from crosswire.service.snippets import snippet
 from crosswire.settings import Settings
 from crosswire.store import SQLiteStore
 from crosswire.store.search import INDEX_CHARS, SNIPPET_END, SNIPPET_START, SearchRow, search_rowid
-from crosswire.types import RawDocument
+from crosswire.types import DocumentKind, RawDocument
 
 HUGE_CHARS = 3_000_000  # FTS5 snippet() took ~12 s per search over this before the bound
 SEARCHES = 100
@@ -120,7 +120,7 @@ def test_a_store_with_a_huge_indexed_row_gets_it_cut(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("kind", ["text", "html"])
-def test_ingest_cuts_a_huge_article_at_a_paragraph_with_a_flag(tmp_path: Path, kind: str) -> None:
+def test_ingest_cuts_a_huge_article_at_a_paragraph_with_a_flag(tmp_path: Path, kind: DocumentKind) -> None:
     paragraphs = [f"Paragraph {n}: the lighthouse keeper counted {n} ships passing the harbour." for n in range(12_000)]
     if kind == "html":
         body = "<html><body><article>" + "".join(f"<p>{p}</p>" for p in paragraphs) + "</article></body></html>"

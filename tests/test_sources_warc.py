@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fixture_server import article
@@ -133,9 +134,9 @@ def test_records_are_read_one_at_a_time(tmp_path: Path) -> None:
     opened: list[io.BufferedReader] = []
     original = Path.open
 
-    def spy(self: Path, *args: object, **kwargs: object) -> object:
-        handle = original(self, *args, **kwargs)  # type: ignore[arg-type]
-        opened.append(handle)  # type: ignore[arg-type]
+    def spy(self: Path, *args: Any, **kwargs: Any) -> Any:
+        handle = original(self, *args, **kwargs)
+        opened.append(handle)
         return handle
 
     reader = read_warc(path)

@@ -199,7 +199,7 @@ class ClusterWriter:
         while len(self._reps) > self.CACHE:
             self._reps.popitem(last=False)
 
-    def candidates(self, rep: CompactRepresentation, overlay: _Overlay) -> list[Candidate]:
+    def candidates(self, rep: CompactRepresentation, overlay: _Overlay) -> list[Candidate[CompactRepresentation]]:
         limit = self.settings.max_candidates
         filed = index_features(rep, self.settings.index_keys)
         lookup = filed[self.freq.of(filed) <= MAX_POSTINGS].tolist()  # weighed: already fetched

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from types import FrameType
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
 from pebble import ProcessExpired, ProcessPool
 
@@ -27,7 +27,7 @@ from crosswire.lang import configure
 
 T = TypeVar("T")
 R = TypeVar("R")
-Failure = Callable[[Any, str, str], Any]  # (item, reason, detail) -> the result that stands for it
+Failure = Callable[[T, str, str], R]  # (item, reason, detail) -> the result that stands for it
 CHUNK = 8
 
 
@@ -72,7 +72,7 @@ class LocalExecutor(Generic[T, R]):
     def __init__(
         self,
         stage: Callable[[T], R],
-        on_failure: Failure,
+        on_failure: Failure[T, R],
         workers: int,
         timeout: float,
         languages: tuple[str, ...] = (),
@@ -120,7 +120,7 @@ class LocalExecutor(Generic[T, R]):
             with _alarm(self.timeout):
                 return self.stage(item)
         except _Overrun:
-            return self.on_failure(item, "timeout", f"took over {self.timeout:g} s")  # type: ignore[no-any-return]
+            return self.on_failure(item, "timeout", f"took over {self.timeout:g} s")
 
     def _collect(self, chunks: Sequence[Sequence[T]], futures: Sequence[Any]) -> list[R]:
         results: list[R] = []
@@ -152,7 +152,7 @@ class LocalExecutor(Generic[T, R]):
             self._pool.join()
             self._pool = None
 
-    def __enter__(self) -> LocalExecutor[T, R]:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -163,7 +163,7 @@ class LocalExecutor(Generic[T, R]):
 
 def local_executor(
     stage: Callable[[T], R],
-    on_failure: Failure,
+    on_failure: Failure[T, R],
     workers: int,
     timeout: float,
     languages: tuple[str, ...] = (),

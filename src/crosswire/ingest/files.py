@@ -13,9 +13,15 @@ from typing import Any
 
 from crosswire.errors import InputError
 from crosswire.ingest.decode import decode_bytes
-from crosswire.types import RawDocument, Rejection
+from crosswire.types import DocumentKind, RawDocument, Rejection
 
-TEXT_SUFFIXES = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".xhtml": "html"}
+TEXT_SUFFIXES: dict[str, DocumentKind] = {
+    ".txt": "text",
+    ".text": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+}
 JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
 SUPPORTED = sorted([*TEXT_SUFFIXES, *JSON_SUFFIXES])
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -75,7 +81,7 @@ def read_data(data: bytes, source: str, suffix: str) -> Iterator[RawDocument | R
         if suffix == ".json":
             yield from json_value(json.loads(text), source)
         else:
-            yield RawDocument(source=source, body=text, kind=TEXT_SUFFIXES[suffix], flags=flags)  # type: ignore[arg-type]
+            yield RawDocument(source=source, body=text, kind=TEXT_SUFFIXES[suffix], flags=flags)
     except InputError as err:
         yield Rejection(source, err.reason, err.detail)
     except json.JSONDecodeError as err:
@@ -116,12 +122,12 @@ def raw_from_object(item: Any, source: str) -> RawDocument | Rejection:
     """Turn one JSON object (``text`` or ``html`` plus optional hints) into a RawDocument."""
     if not isinstance(item, dict):
         return Rejection(source, "bad-json", "expected an object with 'text' or 'html'")
-    kind = "html" if isinstance(item.get("html"), str) else "text"
+    kind: DocumentKind = "html" if isinstance(item.get("html"), str) else "text"
     body = item.get(kind)
     if not isinstance(body, str):
         return Rejection(source, "bad-json", "object has no 'text' or 'html' string")
     hints = {name: _as_hint(item.get(name)) for name in _HINT_FIELDS}
-    return RawDocument(source=str(item.get("source") or hints["url"] or source), body=body, kind=kind, **hints)  # type: ignore[arg-type]
+    return RawDocument(source=str(item.get("source") or hints["url"] or source), body=body, kind=kind, **hints)  # type: ignore[arg-type]  # hints: only the str | None fields
 
 
 def _as_hint(value: Any) -> str | None:

@@ -55,7 +55,7 @@ class Store(Protocol):
     def put_analyses(self, analyses: Sequence[Analysis]) -> None: ...
 
     def put_representations(
-        self, reps: Sequence[CompactRepresentation], index: Mapping[str, Sequence[int]], *, fresh: bool = False
+        self, reps: Sequence[CompactRepresentation], index: Mapping[str, Iterable[int]], *, fresh: bool = False
     ) -> None:
         """Store compact representations, their dense vectors and their postings (``index``:
         article id -> the feature ids it is filed under); ``fresh``: the articles have no

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from crosswire.represent import compact
-from crosswire.types import Analysis, Article, Mention, RawDocument, Removed
+from crosswire.types import Analysis, Article, DocumentKind, Mention, RawDocument, Removed
 
 _HINTS = ("url", "title", "published", "site", "language", "author", "captured")
 
@@ -27,12 +27,12 @@ def raw_hints(raw: RawDocument) -> str:
     return json.dumps({name: getattr(raw, name) for name in _HINTS if getattr(raw, name)}, ensure_ascii=False)
 
 
-def raw_from_row(source: str, kind: str, body: bytes, hints: str, flags: str) -> RawDocument:
+def raw_from_row(source: str, kind: DocumentKind, body: bytes, hints: str, flags: str) -> RawDocument:
     return RawDocument(
         source=source,
         body=unpack_body(body),
         kind=kind,
-        flags=tuple(json.loads(flags)),  # type: ignore[arg-type]
+        flags=tuple(json.loads(flags)),
         **json.loads(hints),
     )
 

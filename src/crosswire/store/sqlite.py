@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -45,7 +45,10 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _chunks(items: Sequence[str], size: int = _BATCH) -> Iterator[Sequence[str]]:
+_T = TypeVar("_T")
+
+
+def _chunks(items: Sequence[_T], size: int = _BATCH) -> Iterator[Sequence[_T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -132,7 +135,7 @@ class SQLiteStore:
                     raw.kind,
                     codec.pack_body(raw.body),
                     codec.raw_hints(raw),
-                    codec.json.dumps(list(raw.flags)),
+                    json.dumps(list(raw.flags)),
                     now,
                 )
                 for article_id, raw in raws
@@ -158,7 +161,7 @@ class SQLiteStore:
                     article.author,
                     article.url,
                     codec.removed_to_json(article.removed),
-                    codec.json.dumps(list(article.flags)),
+                    json.dumps(list(article.flags)),
                     now,
                 )
                 for article in articles
@@ -175,7 +178,7 @@ class SQLiteStore:
         )
 
     def put_representations(
-        self, reps: Sequence[CompactRepresentation], index: Mapping[str, Sequence[int]], *, fresh: bool = False
+        self, reps: Sequence[CompactRepresentation], index: Mapping[str, Iterable[int]], *, fresh: bool = False
     ) -> None:
         """Store compact representations, their dense vectors and their postings (``index``:
         article id -> the feature ids it is filed under); ``fresh``: the articles have no
