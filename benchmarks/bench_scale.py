@@ -49,7 +49,7 @@ LOG = CACHE / f"scale-{os.getpid()}.log"  # per run: several runs may share the 
 _TIMED = (
     "existing_ids",
     "article_count",
-    "site_boilerplate",
+    "site_lines",
     "feature_freq",
     "sharing_features",
     "representations",

@@ -100,7 +100,7 @@ def test_ranking_prefers_a_title_match(tmp_path: Path) -> None:
 def test_a_broad_query_ranks_title_matches_when_there_are_enough(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from crosswire.store.summaries import StoryFilter
+    from crosswire.types import StoryFilter
 
     searching = importlib.import_module("crosswire.service.search")  # the package's `search` is the function
 

@@ -14,8 +14,7 @@ from crosswire.represent.compact import CompactRepresentation, key_id
 from crosswire.store import SQLiteStore
 from crosswire.store.base import Store
 from crosswire.store.search import SearchRow
-from crosswire.store.summaries import StoryFilter
-from crosswire.types import Analysis, Article, Assignment, Mention, RawDocument, Rejection, StorySummary
+from crosswire.types import Analysis, Article, Assignment, Mention, RawDocument, Rejection, StoryFilter, StorySummary
 
 STORES: dict[str, Callable[[Path], Store]] = {"sqlite": lambda folder: SQLiteStore(folder / "contract.db")}
 
@@ -139,12 +138,12 @@ def test_placements_merges_and_renames(store: Store) -> None:
     assert store.cluster_counts() == (0, 0)
 
 
-def test_site_lines_become_boilerplate_past_both_thresholds(store: Store) -> None:
+def test_site_lines_are_counted_per_site(store: Store) -> None:
     with store.transaction():
         store.count_site_lines({"a.com": 10}, {("a.com", "share"): 9, ("a.com", "rare"): 2})
-    assert store.site_boilerplate("a.com", 5, 0.5) == {"share"}
-    assert store.site_boilerplate("a.com", 11, 0.5) == set()  # too few articles from the site yet
-    assert store.site_boilerplate("b.com", 1, 0.1) == set()
+    assert store.site_lines("a.com", 5) == (10, {"share"})
+    assert store.site_lines("a.com", 1) == (10, {"share", "rare"})
+    assert store.site_lines("b.com", 1) == (0, set())
 
 
 def test_rejections_are_counted(store: Store) -> None:

@@ -17,7 +17,7 @@ import numpy as np
 
 from crosswire.analyze import analyze
 from crosswire.clean import article_id, clean_batch
-from crosswire.clean.site import article_line_keys, site_of
+from crosswire.clean.site import article_line_keys, boilerplate_floor, site_of
 from crosswire.cluster.writer import ClusterWriter
 from crosswire.encode import Encoder, encode_articles
 from crosswire.ingest.files import read_paths
@@ -49,11 +49,14 @@ def _vectors(encoder: Encoder | None, articles: Sequence[Article]) -> list[np.nd
 def _site_pass(store: Store, settings: Settings, docs: Sequence[PreparedDocument]) -> list[PreparedDocument]:
     """The site pass with the statistics of the articles stored so far."""
     sites = {site for doc in docs if (site := site_of(doc.article)) is not None}
-    boilerplate = {
-        site: store.site_boilerplate(site, settings.boilerplate_min_docs, settings.boilerplate_min_share)
-        for site in sorted(sites)
-    }
-    return site_pass(docs, boilerplate)
+    return site_pass(docs, {site: site_boilerplate(store, settings, site) for site in sorted(sites)})
+
+
+def site_boilerplate(store: Store, settings: Settings, site: str) -> set[str]:
+    """Keys of the lines that recur across enough of the site's stored articles."""
+    seen, _ = store.site_lines(site, settings.boilerplate_min_docs)
+    floor = boilerplate_floor(seen, settings.boilerplate_min_docs, settings.boilerplate_min_share)
+    return set() if floor is None else store.site_lines(site, floor)[1]
 
 
 def _site_lines(docs: Sequence[PreparedDocument]) -> tuple[Counter[str], Counter[tuple[str, str]]]:

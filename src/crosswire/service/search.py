@@ -17,8 +17,7 @@ from crosswire.service.snippets import SCAN_CHARS, snippet
 from crosswire.service.stories import rebuild_summaries
 from crosswire.store.base import Store
 from crosswire.store.search import SNIPPET_END, SNIPPET_START, Hit, SearchRow
-from crosswire.store.summaries import StoryFilter
-from crosswire.types import Analysis, Article, StoryMember, StorySummary
+from crosswire.types import Analysis, Article, StoryFilter, StoryMember, StorySummary
 
 MAX_QUERY_CHARS = 500
 MAX_QUERY_WORDS = 16

@@ -19,13 +19,13 @@ import numpy as np
 from crosswire.represent.compact import CompactRepresentation
 from crosswire.store import exports, search, summaries
 from crosswire.store.sources import SourceState
-from crosswire.store.summaries import StoryFilter
 from crosswire.types import (
     Analysis,
     Article,
     Assignment,
     RawDocument,
     Rejection,
+    StoryFilter,
     StoryMember,
     StorySummary,
 )
@@ -122,8 +122,8 @@ class Store(Protocol):
 
     def all_assignments(self) -> list[Assignment]: ...
 
-    def site_boilerplate(self, site: str, min_docs: int, min_share: float) -> set[str]:
-        """Keys of the lines seen in at least ``min_docs`` and ``min_share`` of the site's articles."""
+    def site_lines(self, site: str, min_articles: int) -> tuple[int, set[str]]:
+        """(articles seen from ``site``, keys of its lines seen in at least ``min_articles`` of them)."""
         ...
 
     def article_ids_by_time(self) -> list[str]: ...

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from crosswire.errors import CrosswireError
-from crosswire.store.summaries import StoryFilter
+from crosswire.types import StoryFilter
 
 _STALE = "article_search"  # meta key set while stored articles are not yet indexed (see migration 007)
 _ROWID_MASK = (1 << 64) - 1

@@ -21,13 +21,13 @@ from crosswire.errors import CrosswireError, StoreNotFound
 from crosswire.represent import compact
 from crosswire.represent.compact import CompactRepresentation
 from crosswire.store import browse, codec, exports, search, summaries
-from crosswire.store.summaries import StoryFilter
 from crosswire.types import (
     Analysis,
     Article,
     Assignment,
     RawDocument,
     Rejection,
+    StoryFilter,
     StoryMember,
     StorySummary,
 )
@@ -371,15 +371,13 @@ class SQLiteStore:
             for row in self.db.execute("SELECT * FROM assignments ORDER BY story_id, assigned_at, article_id")
         ]
 
-    def site_boilerplate(self, site: str, min_docs: int, min_share: float) -> set[str]:
-        """Keys of the lines seen in at least ``min_docs`` and ``min_share`` of the site's articles."""
+    def site_lines(self, site: str, min_articles: int) -> tuple[int, set[str]]:
+        """(articles seen from ``site``, keys of its lines seen in at least ``min_articles`` of them)."""
         row = self.db.execute("SELECT n FROM site_docs WHERE site = ?", (site,)).fetchone()
-        if row is None or row[0] < min_docs:
-            return set()
-        floor = max(min_docs, int(min_share * row[0] + 0.999))
-        return {
-            key for (key,) in self.db.execute("SELECT line FROM site_lines WHERE site = ? AND n >= ?", (site, floor))
-        }
+        if row is None:
+            return 0, set()
+        lines = self.db.execute("SELECT line FROM site_lines WHERE site = ? AND n >= ?", (site, min_articles))
+        return int(row[0]), {key for (key,) in lines}
 
     def article_ids_by_time(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT id FROM articles ORDER BY published IS NULL, published, id")]
