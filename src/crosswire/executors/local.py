@@ -60,14 +60,19 @@ def _start_worker(languages: tuple[str, ...]) -> None:
         configure(languages)
 
 
-def _run_chunk(stage: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
-    return [stage(item) for item in items]
+def _run_chunk(
+    stage: Callable[[Any], Any], finish: Callable[[list[Any]], list[Any]] | None, items: Sequence[Any]
+) -> list[Any]:
+    done = [stage(item) for item in items]
+    return finish(done) if finish is not None else done
 
 
 class LocalExecutor(Generic[T, R]):
-    """Runs ``stage`` over batches. ``workers`` = 0 runs in this process; more runs in that many
-    worker processes, started on first use. ``languages`` (ISO 639-1 codes) narrows language
-    detection in every process that runs the stage; empty keeps the default set."""
+    """Runs ``stage`` over batches, then ``finish`` (if any) over each chunk's results in the same
+    process (a step that works best on many documents at once: dense encoding). ``workers`` = 0
+    runs in this process; more runs in that many worker processes, started on first use.
+    ``languages`` (ISO 639-1 codes) narrows language detection in every process that runs the
+    stage; empty keeps the default set."""
 
     def __init__(
         self,
@@ -77,8 +82,10 @@ class LocalExecutor(Generic[T, R]):
         timeout: float,
         languages: tuple[str, ...] = (),
         warm_up: Callable[[], object] | None = None,
+        finish: Callable[[list[R]], list[R]] | None = None,
     ) -> None:
         self.stage = stage
+        self.finish = finish
         self.warm_up = warm_up
         self.on_failure = on_failure
         self.workers = workers
@@ -94,7 +101,7 @@ class LocalExecutor(Generic[T, R]):
     def submit(self, items: Sequence[T]) -> Callable[[], list[R]]:
         items = list(items)
         if self.workers <= 0:
-            return lambda: [self._in_process(item) for item in items]
+            return lambda: self._finish([self._in_process(item) for item in items])
         if self._pool is None:
             if self.warm_up is not None:
                 # Load the stage's models and tables here, once, before forking: the workers
@@ -112,8 +119,14 @@ class LocalExecutor(Generic[T, R]):
             )
         size = max(1, min(CHUNK, math.ceil(len(items) / (self.workers * 4))))
         chunks = [items[i : i + size] for i in range(0, len(items), size)]
-        futures = [self._pool.schedule(_run_chunk, args=(self.stage, chunk), timeout=self.timeout) for chunk in chunks]
+        futures = [
+            self._pool.schedule(_run_chunk, args=(self.stage, self.finish, chunk), timeout=self.timeout)
+            for chunk in chunks
+        ]
         return lambda: self._collect(chunks, futures)
+
+    def _finish(self, done: list[R]) -> list[R]:
+        return self.finish(done) if self.finish is not None else done
 
     def _in_process(self, item: T) -> R:
         try:
@@ -139,12 +152,15 @@ class LocalExecutor(Generic[T, R]):
                     self._pool.stop()
                 self._pool, self.workers = None, 0
                 rest = [item for later in chunks[at:] for item in later]
-                return results + [self._in_process(item) for item in rest]
+                return results + self._finish([self._in_process(item) for item in rest])
         return results
 
     def _schedule_each(self, chunk: Sequence[T]) -> list[Any]:
         assert self._pool is not None
-        return [self._pool.schedule(_run_chunk, args=(self.stage, [item]), timeout=self.timeout) for item in chunk]
+        return [
+            self._pool.schedule(_run_chunk, args=(self.stage, self.finish, [item]), timeout=self.timeout)
+            for item in chunk
+        ]
 
     def close(self) -> None:
         if self._pool is not None:

@@ -46,7 +46,7 @@ def preparer_for(settings: Settings, first_batch: Sequence[Any]) -> Preparer:
 
 def stage_context(settings: Settings) -> StageContext:
     """What the per-document stages take from the settings."""
-    return StageContext(languages=settings.language_codes)
+    return StageContext(languages=settings.language_codes, encoder=settings.encoder or None)
 
 
 CHUNK = 256

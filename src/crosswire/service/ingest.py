@@ -88,15 +88,13 @@ def ingest(
     worker processes, batch N+1 is prepared while batch N is written."""
     report = IngestReport()
     writer = ClusterWriter(store, settings)
-    encoder = encoder_of(settings)
     in_flight: set[str] = set()  # submitted, not yet written: a repeat of one counts as present
 
     def write(batch: _Batch) -> None:
         done, failed = split(batch.results())
         rejections = batch.rejections + failed
         done = _site_pass(store, settings, done)
-        vectors = _vectors(encoder, [doc.article for doc in done])
-        reps = writer.represent([doc.counted for doc in done], vectors)
+        reps = writer.represent([doc.counted for doc in done], [doc.vector for doc in done])
         with store.transaction():
             for rejection in rejections:
                 store.add_rejection(rejection)
@@ -159,7 +157,6 @@ def reclean(store: Store, settings: Settings, on_item: Callable[[int], None] | N
     keeps its stored version and is counted as failed."""
     report = RecleanReport()
     writer = ClusterWriter(store, settings)
-    encoder = encoder_of(settings)
     ids = store.all_article_ids()
     with ExitStack() as stack:
         preparer = stack.enter_context(preparer_for(settings, ids[: settings.batch_size]))
@@ -173,8 +170,7 @@ def reclean(store: Store, settings: Settings, on_item: Callable[[int], None] | N
             old = [store.analysis(doc.article.id) for doc in changed]
             with store.transaction():
                 store.count_features(writer.count([counted_of(a) for a in old if a is not None], sign=-1))
-                vectors = _vectors(encoder, [doc.article for doc in changed])
-                writer.replace(writer.represent([doc.counted for doc in changed], vectors))
+                writer.replace(writer.represent([doc.counted for doc in changed], [doc.vector for doc in changed]))
                 store.count_features(writer.count([doc.counted for doc in changed]))
                 store.put_articles([doc.article for doc in changed])
                 store.put_analyses([doc.analysis for doc in changed])
