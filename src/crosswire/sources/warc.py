@@ -3,7 +3,9 @@ record at a time: memory stays flat however large the file.
 
 Only ``response`` records of HTML pages with a 2xx status become documents (an archive also holds
 requests, metadata, robots.txt, images and redirects; those are passed over, not rejected). The
-record's target URI is the page's source and URL; its WARC-Date is kept as the capture time.
+source is the archive and the record (``crawl.warc.gz#urn:uuid:…``), so an article can be traced
+back to the bytes it came from; the record's target URI is the page's URL; its WARC-Date is kept as
+the capture time.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from crosswire.ingest.files import MAX_FILE_BYTES
+from crosswire.errors import InputError
+from crosswire.ingest.files import MAX_FILE_BYTES, open_regular, os_rejection
 from crosswire.sources.pages import HTML_TYPES, page_document
 from crosswire.types import RawDocument, Rejection
 
@@ -37,8 +40,9 @@ def read_warc(path: Path, max_bytes: int = MAX_RECORD_BYTES) -> Iterator[RawDocu
         yield Rejection(str(path), "unsupported", "reading web archives needs warcio: pip install warcio")
         return
     try:
-        with path.open("rb") as handle:
-            for record in ArchiveIterator(handle):
+        with open_regular(path) as handle:
+            iterator = ArchiveIterator(handle)
+            for record in iterator:
                 if record.rec_type != "response" or record.http_headers is None:
                     continue
                 status = record.http_headers.get_statuscode() or ""
@@ -46,13 +50,18 @@ def read_warc(path: Path, max_bytes: int = MAX_RECORD_BYTES) -> Iterator[RawDocu
                 if not status.startswith("2") or media_type not in HTML_TYPES:
                     continue
                 headers = record.rec_headers
-                url = headers.get_header("WARC-Target-URI") or f"{path}#{headers.get_header('WARC-Record-ID')}"
+                record_id = (headers.get_header("WARC-Record-ID") or "").strip("<>")
+                source = f"{path}#{record_id or iterator.get_record_offset()}"
+                url = headers.get_header("WARC-Target-URI") or source  # the spec requires one
                 body = record.content_stream().read(max_bytes + 1)
                 if len(body) > max_bytes:
-                    yield Rejection(url, "too-large", f"record of more than {max_bytes} bytes in {path}")
+                    yield Rejection(source, "too-large", f"record of more than {max_bytes} bytes ({url})")
                     continue
-                yield page_document(url, body, media_type, charset, captured=headers.get_header("WARC-Date"))
+                captured = headers.get_header("WARC-Date")
+                yield page_document(url, body, media_type, charset, captured=captured, source=source)
+    except InputError as err:
+        yield Rejection(str(path), err.reason, err.detail)
     except OSError as err:
-        yield Rejection(str(path), "unreadable", err.strerror or str(err))
+        yield os_rejection(path, err)
     except Exception as err:  # warcio raises assorted errors on a damaged archive
         yield Rejection(str(path), "bad-warc", f"{type(err).__name__}: {err}"[:300])
