@@ -146,7 +146,7 @@ def test_special_files_are_rejected_with_reasons_and_never_block(tmp_path: Path)
         "loop-a.txt": ("symlink-loop", reasons["loop-a.txt"][1]),
         "loop-b.txt": ("symlink-loop", reasons["loop-b.txt"][1]),
         "dangling.txt": ("broken-link", "points to nowhere.txt, which does not exist"),
-        "parent": ("symlink-loop", f"leads back to {tmp_path}"),
+        "parent": ("symlink-loop", f"leads back to {os.path.realpath(tmp_path)}, which holds it"),
     }
     assert [(Path(r.source).name, r.reason) for r in named if isinstance(r, Rejection)] == [
         ("pipe.txt", "not-a-file"),
@@ -241,3 +241,19 @@ def test_a_json_object_keeps_its_own_source_else_the_file_location(tmp_path: Pat
         (f"{path}:1", "http://x/1"),
         ("feed:x", "http://x/2"),  # an exported article line carries its source back in
     ]
+
+
+def test_a_link_above_the_walk_is_a_loop_and_a_second_link_adds_nothing(tmp_path: Path) -> None:
+    top = tmp_path / "top"
+    _write(tmp_path / "outside.txt", "Not under the folder given.\n")
+    _write(top / "a" / "one.txt", "One.\n")
+    (top / "up").symlink_to("..")  # holds the folder being walked: must not wander above it
+    (top / "b").symlink_to("a")  # the same folder again
+    with _deadline(20):
+        items = list(read_paths([top]))
+    assert [(item.source, item.body) for item in items if isinstance(item, RawDocument)] == [
+        (str(top / "a" / "one.txt"), "One.\n")
+    ]
+    assert items[-1] == Rejection(
+        str(top / "up"), "symlink-loop", f"leads back to {tmp_path.resolve()}, which holds it"
+    )

@@ -58,25 +58,26 @@ def _classify(path: Path) -> Path | Rejection | Literal["dir"]:
 
 
 def _walk_folder(top: Path) -> Iterator[Path | Rejection]:
-    """Depth first, a folder's files before its subfolders. Each folder is walked once: a link
-    back to a folder being walked is a loop, a second link to one walked already adds nothing."""
+    """Depth first, a folder's files before its subfolders. A link to a folder that holds the one
+    it is in (its parent, the walk's root or above) is a loop; a folder reached again another
+    way (a second link, a bind mount) is not walked again, so the walk always ends."""
     seen: set[tuple[int, int]] = set()
-    stack: list[tuple[Path, tuple[tuple[int, int], ...]]] = [(top, ())]
+    stack: list[tuple[Path, str | None]] = [(top, None)]  # (folder, real path of the one listing it)
     while stack:
-        folder, ancestors = stack.pop()
+        folder, within = stack.pop()
         try:
             info = os.stat(folder)
-            key = (info.st_dev, info.st_ino)
+            real = os.path.realpath(folder)
             names = sorted(name for name in os.listdir(folder) if not name.startswith("."))
         except OSError as err:
             yield os_rejection(folder, err)
             continue
-        if key in ancestors:
-            yield Rejection(str(folder), "symlink-loop", f"leads back to {os.path.realpath(folder)}")
+        if within is not None and os.path.commonpath([real, within]) == real:
+            yield Rejection(str(folder), "symlink-loop", f"leads back to {real}, which holds it")
             continue
-        if key in seen:
+        if (info.st_dev, info.st_ino) in seen:
             continue
-        seen.add(key)
+        seen.add((info.st_dev, info.st_ino))
         subfolders = []
         for name in names:
             found = _classify(folder / name)
@@ -84,7 +85,7 @@ def _walk_folder(top: Path) -> Iterator[Path | Rejection]:
                 subfolders.append(folder / name)
             else:
                 yield found
-        stack.extend((sub, (*ancestors, key)) for sub in reversed(subfolders))
+        stack.extend((sub, real) for sub in reversed(subfolders))
 
 
 def _kind(mode: int) -> str:
