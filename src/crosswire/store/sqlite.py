@@ -225,9 +225,12 @@ class SQLiteStore:
         )
 
     def add_rejection(self, rejection: Rejection) -> None:
+        """Record ``rejection``; one seen before (same source and reason) is counted again."""
+        now = _now()
         self.db.execute(
-            "INSERT INTO rejections (source, reason, detail, at) VALUES (?,?,?,?)",
-            (rejection.source, rejection.reason, rejection.detail[:2000], _now()),
+            "INSERT INTO rejections (source, reason, detail, at, first_at) VALUES (?,?,?,?,?) "
+            "ON CONFLICT(source, reason) DO UPDATE SET detail = excluded.detail, at = excluded.at, times = times + 1",
+            (rejection.source, rejection.reason, rejection.detail[:2000], now, now),
         )
 
     def new_story(self, story_id: str) -> None:
