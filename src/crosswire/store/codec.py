@@ -60,25 +60,35 @@ def article_from_row(row: Any) -> Article:
 _MENTION_FIELDS = ("entities", "places", "dates", "numbers", "quotes")
 
 
-def analysis_to_json(analysis: Analysis) -> str:
+def analysis_to_row(analysis: Analysis) -> tuple[str, bytes]:
+    """(JSON of everything but the lemmas, the lemmas' JSON zlib-compressed)."""
     # Hand-rolled rather than dataclasses.asdict, which recurses generically and cost more than
     # the rest of storing an article.
     data: dict[str, Any] = {
         "article_id": analysis.article_id,
         "language": analysis.language,
         "published": analysis.published,
-        "terms": analysis.terms,
     }
     for name in _MENTION_FIELDS:
         data[name] = [(m.key, m.surface, m.kind) for m in getattr(analysis, name)]
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")), pack_terms(analysis.terms)
 
 
-def analysis_from_json(data: str) -> Analysis:
+def pack_terms(terms: tuple[str, ...] | str | None) -> bytes:
+    """Lemmas (a tuple, or the JSON of a list) as zlib-compressed JSON."""
+    text = terms if isinstance(terms, str) else json.dumps(list(terms or ()), ensure_ascii=False, separators=(",", ":"))
+    return zlib.compress(text.encode("utf-8", "surrogatepass"), 6)
+
+
+def unpack_terms(blob: bytes | None) -> tuple[str, ...]:
+    return tuple(json.loads(zlib.decompress(blob).decode("utf-8", "surrogatepass"))) if blob else ()
+
+
+def analysis_from_row(data: str, terms: bytes | None) -> Analysis:
     fields = json.loads(data)
     for name in _MENTION_FIELDS:
         fields[name] = tuple(Mention(*mention) for mention in fields[name])
-    fields["terms"] = tuple(fields["terms"])
+    fields["terms"] = unpack_terms(terms)
     return Analysis(**fields)
 
 
@@ -96,3 +106,4 @@ def register_functions(db: sqlite3.Connection) -> None:
     """SQL functions the migrations use."""
     db.create_function("crosswire_key_id", 1, compact.key_id, deterministic=True)
     db.create_function("crosswire_compact_blob", 1, _compact_blob_of_json, deterministic=True)
+    db.create_function("crosswire_pack_terms", 1, pack_terms, deterministic=True)

@@ -8,12 +8,12 @@ from the article id, so an article re-cleaned replaces its own row and a deletio
 from __future__ import annotations
 
 import hashlib
-import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from crosswire.errors import CrosswireError
+from crosswire.store import codec
 from crosswire.types import StoryFilter
 
 _STALE = "article_search"  # meta key set while stored articles are not yet indexed (see migration 007)
@@ -77,10 +77,10 @@ def rebuild(db: sqlite3.Connection) -> int:
     db.execute("DELETE FROM article_search")
     count = 0
     rows = db.execute(
-        "SELECT a.id, a.title, a.text, n.data ->> '$.terms' FROM articles a LEFT JOIN analyses n ON n.article_id = a.id"
+        "SELECT a.id, a.title, a.text, n.terms FROM articles a LEFT JOIN analyses n ON n.article_id = a.id"
     )
     while chunk := rows.fetchmany(_BATCH):
-        put(db, (SearchRow(i, title, text, " ".join(json.loads(terms or "[]"))) for i, title, text, terms in chunk))
+        put(db, (SearchRow(i, title, text, " ".join(codec.unpack_terms(terms))) for i, title, text, terms in chunk))
         count += len(chunk)
     db.execute("DELETE FROM meta WHERE key = ?", (_STALE,))
     return count

@@ -173,8 +173,8 @@ class SQLiteStore:
 
     def put_analyses(self, analyses: Sequence[Analysis]) -> None:
         self.db.executemany(
-            "INSERT OR REPLACE INTO analyses VALUES (?,?)",
-            [(a.article_id, codec.analysis_to_json(a)) for a in analyses],
+            "INSERT OR REPLACE INTO analyses (article_id, data, terms) VALUES (?,?,?)",
+            [(a.article_id, *codec.analysis_to_row(a)) for a in analyses],
         )
 
     def put_representations(
@@ -183,9 +183,11 @@ class SQLiteStore:
         """Store compact representations, their dense vectors and their postings (``index``:
         article id -> the feature ids it is filed under); ``fresh``: the articles have no
         postings yet (skips the delete)."""
-        if not fresh:
+        if not fresh:  # an article filed again: its postings go, by the key they are stored under
+            old = self.representations([rep.article_id for rep in reps])
             self.db.executemany(
-                "DELETE FROM feature_postings WHERE article_id = ?", [(rep.article_id,) for rep in reps]
+                "DELETE FROM feature_postings WHERE id = ? AND article_id = ?",
+                [(feature, article_id) for article_id, rep in old.items() for feature in rep.ids.tolist()],
             )
         self.db.executemany(
             "INSERT OR REPLACE INTO compact_representations VALUES (?,?)",
@@ -293,17 +295,17 @@ class SQLiteStore:
         return codec.raw_from_row(*row) if row else None
 
     def analysis(self, article_id: str) -> Analysis | None:
-        row = self.db.execute("SELECT data FROM analyses WHERE article_id = ?", (article_id,)).fetchone()
-        return codec.analysis_from_json(row[0]) if row else None
+        row = self.db.execute("SELECT data, terms FROM analyses WHERE article_id = ?", (article_id,)).fetchone()
+        return codec.analysis_from_row(row[0], row[1]) if row else None
 
     def analyses(self, ids: Sequence[str]) -> dict[str, Analysis]:
         found = {}
         for chunk in _chunks(ids):
             marks = ",".join("?" * len(chunk))
-            for article_id, data in self.db.execute(
-                f"SELECT article_id, data FROM analyses WHERE article_id IN ({marks})", chunk
+            for article_id, data, terms in self.db.execute(
+                f"SELECT article_id, data, terms FROM analyses WHERE article_id IN ({marks})", chunk
             ):
-                found[article_id] = codec.analysis_from_json(data)
+                found[article_id] = codec.analysis_from_row(data, terms)
         return found
 
     def representations(self, ids: Sequence[str]) -> dict[str, CompactRepresentation]:

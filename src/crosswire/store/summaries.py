@@ -79,7 +79,7 @@ Mentions = dict[str, list[list[str]]]  # article id -> [key, surface, kind] as t
 def mentions(db: sqlite3.Connection, story_id: str, limit: int) -> tuple[Mentions, Mentions]:
     """Entity and place mentions of the story's ``limit`` most recently assigned articles, by
     article id (every such article is a key, also one that names nothing). Left as the lists
-    the analysis JSON holds (see ``codec.analysis_to_json``): a record per mention cost more
+    the analysis JSON holds (see ``codec.analysis_to_row``): a record per mention cost more
     than the rest of summarizing a big story."""
     entities: Mentions = {}
     places: Mentions = {}
