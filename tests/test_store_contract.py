@@ -108,8 +108,8 @@ def test_representations_vectors_and_postings(store: Store) -> None:
 def test_document_frequencies_add_up_and_never_go_negative(store: Store) -> None:
     with store.transaction():
         store.count_features({1: 2, 2: 1})
-        store.count_features({1: 1, 2: -5})
-    assert store.feature_freq([1, 2, 3]) == {1: 3, 2: 0}
+        store.count_features({1: 1, 2: -5, 3: -1})
+    assert store.feature_freq([1, 2, 3, 4]) == {1: 3, 2: 0, 3: 0}
 
 
 def test_placements_merges_and_renames(store: Store) -> None:

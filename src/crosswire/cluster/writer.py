@@ -20,6 +20,7 @@ from crosswire.cluster.ann import VectorIndex, vector_index_path
 from crosswire.cluster.online import Candidate, ClusterPolicy, place
 from crosswire.link.vectorized import scores
 from crosswire.represent.compact import (
+    DOCS_KEY,
     GROUP_INDEX,
     GROUP_SHIFT,
     CompactRepresentation,
@@ -143,7 +144,7 @@ class ClusterWriter:
         self.settings = settings
         self.policy = policy_of(settings)
         self.freq = FeatureFreq(store)
-        self.n_docs = store.article_count()
+        self.n_docs = store.feature_freq([key_id(DOCS_KEY)]).get(key_id(DOCS_KEY), 0)
         self.cause = cause  # what merges are recorded as
         self.absorbed: set[str] = set()  # stories merged away since the caller last looked
         self._reps: OrderedDict[str, CompactRepresentation] = OrderedDict()
@@ -174,7 +175,10 @@ class ClusterWriter:
         """Document-frequency changes of adding (or, ``sign`` -1, removing) articles."""
         if not counted:
             return {}
-        languages = np.array([key_id(language_key(item.language)) for item in counted], dtype=np.int64)
+        languages = np.array(
+            [key_id(language_key(item.language)) for item in counted] + [key_id(DOCS_KEY)] * len(counted),
+            dtype=np.int64,
+        )
         ids, times = np.unique(np.concatenate([languages, *(item.ids for item in counted)]), return_counts=True)
         deltas = sign * times
         self.freq.add(ids, deltas)

@@ -53,6 +53,10 @@ def language_key(language: str | None) -> str:
     return "#lang:" + (language or "")
 
 
+# The document-frequency pseudo-key that counts all articles (migration 015).
+DOCS_KEY = "#docs"
+
+
 @dataclass(frozen=True, slots=True)
 class Counted:
     """An article's raw feature counts by id, before weighting: what a stage can compute without

@@ -169,11 +169,11 @@ def reclean(store: Store, settings: Settings, on_item: Callable[[int], None] | N
             changed = [doc for doc in done if doc.article != store.article(doc.article.id)]
             old = [store.analysis(doc.article.id) for doc in changed]
             with store.transaction():
+                store.put_articles([doc.article for doc in changed])
+                store.put_analyses([doc.analysis for doc in changed])
                 store.count_features(writer.count([counted_of(a) for a in old if a is not None], sign=-1))
                 writer.replace(writer.represent([doc.counted for doc in changed], [doc.vector for doc in changed]))
                 store.count_features(writer.count([doc.counted for doc in changed]))
-                store.put_articles([doc.article for doc in changed])
-                store.put_analyses([doc.analysis for doc in changed])
                 index_for_search(store, [(doc.article, doc.analysis) for doc in changed])
                 refresh_article_stories(store, [doc.article.id for doc in changed])
             report.changed += len(changed)

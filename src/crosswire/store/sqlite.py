@@ -212,7 +212,7 @@ class SQLiteStore:
     def count_features(self, counts: Mapping[int, int]) -> None:
         """Add ``counts`` (feature id -> number of new documents holding it) to the document frequencies."""
         self.db.executemany(
-            "INSERT INTO feature_freq VALUES (?,?) ON CONFLICT(id) DO UPDATE SET n = max(n + excluded.n, 0)",
+            "INSERT INTO feature_freq VALUES (?1, max(?2, 0)) ON CONFLICT(id) DO UPDATE SET n = max(n + ?2, 0)",
             [(int(k), int(n)) for k, n in counts.items()],
         )
 
