@@ -58,9 +58,13 @@ def count_pages(path: Path) -> int:
     return found
 
 
-def read_warc(path: Path, max_bytes: int = MAX_RECORD_BYTES) -> Iterator[RawDocument | Rejection]:
-    """The HTML responses in the archive at ``path``. A broken archive (truncated, not a WARC)
-    ends in one Rejection naming the file; the records read before it stand."""
+def read_warc(
+    path: Path, max_bytes: int = MAX_RECORD_BYTES, first: int = 0, stop: int | None = None
+) -> Iterator[RawDocument | Rejection]:
+    """The HTML responses in the archive at ``path``: the ``first``-th up to (not including) the
+    ``stop``-th of them, counting from 0 (a shard of it; the pages before ``first`` are passed over
+    without reading their bodies). A broken archive (truncated, not a WARC) ends in one Rejection
+    naming the file; the records read before it stand."""
     try:
         from warcio.archiveiterator import ArchiveIterator
     except ImportError:  # pragma: no cover - a dependency, but say what to do if it went missing
@@ -68,15 +72,20 @@ def read_warc(path: Path, max_bytes: int = MAX_RECORD_BYTES) -> Iterator[RawDocu
         return
     try:
         with open_regular(path) as handle:
-            iterator = ArchiveIterator(handle)
-            for record in iterator:
+            pages = -1
+            for record in ArchiveIterator(handle):
                 page = _page_type(record)
                 if page is None:
                     continue
+                pages += 1
+                if pages < first:
+                    continue
+                if stop is not None and pages >= stop:
+                    break
                 media_type, charset = page
                 headers = record.rec_headers
                 record_id = (headers.get_header("WARC-Record-ID") or "").strip("<>")
-                source = f"{path}#{record_id or iterator.get_record_offset()}"
+                source = f"{path}#{record_id or pages}"
                 url = headers.get_header("WARC-Target-URI") or source  # the spec requires one
                 body = record.content_stream().read(max_bytes + 1)
                 if len(body) > max_bytes:
