@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import RU_SEED, UK_SEED, require_shared, run_cli
 
+from crosswire.ingest.files import read_paths
 from crosswire.service import ingest, ingest_paths, reclean
 from crosswire.service.search import query_expression, search, split_snippet
 from crosswire.settings import Settings
@@ -152,11 +153,16 @@ def test_search_command(seeded: SQLiteStore) -> None:
     assert shown.returncode == 0 and "1 matching story" in shown.stdout
 
 
-def test_a_name_finds_its_spellings_in_other_languages_and_scripts(tmp_path: Path) -> None:
-    from crosswire.service import ingest_paths, search
-    from crosswire.settings import Settings
-    from crosswire.store import SQLiteStore
+def _stored_texts(tmp_path: Path, texts: dict[str, str]) -> tuple[SQLiteStore, dict[str, str]]:
+    """A store holding ``texts`` (file name -> text) and each file's article id."""
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    store = SQLiteStore(tmp_path / "store.db")
+    ingest(store, read_paths([tmp_path / name for name in texts]), Settings(db=str(store.path), workers=0))
+    return store, {Path(a.source).name: a.id for a in store.articles(store.all_article_ids())}
 
+
+def test_a_name_finds_its_spellings_in_other_languages_and_scripts(tmp_path: Path) -> None:
     texts = {
         "uk.txt": "Зеленський провів переговори\n\nПрезидент Володимир Зеленський провів переговори в Києві з"
         " делегацією. Зеленський заявив, що переговори тривали три години.\n",
@@ -165,31 +171,18 @@ def test_a_name_finds_its_spellings_in_other_languages_and_scripts(tmp_path: Pat
         "other.txt": "Harvest report\n\nFarmers in the region reported a record harvest of wheat this autumn,"
         " the ministry said on Monday.\n",
     }
-    for name, text in texts.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    store = SQLiteStore(tmp_path / "store.db")
-    ingest_paths(store, [tmp_path / name for name in texts], Settings(db=str(tmp_path / "store.db"), workers=0))
-    found = search(store, "Зеленский")  # Russian spelling: in neither article
-    sources = {Path(m.article.article_id).name for story in found.stories for m in story.matches}
-    ids = {a.source.rsplit("/", 1)[-1]: a.id for a in store.articles(store.all_article_ids())}
-    assert {ids["uk.txt"], ids["en.txt"]} <= sources and ids["other.txt"] not in sources
+    store, ids = _stored_texts(tmp_path, texts)
+    found = {m.article.article_id for story in search(store, "Зеленский").stories for m in story.matches}
+    assert {ids["uk.txt"], ids["en.txt"]} <= found and ids["other.txt"] not in found  # Russian spelling: in neither
 
 
 def test_a_title_match_outranks_a_body_mention(tmp_path: Path) -> None:
-    from crosswire.service import ingest_paths, search
-    from crosswire.settings import Settings
-    from crosswire.store import SQLiteStore
-
     body = " ".join(f"Sentence {i} about the regional budget and its many lines." for i in range(30))
     texts = {
         "title.txt": f"Lighthouse keepers strike\n\n{body}\n",
         "body.txt": "Regional budget approved\n\nThe old lighthouse needs repairs; the lighthouse board"
         " asked for funds, and the lighthouse museum too.\n",
     }
-    for name, text in texts.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    store = SQLiteStore(tmp_path / "store.db")
-    ingest_paths(store, [tmp_path / name for name in texts], Settings(db=str(tmp_path / "store.db"), workers=0))
-    ids = {a.source.rsplit("/", 1)[-1]: a.id for a in store.articles(store.all_article_ids())}
+    store, ids = _stored_texts(tmp_path, texts)
     ranked = [m.article.article_id for story in search(store, "lighthouse").stories for m in story.matches]
     assert ranked.index(ids["title.txt"]) < ranked.index(ids["body.txt"])

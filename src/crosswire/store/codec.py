@@ -27,6 +27,12 @@ def raw_hints(raw: RawDocument) -> str:
     return json.dumps({name: getattr(raw, name) for name in _HINTS if getattr(raw, name)}, ensure_ascii=False)
 
 
+def raw_row(key: str, raw: RawDocument, now: str) -> tuple[str, str, str, bytes, str, str, str]:
+    """A raw input as a row (key, source, kind, body, hints, flags, time): raw_documents and the
+    pages held before ingest keep the same columns."""
+    return (key, raw.source, raw.kind, pack_body(raw.body), raw_hints(raw), json.dumps(list(raw.flags)), now)
+
+
 def raw_from_row(source: str, kind: DocumentKind, body: bytes, hints: str, flags: str) -> RawDocument:
     return RawDocument(
         source=source,

@@ -128,18 +128,7 @@ class SQLiteStore:
         now = _now()
         self.db.executemany(
             "INSERT OR IGNORE INTO raw_documents VALUES (?,?,?,?,?,?,?)",
-            [
-                (
-                    article_id,
-                    raw.source,
-                    raw.kind,
-                    codec.pack_body(raw.body),
-                    codec.raw_hints(raw),
-                    json.dumps(list(raw.flags)),
-                    now,
-                )
-                for article_id, raw in raws
-            ],
+            [codec.raw_row(article_id, raw, now) for article_id, raw in raws],
         )
 
     def put_article(self, article: Article) -> None:
