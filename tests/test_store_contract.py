@@ -177,3 +177,15 @@ def test_search_and_summaries(store: Store) -> None:
     listed = store.story_summaries(StoryFilter(language="en"))
     assert [s.id for s in listed] == ["s-a1"] and store.story_summary_count() == 1
     assert store.story_summary("s-a1") is not None and store.story_summary("nope") is None
+
+
+def test_candidates_come_from_the_latest_postings_of_each_feature(store: Store) -> None:
+    _put(store, *(f"a{i}" for i in range(6)))
+    with store.transaction():  # filed in this order: a0 first, a5 last
+        for i in range(6):
+            store.put_representations([_rep(f"a{i}", {"e:lvrv": 1.0})], {f"a{i}": [key_id("e:lvrv")]}, fresh=True)
+    assert store.sharing_features([key_id("e:lvrv")], 10, per_feature=3) == [("a3", 1), ("a4", 1), ("a5", 1)]
+    with store.transaction():  # filed again (re-cleaned): it is the latest now, and filed once
+        store.put_representations([_rep("a0", {"e:lvrv": 1.0})], {"a0": [key_id("e:lvrv")]})
+    assert store.sharing_features([key_id("e:lvrv")], 10, per_feature=2) == [("a0", 1), ("a5", 1)]
+    assert len(store.sharing_features([key_id("e:lvrv")], 10, per_feature=100)) == 6

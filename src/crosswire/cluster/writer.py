@@ -207,7 +207,10 @@ class ClusterWriter:
         limit = self.settings.max_candidates
         filed = index_features(rep, self.settings.index_keys)
         lookup = filed[self.freq.of(filed) <= MAX_POSTINGS].tolist()  # weighed: already fetched
-        ranked = [*self.store.sharing_features(lookup, limit), *overlay.sharing(lookup).items()]
+        ranked = [
+            *self.store.sharing_features(lookup, limit, self.settings.postings_per_key),
+            *overlay.sharing(lookup).items(),
+        ]
         # The store's top ``limit`` and the batch's own: together they hold the overall top.
         ranked.sort(key=lambda item: (-item[1], item[0]))
         ids = [article_id for article_id, _ in ranked[:limit] if article_id != rep.article_id]

@@ -110,8 +110,10 @@ class Store(Protocol):
 
     def article_count(self) -> int: ...
 
-    def sharing_features(self, ids: Sequence[int], limit: int) -> list[tuple[str, int]]:
-        """Articles filed under the most of ``ids`` (most first, then by article id): the candidates."""
+    def sharing_features(self, ids: Sequence[int], limit: int, per_feature: int = 500) -> list[tuple[str, int]]:
+        """Articles filed under the most of ``ids`` (most first, then by article id), counting for
+        each feature only the ``per_feature`` articles filed under it last: the candidates, at a
+        cost that does not grow with the store."""
         ...
 
     def assignments(self, ids: Sequence[str]) -> dict[str, Assignment]: ...

@@ -173,18 +173,27 @@ class SQLiteStore:
         article id -> the feature ids it is filed under); ``fresh``: the articles have no
         postings yet (skips the delete)."""
         if not fresh:  # an article filed again: its postings go, by the key they are stored under
-            old = self.representations([rep.article_id for rep in reps])
-            self.db.executemany(
-                "DELETE FROM feature_postings WHERE id = ? AND article_id = ?",
-                [(feature, article_id) for article_id, rep in old.items() for feature in rep.ids.tolist()],
-            )
+            ids = [rep.article_id for rep in reps]
+            stale = []
+            for chunk in _chunks(ids):
+                marks = ",".join("?" * len(chunk))
+                for data, seq in self.db.execute(
+                    f"SELECT data, seq FROM compact_representations WHERE article_id IN ({marks})", chunk
+                ):
+                    stale += [(feature, seq) for feature in compact.from_blob("", None, None, data).ids.tolist()]
+            self.db.executemany("DELETE FROM feature_postings WHERE id = ? AND seq = ?", stale)
+        # Each article filed gets the next number: a lookup reads a feature's latest postings.
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'posting_seq'").fetchone()
+        first = int(row[0]) + 1 if row else 1
+        seqs = {rep.article_id: first + i for i, rep in enumerate(reps)}
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('posting_seq', ?)", (str(first + len(reps) - 1),))
         self.db.executemany(
-            "INSERT OR REPLACE INTO compact_representations VALUES (?,?)",
-            [(rep.article_id, compact.to_blob(rep)) for rep in reps],
+            "INSERT OR REPLACE INTO compact_representations (article_id, data, seq) VALUES (?,?,?)",
+            [(rep.article_id, compact.to_blob(rep), seqs[rep.article_id]) for rep in reps],
         )
         self.db.executemany(
-            "INSERT OR IGNORE INTO feature_postings VALUES (?,?)",
-            [(int(feature), article_id) for article_id, ids in index.items() for feature in ids],
+            "INSERT OR IGNORE INTO feature_postings VALUES (?,?,?)",
+            [(int(feature), seqs[article_id], article_id) for article_id, ids in index.items() for feature in ids],
         )
         self.db.executemany(
             "DELETE FROM vectors WHERE article_id = ?", [(rep.article_id,) for rep in reps if rep.vector is None]
@@ -329,15 +338,20 @@ class SQLiteStore:
     def article_count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
-    def sharing_features(self, ids: Sequence[int], limit: int) -> list[tuple[str, int]]:
-        """Articles filed under the most of ``ids`` (most first, then by article id): the candidates."""
+    def sharing_features(self, ids: Sequence[int], limit: int, per_feature: int = 500) -> list[tuple[str, int]]:
+        """Articles filed under the most of ``ids`` (most first, then by article id), counting for
+        each feature only the ``per_feature`` articles filed under it last: the candidates, at a
+        cost that does not grow with the store."""
         if not ids:
             return []
-        marks = ",".join("?" * len(ids))
+        latest = (
+            "SELECT article_id FROM (SELECT article_id FROM feature_postings WHERE id = ? ORDER BY seq DESC LIMIT ?)"
+        )
+        union = " UNION ALL ".join([latest] * len(ids))
         rows = self.db.execute(
-            f"SELECT article_id, count(*) AS shared FROM feature_postings WHERE id IN ({marks}) "
+            f"SELECT article_id, count(*) AS shared FROM ({union}) "
             "GROUP BY article_id ORDER BY shared DESC, article_id LIMIT ?",
-            (*(int(i) for i in ids), limit),
+            (*(value for i in ids for value in (int(i), per_feature)), limit),
         )
         return [(article_id, shared) for article_id, shared in rows]
 
