@@ -219,3 +219,42 @@ def test_digit_runs_that_are_no_number_are_skipped_not_fatal() -> None:
 
     found = find_numbers("Path 553.148,32.076 then 1,500 people", "en")
     assert [m.key for m in found] == ["1500"]
+
+
+@pytest.mark.parametrize(
+    "text, language, expected",
+    [
+        ("Podle zprávy ruská armáda stojí u Kyjeva a České republiky.", "cs", {"RU", "kyiv", "CZ"}),
+        ("Treba im investitora iz Kine.", "hr", {"CN"}),
+        ("Gespräche in den Niederlanden und des Vereinigten Königreichs mit der Berliner Polizei.", "de", {"NL", "GB"}),
+        ("Russians and Israelis met.", "en", {"RU", "IL"}),
+        ("Los alemanes y las británicas, los rusos.", "es", {"DE", "GB", "RU"}),
+        ("Les Françaises et les Allemands.", "fr", {"FR", "DE"}),
+        ("La riunione si è tenuta all'Aia.", "it", {"the-hague"}),
+        ("Обсуждали выполнение Минских соглашений в Донецкой области.", "ru", {"minsk", "donetsk"}),
+        ("Делегация Соединенных Штатов прибыла в Николаев.", "ru", {"US", "mykolaiv"}),
+    ],
+)
+def test_inflected_places_and_nationality_adjectives_still_match(text: str, language: str, expected: set[str]) -> None:
+    assert expected <= _place_keys(_analyze(text, language))
+
+
+@pytest.mark.parametrize(
+    "text, language, not_expected",
+    [
+        ("Об этом сказал Николай Патрушев.", "ru", {"mykolaiv", "UA"}),  # a given name is no inflected city
+        ("Об этом сообщил Сергей Николаев.", "ru", {"mykolaiv", "UA"}),  # a city's name after a given name
+        ("Die Verhandlungen wurden zum fünften Mal verlängert.", "de", {"ML"}),  # a bare stem of 'Mali'
+        ("He lives on Seal Island with D&L staff.", "en", {"IS", "the-hague"}),  # Czech 'Island', Italian "L'Aia"
+        ("Seule menace pour les Verts.", "fr", {"seoul"}),  # a French word, Seoul's name elsewhere
+        ("Досі за електроенергію платила наша установа.", "uk", {"doha"}),  # a sentence-start adverb
+    ],
+)
+def test_words_of_another_kind_are_no_places(text: str, language: str, not_expected: set[str]) -> None:
+    assert not _place_keys(_analyze(text, language)) & not_expected
+
+
+def test_an_apostrophe_after_one_letter_elides_an_article() -> None:
+    from crosswire.analyze.gazetteer import cut_apostrophe
+
+    assert [cut_apostrophe(w) for w in ("l'aia", "rusya'nın", "putin's", "ab'ye")] == ["aia", "rusya", "putin", "ab"]

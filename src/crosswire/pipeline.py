@@ -26,6 +26,19 @@ def _prepare_here(raw: RawDocument, context: StageContext = DEFAULT_CONTEXT) -> 
     return prepare(raw, context)
 
 
+_WARM_UP = (
+    "Talks in Geneva\n\nThe delegations of the United States and Russia met in Geneva on 10 January 2022.",
+    "Переговоры в Женеве\n\nДелегации России и США встретились в Женеве 10 января 2022 года.",
+    "Переговори в Женеві\n\nДелегації Росії та США зустрілися в Женеві 10 січня 2022 року.",
+)
+
+
+def _warm_up(context: StageContext) -> None:
+    """Prepare (and encode) a few small documents: loads the extractors', analysers' and
+    encoder's tables and weights."""
+    stages.encode([stages.prepare(RawDocument(source="warm-up", body=body), context) for body in _WARM_UP], context)
+
+
 class Preparer(LocalExecutor[RawDocument, Prepared]):
     """``prepare`` over batches, in this process (``workers`` = 0) or in worker processes."""
 
@@ -33,4 +46,5 @@ class Preparer(LocalExecutor[RawDocument, Prepared]):
         if isinstance(context, tuple):  # a language set alone
             context = StageContext(languages=context)
         stage = _prepare_here if context == DEFAULT_CONTEXT else partial(_prepare_here, context=context)
-        super().__init__(stage, _rejected, workers, timeout, context.languages)
+        finish = partial(stages.encode, context=context) if context.encoder is not None else None
+        super().__init__(stage, _rejected, workers, timeout, context.languages, partial(_warm_up, context), finish)

@@ -90,6 +90,7 @@ class Word:
     name_lemma: str  # lower-case lemma under a proper-name reading (same as lemma when none)
     name_kind: NameKind | None  # what the tagger says the name is, when it says
     readings: tuple[str, ...] = ()  # other lemmas the tagger allows ('Києві': кий, київ)
+    best_kind: NameKind | None = None  # what the best reading names, if a known name ('Николай': person)
 
 
 @cache
@@ -107,6 +108,7 @@ def _analyze_pymorphy(language: str, form: str, stop: frozenset[str]) -> Word:
     tag = best.tag
     function = tag.POS in _FUNCTION_POS or "Apro" in tag.grammemes or lemma in stop
     name_lemma, name_kind = lemma, None
+    best_kind = next((kind for tag_name, kind in _NAME_TAGS if tag_name in tag.grammemes), None)
     if form[:1].isupper():
         # The first reading of a capitalized surname is often a common word ('Лаврова' ->
         # 'лавровий'); a name reading anywhere in the list wins. Only the dictionary's name
@@ -117,7 +119,7 @@ def _analyze_pymorphy(language: str, form: str, stop: frozenset[str]) -> Word:
                 name_lemma = named.normal_form.replace("ё", "е")
                 name_kind = kind if named.is_known else None
                 break
-    return Word(lemma, function, name_lemma, name_kind, readings)
+    return Word(lemma, function, name_lemma, name_kind, readings, best_kind if best.is_known else None)
 
 
 _local = threading.local()

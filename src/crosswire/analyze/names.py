@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import cache, lru_cache
+from typing import Literal
 
 from crosswire.analyze.gazetteer import cut_apostrophe
 from crosswire.analyze.keys import name_key
@@ -168,7 +169,11 @@ class _Reader:
         token, word = self.tokens[i], self.words[i]
         if not token.sentence_start or token.all_caps:
             return True
-        return (word is not None and word.name_kind is not None) or self.keys[i] in self.seen_inside
+        # Any reading as a person's name counts (a surname's first reading is often a common word:
+        # 'Лаврова'), a place or an organization only as the best one: 'Выше', 'Пару' and
+        # 'Кампания' open sentences far more often than they name a place.
+        known = word is not None and (word.name_kind == "person" or word.best_kind is not None)
+        return known or self.keys[i] in self.seen_inside
 
     def _is_particle(self, i: int) -> bool:
         return (
@@ -218,7 +223,9 @@ def find_names(
         if len(run) == 1 and kinds == {"place"}:
             places.append(Mention(reader.keys[run[0]], surface, "place"))
             continue
-        kind = "person" if "person" in kinds else "org" if kinds == {"org"} else "entity"
+        kind: Literal["person", "org", "entity"] = (
+            "person" if "person" in kinds else "org" if kinds == {"org"} else "entity"
+        )
         if len(run) <= _MAX_FULL_NAME:
             entities.append(Mention("_".join(reader.keys[i] for i in run), surface, kind))
         last = run[-1]

@@ -13,18 +13,18 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, TypeVar
 
 import typer
 
-from crosswire import service
+from crosswire import schema, service
 from crosswire.cli import progress, render
 from crosswire.cli.render import plural
 from crosswire.errors import CrosswireError, InputError, StoreNotFound
 
 if TYPE_CHECKING:
     from crosswire.settings import Settings
-    from crosswire.store import SQLiteStore
+    from crosswire.store.base import Store
 
 app = typer.Typer(
     help="Clean news articles, link them across languages into events and stories, and follow those stories.",
@@ -34,7 +34,8 @@ app = typer.Typer(
     rich_markup_mode="markdown",  # help paragraphs reflow to the terminal, whatever the docstring's line breaks
 )
 _state = {"debug": False}
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 _DEFAULT_DB = "$CROSSWIRE_DB, else ~/.local/share/crosswire/crosswire.db"
 DbOption = Annotated[
@@ -53,16 +54,16 @@ OffsetOption = Annotated[int, typer.Option("--offset", metavar="N", min=0, help=
 DATES = "DATE is an ISO prefix: 2022, 2022-01 or 2022-01-13"
 
 
-def _fail(message: str, code: int = 1) -> None:
+def _fail(message: str, code: int = 1) -> NoReturn:
     typer.echo(f"crosswire: {message}", err=True)
     raise typer.Exit(code)
 
 
-def guarded(command: F) -> F:
+def guarded(command: Callable[P, R]) -> Callable[P, R]:
     """Turn errors into a one-line message and a non-zero exit (tracebacks only with --debug)."""
 
     @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return command(*args, **kwargs)
         except (typer.Exit, typer.Abort):
@@ -78,7 +79,7 @@ def guarded(command: F) -> F:
                 raise
             _fail(f"internal error: {type(err).__name__}: {err} (run with --debug for the traceback)")
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 @app.callback()
@@ -96,19 +97,19 @@ def _settings(db: str | None) -> Settings:
     return load_settings(db)
 
 
-def _open(settings: Settings, *, create: bool = False, hint: str = "") -> SQLiteStore:
+def _open(settings: Settings, *, create: bool = False, hint: str = "") -> Store:
     """The one place commands open the store. Only commands that add articles (ingest, watch,
     eval clusters --ingest, serve --create) create a missing store; every other command refuses
     it with one line naming the path, so a mistyped --db never reads as an empty store."""
-    from crosswire.store import SQLiteStore
+    from crosswire.store import open_store
 
     try:
-        return SQLiteStore(settings.db, create=create)
+        return open_store(settings.db, create=create)
     except StoreNotFound as err:
         raise StoreNotFound(f"{err} (`crosswire ingest` creates one{hint})") from None
 
 
-def _read(db: str | None) -> SQLiteStore:
+def _read(db: str | None) -> Store:
     return _open(_settings(db))
 
 
@@ -133,7 +134,7 @@ def clean(
             failures += 1
             typer.echo(render.rejection_line(item), err=True)
         elif as_json:
-            _emit(render.article_json(item))
+            _emit(schema.article_json(item))
         else:
             render.print_article(item)
     if failures:
@@ -227,7 +228,7 @@ def stories(
     found = service.stories(store, limit=limit, offset=offset, with_articles=as_json, with_timeline=False, **filters)
     if as_json:
         for summary in found:
-            _emit(render.story_json(summary))
+            _emit(schema.story_json(summary))
     else:
         paged = limit is not None or offset or any(filters.values())
         render.print_stories(found, service.story_count(store, **filters) if paged else None)
@@ -246,7 +247,7 @@ def show(
     countries its articles mention most, its timeline of events, and its articles."""
     summary = service.story(_read(db), story_id)
     if as_json:
-        _emit(render.story_json(summary))
+        _emit(schema.story_json(summary))
     else:
         render.print_story(summary)
 
@@ -289,7 +290,7 @@ def compare(
     left, right = service.resolve_article(a, store), service.resolve_article(b, store)
     result = service.compare_articles(left, right, settings)
     if as_json:
-        _emit(render.similarity_json(result, left, right))
+        _emit(schema.similarity_json(result, left, right))
     else:
         render.print_similarity(result, left, right)
 
@@ -334,11 +335,12 @@ def search(
     from crosswire.cli import render_search
     from crosswire.service.search import search as run_search
 
-    filters = {"language": language, "site": site, "since": since, "until": until}
-    page = run_search(_read(db), query, limit=limit, offset=offset, **filters)
+    page = run_search(
+        _read(db), query, limit=limit, offset=offset, language=language, site=site, since=since, until=until
+    )
     if as_json:
         for found in page.stories:
-            _emit(render_search.story_match_json(found))
+            _emit(schema.story_match_json(found))
     else:
         render_search.print_search(page, offset)
 

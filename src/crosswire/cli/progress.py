@@ -18,7 +18,9 @@ from rich.text import Text
 from crosswire.cli import render
 
 if TYPE_CHECKING:
-    from crosswire.store import SQLiteStore
+    from crosswire.store.base import Store
+
+    pass
 
 
 def _clock(seconds: float) -> str:
@@ -48,7 +50,7 @@ class _Times(ProgressColumn):
     until then, as if something were wrong)."""
 
     def render(self, task: Task) -> Text:
-        spent = _clock(task.finished_time if task.finished else task.elapsed or 0)
+        spent = _clock(task.finished_time if task.finished_time is not None else task.elapsed or 0)
         left = task.time_remaining if task.total is not None else None
         return Text(f"{spent} spent" if left is None else f"{spent} spent, {_clock(left)} left", style="dim")
 
@@ -103,11 +105,10 @@ def meter(label: str, noun: str, total: int | None = None) -> Iterator[Meter]:
 # -- how many items an ingest will report ---------------------------------------------------
 
 
-def held_pages(store: SQLiteStore) -> int:
+def held_pages(store: Store) -> int:
     """Pages an earlier run fetched and did not see ingested: ingest takes them first."""
-    from crosswire.store.sources import SourceState
 
-    return SourceState(store).held_count()
+    return store.source_state().held_count()
 
 
 def count_in_background(meter: Meter, inputs: Sequence[str], already: int = 0) -> None:

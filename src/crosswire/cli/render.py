@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
@@ -59,72 +59,6 @@ def nouns(noun: str) -> str:
 def plural(count: int, noun: str) -> str:
     """'1 story', '2 stories', '0 articles': every count printed with its noun goes through here."""
     return f"{count} {noun if count == 1 else nouns(noun)}"
-
-
-# -- JSON ---------------------------------------------------------------------------------
-def article_json(article: Article) -> dict[str, Any]:
-    return {
-        "id": article.id,
-        "source": article.source,
-        "title": article.title,
-        "text": article.text,
-        "language": article.language,
-        "published": article.published,
-        "site": article.site,
-        "author": article.author,
-        "url": article.url,
-        "removed": [{"text": r.text, "reason": r.reason} for r in article.removed],
-        "flags": list(article.flags),
-    }
-
-
-def _mentions_json(found: tuple[StoryMention, ...]) -> list[dict[str, Any]]:
-    return [{"key": m.key, "kind": m.kind, "surfaces": list(m.surfaces), "articles": m.articles} for m in found]
-
-
-def story_json(story: StorySummary) -> dict[str, Any]:
-    return {
-        "id": story.id,
-        "title": story.title,
-        "titles": dict(story.titles),
-        "languages": list(story.languages),
-        "language_counts": [{"language": lang, "articles": n} for lang, n in story.language_counts],
-        "first_date": story.first_date,
-        "last_date": story.last_date,
-        "article_count": story.article_count,
-        "sites": [{"site": site, "articles": n} for site, n in story.sites],
-        "entities": _mentions_json(story.entities),
-        "places": _mentions_json(story.places),
-        "mention_sample": story.mention_sample,
-        "articles": [
-            {"id": a.id, "source": a.source, "language": a.language, "title": a.title, "published": a.published}
-            for a in story.articles
-        ],
-        "events": [
-            {
-                "id": e.id,
-                "article_ids": list(e.article_ids),
-                "first_date": e.first_date,
-                "last_date": e.last_date,
-                "title": e.title,
-                "article_count": e.article_count,
-                "languages": list(e.languages),
-            }
-            for e in story.events
-        ],
-    }
-
-
-def similarity_json(result: Similarity, a: Article, b: Article) -> dict[str, Any]:
-    return {
-        "a": a.id,
-        "b": b.id,
-        "score": round(result.score, 4),
-        "level": result.level,
-        "reasons": [
-            {"kind": r.kind, "key": r.key, "a": r.a, "b": r.b, "weight": round(r.weight, 4)} for r in result.reasons
-        ],
-    }
 
 
 # -- terminal -----------------------------------------------------------------------------
@@ -369,8 +303,15 @@ def retrieval_report_json(report: RetrievalReport) -> dict[str, Any]:
 
 def print_retrieval_report(report: RetrievalReport) -> None:
     table = Table(title=Text(f"Finding each document's translation · {safe(report.path)}"), title_justify="left")
-    for column, justify in (("pair", "left"), ("domain", "left"), ("n", "right"), ("P@1", "right"), ("MRR", "right")):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("pair", "left"),
+        ("domain", "left"),
+        ("n", "right"),
+        ("P@1", "right"),
+        ("MRR", "right"),
+    )
+    for column, justify in columns:
+        table.add_column(column, justify=justify)
     for result in report.results:
         overall = result.overall
         table.add_row(

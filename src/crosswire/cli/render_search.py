@@ -2,50 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
 from crosswire.cli import render
-from crosswire.cli.render import plural, safe, story_json
+from crosswire.cli.render import plural, safe
 
 if TYPE_CHECKING:
-    from crosswire.service.search import SearchPage, StoryMatch
-    from crosswire.types import StoryMember, StorySummary
-
-
-def story_brief_json(story: StorySummary) -> dict[str, Any]:
-    """A story as a listing shows it: without its articles and its timeline."""
-    found = story_json(story)
-    del found["articles"], found["events"]
-    found["event_count"] = story.event_count
-    return found
-
-
-def member_json(member: StoryMember) -> dict[str, Any]:
-    return {
-        "id": member.article_id,
-        "event_id": member.event_id,
-        "language": member.language,
-        "site": member.site,
-        "published": member.published,
-        "title": member.title,
-        "headline": member.headline,
-    }
-
-
-def story_match_json(found: StoryMatch) -> dict[str, Any]:
-    item = story_brief_json(found.story)
-    item["matching_articles"] = found.articles
-    item["matches"] = [
-        {
-            **member_json(match.article),
-            "rank": round(match.rank, 4),
-            "snippet": [{"text": text, "match": matched} for text, matched in match.snippet],
-        }
-        for match in found.matches
-    ]
-    return item
+    from crosswire.service.search import SearchPage
 
 
 def print_search(page: SearchPage, offset: int) -> None:

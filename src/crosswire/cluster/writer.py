@@ -11,7 +11,7 @@ transaction. Online ingest, ``reclean`` and ``recluster`` all go through it.
 from __future__ import annotations
 
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -20,6 +20,7 @@ from crosswire.cluster.ann import VectorIndex, vector_index_path
 from crosswire.cluster.online import Candidate, ClusterPolicy, place
 from crosswire.link.vectorized import scores
 from crosswire.represent.compact import (
+    DOCS_KEY,
     GROUP_INDEX,
     GROUP_SHIFT,
     CompactRepresentation,
@@ -64,30 +65,49 @@ def index_features(rep: CompactRepresentation, limit: int) -> np.ndarray:
 
 
 class FeatureFreq:
-    """Document frequencies by feature id, read from the store on demand and kept for the run."""
+    """Document frequencies by feature id, read from the store on demand and kept for the run as
+    two sorted arrays (ids, counts): looking up a batch's ~30,000 ids is then one ``searchsorted``,
+    where a dict cost a Python call per id."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.cache: dict[int, int] = {}
+        self.ids = np.zeros(0, dtype=np.int64)
+        self.counts = np.zeros(0, dtype=np.int64)
 
-    def prefetch(self, ids: Iterable[int]) -> None:
-        missing = [i for i in set(ids) if i not in self.cache]
-        if len(self.cache) + len(missing) > _FREQ_CACHE:
-            self.cache.clear()
-            missing = list(set(ids))
-        if missing:
-            found = self.store.feature_freq(missing)
-            for i in missing:
-                self.cache[i] = found.get(i, 0)
+    def _positions(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        at = np.searchsorted(self.ids, ids)
+        known = at < len(self.ids)
+        known[known] = self.ids[at[known]] == ids[known]
+        return at, known
+
+    def prefetch(self, ids: np.ndarray) -> None:
+        wanted = np.unique(ids)
+        _, known = self._positions(wanted)
+        missing = wanted[~known]
+        if len(missing) == 0:
+            return
+        if len(self.ids) + len(missing) > _FREQ_CACHE:
+            self.ids, self.counts, missing = self.ids[:0], self.counts[:0], wanted
+        found = self.store.feature_freq(missing.tolist())
+        values = np.fromiter((found.get(i, 0) for i in missing.tolist()), dtype=np.int64, count=len(missing))
+        merged = np.concatenate([self.ids, missing])
+        order = np.argsort(merged, kind="stable")
+        self.ids, self.counts = merged[order], np.concatenate([self.counts, values])[order]
 
     def of(self, ids: np.ndarray) -> np.ndarray:
-        get = self.cache.get
-        return np.fromiter((get(i, 0) for i in ids.tolist()), dtype=np.float64, count=len(ids))
+        """Counts of ``ids`` (0 for ids never fetched)."""
+        found = np.zeros(len(ids), dtype=np.int64)
+        if len(self.ids):
+            at, known = self._positions(ids)
+            found[known] = self.counts[at[known]]
+        return found
 
-    def add(self, counts: Mapping[int, int]) -> None:
-        for i, n in counts.items():
-            if i in self.cache:
-                self.cache[i] = max(self.cache[i] + n, 0)
+    def get(self, feature: int) -> int:
+        return int(self.of(np.array([feature], dtype=np.int64))[0])
+
+    def add(self, ids: np.ndarray, deltas: np.ndarray) -> None:
+        at, known = self._positions(ids)
+        self.counts[at[known]] = np.maximum(self.counts[at[known]] + deltas[known], 0)
 
 
 @dataclass
@@ -124,7 +144,7 @@ class ClusterWriter:
         self.settings = settings
         self.policy = policy_of(settings)
         self.freq = FeatureFreq(store)
-        self.n_docs = store.article_count()
+        self.n_docs = store.feature_freq([key_id(DOCS_KEY)]).get(key_id(DOCS_KEY), 0)
         self.cause = cause  # what merges are recorded as
         self.absorbed: set[str] = set()  # stories merged away since the caller last looked
         self._reps: OrderedDict[str, CompactRepresentation] = OrderedDict()
@@ -138,26 +158,32 @@ class ClusterWriter:
         """Weigh a batch against one snapshot of the document frequencies (updated per batch by
         ``count``, not per article)."""
         languages = {c.language: key_id(language_key(c.language)) for c in counted}
-        self.freq.prefetch([*languages.values(), *(i for c in counted for i in c.ids.tolist())])
+        if counted:
+            self.freq.prefetch(
+                np.concatenate([np.array(list(languages.values()), dtype=np.int64), *(c.ids for c in counted)])
+            )
         n_docs = max(self.n_docs, 1)
         reps = []
         for i, item in enumerate(counted):
-            language_docs = max(self.freq.cache.get(languages[item.language], 0), 1)
-            rep = represent_compact(item, self.freq.of(item.ids), n_docs, language_docs)
+            language_docs = max(self.freq.get(languages[item.language]), 1)
+            rep = represent_compact(item, self.freq.of(item.ids).astype(np.float64), n_docs, language_docs)
             vector = vectors[i] if vectors is not None else None
             reps.append(rep if vector is None else replace(rep, vector=vector))
         return reps
 
-    def count(self, counted: Sequence[Counted], sign: int = 1) -> Counter[int]:
+    def count(self, counted: Sequence[Counted], sign: int = 1) -> dict[int, int]:
         """Document-frequency changes of adding (or, ``sign`` -1, removing) articles."""
-        changes: Counter[int] = Counter()
-        for item in counted:
-            for i in item.ids.tolist():
-                changes[i] += sign
-            changes[key_id(language_key(item.language))] += sign
-        self.freq.add(changes)
+        if not counted:
+            return {}
+        languages = np.array(
+            [key_id(language_key(item.language)) for item in counted] + [key_id(DOCS_KEY)] * len(counted),
+            dtype=np.int64,
+        )
+        ids, times = np.unique(np.concatenate([languages, *(item.ids for item in counted)]), return_counts=True)
+        deltas = sign * times
+        self.freq.add(ids, deltas)
         self.n_docs += sign * len(counted)
-        return changes
+        return dict(zip(ids.tolist(), deltas.tolist(), strict=True))
 
     # -- candidates ------------------------------------------------------------------------------
     def open_vectors(self, ndim: int) -> VectorIndex:
@@ -177,12 +203,14 @@ class ClusterWriter:
         while len(self._reps) > self.CACHE:
             self._reps.popitem(last=False)
 
-    def candidates(self, rep: CompactRepresentation, overlay: _Overlay) -> list[Candidate]:
+    def candidates(self, rep: CompactRepresentation, overlay: _Overlay) -> list[Candidate[CompactRepresentation]]:
         limit = self.settings.max_candidates
         filed = index_features(rep, self.settings.index_keys)
-        self.freq.prefetch(filed.tolist())
-        lookup = [i for i in filed.tolist() if self.freq.cache.get(i, 0) <= MAX_POSTINGS]
-        ranked = [*self.store.sharing_features(lookup, limit), *overlay.sharing(lookup).items()]
+        lookup = filed[self.freq.of(filed) <= MAX_POSTINGS].tolist()  # weighed: already fetched
+        ranked = [
+            *self.store.sharing_features(lookup, limit, self.settings.postings_per_key),
+            *overlay.sharing(lookup).items(),
+        ]
         # The store's top ``limit`` and the batch's own: together they hold the overall top.
         ranked.sort(key=lambda item: (-item[1], item[0]))
         ids = [article_id for article_id, _ in ranked[:limit] if article_id != rep.article_id]
@@ -202,7 +230,10 @@ class ClusterWriter:
                 out.append(Candidate(overlay.reps[i], overlay.assignments[i]))
             elif i in self._reps and i in assigned:
                 stored_at = assigned[i]
-                out.append(Candidate(self._reps[i], replace(stored_at, story_id=overlay.story(stored_at.story_id))))
+                story = overlay.story(stored_at.story_id)
+                if story != stored_at.story_id:
+                    stored_at = replace(stored_at, story_id=story)
+                out.append(Candidate(self._reps[i], stored_at))
         return out
 
     def _story_sizes(self, overlay: _Overlay, story_ids: Sequence[str]) -> dict[str, int]:

@@ -10,26 +10,32 @@ from dataclasses import dataclass
 from crosswire.analyze import analyze
 from crosswire.clean import article_id
 from crosswire.errors import NotFound
-from crosswire.service.compare import compare_articles
+from crosswire.service.compare import compare_stored_articles
 from crosswire.service.highlight import Paragraph, mark, mark_paragraphs, shared_forms
 from crosswire.service.ingest import IngestReport, ingest
 from crosswire.service.search import ensure_summaries
 from crosswire.settings import Settings
-from crosswire.store import SQLiteStore
+from crosswire.store.base import Store
 from crosswire.types import Article, Assignment, RawDocument, Rejection, Similarity, StoryMember, StorySummary
 
 STORY_PAGE = 50  # articles per page of a story
 
 
-def stored_article(store: SQLiteStore, ref: str) -> Article:
-    """The stored article with id ``ref``, or the only one whose id starts with it. Never a file:
-    a reference from a request must not reach the filesystem."""
+def find_stored(store: Store, ref: str) -> Article | None:
+    """The stored article with id ``ref``, or the only one whose id starts with it (users type
+    short ids, as with git); None when there is none. An ambiguous prefix raises NotFound."""
     found = store.article(ref)
     if found is None and ref:
         matches = store.find_article_ids(ref)
         if len(matches) > 1:
             raise NotFound(f"more than one stored article starts with {ref!r}")
         found = store.article(matches[0]) if matches else None
+    return found
+
+
+def stored_article(store: Store, ref: str) -> Article:
+    """``find_stored``, never a file: a reference from a request must not reach the filesystem."""
+    found = find_stored(store, ref)
     if found is None:
         raise NotFound(f"no stored article {ref!r}")
     return found
@@ -41,7 +47,7 @@ class ArticleView:
     placement: Assignment | None  # its event and story (None while it is not clustered)
 
 
-def article_view(store: SQLiteStore, ref: str) -> ArticleView:
+def article_view(store: Store, ref: str) -> ArticleView:
     article = stored_article(store, ref)
     return ArticleView(article, store.placement(article.id))
 
@@ -57,7 +63,7 @@ class StoryPage:
     limit: int
 
 
-def story_page(store: SQLiteStore, story_id: str, *, limit: int = STORY_PAGE, offset: int = 0) -> StoryPage:
+def story_page(store: Store, story_id: str, *, limit: int = STORY_PAGE, offset: int = 0) -> StoryPage:
     """One story with ``limit`` of its articles from ``offset``: a story of thousands of articles
     costs one page of them, not all."""
     ensure_summaries(store)
@@ -81,9 +87,9 @@ class Comparison:
     text_b: tuple[Paragraph, ...]
 
 
-def compare_stored(store: SQLiteStore, a_ref: str, b_ref: str, settings: Settings | None = None) -> Comparison:
+def compare_stored(store: Store, a_ref: str, b_ref: str, settings: Settings | None = None) -> Comparison:
     a, b = stored_article(store, a_ref), stored_article(store, b_ref)
-    result = compare_articles(a, b, settings)
+    result = compare_stored_articles(store, a, b, settings)
     forms_a = shared_forms(result.reasons, store.analysis(a.id) or analyze(a), "a")
     forms_b = shared_forms(result.reasons, store.analysis(b.id) or analyze(b), "b")
     return Comparison(
@@ -112,7 +118,7 @@ class IngestOutcome:
     placed: tuple[Placed, ...]
 
 
-def ingest_documents(store: SQLiteStore, items: Iterable[RawDocument | Rejection], settings: Settings) -> IngestOutcome:
+def ingest_documents(store: Store, items: Iterable[RawDocument | Rejection], settings: Settings) -> IngestOutcome:
     """Ingest documents already in memory and say where each readable one was placed."""
     items = list(items)
     report = ingest(store, items, settings)

@@ -49,7 +49,9 @@ def stage_context(settings: Settings) -> StageContext:
     """What the per-document stages take from the settings. Fails here, before any document,
     when the extractor's package is missing."""
     require_extractor(settings.extractor)
-    return StageContext(languages=settings.language_codes, extractor=settings.extractor)
+    return StageContext(
+        languages=settings.language_codes, encoder=settings.encoder or None, extractor=settings.extractor
+    )
 
 
 CHUNK = 256

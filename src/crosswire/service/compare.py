@@ -10,15 +10,18 @@ from typing import Any
 
 from crosswire.analyze import analyze
 from crosswire.clean import article_id, clean
-from crosswire.errors import CrosswireError, InputError
+from crosswire.errors import InputError
 from crosswire.ingest.files import raw_from_object, read_file
 from crosswire.link import similarity
+from crosswire.link.calibration import calibration
+from crosswire.link.vectorized import scores as vectorized_scores
 from crosswire.pipeline import Preparer
-from crosswire.represent import represent
+from crosswire.represent import count_features, represent, represent_counted
+from crosswire.represent.compact import key_id, language_key
 from crosswire.service.common import CHUNK, batches, encoder_of, preparer_for, represent_prepared, with_vectors
 from crosswire.settings import Settings
-from crosswire.store import SQLiteStore
-from crosswire.types import Article, RawDocument, Rejection, Similarity
+from crosswire.store.base import Store
+from crosswire.types import Analysis, Article, RawDocument, Rejection, Representation, Similarity
 
 
 def _article_from_file(path: Path) -> Article:
@@ -29,19 +32,17 @@ def _article_from_file(path: Path) -> Article:
     raise InputError("empty", str(path))
 
 
-def resolve_article(ref: str, store: SQLiteStore | None) -> Article:
+def resolve_article(ref: str, store: Store | None) -> Article:
     """``ref`` is a file, or the id (or an unambiguous prefix) of a stored article."""
     path = Path(ref)
     if path.is_file():
         return _article_from_file(path)
     if store is not None:
-        matches = store.find_article_ids(ref)
-        if len(matches) == 1:
-            found = store.article(matches[0])
-            if found:
-                return found
-        if len(matches) > 1:
-            raise CrosswireError(f"{ref}: more than one stored article starts with this id")
+        from crosswire.service.articles import find_stored
+
+        found = find_stored(store, ref)
+        if found is not None:
+            return found
     raise InputError("missing", f"{ref}: no such file or stored article")
 
 
@@ -49,6 +50,33 @@ def compare_articles(a: Article, b: Article, settings: Settings | None = None) -
     settings = settings or Settings()
     reps = with_vectors([represent(analyze(a)), represent(analyze(b))], [a, b], encoder_of(settings))
     return similarity(reps[0], reps[1], fusion=settings.fusion)
+
+
+def _store_represent(store: Store, analysis: Analysis, n_docs: int) -> Representation:
+    """The dict form of a stored article weighed with the store's document frequencies, as the
+    cluster writer weighs it (for reasons: the dict form keeps the surface forms)."""
+    counts, surfaces = count_features(analysis)
+    language = language_key(analysis.language)
+    by_id = {key_id(key): key for key in [*counts, language]}
+    found = store.feature_freq(list(by_id))
+    df = {key: found.get(i, 0) for i, key in by_id.items()}
+    return represent_counted(analysis, (counts, surfaces), df, max(n_docs, 1), max(df[language], 1))
+
+
+def compare_stored_articles(store: Store, a: Article, b: Article, settings: Settings | None = None) -> Similarity:
+    """Two stored articles as clustering sees them: the score of their stored representations
+    (with their dense vectors, when stored), and the shared evidence behind it."""
+    settings = settings or Settings()
+    stored = store.representations([a.id, b.id])
+    analyses = store.analyses([a.id, b.id])
+    n_docs = store.article_count()
+    reps = [_store_represent(store, analyses.get(x.id) or analyze(x), n_docs) for x in (a, b)]
+    reasons = similarity(reps[0], reps[1], fusion=settings.fusion).reasons
+    if a.id in stored and b.id in stored:
+        score = float(vectorized_scores(stored[a.id], [stored[b.id]], settings.fusion)[0])
+    else:  # not placed yet: weigh them now
+        score = similarity(*with_vectors(reps, [a, b], encoder_of(settings)), fusion=settings.fusion).score
+    return Similarity(score=score, level=calibration().level(score), reasons=reasons)
 
 
 def _side(value: Any, source: str) -> RawDocument:
@@ -70,6 +98,10 @@ def _parse_pair(number: int, line: str) -> tuple[Any, RawDocument, RawDocument] 
         return {"id": pair_id, "error": f"bad-json: line {number}: {err}"}
     except InputError as err:
         return {"id": pair_id, "error": str(err)}
+
+
+def _rejected_side(pair_id: Any, side: str, bad: Rejection) -> dict[str, Any]:
+    return {"id": pair_id, "error": f"{bad.reason}: {side}" + (f": {bad.detail}" if bad.detail else "")}
 
 
 def compare_pairs(lines: Iterable[str], settings: Settings | None = None) -> Iterator[dict[str, Any]]:
@@ -94,10 +126,10 @@ def compare_pairs(lines: Iterable[str], settings: Settings | None = None) -> Ite
                     continue
                 pair_id, a, b = item
                 rep_a, rep_b = reps[article_id(a)], reps[article_id(b)]
-                bad = next((r for r in (rep_a, rep_b) if isinstance(r, Rejection)), None)
-                if bad is not None:
-                    side = "a" if bad is rep_a else "b"
-                    yield {"id": pair_id, "error": f"{bad.reason}: {side}" + (f": {bad.detail}" if bad.detail else "")}
+                if isinstance(rep_a, Rejection):
+                    yield _rejected_side(pair_id, "a", rep_a)
+                elif isinstance(rep_b, Rejection):
+                    yield _rejected_side(pair_id, "b", rep_b)
                 else:
-                    result = similarity(rep_a, rep_b, with_reasons=False, fusion=settings.fusion)  # type: ignore[arg-type]
+                    result = similarity(rep_a, rep_b, with_reasons=False, fusion=settings.fusion)
                     yield {"id": pair_id, "score": round(result.score, 4), "level": result.level}

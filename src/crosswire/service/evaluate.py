@@ -15,7 +15,7 @@ from crosswire.service.common import CHUNK, batches, encoder_of, preparer_for, r
 from crosswire.service.compare import compare_pairs
 from crosswire.service.ingest import ingest
 from crosswire.settings import Settings
-from crosswire.store import SQLiteStore
+from crosswire.store.base import Store
 from crosswire.types import RawDocument, Rejection, Representation
 
 # crosswire.evaluate holds the readers and metrics; the cleaning, analysis and scoring it
@@ -77,7 +77,7 @@ def evaluate_retrieval(
 
 
 def evaluate_clusters(
-    store: SQLiteStore,
+    store: Store,
     path: Path,
     settings: Settings,
     *,

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from crosswire.errors import CrosswireError, MissingDependency
+from crosswire.schema import article_json, story_record
 from crosswire.service.stories import stories
-from crosswire.store import SQLiteStore
-from crosswire.store.exports import StoredArticle, stored_articles
+from crosswire.store.base import Store
+from crosswire.store.exports import StoredArticle
 from crosswire.types import StorySummary
 
 FORMATS = ("jsonl", "csv", "parquet")
@@ -52,6 +53,7 @@ STORY_COLUMNS = (
 )
 _COUNTS = {"article_count", "event_count"}
 _PAGE = 500  # stories read per query
+_NOT_CLEANED = ("id", "source", "removed")  # an export line has these apart, or not at all
 
 
 def article_record(stored: StoredArticle) -> dict[str, Any]:
@@ -59,16 +61,7 @@ def article_record(stored: StoredArticle) -> dict[str, Any]:
     raw, article = stored.raw, stored.article
     record: dict[str, Any] = {"id": article.id, "source": raw.source, raw.kind: raw.body}
     record.update({name: getattr(raw, name) for name in _HINTS if getattr(raw, name)})
-    record["article"] = {
-        "title": article.title,
-        "text": article.text,
-        "language": article.language,
-        "published": article.published,
-        "site": article.site,
-        "author": article.author,
-        "url": article.url,
-        "flags": list(article.flags),
-    }
+    record["article"] = {k: v for k, v in article_json(article).items() if k not in _NOT_CLEANED}
     record["event_id"] = stored.event_id
     record["story_id"] = stored.story_id
     return record
@@ -93,7 +86,7 @@ def article_row(stored: StoredArticle) -> dict[str, Any]:
     }
 
 
-def _story_pages(store: SQLiteStore) -> Iterator[tuple[StorySummary, dict[str, list[str]], list[str]]]:
+def _story_pages(store: Store) -> Iterator[tuple[StorySummary, dict[str, list[str]], list[str]]]:
     """Each story with its events' article ids and all its article ids, a page at a time."""
     offset = 0
     while page := stories(store, limit=_PAGE, offset=offset, with_articles=False, with_timeline=True):
@@ -105,40 +98,6 @@ def _story_pages(store: SQLiteStore) -> Iterator[tuple[StorySummary, dict[str, l
                 by_event.setdefault(member.event_id, []).append(member.article_id)
             yield story, by_event, [member.article_id for member in placed]
         offset += len(page)
-
-
-def story_record(story: StorySummary, by_event: dict[str, list[str]], article_ids: list[str]) -> dict[str, Any]:
-    return {
-        "id": story.id,
-        "title": story.title,
-        "titles": dict(story.titles),
-        "languages": list(story.languages),
-        "language_counts": [{"language": language, "articles": n} for language, n in story.language_counts],
-        "first_date": story.first_date,
-        "last_date": story.last_date,
-        "article_count": story.article_count,
-        "event_count": story.event_count,
-        "sites": [{"site": site, "articles": n} for site, n in story.sites],
-        "entities": [
-            {"key": m.key, "kind": m.kind, "surfaces": list(m.surfaces), "articles": m.articles} for m in story.entities
-        ],
-        "places": [
-            {"key": m.key, "kind": m.kind, "surfaces": list(m.surfaces), "articles": m.articles} for m in story.places
-        ],
-        "article_ids": article_ids,
-        "events": [
-            {
-                "id": event.id,
-                "title": event.title,
-                "first_date": event.first_date,
-                "last_date": event.last_date,
-                "article_count": event.article_count,
-                "languages": list(event.languages),
-                "article_ids": by_event.get(event.id, []),
-            }
-            for event in story.events
-        ],
-    }
 
 
 def story_row(story: StorySummary, by_event: dict[str, list[str]], article_ids: list[str]) -> dict[str, Any]:
@@ -194,7 +153,7 @@ def _write_parquet(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], pat
     return count
 
 
-def export(store: SQLiteStore, what: str, fmt: str, output: Path | None, stdout: TextIO) -> int:
+def export(store: Store, what: str, fmt: str, output: Path | None, stdout: TextIO) -> int:
     """Write every article or story of ``store`` to ``output`` (``stdout`` when None; Parquet
     needs a file). Returns how many were written."""
     if what not in WHAT:
@@ -215,15 +174,15 @@ def _columns(what: str) -> tuple[str, ...]:
     return ARTICLE_COLUMNS if what == "articles" else STORY_COLUMNS
 
 
-def _rows(store: SQLiteStore, what: str) -> Iterator[dict[str, Any]]:
+def _rows(store: Store, what: str) -> Iterator[dict[str, Any]]:
     if what == "articles":
-        return (article_row(stored) for stored in stored_articles(store.db))
+        return (article_row(stored) for stored in store.stored_articles())
     return (story_row(*found) for found in _story_pages(store))
 
 
-def _write_text(store: SQLiteStore, what: str, fmt: str, out: TextIO) -> int:
+def _write_text(store: Store, what: str, fmt: str, out: TextIO) -> int:
     if fmt == "csv":
         return _write_csv(_rows(store, what), _columns(what), out)
     if what == "articles":
-        return _write_jsonl((article_record(stored) for stored in stored_articles(store.db)), out)
+        return _write_jsonl((article_record(stored) for stored in store.stored_articles()), out)
     return _write_jsonl((story_record(*found) for found in _story_pages(store)), out)

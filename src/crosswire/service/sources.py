@@ -16,7 +16,7 @@ from crosswire.settings import Settings
 from crosswire.sources.feeds import Entry, Feed, looks_like_feed, parse_feed
 from crosswire.sources.fetch import Fetched, Fetcher, FetchError, FetchPolicy, Request
 from crosswire.sources.pages import page_document
-from crosswire.store import SQLiteStore
+from crosswire.store.base import Store
 from crosswire.store.sources import SourceState
 from crosswire.types import RawDocument, Rejection
 
@@ -176,7 +176,7 @@ def _items(
 
 
 def ingest_sources(
-    store: SQLiteStore,
+    store: Store,
     inputs: Sequence[str],
     settings: Settings,
     on_item: Callable[[int], None] | None = None,
@@ -184,7 +184,7 @@ def ingest_sources(
     """Ingest files, folders, web archives, page URLs and feed URLs (each feed entry's page is
     fetched; entries seen before are skipped). Pages a crashed run fetched go in first. Feed
     entries seen before and pages answering 304 count as present."""
-    state = SourceState(store)
+    state = store.source_state()
     counts = _Counts()
     handover = Handover(state, on_item)
     report = ingest(store, handover.track(_items(state, inputs, settings, counts)), settings, handover.written)

@@ -12,9 +12,8 @@ from dataclasses import replace
 
 from crosswire.cluster.summary import summarize
 from crosswire.errors import CrosswireError
-from crosswire.store import SQLiteStore
-from crosswire.store.summaries import StoryFilter
-from crosswire.types import Article, StoryMember, StorySummary
+from crosswire.store.base import Store
+from crosswire.types import Article, StoryFilter, StoryMember, StorySummary
 
 # The entity and place counts of a story come from its latest articles only: refreshing a story
 # of thousands of articles after every batch would otherwise decode all their analyses each time.
@@ -28,11 +27,11 @@ ALWAYS_REFRESH_UP_TO = 50
 REFRESH_GROWTH = 0.1
 
 
-def _summarize(store: SQLiteStore, story_id: str, members: Sequence[StoryMember]) -> StorySummary:
+def _summarize(store: Store, story_id: str, members: Sequence[StoryMember]) -> StorySummary:
     return summarize(story_id, members, *store.story_mentions(story_id, MENTION_SAMPLE))
 
 
-def refresh_summaries(store: SQLiteStore, story_ids: Iterable[str]) -> None:
+def refresh_summaries(store: Store, story_ids: Iterable[str]) -> None:
     """Recompute and store the summaries of ``story_ids`` (call inside the transaction that
     changed them). A story left without articles (merged away, emptied) loses its summary."""
     ids = sorted(set(story_ids))
@@ -50,18 +49,18 @@ def refresh_summaries(store: SQLiteStore, story_ids: Iterable[str]) -> None:
         store.delete_story_summaries([story_id for story_id in chunk if story_id not in found])
 
 
-def refresh_article_stories(store: SQLiteStore, article_ids: Sequence[str]) -> None:
+def refresh_article_stories(store: Store, article_ids: Sequence[str]) -> None:
     """Refresh the summaries of the stories holding ``article_ids`` (their text or analysis changed)."""
     refresh_summaries(store, {placed.story_id for placed in store.assignments(article_ids).values()})
 
 
-def rebuild_summaries(store: SQLiteStore) -> None:
+def rebuild_summaries(store: Store) -> None:
     """Recompute every story's summary (call inside a transaction, e.g. recluster's)."""
     store.clear_story_summaries()
     refresh_summaries(store, store.story_ids())
 
 
-def _ensure(store: SQLiteStore) -> None:
+def _ensure(store: Store) -> None:
     """Build the summaries of a store whose stories predate them, once."""
     if store.story_summaries_stale():
         with store.transaction():
@@ -69,7 +68,7 @@ def _ensure(store: SQLiteStore) -> None:
                 rebuild_summaries(store)
 
 
-def _with_articles(store: SQLiteStore, found: list[StorySummary]) -> list[StorySummary]:
+def _with_articles(store: Store, found: list[StorySummary]) -> list[StorySummary]:
     """Attach each story's articles (by date, undated last) and its events' article ids."""
     placed = store.stories_members([summary.id for summary in found])
     articles = {a.id: a for a in store.articles([m.article_id for ms in placed.values() for m in ms])}
@@ -91,7 +90,7 @@ def _by_date(article: Article) -> tuple[str, str]:
 
 
 def stories(
-    store: SQLiteStore,
+    store: Store,
     *,
     limit: int | None = None,
     offset: int = 0,
@@ -113,7 +112,7 @@ def stories(
     return _with_articles(store, found) if with_articles else found
 
 
-def _current(store: SQLiteStore, found: list[StorySummary]) -> list[StorySummary]:
+def _current(store: Store, found: list[StorySummary]) -> list[StorySummary]:
     """``found`` with the summaries marked due made again from the story's articles now (reads
     do not write; the writer stores them once the story has grown enough)."""
     due = store.summaries_due([summary.id for summary in found])
@@ -124,7 +123,7 @@ def _current(store: SQLiteStore, found: list[StorySummary]) -> list[StorySummary
 
 
 def story_count(
-    store: SQLiteStore,
+    store: Store,
     *,
     language: str | None = None,
     site: str | None = None,
@@ -136,7 +135,7 @@ def story_count(
     return store.story_summary_count(StoryFilter(language, site, since, until))
 
 
-def story(store: SQLiteStore, story_id: str) -> StorySummary:
+def story(store: Store, story_id: str) -> StorySummary:
     """One story with its articles."""
     _ensure(store)
     summary = store.story_summary(story_id)

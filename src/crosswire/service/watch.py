@@ -25,8 +25,7 @@ from crosswire.sources.feeds import parse_feed
 from crosswire.sources.fetch import Fetcher, FetchError, FetchPolicy
 from crosswire.sources.listing import SourceSpec
 from crosswire.sources.schedule import next_poll, poll_interval
-from crosswire.store import SQLiteStore
-from crosswire.store.sources import SourceState
+from crosswire.store.base import Store
 
 log = logging.getLogger("crosswire.watch")
 MAX_SLEEP = 60.0  # wake at least this often (a feed's schedule may have been changed meanwhile)
@@ -46,12 +45,12 @@ def _minutes(seconds: float) -> str:
 
 
 class Watcher:
-    def __init__(self, store: SQLiteStore, specs: Sequence[SourceSpec], settings: Settings, stop: threading.Event):
+    def __init__(self, store: Store, specs: Sequence[SourceSpec], settings: Settings, stop: threading.Event):
         self.store = store
         self.specs = list(specs)
         self.settings = settings
         self.stop = stop
-        self.state = SourceState(store)
+        self.state = store.source_state()
         self.report = WatchReport()
         self.fetcher = Fetcher(FetchPolicy.from_settings(settings), stop)
 
@@ -139,7 +138,7 @@ class Watcher:
 
 
 def watch(
-    store: SQLiteStore,
+    store: Store,
     specs: Sequence[SourceSpec],
     settings: Settings,
     *,

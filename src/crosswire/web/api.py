@@ -9,23 +9,25 @@ from fastapi.concurrency import run_in_threadpool
 
 from crosswire import __version__, service
 from crosswire.service.articles import STORY_PAGE, IngestOutcome
-from crosswire.store import SQLiteStore
+from crosswire.store.base import Store
 from crosswire.web import params, uploads, views
 from crosswire.web.auth import check_token
+from crosswire.web.config import Stores
 
 router = APIRouter(prefix="/api/v1")
 
 
-def store_of(request: Request) -> SQLiteStore:
+def store_of(request: Request) -> Store:
     """This thread's connection to the server's store."""
-    return request.app.state.stores.get()
+    stores: Stores = request.app.state.stores  # app.state is untyped: say what create_app put there
+    return stores.get()
 
 
-Store = Depends(store_of)
+StoreDep = Depends(store_of)
 
 
 @router.get("/health", summary="Liveness and what the store holds")
-def health(store: SQLiteStore = Store) -> dict[str, Any]:
+def health(store: Store = StoreDep) -> dict[str, Any]:
     return {
         "status": "ok",
         "version": __version__,
@@ -44,7 +46,7 @@ def list_stories(
     until: params.Until = None,
     limit: params.Limit = 20,
     offset: params.Offset = 0,
-    store: SQLiteStore = Store,
+    store: Store = StoreDep,
 ) -> dict[str, Any]:
     """Stories, most recently active first; with `q`, the stories whose articles match it, best
     first (bm25 over title, text and lemmas), each with its best matching articles and snippets.
@@ -63,18 +65,18 @@ def story_detail(
     story_id: params.StoryId,
     limit: params.Limit = STORY_PAGE,
     offset: params.Offset = 0,
-    store: SQLiteStore = Store,
+    store: Store = StoreDep,
 ) -> dict[str, Any]:
     return views.story_page_json(service.story_page(store, story_id, limit=limit, offset=offset))
 
 
 @router.get("/articles/{article_id}", summary="One article: clean text, metadata, removed lines with reasons")
-def article_detail(article_id: params.ArticleId, store: SQLiteStore = Store) -> dict[str, Any]:
+def article_detail(article_id: params.ArticleId, store: Store = StoreDep) -> dict[str, Any]:
     return views.article_view_json(service.article_view(store, article_id))
 
 
 @router.get("/compare", summary="How similar two stored articles are, and why")
-def compare(a: params.ArticleRef, b: params.ArticleRef, request: Request, store: SQLiteStore = Store) -> dict[str, Any]:
+def compare(a: params.ArticleRef, b: params.ArticleRef, request: Request, store: Store = StoreDep) -> dict[str, Any]:
     return views.comparison_json(service.compare_stored(store, a, b, request.app.state.web.settings))
 
 

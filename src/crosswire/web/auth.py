@@ -25,8 +25,3 @@ def check_token(request: Request, form_token: str | None = None) -> None:
     given = presented_token(request, form_token)
     if given is None or not hmac.compare_digest(given.encode(), expected.encode()):
         raise HTTPException(401, "this server requires a token for writes (Authorization: Bearer TOKEN)")
-
-
-def require_token(request: Request) -> None:
-    """FastAPI dependency for write endpoints whose token comes in a header."""
-    check_token(request)

@@ -8,7 +8,8 @@ import threading
 from dataclasses import dataclass, field
 
 from crosswire.settings import Settings
-from crosswire.store import SQLiteStore
+from crosswire.store import open_store
+from crosswire.store.base import Store
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -26,24 +27,23 @@ READ_CACHE_KIB = 32 * 1024  # page cache of each reading connection (the OS cach
 
 @dataclass
 class Stores:
-    """One reading ``SQLiteStore`` per thread, and one writing store used under ``write_lock``
+    """One reading ``Store`` per thread, and one writing store used under ``write_lock``
     (SQLite has one writer at a time; a server's thread pool has dozens of threads, and a
     writer's large page cache in each would add up)."""
 
     path: str
     write_lock: threading.Lock = field(default_factory=threading.Lock)
     _local: threading.local = field(default_factory=threading.local)
-    _writer: SQLiteStore | None = None
+    _writer: Store | None = None
 
-    def get(self) -> SQLiteStore:
-        store: SQLiteStore | None = getattr(self._local, "store", None)
+    def get(self) -> Store:
+        store: Store | None = getattr(self._local, "store", None)
         if store is None:
-            store = self._local.store = SQLiteStore(self.path)
-            store.db.execute(f"PRAGMA cache_size=-{READ_CACHE_KIB:d}")
+            store = self._local.store = open_store(self.path, cache_kib=READ_CACHE_KIB)
         return store
 
-    def writer(self) -> SQLiteStore:
+    def writer(self) -> Store:
         """The writing store: call with ``write_lock`` held."""
         if self._writer is None:
-            self._writer = SQLiteStore(self.path)
+            self._writer = open_store(self.path)
         return self._writer

@@ -10,9 +10,9 @@ from fastapi.responses import HTMLResponse
 
 from crosswire import service
 from crosswire.service.articles import STORY_PAGE, StoryPage
-from crosswire.store import SQLiteStore
+from crosswire.store.base import Store
 from crosswire.web import params, uploads
-from crosswire.web.api import Store, ingest_items
+from crosswire.web.api import StoreDep, ingest_items
 from crosswire.web.auth import check_token
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -34,7 +34,7 @@ def stories_page(
     since: params.Since = None,
     until: params.Until = None,
     page: Page = 1,
-    store: SQLiteStore = Store,
+    store: Store = StoreDep,
 ) -> HTMLResponse:
     filters = params.filters(language, site, since, until)
     offset = (page - 1) * PAGE
@@ -60,7 +60,7 @@ def stories_page(
 
 
 @router.get("/stories/{story_id}")
-def story_page(request: Request, story_id: params.StoryId, page: Page = 1, store: SQLiteStore = Store) -> HTMLResponse:
+def story_page(request: Request, story_id: params.StoryId, page: Page = 1, store: Store = StoreDep) -> HTMLResponse:
     found = service.story_page(store, story_id, limit=STORY_PAGE, offset=(page - 1) * STORY_PAGE)
     return _page(
         request,
@@ -89,7 +89,7 @@ def _cross_language_pairs(found: StoryPage, limit: int = 3) -> list[tuple[str, s
 
 
 @router.get("/articles/{article_id}")
-def article_page(request: Request, article_id: params.ArticleId, store: SQLiteStore = Store) -> HTMLResponse:
+def article_page(request: Request, article_id: params.ArticleId, store: Store = StoreDep) -> HTMLResponse:
     view = service.article_view(store, article_id)
     return _page(
         request,
@@ -105,7 +105,7 @@ def compare_page(
     request: Request,
     a: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_-]{0,100}$")] = None,
     b: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_-]{0,100}$")] = None,
-    store: SQLiteStore = Store,
+    store: Store = StoreDep,
 ) -> HTMLResponse:
     found = None
     if a and b:

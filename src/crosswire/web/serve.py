@@ -12,11 +12,14 @@ import os
 import secrets
 import socket
 import sys
-from typing import Any
+from typing import TYPE_CHECKING
 
 from crosswire.settings import Settings
 from crosswire.web.config import MAX_UPLOAD_BYTES, WebSettings
 from crosswire.web.hosts import is_loopback
+
+if TYPE_CHECKING:
+    from uvicorn import Config
 
 
 def token_for(host: str, given: str | None) -> tuple[str | None, bool]:
@@ -43,7 +46,7 @@ def serve(
     import uvicorn
 
     from crosswire.service.search import ensure_search_index, ensure_summaries
-    from crosswire.store import SQLiteStore
+    from crosswire.store import open_store
     from crosswire.web.app import create_app
     from crosswire.web.render import counted
 
@@ -51,22 +54,26 @@ def serve(
     if generated:
         print(f"crosswire: writes to this server need the token {token}", file=sys.stderr, flush=True)
     web = WebSettings(settings, token=token, max_upload_bytes=max_upload_bytes, loopback_only=is_loopback(host))
-    store = SQLiteStore(settings.db)  # bring an older store up to date once, before any worker starts
+    store = open_store(settings.db)  # bring an older store up to date once, before any worker starts
     ensure_summaries(store)
     indexed = ensure_search_index(store)
     store.close()
     if indexed:
         print(f"crosswire: indexed {counted(indexed, 'stored article')} for search", file=sys.stderr, flush=True)
     print(f"crosswire: serving {settings.db} on http://{host}:{port}/", file=sys.stderr, flush=True)
-    options = {"host": host, "port": port, "log_level": log_level, "server_header": False}
     if workers <= 1:
-        uvicorn.run(create_app(web), **options)  # type: ignore[arg-type]
+        uvicorn.run(create_app(web), host=host, port=port, log_level=log_level, server_header=False)
         return
     os.environ.update(environment(web))
-    _run_workers(uvicorn.Config("crosswire.web.app:app_from_environment", factory=True, workers=workers, **options))  # type: ignore[arg-type]
+    app = "crosswire.web.app:app_from_environment"
+    _run_workers(
+        uvicorn.Config(
+            app, factory=True, workers=workers, host=host, port=port, log_level=log_level, server_header=False
+        )
+    )
 
 
-def _run_workers(config: Any) -> None:
+def _run_workers(config: Config) -> None:
     """What ``uvicorn.run`` does with workers, but with Nagle's algorithm off: uvicorn's listening
     socket carries no protocol number, so asyncio leaves Nagle on for its connections and every
     response on a kept-alive connection waited ~40 ms for the client's delayed ACK. Connections

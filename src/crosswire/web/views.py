@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crosswire.cli.render import article_json, similarity_json, story_json
-from crosswire.cli.render_search import member_json, story_brief_json, story_match_json
+from crosswire.schema import article_json, member_json, similarity_json, story_brief_json, story_json, story_match_json
 from crosswire.service.articles import ArticleView, Comparison, IngestOutcome, StoryPage
 from crosswire.service.search import SearchPage
 from crosswire.types import StorySummary
