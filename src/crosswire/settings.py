@@ -58,7 +58,7 @@ class Settings:
     # default set (crosswire.lang.DEFAULT_LANGUAGES, docs/cleaning.md).
     languages: str = ""
     # How HTML pages are read (docs/cleaning.md, "Extractors"): "default" (trafilatura) or "fast"
-    # (Resiliparse, the `fast` extra: extraction about 9 times faster, F 0.04 lower).
+    # (Resiliparse, the `fast` extra: extraction 8 to 10 times faster, F 0.04 lower).
     extractor: str = "default"
     # An optional dense encoder ("sentence-transformers:<model name or local path>", see
     # docs/encoders.md) and the weight of its cosine in the fused score; empty: lexical only.
