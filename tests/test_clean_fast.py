@@ -9,6 +9,8 @@ import importlib.util
 import subprocess
 import sys
 import time
+from dataclasses import replace
+from typing import Any
 
 import pytest
 from conftest import RU_SEED, UK_SEED
@@ -91,8 +93,8 @@ RUSSIAN_PAGE = """<!DOCTYPE html><html lang="ru"><head>
 <footer>© 2022 Пример Новости. Все права защищены.</footer></body></html>"""
 
 
-def _fast(body: str, **hints: str) -> Article:
-    return clean(RawDocument(source="test.html", body=body, kind="html", **hints), "fast")
+def _fast(body: str, **hints: Any) -> Article:  # RawDocument fields: url, title, published, ...
+    return clean(replace(RawDocument(source="test.html", body=body, kind="html"), **hints), "fast")
 
 
 def test_extractors_are_default_and_fast() -> None:
@@ -306,7 +308,12 @@ def test_the_stage_context_chooses_the_extractor(monkeypatch: pytest.MonkeyPatch
     done = prepare(raw, StageContext(extractor="fast"))
     assert isinstance(done, PreparedDocument) and done.article.text.split("\n\n") == PARAGRAPHS
     calls: list[str] = []
-    monkeypatch.setattr("crosswire.clean.extract_fast", lambda html, url: calls.append(url) or 1 / 0)
+
+    def broken(html: str, url: str) -> None:
+        calls.append(url)
+        raise RuntimeError("extractor failed")
+
+    monkeypatch.setattr("crosswire.clean.extract_fast", broken)
     assert isinstance(prepare(raw, StageContext(extractor="fast")), Rejection)
     assert isinstance(prepare(raw, StageContext()), PreparedDocument)
     assert len(calls) == 1
