@@ -23,8 +23,8 @@ $(CORE): pyproject.toml constraints.txt
 $(FULL): $(CORE)
 	@echo "make: installing CPU torch (about 200 MB on first use)"
 	$(PIP) torch==2.13.0
-	@echo "make: installing the test tools and the dense and parquet extras"
-	$(PIP) -c constraints.txt -e '.[test,dense,parquet]'
+	@echo "make: installing the test tools and the dense, parquet and fast extras"
+	$(PIP) -c constraints.txt -e '.[test,dense,parquet,fast]'
 	rm -f $(VENV)/.full-*
 	touch $(FULL)
 
@@ -66,4 +66,4 @@ bench: $(FULL)
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache

@@ -36,6 +36,7 @@ from typing import Any
 from benchmarks.common import CACHE
 from benchmarks.scale_corpus import SEED, SHIFT_DAYS, ScaleCorpus, news_pages
 from crosswire.pipeline import Preparer
+from crosswire.represent.compact import GROUP_ORDER, GROUP_SHIFT
 from crosswire.service.ingest import ingest, recluster
 from crosswire.settings import Settings
 from crosswire.store import SQLiteStore
@@ -48,20 +49,20 @@ LOG = CACHE / f"scale-{os.getpid()}.log"  # per run: several runs may share the 
 _TIMED = (
     "existing_ids",
     "article_count",
-    "site_boilerplate",
-    "doc_freq",
-    "sharing_keys",
+    "site_lines",
+    "feature_freq",
+    "sharing_features",
     "representations",
     "assignments",
-    "add_raw",
-    "put_article",
-    "put_analysis",
-    "put_representation",
-    "count_keys",
+    "story_sizes",
+    "add_raws",
+    "put_articles",
+    "put_analyses",
+    "put_representations",
+    "count_features",
     "count_site_lines",
-    "new_story",
-    "new_event",
-    "assign",
+    "put_placements",
+    "merge_stories",
 )
 
 
@@ -70,7 +71,7 @@ class TimedStore(SQLiteStore):
 
     seconds: dict[str, float]
     calls: dict[str, int]
-    last_keys: list[str]
+    last_keys: list[int]
 
     def reset(self) -> None:
         self.seconds = dict.fromkeys(_TIMED, 0.0)
@@ -87,7 +88,7 @@ def _timed(name: str) -> Callable[..., Any]:
         finally:
             self.seconds[name] += time.perf_counter() - start
             self.calls[name] += 1
-            if name == "sharing_keys":
+            if name == "sharing_features":
                 self.last_keys = list(args[0])
 
     return wrapper
@@ -122,7 +123,7 @@ class PrepareClock:
 
             return timed
 
-        Preparer.submit = submit  # type: ignore[method-assign]
+        Preparer.submit = submit  # type: ignore[method-assign,assignment]  # a timing stand-in, put back after the run
 
 
 def _proc_children() -> dict[int, list[int]]:
@@ -208,9 +209,9 @@ def table_stats(store: SQLiteStore) -> dict[str, Any]:
             "raw_documents",
             "articles",
             "analyses",
-            "representations",
-            "postings",
-            "doc_freq",
+            "compact_representations",
+            "feature_postings",
+            "feature_freq",
             "site_lines",
             "site_docs",
             "stories",
@@ -219,16 +220,18 @@ def table_stats(store: SQLiteStore) -> dict[str, Any]:
             "rejections",
         )
     }
-    lengths = [n for (n,) in store.db.execute("SELECT count(*) FROM postings GROUP BY key ORDER BY 1 DESC")]
+    lengths = [n for (n,) in store.db.execute("SELECT count(*) FROM feature_postings GROUP BY id ORDER BY 1 DESC")]
     top = [
         (key, int(n))
         for key, n in store.db.execute(
-            "SELECT key, count(*) AS n FROM postings GROUP BY key ORDER BY n DESC, key LIMIT 10"
+            "SELECT id, count(*) AS n FROM feature_postings GROUP BY id ORDER BY n DESC, id LIMIT 10"
         )
     ]
     families = {
-        family: int(n)
-        for family, n in store.db.execute("SELECT substr(key, 1, 2), count(*) FROM doc_freq GROUP BY 1 ORDER BY 2 DESC")
+        GROUP_ORDER[family] if family < len(GROUP_ORDER) else str(family): int(n)
+        for family, n in store.db.execute(
+            f"SELECT id >> {GROUP_SHIFT}, count(*) FROM feature_freq GROUP BY 1 ORDER BY 2 DESC"
+        )
     }
     return {
         "bytes": size,
@@ -279,10 +282,10 @@ def bulk_ingest(
         docs = done[0] - mark["done"]
         rows = {
             t: int(store.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
-            for t in ("articles", "postings", "doc_freq", "site_lines", "stories")
+            for t in ("articles", "feature_postings", "feature_freq", "site_lines", "stories")
         }
         store_s = sum(store.seconds[name] - mark[name] for name in _TIMED)
-        sharing_calls = store.calls["sharing_keys"] - mark["sharing_calls"]
+        sharing_calls = store.calls["sharing_features"] - mark["sharing_calls"]
         entry = {
             "through": done[0],
             "articles_per_s": docs / (now - mark["t"]),
@@ -293,8 +296,8 @@ def bulk_ingest(
             "store_ms_per_doc_by_call": {
                 name: round(1000 * (store.seconds[name] - mark[name]) / docs, 3) for name in _TIMED
             },
-            "sharing_keys_ms_per_call": 1000
-            * (store.seconds["sharing_keys"] - mark["sharing_keys"])
+            "sharing_ms_per_call": 1000
+            * (store.seconds["sharing_features"] - mark["sharing_features"])
             / max(sharing_calls, 1),
             "rows": rows,
             "db_bytes": db_bytes(store.path),
@@ -304,9 +307,9 @@ def bulk_ingest(
             f"{done[0]:>7} docs: {entry['articles_per_s']:.0f}/s, "
             f"writer CPU {entry['writer_cpu_ms_per_doc']:.1f} ms/doc, "
             f"store {entry['store_ms_per_doc']:.1f} ms/doc, waited for workers {entry['prepare_wait_s']:.0f} s, "
-            f"sharing_keys {entry['sharing_keys_ms_per_call']:.2f} ms/call, rows {rows}"
+            f"sharing_features {entry['sharing_ms_per_call']:.2f} ms/call, rows {rows}"
         )
-        mark.update({name: store.seconds[name] for name in _TIMED}, sharing_calls=store.calls["sharing_keys"])
+        mark.update({name: store.seconds[name] for name in _TIMED}, sharing_calls=store.calls["sharing_features"])
         mark.update(done=done[0], cpu=_cpu()[0], wait=clock.wait_s)
         mark["t"] = time.perf_counter()  # the row counts above are not ingest time
         measuring[0] += mark["t"] - now
@@ -365,7 +368,9 @@ def add_one(store: TimedStore, corpus: ScaleCorpus, start: int, samples: int, se
         if report.added and keys:
             marks = ",".join("?" * len(keys))
             posting_lengths.append(
-                int(store.db.execute(f"SELECT count(*) FROM postings WHERE key IN ({marks})", keys).fetchone()[0])
+                int(
+                    store.db.execute(f"SELECT count(*) FROM feature_postings WHERE id IN ({marks})", keys).fetchone()[0]
+                )
             )
         store.last_keys = []
     Preparer.submit = clock.original  # type: ignore[method-assign]
@@ -588,15 +593,15 @@ def markdown(r: dict[str, Any]) -> str:
         "",
         "Per tenth of the run (does speed hold as the store grows?):",
         "",
-        "| through | articles/s | writer CPU ms/article | store calls ms/article (wall) | `sharing_keys` ms/call "
-        "| postings | doc_freq keys | site_lines | database |",
+        "| through | articles/s | writer CPU ms/article | store calls ms/article (wall) | `sharing_features` ms/call "
+        "| postings | feature_freq ids | site_lines | database |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for s in bulk["slices"]:
         lines.append(
             f"| {s['through']:,} | {s['articles_per_s']:.0f} | {s['writer_cpu_ms_per_doc']:.1f} | "
-            f"{s['store_ms_per_doc']:.1f} | {s['sharing_keys_ms_per_call']:.2f} | {s['rows']['postings']:,} | "
-            f"{s['rows']['doc_freq']:,} | {s['rows']['site_lines']:,} | {_mib(s['db_bytes'])} |"
+            f"{s['store_ms_per_doc']:.1f} | {s['sharing_ms_per_call']:.2f} | {s['rows']['feature_postings']:,} | "
+            f"{s['rows']['feature_freq']:,} | {s['rows']['site_lines']:,} | {_mib(s['db_bytes'])} |"
         )
     store_mean = one["store_mean_ms"]
     heavy = sorted(store_mean.items(), key=lambda kv: -kv[1])[:5]
@@ -620,9 +625,9 @@ def markdown(r: dict[str, Any]) -> str:
         "raw_documents": ("raw_documents", "sqlite_autoindex_raw_documents_1"),
         "articles": ("articles", "sqlite_autoindex_articles_1", "articles_published"),
         "analyses": ("analyses", "sqlite_autoindex_analyses_1"),
-        "representations": ("representations", "sqlite_autoindex_representations_1"),
-        "postings": ("postings", "postings_article"),
-        "doc_freq": ("doc_freq",),
+        "representations": ("compact_representations", "sqlite_autoindex_compact_representations_1"),
+        "postings": ("feature_postings", "feature_postings_article"),
+        "doc_freq": ("feature_freq",),
         "site_lines": ("site_lines", "site_docs"),
         "clusters": (
             "assignments",
@@ -646,7 +651,7 @@ def markdown(r: dict[str, Any]) -> str:
         "",
         f"Posting lists: {tables['posting_keys']:,} keys, median length {tables['posting_length_p50']:,}, "
         f"p99 {tables['posting_length_p99']:,}, longest {tables['posting_length_max']:,} "
-        f"({tables['posting_keys_over_1000']:,} keys over 1,000); longest: {top}. doc_freq keys by family: "
+        f"({tables['posting_keys_over_1000']:,} keys over 1,000); longest: {top}. document-frequency ids by family: "
         + ", ".join(f"`{k}` {v:,}" for k, v in tables["doc_freq_by_family"].items())
         + ".",
     ]

@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from benchmarks.common import CACHE, unpacked
 
@@ -96,7 +97,8 @@ def _measure(mode: str, inputs: list[str]) -> dict[str, float]:
     )
     if done.returncode != 0:
         raise RuntimeError(done.stderr[-2000:])
-    return json.loads(done.stdout.splitlines()[-1])
+    measured: dict[str, float] = json.loads(done.stdout.splitlines()[-1])
+    return measured
 
 
 def main() -> None:
@@ -108,7 +110,8 @@ def main() -> None:
     sources = pages()
     folder = CACHE / "warc"
     folder.mkdir(parents=True, exist_ok=True)
-    rows, results = [], {}
+    rows: list[str] = []
+    results: dict[int, dict[str, Any]] = {}
     loads = [os.getloadavg()[0]]
     for size in sizes:
         archive = write_warc(folder / f"news-stream-{size}.warc.gz", sources[:size])

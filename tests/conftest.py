@@ -5,8 +5,12 @@ import subprocess
 import sys
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -42,11 +46,11 @@ def _environment(db: Path | None) -> dict[str, str | None]:
     return env
 
 
-def _runner():  # type: ignore[no-untyped-def]
+def _runner() -> CliRunner:
     from typer.testing import CliRunner
 
     try:  # click < 8.2 mixes stderr into stdout unless told not to
-        return CliRunner(mix_stderr=False)  # type: ignore[call-arg]
+        return CliRunner(mix_stderr=False)  # type: ignore[call-arg]  # typed for click >= 8.2, where it is gone
     except TypeError:  # click >= 8.2 always keeps them apart (and has no such argument)
         return CliRunner()
 

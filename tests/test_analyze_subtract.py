@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from crosswire.analyze import analyze
 from crosswire.analyze.subtract import subtract
-from crosswire.types import Article
+from crosswire.types import Analysis, Article
 
 BODY = [
     "Foreign ministers of Germany and France met in Berlin on 12 March 2024 to discuss aid to Ukraine.",
@@ -17,7 +17,7 @@ BODY = [
 ]
 
 
-def _keys(analysis):  # type: ignore[no-untyped-def]
+def _keys(analysis: Analysis) -> tuple[Counter[tuple[str, str]], Counter[str]]:
     mentions = (*analysis.entities, *analysis.places, *analysis.dates, *analysis.numbers, *analysis.quotes)
     return Counter((m.key, m.kind) for m in mentions), Counter(analysis.terms)
 

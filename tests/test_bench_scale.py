@@ -14,6 +14,7 @@ if str(ROOT) not in sys.path:
 from benchmarks.scale_corpus import ScaleCorpus, news_pages, shift_dates
 from crosswire.clean import article_id, clean
 from crosswire.clean.site import article_line_keys
+from crosswire.types import RawDocument
 
 PAGES = 12  # a small corpus: round k is documents 12k .. 12k+11
 
@@ -24,12 +25,18 @@ def corpus() -> ScaleCorpus:
     return ScaleCorpus(news_pages()[:PAGES])
 
 
+def _document(corpus: ScaleCorpus, j: int) -> RawDocument:
+    found = corpus.document(j)
+    assert found is not None, f"page {j % len(corpus.pages)} is not readable"
+    return found
+
+
 def test_deterministic(corpus: ScaleCorpus) -> None:
     again = ScaleCorpus(corpus.pages)
     for j in range(3 * PAGES):
         assert corpus.document(j) == again.document(j)
     other_seed = ScaleCorpus(corpus.pages, seed=corpus.seed + 1)
-    assert corpus.document(PAGES).body != other_seed.document(PAGES).body
+    assert _document(corpus, PAGES).body != _document(other_seed, PAGES).body
     assert corpus.document(0) == other_seed.document(0)  # round 0 is the pages as they are
 
 
@@ -40,8 +47,8 @@ def test_distinct_ids(corpus: ScaleCorpus) -> None:
 
 def test_dates_shifted_as_crosswire_reads_them(corpus: ScaleCorpus) -> None:
     for index in range(4):
-        original = clean(corpus.document(index))
-        copy = clean(corpus.document(2 * PAGES + index))
+        original = clean(_document(corpus, index))
+        copy = clean(_document(corpus, 2 * PAGES + index))
         assert original.published and copy.published
         assert date.fromisoformat(copy.published[:10]) == date.fromisoformat(original.published[:10]) + timedelta(
             days=2 * corpus.shift_days
@@ -51,8 +58,8 @@ def test_dates_shifted_as_crosswire_reads_them(corpus: ScaleCorpus) -> None:
 
 def test_copies_differ_line_by_line(corpus: ScaleCorpus) -> None:
     for index in range(4):
-        original = article_line_keys(clean(corpus.document(index)))
-        copy = article_line_keys(clean(corpus.document(PAGES + index)))
+        original = article_line_keys(clean(_document(corpus, index)))
+        copy = article_line_keys(clean(_document(corpus, PAGES + index)))
         assert len(original & copy) <= len(original) // 2  # at most furniture lines recur
 
 

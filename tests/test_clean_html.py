@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -57,7 +58,7 @@ PAGE = f"""<!DOCTYPE html>
 </html>"""
 
 
-def _html(body: str, **hints: str) -> Article:
+def _html(body: str, **hints: Any) -> Article:
     return clean(RawDocument(source="test.html", body=body, kind="html", **hints))
 
 

@@ -306,9 +306,9 @@ def test_the_progress_bar_shows_total_rate_and_time_left(monkeypatch) -> None:  
 
 
 def _rendered(meter: progress.Meter) -> str:
-    capture = Console(file=io.StringIO(), width=120)
-    capture.print(meter._bar.make_tasks_table(meter._bar.tasks))
-    return capture.file.getvalue()  # type: ignore[attr-defined]
+    out = io.StringIO()
+    Console(file=out, width=120).print(meter._bar.make_tasks_table(meter._bar.tasks))
+    return out.getvalue()
 
 
 def test_help_and_errors_do_not_wait_for_the_pipeline() -> None:

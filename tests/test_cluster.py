@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from crosswire.cluster import Candidate, ClusterPolicy
 from crosswire.cluster import assign as place
 from crosswire.types import Assignment, Representation, Similarity
@@ -11,15 +14,15 @@ def _rep(article_id: str, published: str | None = None) -> Representation:
     return Representation(article_id, "en", published)
 
 
-def _scores(table: dict[str, float]):  # type: ignore[no-untyped-def]
+def _scores(table: dict[str, float]) -> Callable[[Representation, Representation], Similarity]:
     return lambda a, b: Similarity(table[b.article_id], 1)
 
 
-def assign(*args, **kwargs) -> Assignment:  # type: ignore[no-untyped-def]
+def assign(*args: Any, **kwargs: Any) -> Assignment:
     return place(*args, **kwargs).assignment
 
 
-def _candidate(article_id: str, event: str, story: str, published: str | None = None) -> Candidate:
+def _candidate(article_id: str, event: str, story: str, published: str | None = None) -> Candidate[Representation]:
     return Candidate(_rep(article_id, published), Assignment(article_id, event, story, 0.0))
 
 

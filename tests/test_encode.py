@@ -59,7 +59,8 @@ class _FakeEncoder:
 
     def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
         rows = np.array([[len(t), 1.0, 0.0] for t in texts], dtype=np.float32).reshape(-1, 3)
-        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+        unit: np.ndarray = rows / np.linalg.norm(rows, axis=1, keepdims=True)
+        return unit
 
 
 def test_backends_are_pluggable_and_loaded_once(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -280,9 +280,9 @@ def test_ingest_and_compare_with_an_encoder(tiny: dict[str, Path], tmp_path: Pat
     reps = store.representations(ids)
     assert all(rep.vector is not None and rep.vector.shape == (32,) for rep in reps.values())
 
-    articles = store.articles(ids[:2])
-    lexical = compare_articles(*articles, Settings(workers=0))
-    fused = compare_articles(*articles, settings)
+    a, b = store.articles(ids[:2])
+    lexical = compare_articles(a, b, Settings(workers=0))
+    fused = compare_articles(a, b, settings)
     cosine = float(np.dot(reps[ids[0]].vector, reps[ids[1]].vector))  # type: ignore[arg-type]
     assert fused.score == pytest.approx(settings.fusion.apply(lexical.score, cosine), abs=1e-3)
 

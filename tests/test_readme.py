@@ -52,7 +52,7 @@ def _cli() -> list[tuple[tuple[str, ...], Any]]:
 
     from crosswire.cli.main import app
 
-    return list(_commands_of(typer.main.get_command(app)))  # type: ignore[arg-type]
+    return list(_commands_of(typer.main.get_command(app)))
 
 
 def _docs() -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import RU_SEED, UK_SEED, require_shared, run_cli
 
+from crosswire.ingest.files import read_paths
 from crosswire.service import ingest, ingest_paths, reclean
 from crosswire.service.search import query_expression, search, split_snippet
 from crosswire.settings import Settings
@@ -27,8 +28,8 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> SQLiteStore:
     return store
 
 
-def _languages(store: SQLiteStore, query: str, **filters: str) -> set[str | None]:
-    page = search(store, query, **filters)
+def _languages(store: SQLiteStore, query: str, language: str | None = None) -> set[str | None]:
+    page = search(store, query, language=language)
     return {match.article.language for found in page.stories for match in found.matches}
 
 
@@ -93,14 +94,12 @@ def test_ranking_prefers_a_title_match(tmp_path: Path) -> None:
     ]
     ingest(store, docs, Settings(db=str(db), workers=0))
     page = search(store, "lighthouse")
-    ranked = sorted((m for found in page.stories for m in found.matches), key=lambda m: m.rank)
+    ranked = [m for found in page.stories for m in found.matches]  # in rank order
     assert [m.article.title for m in ranked] == ["Lighthouse keeper retires", "Council budget talks"]
 
 
-def test_a_broad_query_ranks_title_matches_when_there_are_enough(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from crosswire.store.summaries import StoryFilter
+def test_title_matches_rank_first_and_fill_the_page_when_there_are_enough(tmp_path: Path) -> None:
+    from crosswire.types import StoryFilter
 
     searching = importlib.import_module("crosswire.service.search")  # the package's `search` is the function
 
@@ -114,7 +113,6 @@ def test_a_broad_query_ranks_title_matches_when_there_are_enough(
     ingest(store, docs, Settings(db=str(db), workers=0))
     expression = query_expression("lighthouse", ["en"])
     assert expression is not None
-    monkeypatch.setattr(searching, "BROAD", 0)
     titled = searching._ranked(store, expression, StoryFilter(), 1)
     assert [store.article(hit.article_id).title for hit in titled] == ["Lighthouse keeper retires"]  # type: ignore[union-attr]
     assert len(searching._ranked(store, expression, StoryFilter(), 2)) == 2  # too few in titles: all ranked
@@ -153,3 +151,38 @@ def test_search_command(seeded: SQLiteStore) -> None:
     assert '"matching_articles"' in done.stdout
     shown = run_cli("search", "Лавров", db=seeded.path)
     assert shown.returncode == 0 and "1 matching story" in shown.stdout
+
+
+def _stored_texts(tmp_path: Path, texts: dict[str, str]) -> tuple[SQLiteStore, dict[str, str]]:
+    """A store holding ``texts`` (file name -> text) and each file's article id."""
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    store = SQLiteStore(tmp_path / "store.db")
+    ingest(store, read_paths([tmp_path / name for name in texts]), Settings(db=str(store.path), workers=0))
+    return store, {Path(a.source).name: a.id for a in store.articles(store.all_article_ids())}
+
+
+def test_a_name_finds_its_spellings_in_other_languages_and_scripts(tmp_path: Path) -> None:
+    texts = {
+        "uk.txt": "Зеленський провів переговори\n\nПрезидент Володимир Зеленський провів переговори в Києві з"
+        " делегацією. Зеленський заявив, що переговори тривали три години.\n",
+        "en.txt": "Zelensky meets delegation\n\nPresident Volodymyr Zelensky met a delegation in Kyiv on Monday,"
+        " Zelensky said after three hours of talks.\n",
+        "other.txt": "Harvest report\n\nFarmers in the region reported a record harvest of wheat this autumn,"
+        " the ministry said on Monday.\n",
+    }
+    store, ids = _stored_texts(tmp_path, texts)
+    found = {m.article.article_id for story in search(store, "Зеленский").stories for m in story.matches}
+    assert {ids["uk.txt"], ids["en.txt"]} <= found and ids["other.txt"] not in found  # Russian spelling: in neither
+
+
+def test_a_title_match_outranks_a_body_mention(tmp_path: Path) -> None:
+    body = " ".join(f"Sentence {i} about the regional budget and its many lines." for i in range(30))
+    texts = {
+        "title.txt": f"Lighthouse keepers strike\n\n{body}\n",
+        "body.txt": "Regional budget approved\n\nThe old lighthouse needs repairs; the lighthouse board"
+        " asked for funds, and the lighthouse museum too.\n",
+    }
+    store, ids = _stored_texts(tmp_path, texts)
+    ranked = [m.article.article_id for story in search(store, "lighthouse").stories for m in story.matches]
+    assert ranked.index(ids["title.txt"]) < ranked.index(ids["body.txt"])

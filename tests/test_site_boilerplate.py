@@ -55,3 +55,12 @@ def test_site_lines_learnt_while_ingesting_and_applied_by_reclean(tmp_path: Path
     assert pitches() == [False] * len(TOPICS)
     again = run_cli("reclean", db=db)
     assert "changed 0" in again.stderr
+
+
+def test_a_line_is_boilerplate_past_both_thresholds() -> None:
+    from crosswire.clean.site import boilerplate_floor
+
+    assert boilerplate_floor(4, 5, 0.5) is None  # too few of the site's articles seen yet
+    assert boilerplate_floor(10, 5, 0.5) == 5
+    assert boilerplate_floor(100, 5, 0.3) == 30
+    assert boilerplate_floor(11, 5, 0.5) == 6  # a share rounds up: more than half of 11 is 6

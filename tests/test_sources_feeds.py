@@ -20,6 +20,7 @@ from crosswire.sources.pages import page_document
 from crosswire.sources.schedule import MAX_BACKOFF, next_poll, poll_interval
 from crosswire.store import SQLiteStore
 from crosswire.store.sources import SourceState
+from crosswire.types import RawDocument
 
 DATE = "Sat, 03 Feb 2024 10:00:00 GMT"
 
@@ -143,10 +144,10 @@ def test_a_page_url_and_a_blocked_url(server: FixtureServer, db: Path) -> None:
 def test_pages_held_by_a_crashed_run_go_in_first(db: Path) -> None:
     title, text = article(3)
     held = page_document("http://example.org/held", f"<h1>{title}</h1><p>{text}</p>".encode(), "text/html", None)
-    assert not isinstance(held, type(None)) and hasattr(held, "body")
+    assert isinstance(held, RawDocument)
     store = SQLiteStore(db)
     state = SourceState(store)
-    state.hold("http://example.org/held", held, article_id(held))  # type: ignore[arg-type]
+    state.hold("http://example.org/held", held, article_id(held))
     assert state.held_count() == 1 and state.seen(["http://example.org/held"]) == {"http://example.org/held"}
     report = ingest_sources(store, [], Settings(db=str(db), workers=0))
     assert report.added == 1 and state.held_count() == 0

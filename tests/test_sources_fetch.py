@@ -8,6 +8,8 @@ import ipaddress
 import itertools
 import time
 from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
 
 import pytest
 from fixture_server import FixtureServer, Reply
@@ -25,9 +27,8 @@ def server() -> Iterator[FixtureServer]:
         yield running
 
 
-def _fetcher(**changes: object) -> Fetcher:
-    fields = {name: getattr(LOOPBACK, name) for name in LOOPBACK.__slots__}  # type: ignore[attr-defined]
-    return Fetcher(FetchPolicy(**{**fields, **changes}))  # type: ignore[arg-type]
+def _fetcher(**changes: Any) -> Fetcher:
+    return Fetcher(replace(LOOPBACK, **changes))
 
 
 def _error(fetcher: Fetcher, url: str, **kwargs: str) -> FetchError:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import io
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 from fixture_server import article
@@ -15,6 +16,7 @@ from warcio.warcwriter import WARCWriter
 from crosswire.ingest.files import read_paths
 from crosswire.service.sources import ingest_sources
 from crosswire.settings import Settings
+from crosswire.sources import warc
 from crosswire.sources.warc import read_warc
 from crosswire.store import SQLiteStore
 from crosswire.types import RawDocument, Rejection
@@ -83,6 +85,9 @@ def test_only_html_responses_with_2xx_become_documents(tmp_path: Path, compress:
     assert all(isinstance(item, RawDocument) for item in found)
     documents = [item for item in found if isinstance(item, RawDocument)]
     assert [doc.url for doc in documents] == ["http://example.org/a", "http://example.org/ru", "http://example.org/b"]
+    # The source names the archive and the record, the URL the page: both are kept.
+    assert all(doc.source.startswith(f"{path}#urn:uuid:") for doc in documents)
+    assert len({doc.source for doc in documents}) == 3
     assert {doc.captured for doc in documents} == {DATE}
     assert all(doc.kind == "html" and doc.published is None for doc in documents)
     assert "Забастовка в Лиссабоне" in documents[1].body  # decoded with the charset the server declared
@@ -130,17 +135,17 @@ def test_an_oversized_record_is_rejected_and_the_rest_read(tmp_path: Path) -> No
 def test_records_are_read_one_at_a_time(tmp_path: Path) -> None:
     records = [(f"http://example.org/{i}", "200 OK", "text/html", _page(i)) for i in range(300)]
     path = write_warc(tmp_path / "crawl.warc.gz", records)
-    opened: list[io.BufferedReader] = []
-    original = Path.open
+    opened: list[BinaryIO] = []
+    original = warc.open_regular  # type: ignore[attr-defined]  # the name the reader looks up, spied on
 
-    def spy(self: Path, *args: object, **kwargs: object) -> object:
-        handle = original(self, *args, **kwargs)  # type: ignore[arg-type]
-        opened.append(handle)  # type: ignore[arg-type]
+    def spy(path: Path) -> BinaryIO:
+        handle = original(path)
+        opened.append(handle)
         return handle
 
     reader = read_warc(path)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Path, "open", spy)
+        patch.setattr(warc, "open_regular", spy)
         first = next(reader)
     assert isinstance(first, RawDocument)
     assert opened[0].tell() < path.stat().st_size / 10  # the first record did not need the whole file

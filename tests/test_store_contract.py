@@ -14,8 +14,7 @@ from crosswire.represent.compact import CompactRepresentation, key_id
 from crosswire.store import SQLiteStore
 from crosswire.store.base import Store
 from crosswire.store.search import SearchRow
-from crosswire.store.summaries import StoryFilter
-from crosswire.types import Analysis, Article, Assignment, Mention, RawDocument, Rejection, StorySummary
+from crosswire.types import Analysis, Article, Assignment, Mention, RawDocument, Rejection, StoryFilter, StorySummary
 
 STORES: dict[str, Callable[[Path], Store]] = {"sqlite": lambda folder: SQLiteStore(folder / "contract.db")}
 
@@ -109,8 +108,8 @@ def test_representations_vectors_and_postings(store: Store) -> None:
 def test_document_frequencies_add_up_and_never_go_negative(store: Store) -> None:
     with store.transaction():
         store.count_features({1: 2, 2: 1})
-        store.count_features({1: 1, 2: -5})
-    assert store.feature_freq([1, 2, 3]) == {1: 3, 2: 0}
+        store.count_features({1: 1, 2: -5, 3: -1})
+    assert store.feature_freq([1, 2, 3, 4]) == {1: 3, 2: 0, 3: 0}
 
 
 def test_placements_merges_and_renames(store: Store) -> None:
@@ -139,12 +138,12 @@ def test_placements_merges_and_renames(store: Store) -> None:
     assert store.cluster_counts() == (0, 0)
 
 
-def test_site_lines_become_boilerplate_past_both_thresholds(store: Store) -> None:
+def test_site_lines_are_counted_per_site(store: Store) -> None:
     with store.transaction():
         store.count_site_lines({"a.com": 10}, {("a.com", "share"): 9, ("a.com", "rare"): 2})
-    assert store.site_boilerplate("a.com", 5, 0.5) == {"share"}
-    assert store.site_boilerplate("a.com", 11, 0.5) == set()  # too few articles from the site yet
-    assert store.site_boilerplate("b.com", 1, 0.1) == set()
+    assert store.site_lines("a.com", 5) == (10, {"share"})
+    assert store.site_lines("a.com", 1) == (10, {"share", "rare"})
+    assert store.site_lines("b.com", 1) == (0, set())
 
 
 def test_rejections_are_counted(store: Store) -> None:
@@ -178,3 +177,15 @@ def test_search_and_summaries(store: Store) -> None:
     listed = store.story_summaries(StoryFilter(language="en"))
     assert [s.id for s in listed] == ["s-a1"] and store.story_summary_count() == 1
     assert store.story_summary("s-a1") is not None and store.story_summary("nope") is None
+
+
+def test_candidates_come_from_the_latest_postings_of_each_feature(store: Store) -> None:
+    _put(store, *(f"a{i}" for i in range(6)))
+    with store.transaction():  # filed in this order: a0 first, a5 last
+        for i in range(6):
+            store.put_representations([_rep(f"a{i}", {"e:lvrv": 1.0})], {f"a{i}": [key_id("e:lvrv")]}, fresh=True)
+    assert store.sharing_features([key_id("e:lvrv")], 10, per_feature=3) == [("a3", 1), ("a4", 1), ("a5", 1)]
+    with store.transaction():  # filed again (re-cleaned): it is the latest now, and filed once
+        store.put_representations([_rep("a0", {"e:lvrv": 1.0})], {"a0": [key_id("e:lvrv")]})
+    assert store.sharing_features([key_id("e:lvrv")], 10, per_feature=2) == [("a0", 1), ("a5", 1)]
+    assert len(store.sharing_features([key_id("e:lvrv")], 10, per_feature=100)) == 6

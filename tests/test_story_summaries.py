@@ -207,8 +207,8 @@ def test_show_and_stories_print_the_summary_without_reading_markup(db: Path, tmp
     seeds = next(json.loads(line) for line in run_cli("stories", "--json", "--offset", "1", db=db).stdout.splitlines())
     assert seeds["titles"]["ru"].startswith("Будет три раунда")
     assert any(e["key"] == "lvrv" and "Лаврова" in e["surfaces"] for e in seeds["entities"])
-    shown = run_cli("show", seeds["id"], db=db).stdout
-    assert "Лавров / Лаврова [lvrv] (2)" in shown and "[RU] (2)" in shown and "uk: Росія" in shown
+    detail = run_cli("show", seeds["id"], db=db).stdout
+    assert "Лавров / Лаврова [lvrv] (2)" in detail and "[RU] (2)" in detail and "uk: Росія" in detail
 
 
 def test_a_large_story_is_summarized_again_only_once_it_has_grown(tmp_path: Path) -> None:

@@ -32,7 +32,7 @@ def _error(response: httpx.Response, status: int) -> dict[str, object]:
     assert response.headers["content-type"].startswith("application/json")
     body = response.json()
     assert set(body) == {"error"}
-    error = body["error"]
+    error: dict[str, object] = body["error"]
     assert error["status"] == status and isinstance(error["code"], str) and isinstance(error["message"], str)
     return error
 

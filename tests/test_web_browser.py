@@ -50,7 +50,12 @@ def page(browser: Any) -> Iterator[Any]:
     opened = context.new_page()
     opened.set_default_timeout(TIMEOUT_MS)
     dialogs: list[str] = []
-    opened.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    opened.on("dialog", on_dialog)
     opened.dialogs = dialogs
     yield opened
     context.close()

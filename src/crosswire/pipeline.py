@@ -33,10 +33,10 @@ _WARM_UP = (
 )
 
 
-def _warm_up() -> None:
-    """Prepare a few small documents: loads the extractors' and analysers' tables."""
-    for body in _WARM_UP:
-        stages.prepare(RawDocument(source="warm-up", body=body))
+def _warm_up(context: StageContext) -> None:
+    """Prepare (and encode) a few small documents: loads the extractors', analysers' and
+    encoder's tables and weights."""
+    stages.encode([stages.prepare(RawDocument(source="warm-up", body=body), context) for body in _WARM_UP], context)
 
 
 class Preparer(LocalExecutor[RawDocument, Prepared]):
@@ -46,4 +46,5 @@ class Preparer(LocalExecutor[RawDocument, Prepared]):
         if isinstance(context, tuple):  # a language set alone
             context = StageContext(languages=context)
         stage = _prepare_here if context == DEFAULT_CONTEXT else partial(_prepare_here, context=context)
-        super().__init__(stage, _rejected, workers, timeout, context.languages, warm_up=_warm_up)
+        finish = partial(stages.encode, context=context) if context.encoder is not None else None
+        super().__init__(stage, _rejected, workers, timeout, context.languages, partial(_warm_up, context), finish)

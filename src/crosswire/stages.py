@@ -13,12 +13,15 @@ the site statistics are, beside the writer.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+
+import numpy as np
 
 from crosswire.analyze import analyze
 from crosswire.analyze.subtract import subtract
 from crosswire.clean import clean
 from crosswire.clean.site import drop_site_boilerplate, site_of
+from crosswire.encode import encode_articles, get_encoder
 from crosswire.errors import InputError
 from crosswire.represent.compact import Counted, count_analysis
 from crosswire.types import Analysis, Article, RawDocument, Rejection
@@ -31,6 +34,9 @@ class PreparedDocument:
     article: Article
     analysis: Analysis
     counted: Counted
+    # The article's dense vector (unit length, float32) when an encoder is set: computed from the
+    # article as prepared, before the site pass.
+    vector: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 Prepared = PreparedDocument | Rejection
@@ -42,6 +48,8 @@ class StageContext:
     travels to worker processes and, later, to other machines with the documents)."""
 
     languages: tuple[str, ...] = ()  # ISO 639-1 codes language detection chooses among; () = default set
+    encoder: str | None = None  # the dense encoder's spec (crosswire.encode), None for none
+    extractor: str = "default"  # how HTML pages are read: crosswire.clean.EXTRACTORS
 
 
 DEFAULT_CONTEXT = StageContext()
@@ -55,7 +63,7 @@ def prepare(raw: RawDocument, context: StageContext = DEFAULT_CONTEXT) -> Prepar
     """Clean, analyse and count one document; any failure becomes a Rejection with a reason.
     (``context.languages`` is applied once per process by the executor: see crosswire.executors.)"""
     try:
-        article = clean(raw)
+        article = clean(raw, context.extractor)
         analysis = analyze(article)
         return PreparedDocument(article, analysis, counted_of(analysis))
     except InputError as err:
@@ -77,8 +85,20 @@ def site_pass(docs: Sequence[PreparedDocument], boilerplate: Mapping[str, set[st
             continue
         dropped = "\n\n".join(line.text for line in trimmed.removed[len(doc.article.removed) :])
         analysis = subtract(doc.analysis, analyze(replace(doc.article, title=None, text=dropped)))
-        out.append(PreparedDocument(trimmed, analysis, counted_of(analysis)))
+        out.append(PreparedDocument(trimmed, analysis, counted_of(analysis), doc.vector))
     return out
+
+
+def encode(prepared: list[Prepared], context: StageContext = DEFAULT_CONTEXT) -> list[Prepared]:
+    """Give the prepared documents their dense vectors, in one encoder call (the encoder is
+    loaded once per process)."""
+    if context.encoder is None:
+        return prepared
+    done = [item for item in prepared if isinstance(item, PreparedDocument)]
+    if not done:
+        return prepared
+    vectors = iter(encode_articles(get_encoder(context.encoder), [doc.article for doc in done]))
+    return [replace(item, vector=next(vectors)) if isinstance(item, PreparedDocument) else item for item in prepared]
 
 
 def split(prepared: Sequence[Prepared]) -> tuple[list[PreparedDocument], list[Rejection]]:

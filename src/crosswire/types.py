@@ -220,3 +220,15 @@ class StorySummary:
     entities: tuple[StoryMention, ...] = ()  # people, organizations, other names: most articles first
     places: tuple[StoryMention, ...] = ()  # countries, by ISO code
     mention_sample: int = 0  # articles the entity and place counts come from (the latest, when capped)
+
+
+@dataclass(frozen=True, slots=True)
+class StoryFilter:
+    """Which stories a listing shows: any of them with ``None``. Dates are ISO prefixes
+    ("2022", "2022-01-13"); a story matches when its span of dates meets the range, and an
+    undated story matches no range."""
+
+    language: str | None = None
+    site: str | None = None
+    since: str | None = None
+    until: str | None = None

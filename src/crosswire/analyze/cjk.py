@@ -39,7 +39,7 @@ _MIN_SKELETON = 3
 
 
 def is_cjk(language: str | None) -> bool:
-    return bool(language) and language.split("-")[0].lower() in CJK_LANGUAGES  # type: ignore[union-attr]
+    return language is not None and language.split("-")[0].lower() in CJK_LANGUAGES
 
 
 def spaced(text: str) -> str:

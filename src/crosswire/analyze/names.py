@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import cache, lru_cache
+from typing import Literal
 
 from crosswire.analyze.gazetteer import cut_apostrophe
 from crosswire.analyze.keys import name_key
@@ -222,7 +223,9 @@ def find_names(
         if len(run) == 1 and kinds == {"place"}:
             places.append(Mention(reader.keys[run[0]], surface, "place"))
             continue
-        kind = "person" if "person" in kinds else "org" if kinds == {"org"} else "entity"
+        kind: Literal["person", "org", "entity"] = (
+            "person" if "person" in kinds else "org" if kinds == {"org"} else "entity"
+        )
         if len(run) <= _MAX_FULL_NAME:
             entities.append(Mention("_".join(reader.keys[i] for i in run), surface, kind))
         last = run[-1]

@@ -9,15 +9,21 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
+from crosswire.clean.fast import extract_fast
+from crosswire.clean.fast import require as require_fast
 from crosswire.clean.guard import bound_paragraphs, bound_title, check_text, input_limit, truncate
-from crosswire.clean.html import extract_html
+from crosswire.clean.html import ExtractedPage, extract_html
 from crosswire.clean.normalize import needs_repair, normalize_text
 from crosswire.clean.text import REASONS, CleanedText, clean_text
-from crosswire.errors import InputError
+from crosswire.errors import CrosswireError, InputError
 from crosswire.lang import detect_paragraph_languages
 from crosswire.types import Article, RawDocument, Rejection
 
-__all__ = ["REASONS", "article_id", "clean", "clean_batch"]
+__all__ = ["EXTRACTORS", "REASONS", "article_id", "clean", "clean_batch", "require_extractor"]
+
+# How an HTML page's main text and metadata are found (docs/cleaning.md, "Extractors"):
+# "default" is trafilatura, "fast" Resiliparse (the ``fast`` extra), for bulk work.
+EXTRACTORS = ("default", "fast")
 
 # Below this many characters of text an article is flagged: too little to compare reliably.
 SHORT_TEXT = 300
@@ -35,14 +41,27 @@ def _language_hint(code: str | None) -> str | None:
     return code.replace("_", "-").split("-")[0].strip().lower() or None
 
 
-def _clean(raw: RawDocument) -> Article:
+def require_extractor(extractor: str) -> None:
+    """Raise a CrosswireError for an unknown extractor and MissingDependency (with the pip
+    command) for one whose package is not installed: before a job starts, not per document."""
+    if extractor not in EXTRACTORS:
+        raise CrosswireError(f"unknown extractor {extractor!r}; choose one of {', '.join(EXTRACTORS)}")
+    if extractor == "fast":
+        require_fast()
+
+
+def _extract(html: str, url: str | None, extractor: str) -> ExtractedPage:
+    return extract_fast(html, url) if extractor == "fast" else extract_html(html, url)
+
+
+def _clean(raw: RawDocument, extractor: str) -> Article:
     if not isinstance(raw.body, str):
         raise InputError("unreadable", "the body is not decoded text")
     body, truncated = truncate(raw.body, input_limit(raw.kind))
     body = check_text(body)
     page = None
     if raw.kind == "html":
-        page = extract_html(body, raw.url)
+        page = _extract(body, raw.url, extractor)
         body = page.text
     elif raw.kind != "text":
         raise InputError("unknown-format", f"unknown document kind {raw.kind!r}")
@@ -90,23 +109,27 @@ def _clean(raw: RawDocument) -> Article:
     )
 
 
-def clean(raw: RawDocument) -> Article:
-    """Clean one document. Raises InputError ('empty', 'binary', 'unparseable', ...) and
-    nothing else."""
+def clean(raw: RawDocument, extractor: str = "default") -> Article:
+    """Clean one document, finding an HTML page's text with ``extractor`` (one of EXTRACTORS).
+    Raises InputError ('empty', 'binary', 'unparseable', ...) for the document, and
+    CrosswireError (MissingDependency) for an extractor that cannot run here."""
+    if extractor != "default":
+        require_extractor(extractor)
     try:
-        return _clean(raw)
+        return _clean(raw, extractor)
     except InputError:
         raise
     except Exception as exc:  # a parser bug on odd input must not stop a batch
         raise InputError("unparseable", f"{type(exc).__name__}: {exc}"[:200]) from exc
 
 
-def clean_batch(raws: Iterable[RawDocument]) -> list[Article | Rejection]:
+def clean_batch(raws: Iterable[RawDocument], extractor: str = "default") -> list[Article | Rejection]:
     """Clean each document; a document that cannot be cleaned becomes a Rejection."""
+    require_extractor(extractor)
     results: list[Article | Rejection] = []
     for raw in raws:
         try:
-            results.append(clean(raw))
+            results.append(clean(raw, extractor))
         except InputError as exc:
             results.append(Rejection(raw.source, exc.reason, exc.detail))
     return results

@@ -139,12 +139,12 @@ def _timestamp_date(m: re.Match[str]) -> str | None:
         name = g(f"{form}_m")
         if name is None:
             continue
-        month = month_number(name, None)
-        year = g(f"{form}_y")
-        if month is None or year is None:
+        named_month = month_number(name, None)
+        year_text = g(f"{form}_y")
+        if named_month is None or year_text is None:
             return None
-        day = g(f"{form}_d") if form != "my" else None
-        return _iso(int(year), month, int(day) if day else None)
+        day_text = g(f"{form}_d") if form != "my" else None
+        return _iso(int(year_text), named_month, int(day_text) if day_text else None)
     return None
 
 
@@ -271,14 +271,14 @@ def _mention_key(
             continue
         if form == "mon" and not (g("mon_p") or g("mon_y")):
             return None  # a bare month name ('May') is too often a plain word
-        month = month_number(name, language)
-        if month is None or _lowercase_english_month(m, form, original, language):
+        named_month = month_number(name, language)
+        if named_month is None or _lowercase_english_month(m, form, original, language):
             return None
-        year = int(g(f"{form}_y")) if g(f"{form}_y") else _infer_year(month, ref)
-        if year is None:
+        named_year = int(g(f"{form}_y")) if g(f"{form}_y") else _infer_year(named_month, ref)
+        if named_year is None:
             return None
-        day = g(f"{form}_d") if form != "mon" else None
-        return _iso(year, month, int(day) if day else None)
+        day_text = g(f"{form}_d") if form != "mon" else None
+        return _iso(named_year, named_month, int(day_text) if day_text else None)
     return None
 
 

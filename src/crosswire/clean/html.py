@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import trafilatura
+from trafilatura.settings import Document
 
 from crosswire.errors import InputError
 
@@ -123,7 +124,8 @@ def extract_html(html: str, url: str | None = None) -> ExtractedPage:
         include_tables=True,
         with_metadata=True,
     )
-    if document is None or not (document.text or "").strip():
+    # A Document (as_dict is off); the isinstance rules out the dict form for the type checker too.
+    if not isinstance(document, Document) or not document.text or not document.text.strip():
         text = strip_tags(html)
         if not text:
             raise InputError("empty", "no main text found in the HTML page")

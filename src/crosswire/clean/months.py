@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from typing import TypeAlias
 
 from babel import Locale
 
@@ -94,17 +95,20 @@ def month_number(name: str, language: str | None) -> int | None:
     return tables.by_name.get(form)
 
 
+Trie: TypeAlias = dict[str, "Trie"]  # one node: next character -> child; "" marks a word's end
+
+
 def trie_pattern(words: Iterable[str]) -> str:
     """One regex alternation for many words, factored by common prefixes so that matching tries
     a handful of branches per position rather than every word."""
-    trie: dict[str, dict] = {}
+    trie: Trie = {}
     for word in words:
         node = trie
         for char in word:
             node = node.setdefault(char, {})
         node[""] = {}
 
-    def build(node: dict[str, dict]) -> str:
+    def build(node: Trie) -> str:
         branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
         if not branches:
             return ""

@@ -42,6 +42,14 @@ def article_line_keys(article: Article) -> set[str]:
     return {line_key(line) for line in lines if line.strip()}
 
 
+def boilerplate_floor(site_articles: int, min_docs: int, min_share: float) -> int | None:
+    """In how many of a site's articles a line must recur to count as its boilerplate: at least
+    ``min_docs`` and ``min_share`` of them; None while the site has fewer than ``min_docs``."""
+    if site_articles < min_docs:
+        return None
+    return max(min_docs, int(min_share * site_articles + 0.999))
+
+
 def drop_site_boilerplate(article: Article, boilerplate: set[str]) -> Article:
     """Move the article's paragraphs that are known boilerplate of its site into ``removed``."""
     if not boilerplate:

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, TypeVar
 
 import typer
 
@@ -34,7 +34,8 @@ app = typer.Typer(
     rich_markup_mode="markdown",  # help paragraphs reflow to the terminal, whatever the docstring's line breaks
 )
 _state = {"debug": False}
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 _DEFAULT_DB = "$CROSSWIRE_DB, else ~/.local/share/crosswire/crosswire.db"
 DbOption = Annotated[
@@ -53,16 +54,16 @@ OffsetOption = Annotated[int, typer.Option("--offset", metavar="N", min=0, help=
 DATES = "DATE is an ISO prefix: 2022, 2022-01 or 2022-01-13"
 
 
-def _fail(message: str, code: int = 1) -> None:
+def _fail(message: str, code: int = 1) -> NoReturn:
     typer.echo(f"crosswire: {message}", err=True)
     raise typer.Exit(code)
 
 
-def guarded(command: F) -> F:
+def guarded(command: Callable[P, R]) -> Callable[P, R]:
     """Turn errors into a one-line message and a non-zero exit (tracebacks only with --debug)."""
 
     @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return command(*args, **kwargs)
         except (typer.Exit, typer.Abort):
@@ -78,7 +79,7 @@ def guarded(command: F) -> F:
                 raise
             _fail(f"internal error: {type(err).__name__}: {err} (run with --debug for the traceback)")
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 @app.callback()
@@ -334,8 +335,9 @@ def search(
     from crosswire.cli import render_search
     from crosswire.service.search import search as run_search
 
-    filters = {"language": language, "site": site, "since": since, "until": until}
-    page = run_search(_read(db), query, limit=limit, offset=offset, **filters)
+    page = run_search(
+        _read(db), query, limit=limit, offset=offset, language=language, site=site, since=since, until=until
+    )
     if as_json:
         for found in page.stories:
             _emit(schema.story_match_json(found))

@@ -50,7 +50,7 @@ class _Times(ProgressColumn):
     until then, as if something were wrong)."""
 
     def render(self, task: Task) -> Text:
-        spent = _clock(task.finished_time if task.finished else task.elapsed or 0)
+        spent = _clock(task.finished_time if task.finished_time is not None else task.elapsed or 0)
         left = task.time_remaining if task.total is not None else None
         return Text(f"{spent} spent" if left is None else f"{spent} spent, {_clock(left)} left", style="dim")
 

@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
@@ -303,8 +303,15 @@ def retrieval_report_json(report: RetrievalReport) -> dict[str, Any]:
 
 def print_retrieval_report(report: RetrievalReport) -> None:
     table = Table(title=Text(f"Finding each document's translation · {safe(report.path)}"), title_justify="left")
-    for column, justify in (("pair", "left"), ("domain", "left"), ("n", "right"), ("P@1", "right"), ("MRR", "right")):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("pair", "left"),
+        ("domain", "left"),
+        ("n", "right"),
+        ("P@1", "right"),
+        ("MRR", "right"),
+    )
+    for column, justify in columns:
+        table.add_column(column, justify=justify)
     for result in report.results:
         overall = result.overall
         table.add_row(

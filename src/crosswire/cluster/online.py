@@ -13,20 +13,24 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 from crosswire.represent.compact import CompactRepresentation
 from crosswire.types import Assignment, Representation, Similarity
 
+# Either kind of representation, one kind per run: place() needs only its date, and whoever
+# scores candidates gets back the kind it filed.
+Rep = TypeVar("Rep", Representation, CompactRepresentation)
+
 
 @dataclass(frozen=True, slots=True)
-class Candidate:
-    representation: Representation | CompactRepresentation
+class Candidate(Generic[Rep]):
+    representation: Rep
     assignment: Assignment
 
 
 class CandidateSource(Protocol):
-    def candidates(self, rep: Representation) -> Sequence[Candidate]: ...
+    def candidates(self, rep: Representation) -> Sequence[Candidate[Representation]]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +76,7 @@ class Placement:
 
 
 def _clear_margin(
-    best: tuple[float, Candidate], scored: Sequence[tuple[float, Candidate]], policy: ClusterPolicy
+    best: tuple[float, Candidate[Rep]], scored: Sequence[tuple[float, Candidate[Rep]]], policy: ClusterPolicy
 ) -> bool:
     if policy.margin_ratio <= 0 or best[0] < policy.margin_floor:
         return False
@@ -83,7 +87,7 @@ def _clear_margin(
 
 def assign(
     rep: Representation,
-    candidates: Sequence[Candidate],
+    candidates: Sequence[Candidate[Representation]],
     policy: ClusterPolicy,
     similarity: Callable[[Representation, Representation], Similarity],
     story_size: Callable[[Sequence[str]], dict[str, int]] | None = None,
@@ -96,7 +100,7 @@ def assign(
 def place(
     article_id: str,
     published: str | None,
-    candidates: Sequence[Candidate],
+    candidates: Sequence[Candidate[Rep]],
     scores: Sequence[float],
     policy: ClusterPolicy,
     story_size: Callable[[Sequence[str]], dict[str, int]] | None = None,
@@ -104,9 +108,9 @@ def place(
     """Place an article among ``candidates`` (scored ``scores``, in the same order).
     ``story_size`` (story id -> members) picks which of several linked stories keeps its id;
     without it the best match's story does."""
-    best: tuple[float, Candidate] | None = None
-    best_event: tuple[float, Candidate] | None = None
-    scored: list[tuple[float, Candidate]] = []
+    best: tuple[float, Candidate[Rep]] | None = None
+    best_event: tuple[float, Candidate[Rep]] | None = None
+    scored: list[tuple[float, Candidate[Rep]]] = []
     undated = _day(published) is None
     for candidate, score in zip(candidates, scores, strict=True):
         other = candidate.representation

@@ -20,6 +20,7 @@ from crosswire.cluster.ann import VectorIndex, vector_index_path
 from crosswire.cluster.online import Candidate, ClusterPolicy, place
 from crosswire.link.vectorized import scores
 from crosswire.represent.compact import (
+    DOCS_KEY,
     GROUP_INDEX,
     GROUP_SHIFT,
     CompactRepresentation,
@@ -143,7 +144,7 @@ class ClusterWriter:
         self.settings = settings
         self.policy = policy_of(settings)
         self.freq = FeatureFreq(store)
-        self.n_docs = store.article_count()
+        self.n_docs = store.feature_freq([key_id(DOCS_KEY)]).get(key_id(DOCS_KEY), 0)
         self.cause = cause  # what merges are recorded as
         self.absorbed: set[str] = set()  # stories merged away since the caller last looked
         self._reps: OrderedDict[str, CompactRepresentation] = OrderedDict()
@@ -174,7 +175,10 @@ class ClusterWriter:
         """Document-frequency changes of adding (or, ``sign`` -1, removing) articles."""
         if not counted:
             return {}
-        languages = np.array([key_id(language_key(item.language)) for item in counted], dtype=np.int64)
+        languages = np.array(
+            [key_id(language_key(item.language)) for item in counted] + [key_id(DOCS_KEY)] * len(counted),
+            dtype=np.int64,
+        )
         ids, times = np.unique(np.concatenate([languages, *(item.ids for item in counted)]), return_counts=True)
         deltas = sign * times
         self.freq.add(ids, deltas)
@@ -199,11 +203,14 @@ class ClusterWriter:
         while len(self._reps) > self.CACHE:
             self._reps.popitem(last=False)
 
-    def candidates(self, rep: CompactRepresentation, overlay: _Overlay) -> list[Candidate]:
+    def candidates(self, rep: CompactRepresentation, overlay: _Overlay) -> list[Candidate[CompactRepresentation]]:
         limit = self.settings.max_candidates
         filed = index_features(rep, self.settings.index_keys)
         lookup = filed[self.freq.of(filed) <= MAX_POSTINGS].tolist()  # weighed: already fetched
-        ranked = [*self.store.sharing_features(lookup, limit), *overlay.sharing(lookup).items()]
+        ranked = [
+            *self.store.sharing_features(lookup, limit, self.settings.postings_per_key),
+            *overlay.sharing(lookup).items(),
+        ]
         # The store's top ``limit`` and the batch's own: together they hold the overall top.
         ranked.sort(key=lambda item: (-item[1], item[0]))
         ids = [article_id for article_id, _ in ranked[:limit] if article_id != rep.article_id]

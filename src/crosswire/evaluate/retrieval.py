@@ -237,20 +237,22 @@ def _rank(
     on_item: Callable[[int], None] | None,
 ) -> DirectionResult:
     members: list[int] = []
+    queries: list[Representation] = []
+    pool: list[Representation] = []
     left_out: Counter[str] = Counter()
     for i, _document in enumerate(documents):
-        sides = [reps.get((i, language)) for language in (direction.query, direction.target)]
-        if any(side is None for side in sides):
+        query, target = reps.get((i, direction.query)), reps.get((i, direction.target))
+        if query is None or target is None:
             left_out["missing-language"] += 1
-        elif any(isinstance(side, Rejection) for side in sides):
+        elif isinstance(query, Rejection) or isinstance(target, Rejection):
             left_out["not-cleaned"] += 1
         else:
             members.append(i)
-    queries = [reps[(i, direction.query)] for i in members]
-    pool = [reps[(i, direction.target)] for i in members]
+            queries.append(query)
+            pool.append(target)
     result = DirectionResult(direction, len(members), left_out=left_out)
     for position, (i, query) in enumerate(zip(members, queries, strict=True)):
-        scores = [score(query, candidate) for candidate in pool]  # type: ignore[arg-type]
+        scores = [score(query, candidate) for candidate in pool]
         rank = rank_of(scores, position)
         result.overall.add(rank)
         result.domains.setdefault(documents[i].domain, Ranked()).add(rank)

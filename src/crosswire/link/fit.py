@@ -152,14 +152,14 @@ def held_out_scores(
     fold = np.arange(len(pairs)) % folds
     scores = np.zeros(len(pairs))
     for k in range(folds):
-        train = np.flatnonzero(fold != k)
+        train = np.flatnonzero(fold != k).tolist()  # ints: the pairs are a Sequence, not an array
         fitted = fit([pairs[i] for i in train], [overall[i] for i in train], base)
-        for i in np.flatnonzero(fold == k):
+        for i in np.flatnonzero(fold == k).tolist():
             scores[i] = calibrated_score(pairs[i][0], pairs[i][1], fitted)
     return scores
 
 
-def pearson_by_language(rows: Sequence[dict[str, str]], scores: Sequence[float]) -> dict[str, float]:
+def pearson_by_language(rows: Sequence[dict[str, str]], scores: Sequence[float] | np.ndarray) -> dict[str, float]:
     """Pearson of score against -Overall over all rows and per language pair ('de-en', 'de')."""
     groups: dict[str, list[int]] = {}
     for i, row in enumerate(rows):

@@ -97,7 +97,7 @@ def scores(
         if rows.any():
             curve = cal.curves[pair_type]
             curved[rows] = np.interp(raw[rows], curve.xs, curve.ys)
-    score = (1.0 - TIE_BREAK) * curved + TIE_BREAK * raw / (1.0 + raw)
+    score: np.ndarray = (1.0 - TIE_BREAK) * curved + TIE_BREAK * raw / (1.0 + raw)
     score *= _time_factors(query, others, cal)
     score = np.clip(score, 0.0, 1.0)
     if query.vector is not None:

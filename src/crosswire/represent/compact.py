@@ -53,6 +53,10 @@ def language_key(language: str | None) -> str:
     return "#lang:" + (language or "")
 
 
+# The document-frequency pseudo-key that counts all articles (migration 015).
+DOCS_KEY = "#docs"
+
+
 @dataclass(frozen=True, slots=True)
 class Counted:
     """An article's raw feature counts by id, before weighting: what a stage can compute without
@@ -190,7 +194,7 @@ def count_analysis(analysis: Analysis) -> Counted:
     per_lemma: dict[str, float] = {}
     for position, lemma in enumerate(analysis.terms):
         per_lemma[lemma] = per_lemma.get(lemma, 0.0) + (_LEAD_WEIGHT if position < LEAD_TERMS else 1.0)
-    term_ids, term_weights, term_priors = [], [], []
+    term_ids, term_weights, term_priors, gram_lengths = [], [], [], []
     for lemma, weight in per_lemma.items():
         found = _lemma_ids(lemma)
         if found is None:
@@ -199,9 +203,11 @@ def count_analysis(analysis: Analysis) -> Counted:
         term_ids.append(term)
         term_weights.append(weight)
         term_priors.append(term_prior)
+        gram_lengths.append(len(grams))
         id_parts.append(grams)
-        weight_parts.append(np.full(len(grams), weight))
         prior_parts.append(gram_priors)
+    # Each lemma's n-grams count as often as the lemma: its weight repeated over them.
+    weight_parts.append(np.repeat(np.array(term_weights), gram_lengths))
     id_parts.append(np.array(term_ids, dtype=np.int64))
     weight_parts.append(np.array(term_weights))
     prior_parts.append(np.array(term_priors))

@@ -8,6 +8,7 @@ from dataclasses import replace
 from itertools import islice
 from typing import Any
 
+from crosswire.clean import require_extractor
 from crosswire.encode import Encoder, encode_articles, get_encoder
 from crosswire.pipeline import Prepared, Preparer
 from crosswire.represent import represent
@@ -45,8 +46,12 @@ def preparer_for(settings: Settings, first_batch: Sequence[Any]) -> Preparer:
 
 
 def stage_context(settings: Settings) -> StageContext:
-    """What the per-document stages take from the settings."""
-    return StageContext(languages=settings.language_codes)
+    """What the per-document stages take from the settings. Fails here, before any document,
+    when the extractor's package is missing."""
+    require_extractor(settings.extractor)
+    return StageContext(
+        languages=settings.language_codes, encoder=settings.encoder or None, extractor=settings.extractor
+    )
 
 
 CHUNK = 256

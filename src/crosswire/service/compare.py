@@ -100,6 +100,10 @@ def _parse_pair(number: int, line: str) -> tuple[Any, RawDocument, RawDocument] 
         return {"id": pair_id, "error": str(err)}
 
 
+def _rejected_side(pair_id: Any, side: str, bad: Rejection) -> dict[str, Any]:
+    return {"id": pair_id, "error": f"{bad.reason}: {side}" + (f": {bad.detail}" if bad.detail else "")}
+
+
 def compare_pairs(lines: Iterable[str], settings: Settings | None = None) -> Iterator[dict[str, Any]]:
     """One result per input line, in input order; a bad line yields an ``error`` entry.
 
@@ -122,10 +126,10 @@ def compare_pairs(lines: Iterable[str], settings: Settings | None = None) -> Ite
                     continue
                 pair_id, a, b = item
                 rep_a, rep_b = reps[article_id(a)], reps[article_id(b)]
-                bad = next((r for r in (rep_a, rep_b) if isinstance(r, Rejection)), None)
-                if bad is not None:
-                    side = "a" if bad is rep_a else "b"
-                    yield {"id": pair_id, "error": f"{bad.reason}: {side}" + (f": {bad.detail}" if bad.detail else "")}
+                if isinstance(rep_a, Rejection):
+                    yield _rejected_side(pair_id, "a", rep_a)
+                elif isinstance(rep_b, Rejection):
+                    yield _rejected_side(pair_id, "b", rep_b)
                 else:
-                    result = similarity(rep_a, rep_b, with_reasons=False, fusion=settings.fusion)  # type: ignore[arg-type]
+                    result = similarity(rep_a, rep_b, with_reasons=False, fusion=settings.fusion)
                     yield {"id": pair_id, "score": round(result.score, 4), "level": result.level}

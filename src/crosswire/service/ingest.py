@@ -17,7 +17,7 @@ import numpy as np
 
 from crosswire.analyze import analyze
 from crosswire.clean import article_id, clean_batch
-from crosswire.clean.site import article_line_keys, site_of
+from crosswire.clean.site import article_line_keys, boilerplate_floor, site_of
 from crosswire.cluster.writer import ClusterWriter
 from crosswire.encode import Encoder, encode_articles
 from crosswire.ingest.files import read_paths
@@ -49,11 +49,14 @@ def _vectors(encoder: Encoder | None, articles: Sequence[Article]) -> list[np.nd
 def _site_pass(store: Store, settings: Settings, docs: Sequence[PreparedDocument]) -> list[PreparedDocument]:
     """The site pass with the statistics of the articles stored so far."""
     sites = {site for doc in docs if (site := site_of(doc.article)) is not None}
-    boilerplate = {
-        site: store.site_boilerplate(site, settings.boilerplate_min_docs, settings.boilerplate_min_share)
-        for site in sorted(sites)
-    }
-    return site_pass(docs, boilerplate)
+    return site_pass(docs, {site: site_boilerplate(store, settings, site) for site in sorted(sites)})
+
+
+def site_boilerplate(store: Store, settings: Settings, site: str) -> set[str]:
+    """Keys of the lines that recur across enough of the site's stored articles."""
+    seen, _ = store.site_lines(site, settings.boilerplate_min_docs)
+    floor = boilerplate_floor(seen, settings.boilerplate_min_docs, settings.boilerplate_min_share)
+    return set() if floor is None else store.site_lines(site, floor)[1]
 
 
 def _site_lines(docs: Sequence[PreparedDocument]) -> tuple[Counter[str], Counter[tuple[str, str]]]:
@@ -85,15 +88,13 @@ def ingest(
     worker processes, batch N+1 is prepared while batch N is written."""
     report = IngestReport()
     writer = ClusterWriter(store, settings)
-    encoder = encoder_of(settings)
     in_flight: set[str] = set()  # submitted, not yet written: a repeat of one counts as present
 
     def write(batch: _Batch) -> None:
         done, failed = split(batch.results())
         rejections = batch.rejections + failed
         done = _site_pass(store, settings, done)
-        vectors = _vectors(encoder, [doc.article for doc in done])
-        reps = writer.represent([doc.counted for doc in done], vectors)
+        reps = writer.represent([doc.counted for doc in done], [doc.vector for doc in done])
         with store.transaction():
             for rejection in rejections:
                 store.add_rejection(rejection)
@@ -156,7 +157,6 @@ def reclean(store: Store, settings: Settings, on_item: Callable[[int], None] | N
     keeps its stored version and is counted as failed."""
     report = RecleanReport()
     writer = ClusterWriter(store, settings)
-    encoder = encoder_of(settings)
     ids = store.all_article_ids()
     with ExitStack() as stack:
         preparer = stack.enter_context(preparer_for(settings, ids[: settings.batch_size]))
@@ -169,12 +169,11 @@ def reclean(store: Store, settings: Settings, on_item: Callable[[int], None] | N
             changed = [doc for doc in done if doc.article != store.article(doc.article.id)]
             old = [store.analysis(doc.article.id) for doc in changed]
             with store.transaction():
-                store.count_features(writer.count([counted_of(a) for a in old if a is not None], sign=-1))
-                vectors = _vectors(encoder, [doc.article for doc in changed])
-                writer.replace(writer.represent([doc.counted for doc in changed], vectors))
-                store.count_features(writer.count([doc.counted for doc in changed]))
                 store.put_articles([doc.article for doc in changed])
                 store.put_analyses([doc.analysis for doc in changed])
+                store.count_features(writer.count([counted_of(a) for a in old if a is not None], sign=-1))
+                writer.replace(writer.represent([doc.counted for doc in changed], [doc.vector for doc in changed]))
+                store.count_features(writer.count([doc.counted for doc in changed]))
                 index_for_search(store, [(doc.article, doc.analysis) for doc in changed])
                 refresh_article_stories(store, [doc.article.id for doc in changed])
             report.changed += len(changed)

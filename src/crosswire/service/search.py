@@ -11,31 +11,41 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from crosswire.analyze.keys import name_key
 from crosswire.analyze.morphology import PYMORPHY_LANGUAGES, morphology
 from crosswire.analyze.text import tokenize
 from crosswire.service.snippets import SCAN_CHARS, snippet
 from crosswire.service.stories import rebuild_summaries
 from crosswire.store.base import Store
-from crosswire.store.search import SNIPPET_END, SNIPPET_START, Hit, SearchRow
-from crosswire.store.summaries import StoryFilter
-from crosswire.types import Analysis, Article, StoryMember, StorySummary
+from crosswire.store.search import SNIPPET_END, SNIPPET_START, Hit, SearchRow, name_keys
+from crosswire.types import Analysis, Article, StoryFilter, StoryMember, StorySummary
 
 MAX_QUERY_CHARS = 500
 MAX_QUERY_WORDS = 16
 # Articles ranked per query (stories are grouped from these): ten per story shown, at least 200,
 # at most 1,000. bm25 scores every matching article, so ranking is most of a search's cost.
 MIN_RANKED, MAX_RANKED = 200, 1000
-# A query matching more articles than this ranks those that match in their title first (when
-# there are enough of them): scoring tens of thousands of matches cost 40-60 ms a query.
-BROAD = 5000
 PER_STORY = 3  # matching articles shown under each story
 SNIPPET_CONTEXT = 160  # characters of a snippet's piece at most
 _PHRASE = re.compile(r'"([^"]+)"')
+# A query word is also looked up as a name (by its cross-script key) from this many letters, when
+# its key has at least MIN_NAME_KEY sounds: shorter skeletons meet too many unrelated names.
+MIN_NAME_CHARS = 4
+MIN_NAME_KEY = 3
 
 
 # -- indexing -------------------------------------------------------------------------------
 def search_rows(pairs: Iterable[tuple[Article, Analysis]]) -> list[SearchRow]:
-    return [SearchRow(article.id, article.title, article.text, " ".join(analysis.terms)) for article, analysis in pairs]
+    return [
+        SearchRow(
+            article.id,
+            article.title,
+            article.text,
+            " ".join(analysis.terms),
+            name_keys(m.key for m in analysis.entities),
+        )
+        for article, analysis in pairs
+    ]
 
 
 def index_for_search(store: Store, pairs: Iterable[tuple[Article, Analysis]]) -> None:
@@ -77,16 +87,27 @@ def word_forms(word: str, languages: Iterable[str]) -> list[str]:
     return [form for form in forms if form]
 
 
+def word_name_keys(word: str, languages: Iterable[str]) -> list[str]:
+    """The cross-script name keys a query word may stand for (its name reading in each language):
+    'Зеленский', 'Зеленський' and 'Zelensky' all give 'slnsk'. None for short words, whose
+    skeletons would meet too many unrelated names."""
+    if len(word) < MIN_NAME_CHARS or not word.isalpha():
+        return []
+    keys = dict.fromkeys(name_key(morphology().word(language, word).name_lemma) for language in languages)
+    return [key for key in keys if len(key) >= MIN_NAME_KEY]
+
+
 def query_expression(query: str, languages: Sequence[str]) -> str | None:
-    """An FTS5 expression for ``query``: every word (in any of its forms) and every "quoted
-    phrase" (as written) must match. None when the query has no words. Each form is quoted, so
-    no FTS5 syntax in the query reaches SQLite."""
+    """An FTS5 expression for ``query``: every word (in any of its forms, or as a name in any
+    script) and every "quoted phrase" (as written) must match. None when the query has no words.
+    Each form is quoted, so no FTS5 syntax in the query reaches SQLite."""
     query = query[:MAX_QUERY_CHARS]
     parts = [_quoted(phrase.strip().lower()) for phrase in _PHRASE.findall(query) if phrase.strip()]
     rest = _PHRASE.sub(" ", query)
     for token in tokenize(rest)[:MAX_QUERY_WORDS]:
-        forms = word_forms(token.text, languages)
-        parts.append("(" + " OR ".join(_quoted(form) for form in forms) + ")")
+        forms = [_quoted(form) for form in word_forms(token.text, languages)]
+        forms += [f"names : {_quoted(key)}" for key in word_name_keys(token.text, languages)]
+        parts.append("(" + " OR ".join(forms) + ")")
     return " AND ".join(parts[:MAX_QUERY_WORDS]) or None
 
 
@@ -142,13 +163,14 @@ def split_snippet(marked: str, context: int = SNIPPET_CONTEXT) -> Snippet:
 
 
 def _ranked(store: Store, expression: str, where: StoryFilter, limit: int) -> list[Hit]:
-    """The best ``limit`` matching articles; for a broad query, those matching in their title
-    when at least ``limit`` do."""
-    if store.search_count(expression) > BROAD:
-        in_titles = store.search_hits(f"title : ({expression})", where, limit)
-        if len(in_titles) >= limit:
-            return in_titles
-    return store.search_hits(expression, where, limit)
+    """The best ``limit`` matching articles: those that match in their title first (a headline
+    about the thing outranks a passing mention, however often repeated), each group by bm25."""
+    in_titles = store.search_hits(f"title : ({expression})", where, limit)
+    if len(in_titles) >= limit:
+        return in_titles  # a broad query: ranking every body match too would cost most of the search
+    seen = {hit.article_id for hit in in_titles}
+    rest = [hit for hit in store.search_hits(expression, where, limit) if hit.article_id not in seen]
+    return in_titles + rest[: limit - len(in_titles)]
 
 
 def search(

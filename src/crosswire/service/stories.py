@@ -13,8 +13,7 @@ from dataclasses import replace
 from crosswire.cluster.summary import summarize
 from crosswire.errors import CrosswireError
 from crosswire.store.base import Store
-from crosswire.store.summaries import StoryFilter
-from crosswire.types import Article, StoryMember, StorySummary
+from crosswire.types import Article, StoryFilter, StoryMember, StorySummary
 
 # The entity and place counts of a story come from its latest articles only: refreshing a story
 # of thousands of articles after every batch would otherwise decode all their analyses each time.

@@ -52,17 +52,20 @@ def page_document(
     title: str | None = None,
     published: str | None = None,
     language: str | None = None,
+    source: str | None = None,
 ) -> RawDocument | Rejection:
-    """One page as a raw document (source and url: the page's URL), or why it cannot be one."""
+    """One page as a raw document (url: the page's URL; source: where it was read, by default
+    the URL), or why it cannot be one."""
+    source = source or url
     kind = kind_of(media_type, body)
     if kind is None:
-        return Rejection(url, "unsupported-content", media_type or "unknown content type")
+        return Rejection(source, "unsupported-content", media_type or "unknown content type")
     try:
-        text, flags = decode_page(body, charset, url)
+        text, flags = decode_page(body, charset, source)
     except InputError as err:
-        return Rejection(url, err.reason, err.detail)
+        return Rejection(source, err.reason, err.detail)
     return RawDocument(
-        source=url,
+        source=source,
         body=text,
         kind=kind,
         url=url,

@@ -3,7 +3,9 @@ record at a time: memory stays flat however large the file.
 
 Only ``response`` records of HTML pages with a 2xx status become documents (an archive also holds
 requests, metadata, robots.txt, images and redirects; those are passed over, not rejected). The
-record's target URI is the page's source and URL; its WARC-Date is kept as the capture time.
+source is the archive and the record (``crawl.warc.gz#urn:uuid:…``), so an article can be traced
+back to the bytes it came from; the record's target URI is the page's URL; its WARC-Date is kept as
+the capture time.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from crosswire.ingest.files import MAX_FILE_BYTES
+from crosswire.errors import InputError
+from crosswire.ingest.files import MAX_FILE_BYTES, open_regular, os_rejection
 from crosswire.sources.pages import HTML_TYPES, page_document
 from crosswire.types import RawDocument, Rejection
 
@@ -47,7 +50,7 @@ def count_pages(path: Path) -> int:
 
     found = 0
     try:
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:  # a FIFO named .warc must not block the count
             for record in ArchiveIterator(handle):
                 found += _page_type(record) is not None
     except Exception:  # the reader ends a damaged archive with one rejection
@@ -55,29 +58,44 @@ def count_pages(path: Path) -> int:
     return found
 
 
-def read_warc(path: Path, max_bytes: int = MAX_RECORD_BYTES) -> Iterator[RawDocument | Rejection]:
-    """The HTML responses in the archive at ``path``. A broken archive (truncated, not a WARC)
-    ends in one Rejection naming the file; the records read before it stand."""
+def read_warc(
+    path: Path, max_bytes: int = MAX_RECORD_BYTES, first: int = 0, stop: int | None = None
+) -> Iterator[RawDocument | Rejection]:
+    """The HTML responses in the archive at ``path``: the ``first``-th up to (not including) the
+    ``stop``-th of them, counting from 0 (a shard of it; the pages before ``first`` are passed over
+    without reading their bodies). A broken archive (truncated, not a WARC) ends in one Rejection
+    naming the file; the records read before it stand."""
     try:
         from warcio.archiveiterator import ArchiveIterator
     except ImportError:  # pragma: no cover - a dependency, but say what to do if it went missing
         yield Rejection(str(path), "unsupported", "reading web archives needs warcio: pip install warcio")
         return
     try:
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
+            pages = -1
             for record in ArchiveIterator(handle):
                 page = _page_type(record)
                 if page is None:
                     continue
+                pages += 1
+                if pages < first:
+                    continue
+                if stop is not None and pages >= stop:
+                    break
                 media_type, charset = page
                 headers = record.rec_headers
-                url = headers.get_header("WARC-Target-URI") or f"{path}#{headers.get_header('WARC-Record-ID')}"
+                record_id = (headers.get_header("WARC-Record-ID") or "").strip("<>")
+                source = f"{path}#{record_id or pages}"
+                url = headers.get_header("WARC-Target-URI") or source  # the spec requires one
                 body = record.content_stream().read(max_bytes + 1)
                 if len(body) > max_bytes:
-                    yield Rejection(url, "too-large", f"record of more than {max_bytes} bytes in {path}")
+                    yield Rejection(source, "too-large", f"record of more than {max_bytes} bytes ({url})")
                     continue
-                yield page_document(url, body, media_type, charset, captured=headers.get_header("WARC-Date"))
+                captured = headers.get_header("WARC-Date")
+                yield page_document(url, body, media_type, charset, captured=captured, source=source)
+    except InputError as err:
+        yield Rejection(str(path), err.reason, err.detail)
     except OSError as err:
-        yield Rejection(str(path), "unreadable", err.strerror or str(err))
+        yield os_rejection(path, err)
     except Exception as err:  # warcio raises assorted errors on a damaged archive
         yield Rejection(str(path), "bad-warc", f"{type(err).__name__}: {err}"[:300])

@@ -19,13 +19,13 @@ import numpy as np
 from crosswire.represent.compact import CompactRepresentation
 from crosswire.store import exports, search, summaries
 from crosswire.store.sources import SourceState
-from crosswire.store.summaries import StoryFilter
 from crosswire.types import (
     Analysis,
     Article,
     Assignment,
     RawDocument,
     Rejection,
+    StoryFilter,
     StoryMember,
     StorySummary,
 )
@@ -55,7 +55,7 @@ class Store(Protocol):
     def put_analyses(self, analyses: Sequence[Analysis]) -> None: ...
 
     def put_representations(
-        self, reps: Sequence[CompactRepresentation], index: Mapping[str, Sequence[int]], *, fresh: bool = False
+        self, reps: Sequence[CompactRepresentation], index: Mapping[str, Iterable[int]], *, fresh: bool = False
     ) -> None:
         """Store compact representations, their dense vectors and their postings (``index``:
         article id -> the feature ids it is filed under); ``fresh``: the articles have no
@@ -110,8 +110,10 @@ class Store(Protocol):
 
     def article_count(self) -> int: ...
 
-    def sharing_features(self, ids: Sequence[int], limit: int) -> list[tuple[str, int]]:
-        """Articles filed under the most of ``ids`` (most first, then by article id): the candidates."""
+    def sharing_features(self, ids: Sequence[int], limit: int, per_feature: int = 500) -> list[tuple[str, int]]:
+        """Articles filed under the most of ``ids`` (most first, then by article id), counting for
+        each feature only the ``per_feature`` articles filed under it last: the candidates, at a
+        cost that does not grow with the store."""
         ...
 
     def assignments(self, ids: Sequence[str]) -> dict[str, Assignment]: ...
@@ -122,8 +124,8 @@ class Store(Protocol):
 
     def all_assignments(self) -> list[Assignment]: ...
 
-    def site_boilerplate(self, site: str, min_docs: int, min_share: float) -> set[str]:
-        """Keys of the lines seen in at least ``min_docs`` and ``min_share`` of the site's articles."""
+    def site_lines(self, site: str, min_articles: int) -> tuple[int, set[str]]:
+        """(articles seen from ``site``, keys of its lines seen in at least ``min_articles`` of them)."""
         ...
 
     def article_ids_by_time(self) -> list[str]: ...

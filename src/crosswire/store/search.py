@@ -14,7 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from crosswire.errors import CrosswireError
-from crosswire.store.summaries import StoryFilter
+from crosswire.store import codec
+from crosswire.types import StoryFilter
 
 _STALE = "article_search"  # meta key set while stored articles are not yet indexed (see migration 007)
 _ROWID_MASK = (1 << 64) - 1
@@ -25,6 +26,13 @@ _BATCH = 500
 # matches, and reading it for a snippet in proportion to its length. One row of 5 million
 # characters made every search that matched it take 30-43 s (most of it in FTS5's snippet()).
 INDEX_CHARS = 200_000
+
+
+def name_keys(keys: Iterable[str]) -> str:
+    """The names column of an article: its entity keys as words ('srh_lvrv' -> 'srh lvrv';
+    organization keys keep only their name: 'org:nato' -> 'nato')."""
+    words = (key.removeprefix("org:").replace("_", " ") for key in keys)
+    return " ".join(dict.fromkeys(words))
 
 
 def search_rowid(article_id: str) -> int:
@@ -47,6 +55,7 @@ class SearchRow:
     title: str | None
     text: str
     lemmas: str
+    names: str = ""  # the cross-script keys of the names it mentions, space-separated
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +71,15 @@ def put(db: sqlite3.Connection, rows: Iterable[SearchRow]) -> None:
         rowid = search_rowid(row.article_id)
         db.execute("DELETE FROM article_search WHERE rowid = ?", (rowid,))
         db.execute(
-            "INSERT INTO article_search (rowid, article_id, title, text, lemmas) VALUES (?,?,?,?,?)",
-            (rowid, row.article_id, (row.title or "")[:INDEX_CHARS], row.text[:INDEX_CHARS], row.lemmas[:INDEX_CHARS]),
+            "INSERT INTO article_search (rowid, article_id, title, text, lemmas, names) VALUES (?,?,?,?,?,?)",
+            (
+                rowid,
+                row.article_id,
+                (row.title or "")[:INDEX_CHARS],
+                row.text[:INDEX_CHARS],
+                row.lemmas[:INDEX_CHARS],
+                row.names[:INDEX_CHARS],
+            ),
         )
 
 
@@ -77,10 +93,23 @@ def rebuild(db: sqlite3.Connection) -> int:
     db.execute("DELETE FROM article_search")
     count = 0
     rows = db.execute(
-        "SELECT a.id, a.title, a.text, n.data ->> '$.terms' FROM articles a LEFT JOIN analyses n ON n.article_id = a.id"
+        "SELECT a.id, a.title, a.text, n.terms, n.data ->> '$.entities' FROM articles a "
+        "LEFT JOIN analyses n ON n.article_id = a.id"
     )
     while chunk := rows.fetchmany(_BATCH):
-        put(db, (SearchRow(i, title, text, " ".join(json.loads(terms or "[]"))) for i, title, text, terms in chunk))
+        put(
+            db,
+            (
+                SearchRow(
+                    i,
+                    title,
+                    text,
+                    " ".join(codec.unpack_terms(terms)),
+                    name_keys(m[0] for m in json.loads(named or "[]")),
+                )
+                for i, title, text, terms, named in chunk
+            ),
+        )
         count += len(chunk)
     db.execute("DELETE FROM meta WHERE key = ?", (_STALE,))
     return count

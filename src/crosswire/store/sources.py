@@ -9,7 +9,6 @@ page released late is never stored twice.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -142,18 +141,7 @@ class SourceState:
         """Keep a fetched page until it is ingested, and mark its URL seen, in one transaction."""
         now = _now()
         with self.store.transaction():
-            self.db.execute(
-                "INSERT OR REPLACE INTO pending_pages VALUES (?,?,?,?,?,?,?)",
-                (
-                    url,
-                    raw.source,
-                    raw.kind,
-                    codec.pack_body(raw.body),
-                    codec.raw_hints(raw),
-                    json.dumps(list(raw.flags)),
-                    now,
-                ),
-            )
+            self.db.execute("INSERT OR REPLACE INTO pending_pages VALUES (?,?,?,?,?,?,?)", codec.raw_row(url, raw, now))
             self._upsert(url, feed, "pending", article_id, etag, last_modified, now, None)
 
     def release(self, done: Iterable[tuple[str, str]]) -> None:

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -21,13 +21,13 @@ from crosswire.errors import CrosswireError, StoreNotFound
 from crosswire.represent import compact
 from crosswire.represent.compact import CompactRepresentation
 from crosswire.store import browse, codec, exports, search, summaries
-from crosswire.store.summaries import StoryFilter
 from crosswire.types import (
     Analysis,
     Article,
     Assignment,
     RawDocument,
     Rejection,
+    StoryFilter,
     StoryMember,
     StorySummary,
 )
@@ -45,7 +45,10 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _chunks(items: Sequence[str], size: int = _BATCH) -> Iterator[Sequence[str]]:
+_T = TypeVar("_T")
+
+
+def _chunks(items: Sequence[_T], size: int = _BATCH) -> Iterator[Sequence[_T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -125,18 +128,7 @@ class SQLiteStore:
         now = _now()
         self.db.executemany(
             "INSERT OR IGNORE INTO raw_documents VALUES (?,?,?,?,?,?,?)",
-            [
-                (
-                    article_id,
-                    raw.source,
-                    raw.kind,
-                    codec.pack_body(raw.body),
-                    codec.raw_hints(raw),
-                    codec.json.dumps(list(raw.flags)),
-                    now,
-                )
-                for article_id, raw in raws
-            ],
+            [codec.raw_row(article_id, raw, now) for article_id, raw in raws],
         )
 
     def put_article(self, article: Article) -> None:
@@ -158,7 +150,7 @@ class SQLiteStore:
                     article.author,
                     article.url,
                     codec.removed_to_json(article.removed),
-                    codec.json.dumps(list(article.flags)),
+                    json.dumps(list(article.flags)),
                     now,
                 )
                 for article in articles
@@ -170,27 +162,38 @@ class SQLiteStore:
 
     def put_analyses(self, analyses: Sequence[Analysis]) -> None:
         self.db.executemany(
-            "INSERT OR REPLACE INTO analyses VALUES (?,?)",
-            [(a.article_id, codec.analysis_to_json(a)) for a in analyses],
+            "INSERT OR REPLACE INTO analyses (article_id, data, terms) VALUES (?,?,?)",
+            [(a.article_id, *codec.analysis_to_row(a)) for a in analyses],
         )
 
     def put_representations(
-        self, reps: Sequence[CompactRepresentation], index: Mapping[str, Sequence[int]], *, fresh: bool = False
+        self, reps: Sequence[CompactRepresentation], index: Mapping[str, Iterable[int]], *, fresh: bool = False
     ) -> None:
         """Store compact representations, their dense vectors and their postings (``index``:
         article id -> the feature ids it is filed under); ``fresh``: the articles have no
         postings yet (skips the delete)."""
-        if not fresh:
-            self.db.executemany(
-                "DELETE FROM feature_postings WHERE article_id = ?", [(rep.article_id,) for rep in reps]
-            )
+        if not fresh:  # an article filed again: its postings go, by the key they are stored under
+            ids = [rep.article_id for rep in reps]
+            stale = []
+            for chunk in _chunks(ids):
+                marks = ",".join("?" * len(chunk))
+                for data, seq in self.db.execute(
+                    f"SELECT data, seq FROM compact_representations WHERE article_id IN ({marks})", chunk
+                ):
+                    stale += [(feature, seq) for feature in compact.from_blob("", None, None, data).ids.tolist()]
+            self.db.executemany("DELETE FROM feature_postings WHERE id = ? AND seq = ?", stale)
+        # Each article filed gets the next number: a lookup reads a feature's latest postings.
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'posting_seq'").fetchone()
+        first = int(row[0]) + 1 if row else 1
+        seqs = {rep.article_id: first + i for i, rep in enumerate(reps)}
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('posting_seq', ?)", (str(first + len(reps) - 1),))
         self.db.executemany(
-            "INSERT OR REPLACE INTO compact_representations VALUES (?,?)",
-            [(rep.article_id, compact.to_blob(rep)) for rep in reps],
+            "INSERT OR REPLACE INTO compact_representations (article_id, data, seq) VALUES (?,?,?)",
+            [(rep.article_id, compact.to_blob(rep), seqs[rep.article_id]) for rep in reps],
         )
         self.db.executemany(
-            "INSERT OR IGNORE INTO feature_postings VALUES (?,?)",
-            [(int(feature), article_id) for article_id, ids in index.items() for feature in ids],
+            "INSERT OR IGNORE INTO feature_postings VALUES (?,?,?)",
+            [(int(feature), seqs[article_id], article_id) for article_id, ids in index.items() for feature in ids],
         )
         self.db.executemany(
             "DELETE FROM vectors WHERE article_id = ?", [(rep.article_id,) for rep in reps if rep.vector is None]
@@ -207,7 +210,7 @@ class SQLiteStore:
     def count_features(self, counts: Mapping[int, int]) -> None:
         """Add ``counts`` (feature id -> number of new documents holding it) to the document frequencies."""
         self.db.executemany(
-            "INSERT INTO feature_freq VALUES (?,?) ON CONFLICT(id) DO UPDATE SET n = max(n + excluded.n, 0)",
+            "INSERT INTO feature_freq VALUES (?1, max(?2, 0)) ON CONFLICT(id) DO UPDATE SET n = max(n + ?2, 0)",
             [(int(k), int(n)) for k, n in counts.items()],
         )
 
@@ -222,9 +225,12 @@ class SQLiteStore:
         )
 
     def add_rejection(self, rejection: Rejection) -> None:
+        """Record ``rejection``; one seen before (same source and reason) is counted again."""
+        now = _now()
         self.db.execute(
-            "INSERT INTO rejections (source, reason, detail, at) VALUES (?,?,?,?)",
-            (rejection.source, rejection.reason, rejection.detail[:2000], _now()),
+            "INSERT INTO rejections (source, reason, detail, at, first_at) VALUES (?,?,?,?,?) "
+            "ON CONFLICT(source, reason) DO UPDATE SET detail = excluded.detail, at = excluded.at, times = times + 1",
+            (rejection.source, rejection.reason, rejection.detail[:2000], now, now),
         )
 
     def new_story(self, story_id: str) -> None:
@@ -287,17 +293,17 @@ class SQLiteStore:
         return codec.raw_from_row(*row) if row else None
 
     def analysis(self, article_id: str) -> Analysis | None:
-        row = self.db.execute("SELECT data FROM analyses WHERE article_id = ?", (article_id,)).fetchone()
-        return codec.analysis_from_json(row[0]) if row else None
+        row = self.db.execute("SELECT data, terms FROM analyses WHERE article_id = ?", (article_id,)).fetchone()
+        return codec.analysis_from_row(row[0], row[1]) if row else None
 
     def analyses(self, ids: Sequence[str]) -> dict[str, Analysis]:
         found = {}
         for chunk in _chunks(ids):
             marks = ",".join("?" * len(chunk))
-            for article_id, data in self.db.execute(
-                f"SELECT article_id, data FROM analyses WHERE article_id IN ({marks})", chunk
+            for article_id, data, terms in self.db.execute(
+                f"SELECT article_id, data, terms FROM analyses WHERE article_id IN ({marks})", chunk
             ):
-                found[article_id] = codec.analysis_from_json(data)
+                found[article_id] = codec.analysis_from_row(data, terms)
         return found
 
     def representations(self, ids: Sequence[str]) -> dict[str, CompactRepresentation]:
@@ -332,15 +338,20 @@ class SQLiteStore:
     def article_count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
-    def sharing_features(self, ids: Sequence[int], limit: int) -> list[tuple[str, int]]:
-        """Articles filed under the most of ``ids`` (most first, then by article id): the candidates."""
+    def sharing_features(self, ids: Sequence[int], limit: int, per_feature: int = 500) -> list[tuple[str, int]]:
+        """Articles filed under the most of ``ids`` (most first, then by article id), counting for
+        each feature only the ``per_feature`` articles filed under it last: the candidates, at a
+        cost that does not grow with the store."""
         if not ids:
             return []
-        marks = ",".join("?" * len(ids))
+        latest = (
+            "SELECT article_id FROM (SELECT article_id FROM feature_postings WHERE id = ? ORDER BY seq DESC LIMIT ?)"
+        )
+        union = " UNION ALL ".join([latest] * len(ids))
         rows = self.db.execute(
-            f"SELECT article_id, count(*) AS shared FROM feature_postings WHERE id IN ({marks}) "
+            f"SELECT article_id, count(*) AS shared FROM ({union}) "
             "GROUP BY article_id ORDER BY shared DESC, article_id LIMIT ?",
-            (*(int(i) for i in ids), limit),
+            (*(value for i in ids for value in (int(i), per_feature)), limit),
         )
         return [(article_id, shared) for article_id, shared in rows]
 
@@ -368,15 +379,13 @@ class SQLiteStore:
             for row in self.db.execute("SELECT * FROM assignments ORDER BY story_id, assigned_at, article_id")
         ]
 
-    def site_boilerplate(self, site: str, min_docs: int, min_share: float) -> set[str]:
-        """Keys of the lines seen in at least ``min_docs`` and ``min_share`` of the site's articles."""
+    def site_lines(self, site: str, min_articles: int) -> tuple[int, set[str]]:
+        """(articles seen from ``site``, keys of its lines seen in at least ``min_articles`` of them)."""
         row = self.db.execute("SELECT n FROM site_docs WHERE site = ?", (site,)).fetchone()
-        if row is None or row[0] < min_docs:
-            return set()
-        floor = max(min_docs, int(min_share * row[0] + 0.999))
-        return {
-            key for (key,) in self.db.execute("SELECT line FROM site_lines WHERE site = ? AND n >= ?", (site, floor))
-        }
+        if row is None:
+            return 0, set()
+        lines = self.db.execute("SELECT line FROM site_lines WHERE site = ? AND n >= ?", (site, min_articles))
+        return int(row[0]), {key for (key,) in lines}
 
     def article_ids_by_time(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT id FROM articles ORDER BY published IS NULL, published, id")]

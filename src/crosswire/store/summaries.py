@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from crosswire.types import (
     HEADLINE_CHARS,
     Assignment,
     EventSummary,
+    StoryFilter,
     StoryMember,
     StoryMention,
     StorySummary,
@@ -35,32 +35,22 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-@dataclass(frozen=True, slots=True)
-class StoryFilter:
-    """Which stories a listing shows: any of them with ``None``. Dates are ISO prefixes
-    ("2022", "2022-01-13"); a story matches when its span of dates meets the range, and an
-    undated story matches no range."""
-
-    language: str | None = None
-    site: str | None = None
-    since: str | None = None
-    until: str | None = None
-
-    def where(self) -> tuple[str, list[str]]:
-        clauses, params = [], []
-        for kind, value in (("language", self.language), ("site", self.site)):
-            if value:
-                clauses.append(
-                    "EXISTS (SELECT 1 FROM story_facets f WHERE f.kind = ? AND f.value = ? AND f.story_id = s.story_id)"
-                )
-                params += [kind, value]
-        if self.since:
-            clauses.append("s.last_date >= ?")
-            params.append(self.since)
-        if self.until:
-            clauses.append("substr(s.first_date, 1, length(?)) <= ?")
-            params += [self.until, self.until]
-        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+def filter_sql(where: StoryFilter) -> tuple[str, list[str]]:
+    """The WHERE clause (over story summaries ``s``) that keeps the stories ``where`` asks for."""
+    clauses, params = [], []
+    for kind, value in (("language", where.language), ("site", where.site)):
+        if value:
+            clauses.append(
+                "EXISTS (SELECT 1 FROM story_facets f WHERE f.kind = ? AND f.value = ? AND f.story_id = s.story_id)"
+            )
+            params += [kind, value]
+    if where.since:
+        clauses.append("s.last_date >= ?")
+        params.append(where.since)
+    if where.until:
+        clauses.append("substr(s.first_date, 1, length(?)) <= ?")
+        params += [where.until, where.until]
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
 # -- what summaries are computed from -------------------------------------------------------
@@ -89,7 +79,7 @@ Mentions = dict[str, list[list[str]]]  # article id -> [key, surface, kind] as t
 def mentions(db: sqlite3.Connection, story_id: str, limit: int) -> tuple[Mentions, Mentions]:
     """Entity and place mentions of the story's ``limit`` most recently assigned articles, by
     article id (every such article is a key, also one that names nothing). Left as the lists
-    the analysis JSON holds (see ``codec.analysis_to_json``): a record per mention cost more
+    the analysis JSON holds (see ``codec.analysis_to_row``): a record per mention cost more
     than the rest of summarizing a big story."""
     entities: Mentions = {}
     places: Mentions = {}
@@ -232,7 +222,7 @@ def listing(
 ) -> list[StorySummary]:
     """Stories matching ``where``, most recently active first (undated last), then the biggest;
     without ``timeline`` their events are left unread (a big story has hundreds)."""
-    clause, params = where.where()
+    clause, params = filter_sql(where)
     columns = "s.*" if timeline else ", ".join(f"s.{name}" for name in _BRIEF)
     rows = db.execute(
         f"SELECT {columns} FROM story_summaries s{clause} "
@@ -247,7 +237,7 @@ def count(db: sqlite3.Connection, where: StoryFilter) -> int:
     if len(facets) == 1 and not (where.since or where.until):  # the facet index alone answers
         found = db.execute("SELECT count(*) FROM story_facets WHERE kind = ? AND value = ?", facets[0]).fetchone()
         return int(found[0])
-    clause, params = where.where()
+    clause, params = filter_sql(where)
     return int(db.execute(f"SELECT count(*) FROM story_summaries s{clause}", params).fetchone()[0])
 
 

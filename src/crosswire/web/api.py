@@ -12,13 +12,15 @@ from crosswire.service.articles import STORY_PAGE, IngestOutcome
 from crosswire.store.base import Store
 from crosswire.web import params, uploads, views
 from crosswire.web.auth import check_token
+from crosswire.web.config import Stores
 
 router = APIRouter(prefix="/api/v1")
 
 
 def store_of(request: Request) -> Store:
     """This thread's connection to the server's store."""
-    return request.app.state.stores.get()
+    stores: Stores = request.app.state.stores  # app.state is untyped: say what create_app put there
+    return stores.get()
 
 
 StoreDep = Depends(store_of)

@@ -12,11 +12,14 @@ import os
 import secrets
 import socket
 import sys
-from typing import Any
+from typing import TYPE_CHECKING
 
 from crosswire.settings import Settings
 from crosswire.web.config import MAX_UPLOAD_BYTES, WebSettings
 from crosswire.web.hosts import is_loopback
+
+if TYPE_CHECKING:
+    from uvicorn import Config
 
 
 def token_for(host: str, given: str | None) -> tuple[str | None, bool]:
@@ -58,15 +61,19 @@ def serve(
     if indexed:
         print(f"crosswire: indexed {counted(indexed, 'stored article')} for search", file=sys.stderr, flush=True)
     print(f"crosswire: serving {settings.db} on http://{host}:{port}/", file=sys.stderr, flush=True)
-    options = {"host": host, "port": port, "log_level": log_level, "server_header": False}
     if workers <= 1:
-        uvicorn.run(create_app(web), **options)  # type: ignore[arg-type]
+        uvicorn.run(create_app(web), host=host, port=port, log_level=log_level, server_header=False)
         return
     os.environ.update(environment(web))
-    _run_workers(uvicorn.Config("crosswire.web.app:app_from_environment", factory=True, workers=workers, **options))  # type: ignore[arg-type]
+    app = "crosswire.web.app:app_from_environment"
+    _run_workers(
+        uvicorn.Config(
+            app, factory=True, workers=workers, host=host, port=port, log_level=log_level, server_header=False
+        )
+    )
 
 
-def _run_workers(config: Any) -> None:
+def _run_workers(config: Config) -> None:
     """What ``uvicorn.run`` does with workers, but with Nagle's algorithm off: uvicorn's listening
     socket carries no protocol number, so asyncio leaves Nagle on for its connections and every
     response on a kept-alive connection waited ~40 ms for the client's delayed ACK. Connections
