@@ -154,7 +154,7 @@ class MemorySampler(threading.Thread):
     """Samples the resident (RSS) and proportional (PSS: shared pages split between the
     processes sharing them) memory of this process and all its descendants."""
 
-    def __init__(self, every: float = 1.0) -> None:
+    def __init__(self, every: float = 3.0) -> None:  # a PSS sample walks page tables: ~50 ms at 1 GB
         super().__init__(daemon=True)
         self.every = every
         self.peak_rss_kib = self.peak_pss_kib = self.peak_main_kib = 0

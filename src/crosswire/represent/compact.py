@@ -37,15 +37,21 @@ CAPS = {GROUP_INDEX["t"]: 100, GROUP_INDEX["g"]: 500}
 SCALE = 10_000  # weights are kept to 4 digits
 
 
-@lru_cache(maxsize=500_000)
-def key_id(key: str) -> int:
+def hash_key(key: str) -> int:
     """The stable 64-bit id of a feature key (the same in every process and on every machine)."""
     digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest()
     return (GROUP_INDEX.get(key[0], N_GROUPS - 1) << GROUP_SHIFT) | (int.from_bytes(digest, "little") & _HASH_MASK)
 
 
-def key_ids(keys: Sequence[str]) -> np.ndarray:
-    return np.fromiter((key_id(k) for k in keys), dtype=np.int64, count=len(keys))
+# Names, places, dates and numbers recur across articles: their ids are cached. (N-gram ids are
+# cached per lemma, in _lemma_ids; caching each n-gram key too cost a worker ~100 MB per 1,000
+# articles.)
+key_id = lru_cache(maxsize=65_536)(hash_key)
+
+
+def key_ids(keys: Sequence[str], cached: bool = True) -> np.ndarray:
+    make = key_id if cached else hash_key
+    return np.fromiter((make(k) for k in keys), dtype=np.int64, count=len(keys))
 
 
 def language_key(language: str | None) -> str:
@@ -158,18 +164,18 @@ def from_blob(
 
 
 # -- counting straight from an analysis (the hot path: no per-key dict, hashing cached per lemma) --
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=100_000)
 def _lemma_ids(lemma: str) -> tuple[int, float, np.ndarray, np.ndarray] | None:
     """(term id, its prior, n-gram ids, their priors) of a lemma, or None when it folds to nothing."""
-    from crosswire.represent.features import _term_keys
+    from crosswire.represent.features import term_keys
 
-    keys = _term_keys(lemma)
+    keys = term_keys(lemma)
     if keys is None:
         return None
     term, grams = keys
     prior_df = prior()[0]
     gram_priors = np.fromiter((prior_df.get(g, 0) for g in grams), dtype=np.float64, count=len(grams))
-    return key_id(term), float(prior_df.get(term, 0)), key_ids(grams), gram_priors
+    return hash_key(term), float(prior_df.get(term, 0)), key_ids(grams, cached=False), gram_priors
 
 
 def count_analysis(analysis: Analysis) -> Counted:

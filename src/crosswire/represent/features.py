@@ -40,13 +40,17 @@ def ngrams(folded: str) -> tuple[str, ...]:
     return tuple(padded[i : i + NGRAM] for i in range(len(padded) - NGRAM + 1))
 
 
-@lru_cache(maxsize=200_000)
-def _term_keys(lemma: str) -> tuple[str, tuple[str, ...]] | None:
-    """The 't:' key and the 'g:' keys of a lemma (None when it folds to nothing), cached."""
+def term_keys(lemma: str) -> tuple[str, tuple[str, ...]] | None:
+    """The 't:' key and the 'g:' keys of a lemma (None when it folds to nothing)."""
     folded = fold_term(lemma)
     if not folded:
         return None
-    return "t:" + folded, tuple("g:" + gram for gram in ngrams(folded))
+    padded = f"^{folded}$"
+    grams = (padded,) if len(padded) <= NGRAM else tuple(padded[i : i + NGRAM] for i in range(len(padded) - NGRAM + 1))
+    return "t:" + folded, tuple("g:" + gram for gram in grams)
+
+
+_term_keys = lru_cache(maxsize=200_000)(term_keys)  # the dict path (compare, eval): cached
 
 
 def feature_key(mention_key: str, kind: str) -> str:
