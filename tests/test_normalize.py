@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -35,11 +36,12 @@ def test_a_latin_look_alike_inside_a_cyrillic_word_is_folded(head: str, latin: s
     assert folded.isascii() is False and not any("a" <= c <= "z" for c in folded)
 
 
-def test_the_language_set_is_a_setting() -> None:
+@pytest.mark.parametrize("workers", [0, 1])  # in this process, and in workers forked from it
+def test_the_language_set_is_a_setting(workers: int) -> None:
     text = "Министр иностранных дел России заявил, что переговоры продолжатся в январе в Женеве."
     assert detect_language(text) == "ru"
     try:
-        with Preparer(workers=0, timeout=10, context=stage_context(Settings(languages="uk, en"))) as preparer:
+        with Preparer(workers=workers, timeout=30, context=stage_context(Settings(languages="uk, en"))) as preparer:
             article = preparer.run([RawDocument(source="x", body=text)])[0].article  # type: ignore[union-attr]
         assert article.language in {"uk", "en"}
     finally:

@@ -281,9 +281,7 @@ class ClusterWriter:
             overlay.index[rep.article_id] = filed
             for i in filed.tolist():
                 overlay.postings.setdefault(i, []).append(rep.article_id)
-            self._remember(rep)
-            if rep.vector is not None:
-                self.open_vectors(len(rep.vector)).add([rep.article_id], rep.vector[None, :])
+            self._keep(rep)
         placed_all = [replace(a, story_id=overlay.story(a.story_id)) for a in overlay.assignments.values()]
         self.store.put_representations(list(reps), overlay.index, fresh=fresh)
         # Stories first (a merge moves stored articles into a story this batch opened), then the
@@ -298,9 +296,14 @@ class ClusterWriter:
         limit = self.settings.index_keys
         self.store.put_representations(list(reps), {r.article_id: index_features(r, limit) for r in reps})
         for rep in reps:
-            self._remember(rep)
-            if rep.vector is not None:
-                self.open_vectors(len(rep.vector)).add([rep.article_id], rep.vector[None, :])
+            self._keep(rep)
+
+    def _keep(self, rep: CompactRepresentation) -> None:
+        """A placed or re-weighed article as the next articles' candidate: cached, and its vector
+        in the nearest-neighbour index."""
+        self._remember(rep)
+        if rep.vector is not None:
+            self.open_vectors(len(rep.vector)).add([rep.article_id], rep.vector[None, :])
 
     def save_vectors(self) -> None:
         """Keep the vector index for the next run (after the data it mirrors is committed)."""

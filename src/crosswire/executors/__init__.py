@@ -2,6 +2,6 @@
 know which; an executor runs a per-document stage over a batch with a time limit per document."""
 
 from crosswire.executors.base import Executor
-from crosswire.executors.local import LocalExecutor, local_executor
+from crosswire.executors.local import LocalExecutor
 
-__all__ = ["Executor", "LocalExecutor", "local_executor"]
+__all__ = ["Executor", "LocalExecutor"]

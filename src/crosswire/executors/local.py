@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import multiprocessing
-import os
 import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -103,20 +102,16 @@ class LocalExecutor(Generic[T, R]):
         if self.workers <= 0:
             return lambda: self._finish([self._in_process(item) for item in items])
         if self._pool is None:
+            # Configure and load the stage's models and tables here, once, before forking: the
+            # workers inherit them (copy-on-write) instead of each doing it again.
+            _start_worker(self.languages)
             if self.warm_up is not None:
-                # Load the stage's models and tables here, once, before forking: the workers
-                # share them copy-on-write instead of each loading them again.
-                _start_worker(self.languages)
                 self.warm_up()
             # fork: workers need neither to re-import the caller's main module (spawn and
             # forkserver do, and an unguarded script then fails) nor to reload the models. A
             # worker runs only the stage, so locks other threads held at the fork do not reach it.
-            self._pool = ProcessPool(
-                max_workers=self.workers,
-                context=multiprocessing.get_context("fork"),
-                initializer=_start_worker,
-                initargs=(self.languages,),
-            )
+            # A worker that replaces a killed one is forked from this process too.
+            self._pool = ProcessPool(max_workers=self.workers, context=multiprocessing.get_context("fork"))
         size = max(1, min(CHUNK, math.ceil(len(items) / (self.workers * 4))))
         chunks = [items[i : i + size] for i in range(0, len(items), size)]
         futures = [
@@ -175,22 +170,3 @@ class LocalExecutor(Generic[T, R]):
         if self._pool is not None and exc[0] is not None:
             self._pool.stop()
         self.close()
-
-
-def local_executor(
-    stage: Callable[[T], R],
-    on_failure: Failure[T, R],
-    workers: int,
-    timeout: float,
-    languages: tuple[str, ...] = (),
-    expected: int | None = None,
-    batch_size: int = 64,
-) -> LocalExecutor[T, R]:
-    """``workers`` < 0 is auto: one per core when the work (``expected`` items, when known)
-    spans more than one batch, else in this process (starting workers costs more than it saves)."""
-    if workers < 0:
-        many = expected is None or expected >= batch_size
-        workers = (
-            (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1) if many else 0
-        )
-    return LocalExecutor(stage, on_failure, workers, timeout, languages)

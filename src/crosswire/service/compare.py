@@ -11,11 +11,11 @@ from typing import Any
 from crosswire.analyze import analyze
 from crosswire.clean import article_id, clean
 from crosswire.errors import InputError
+from crosswire.executors import Executor
 from crosswire.ingest.files import raw_from_object, read_file
 from crosswire.link import similarity
 from crosswire.link.calibration import calibration
 from crosswire.link.vectorized import scores as vectorized_scores
-from crosswire.pipeline import Preparer
 from crosswire.represent import count_features, represent, represent_counted
 from crosswire.represent.compact import key_id, language_key
 from crosswire.service.common import CHUNK, batches, encoder_of, preparer_for, represent_prepared, with_vectors
@@ -113,7 +113,7 @@ def compare_pairs(lines: Iterable[str], settings: Settings | None = None) -> Ite
     encoder = encoder_of(settings)
     numbered = ((number, line) for number, line in enumerate(lines, 1) if line.strip())
     with ExitStack() as stack:
-        preparer: Preparer | None = None
+        preparer: Executor | None = None
         for chunk in batches(numbered, CHUNK):
             parsed = [_parse_pair(number, line) for number, line in chunk]
             sides = {article_id(raw): raw for item in parsed if isinstance(item, tuple) for raw in item[1:]}

@@ -20,8 +20,8 @@ from crosswire.clean import article_id, clean_batch
 from crosswire.clean.site import article_line_keys, boilerplate_floor, site_of
 from crosswire.cluster.writer import ClusterWriter
 from crosswire.encode import Encoder, encode_articles
+from crosswire.executors import Executor
 from crosswire.ingest.files import read_paths
-from crosswire.pipeline import Preparer
 from crosswire.service.common import batches, encoder_of, preparer_for
 from crosswire.service.search import index_for_search
 from crosswire.service.stories import rebuild_summaries, refresh_article_stories, refresh_summaries
@@ -118,7 +118,7 @@ def ingest(
             on_item(batch.size)
 
     with ExitStack() as stack:
-        preparer: Preparer | None = None
+        preparer: Executor | None = None
         pending: _Batch | None = None
         for items_batch in batches(items, settings.batch_size):
             if preparer is None:
