@@ -86,7 +86,7 @@ def test_search_stays_fast_with_a_huge_article_stored(tmp_path: Path) -> None:
     assert article is not None
     text = _huge_text()
     with store.transaction():  # as the writer stores an article (before cleaning bounded its size)
-        store.put_article(replace(article, text=text))
+        store.put_articles([replace(article, text=text)])
         store.index_for_search([SearchRow(huge_id, article.title, text, text.lower().replace(",", ""))])
     assert store.article(huge_id).text == text  # type: ignore[union-attr]  # the article keeps its text
     slow = _p99_searches(store, huge_id)

@@ -36,8 +36,8 @@ def test_raw_input_is_kept_beside_the_article(db: Path) -> None:
     store = SQLiteStore(db)
     raw = RawDocument(source="x.txt", body="Заголовок\n\nТекст статті." * 50, title="hint")
     with store.transaction():
-        store.add_raw("abc", raw)
-        store.put_article(_article("abc"))
+        store.add_raws([("abc", raw)])
+        store.put_articles([_article("abc")])
     assert store.raw("abc") == raw
     assert store.article("abc") == _article("abc")
     assert store.existing_ids(["abc", "nope"]) == {"abc"}
@@ -46,11 +46,11 @@ def test_raw_input_is_kept_beside_the_article(db: Path) -> None:
 def test_a_failed_batch_leaves_nothing_half_written(db: Path) -> None:
     store = SQLiteStore(db)
     with store.transaction():
-        store.add_raw("kept", RawDocument(source="k", body="k"))
-        store.put_article(_article("kept"))
+        store.add_raws([("kept", RawDocument(source="k", body="k"))])
+        store.put_articles([_article("kept")])
     with pytest.raises(RuntimeError), store.transaction():
-        store.add_raw("lost", RawDocument(source="l", body="l"))
-        store.put_article(_article("lost"))
+        store.add_raws([("lost", RawDocument(source="l", body="l"))])
+        store.put_articles([_article("lost")])
         raise RuntimeError("crash mid-batch")
     reopened = SQLiteStore(db)
     assert reopened.existing_ids(["kept", "lost"]) == {"kept"}
@@ -68,8 +68,8 @@ def test_short_id_prefixes_are_escaped(db: Path) -> None:
     store = SQLiteStore(db)
     with store.transaction():
         for article_id in ("abc1", "abd2"):
-            store.add_raw(article_id, RawDocument(source=article_id, body=article_id))
-            store.put_article(_article(article_id))
+            store.add_raws([(article_id, RawDocument(source=article_id, body=article_id))])
+            store.put_articles([_article(article_id)])
     assert store.find_article_ids("abc") == ["abc1"]
     assert sorted(store.find_article_ids("ab")) == ["abc1", "abd2"]
     assert store.find_article_ids("a_") == [] and store.find_article_ids("%") == []

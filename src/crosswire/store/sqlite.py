@@ -121,18 +121,12 @@ class SQLiteStore:
         self.db.close()
 
     # -- writes (call inside transaction()) --------------------------------------------------
-    def add_raw(self, article_id: str, raw: RawDocument) -> None:
-        self.add_raws([(article_id, raw)])
-
     def add_raws(self, raws: Sequence[tuple[str, RawDocument]]) -> None:
         now = _now()
         self.db.executemany(
             "INSERT OR IGNORE INTO raw_documents VALUES (?,?,?,?,?,?,?)",
             [codec.raw_row(article_id, raw, now) for article_id, raw in raws],
         )
-
-    def put_article(self, article: Article) -> None:
-        self.put_articles([article])
 
     def put_articles(self, articles: Sequence[Article]) -> None:
         now = _now()
@@ -156,9 +150,6 @@ class SQLiteStore:
                 for article in articles
             ],
         )
-
-    def put_analysis(self, analysis: Analysis) -> None:
-        self.put_analyses([analysis])
 
     def put_analyses(self, analyses: Sequence[Analysis]) -> None:
         self.db.executemany(
@@ -233,15 +224,6 @@ class SQLiteStore:
             (rejection.source, rejection.reason, rejection.detail[:2000], now, now),
         )
 
-    def new_story(self, story_id: str) -> None:
-        self.db.execute("INSERT OR IGNORE INTO stories VALUES (?,?)", (story_id, _now()))
-
-    def new_event(self, event_id: str, story_id: str) -> None:
-        self.db.execute("INSERT OR IGNORE INTO events VALUES (?,?,?)", (event_id, story_id, _now()))
-
-    def assign(self, assignment: Assignment) -> None:
-        self.put_placements([assignment])
-
     def put_placements(self, assignments: Sequence[Assignment]) -> None:
         """Store assignments with their stories and events (created when new)."""
         now = _now()
@@ -293,8 +275,7 @@ class SQLiteStore:
         return codec.raw_from_row(*row) if row else None
 
     def analysis(self, article_id: str) -> Analysis | None:
-        row = self.db.execute("SELECT data, terms FROM analyses WHERE article_id = ?", (article_id,)).fetchone()
-        return codec.analysis_from_row(row[0], row[1]) if row else None
+        return self.analyses([article_id]).get(article_id)
 
     def analyses(self, ids: Sequence[str]) -> dict[str, Analysis]:
         found = {}
