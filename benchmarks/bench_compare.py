@@ -119,7 +119,7 @@ def main() -> None:
         f"`compare --pairs` (clean + analyse + represent + score; {workers} worker processes): "
         f"**{len(rows) / pairs_s:.0f} pairs/s**; TF-IDF peer (fit + score, 1 process): {len(rows) / peer_s:.0f} "
         f"pairs/s; ratio {peer_s / pairs_s:.2f}.\n"
-        f"Scoring stored representations: **{scoring:,.0f} pairs/s** (score and level, as clustering uses it; "
+        f"Scoring stored representations: **{scoring:,.0f} pairs/s** (score and level, one pair at a time as `compare` and `eval` score; "
         f"target ≥ 20,000); {with_reasons:,.0f} pairs/s with reasons. As the cluster writer scores "
         f"(compact representations, one article against 50 candidates in one array operation): "
         f"**{vectorized:,.0f} pairs/s** ({vectorized / scoring:.1f}× the pair-at-a-time loop)."
