@@ -77,11 +77,20 @@ def test_undated_reports_need_a_closer_match_to_share_an_event() -> None:
 
 
 def test_an_article_linking_two_stories_merges_them_into_the_larger() -> None:
-    candidates = [_candidate("a", "e-a", "s-a"), _candidate("b", "e-b", "s-b"), _candidate("c", "e-c", "s-c")]
-    scores = _scores({"a": 0.5, "b": 0.4, "c": 0.1})
-    placement = place(_rep("new"), candidates, POLICY, scores, lambda ids: {"s-a": 1, "s-b": 7})
+    candidates = [
+        _candidate("a", "e-a", "s-a"),
+        _candidate("b", "e-b", "s-b"),
+        _candidate("b2", "e-b2", "s-b"),
+        _candidate("c", "e-c", "s-c"),
+    ]
+    scores = _scores({"a": 0.5, "b": 0.4, "b2": 0.4, "c": 0.1})
+    placement = place(_rep("new"), candidates, POLICY, scores, lambda ids: {"s-a": 1, "s-b": 2, "s-c": 1})
     assert placement.assignment == Assignment("new", "e-new", "s-b", 0.5)
     assert placement.absorbed == ("s-a",)
+    # A story of seven that the article matches through two members only is not joined, nor
+    # merged: by its three best members (one of them not matched at all) it scores 0.8 / 3.
+    placement = place(_rep("new"), candidates, POLICY, scores, lambda ids: {"s-a": 1, "s-b": 7, "s-c": 1})
+    assert placement.assignment.story_id == "s-a" and placement.absorbed == ()
     # Without sizes the best match's story keeps its id; a story below the threshold stays apart.
     placement = place(_rep("new"), candidates, POLICY, scores)
     assert placement.assignment.story_id == "s-a" and placement.absorbed == ("s-b",)

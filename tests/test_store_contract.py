@@ -92,7 +92,7 @@ def test_representations_vectors_and_postings(store: Store) -> None:
     assert np.array_equal(found["a1"].ids, reps[0].ids) and np.array_equal(found["a1"].weights, reps[0].weights)
     assert found["a1"].vector is not None and np.allclose(found["a1"].vector, vector) and found["a2"].vector is None
     assert found["a1"].published == "2022-01-10" and found["a1"].language == "en"
-    assert store.vector_count() == 1 and [i for i, _ in store.all_vectors()] == ["a1"]
+    assert store.vector_count() == 1 and [(i, language) for i, _, language in store.all_vectors()] == [("a1", "en")]
     # Most shared features first, then by id.
     assert store.sharing_features([key_id("e:lvrv"), key_id("p:US")], 10) == [("a1", 2), ("a2", 1)]
     assert store.sharing_features([key_id("e:lvrv")], 1) == [("a1", 1)]

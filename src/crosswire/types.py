@@ -131,7 +131,7 @@ class Representation:
 class Reason:
     """One piece of shared evidence between two articles."""
 
-    kind: str  # entity, place, date, number, quote, term
+    kind: str  # entity, org, place, date, number, quote, term; "content" for the encoder's cosine
     key: str
     a: str  # surface form in the first article
     b: str  # surface form in the second article

@@ -37,7 +37,7 @@ class VectorIndex:
         try:
             from usearch.index import Index
         except ImportError as err:  # only the dense extra installs it
-            raise MissingDependency("usearch", "dense") from err
+            raise MissingDependency("usearch", "dense", command="pip install usearch") from err
         self.ndim = ndim
         self.path = path
         self._index = Index(ndim=ndim, metric="cos", dtype="f32")

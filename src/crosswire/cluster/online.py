@@ -1,11 +1,13 @@
 """Online clustering: each arriving article joins an event, or opens one; events belong to
 stories.
 
-Ids derive from the article that opened the cluster, so they stay stable across incremental
-runs. An article that clears the story threshold against members of several stories joins them
-into one (single linkage: the order articles arrive in then matters less); the largest story
-keeps its id and the merge is recorded. The candidate source is abstract so the same logic runs
-over the SQLite inverted index today and over other indexes later.
+Decisions are by cluster, not by the single closest article: an article's match with an event or
+a story is the mean of its best few scores against the cluster's members (``_support``), so a
+story grows only with articles that resemble several of its members, never along a chain of
+loosely related reports. Ids derive from the article that opened the cluster, so they stay
+stable across incremental runs. An article that matches two stories as a whole at the merge
+threshold joins them into one; the largest keeps its id and the merge is recorded. The
+candidate source is abstract so the same logic runs over any index.
 """
 
 from __future__ import annotations
@@ -48,6 +50,9 @@ class ClusterPolicy:
     # An article joins two stories into one only when it matches a member of each this well:
     # at the story threshold, chains of loosely related reports grow into one giant story.
     merge_threshold: float = 1.0
+    # A cluster's match is the mean of the article's best ``support`` scores against its members
+    # (``_support``): 1 is single linkage.
+    support: int = 3
 
 
 def _day(value: str | None) -> date | None:
@@ -75,13 +80,10 @@ class Placement:
     absorbed: tuple[str, ...] = ()
 
 
-def _clear_margin(
-    best: tuple[float, Candidate[Rep]], scored: Sequence[tuple[float, Candidate[Rep]]], policy: ClusterPolicy
-) -> bool:
+def _clear_margin(best: tuple[float, str], supports: dict[str, float], policy: ClusterPolicy) -> bool:
     if policy.margin_ratio <= 0 or best[0] < policy.margin_floor:
         return False
-    story = best[1].assignment.story_id
-    runner_up = max((s for s, c in scored if c.assignment.story_id != story), default=0.0)
+    runner_up = max((support for story, support in supports.items() if story != best[1]), default=0.0)
     return best[0] >= policy.margin_ratio * runner_up
 
 
@@ -97,6 +99,15 @@ def assign(
     return place(rep.article_id, rep.published, candidates, scores, policy, story_size)
 
 
+def _support(found: Sequence[float], members: int, k: int) -> float:
+    """How well an article matches a cluster: the mean of its ``k`` best scores against the
+    cluster's members, a member not among the candidates counting 0. One close member is not
+    enough to join a story of many: that is how single linkage chains unrelated reports."""
+    k = max(1, min(k, members))
+    best = sorted(found, reverse=True)[:k]
+    return sum(best) / k
+
+
 def place(
     article_id: str,
     published: str | None,
@@ -105,38 +116,59 @@ def place(
     policy: ClusterPolicy,
     story_size: Callable[[Sequence[str]], dict[str, int]] | None = None,
 ) -> Placement:
-    """Place an article among ``candidates`` (scored ``scores``, in the same order).
-    ``story_size`` (story id -> members) picks which of several linked stories keeps its id;
-    without it the best match's story does."""
-    best: tuple[float, Candidate[Rep]] | None = None
-    best_event: tuple[float, Candidate[Rep]] | None = None
-    scored: list[tuple[float, Candidate[Rep]]] = []
+    """Place an article among ``candidates`` (scored ``scores``, in the same order), deciding by
+    cluster: it joins the event (then the story) it matches best as a whole (``_support``), when
+    that clears the threshold. ``story_size`` (story id -> members) gives each story's size,
+    and picks which of several linked stories keeps its id; without it only the members among
+    the candidates count."""
+    fresh = Placement(Assignment(article_id, f"e-{article_id}", f"s-{article_id}", 0.0))
+    if not candidates:
+        return fresh
     undated = _day(published) is None
+    by_event: dict[str, list[float]] = {}
+    by_story: dict[str, list[float]] = {}
+    event_story: dict[str, str] = {}
+    event_close: dict[str, bool] = {}
+    event_undated: dict[str, bool] = {}
     for candidate, score in zip(candidates, scores, strict=True):
-        other = candidate.representation
-        scored.append((score, candidate))
-        if best is None or score > best[0]:
-            best = (score, candidate)
+        other, event = candidate.representation, candidate.assignment.event_id
+        by_story.setdefault(candidate.assignment.story_id, []).append(score)
+        by_event.setdefault(event, []).append(score)
+        event_story[event] = candidate.assignment.story_id
+        # A happening does not stretch past the window: every member found must be close.
         close = within_window(published, other.published, policy.event_window_days)
+        event_close[event] = event_close.get(event, True) and close
+        event_undated[event] = event_undated.get(event, False) or undated or _day(other.published) is None
+    sizes = story_size(sorted(by_story)) if story_size is not None else {}
+    story_support = {
+        story: _support(found, sizes.get(story, len(found)), policy.support) for story, found in by_story.items()
+    }
+    best_event: tuple[float, str] | None = None
+    for event, found in by_event.items():
+        support = _support(found, len(found), policy.support)
+        # Without a date on both sides, time cannot confirm one happening: content must say more.
         threshold = (
             max(policy.event_threshold, policy.undated_event_threshold)
-            if undated or _day(other.published) is None
+            if event_undated[event]
             else policy.event_threshold
         )
-        if close and score >= threshold and (best_event is None or score > best_event[0]):
-            best_event = (score, candidate)
-    if best is None:
-        return Placement(Assignment(article_id, f"e-{article_id}", f"s-{article_id}", 0.0))
-    linked = {c.assignment.story_id for s, c in scored if s >= max(policy.story_threshold, policy.merge_threshold)}
+        if event_close[event] and support >= threshold and (best_event is None or (support, event) > best_event):
+            best_event = (support, event)
+    best_story = max(((support, story) for story, support in story_support.items()), default=None)
+    assert best_story is not None
     if best_event is not None:
-        event_id, story_id, score = best_event[1].assignment.event_id, best_event[1].assignment.story_id, best_event[0]
-    elif best[0] >= policy.story_threshold or _clear_margin(best, scored, policy):
-        event_id, story_id, score = f"e-{article_id}", best[1].assignment.story_id, best[0]
+        event_id, story_id, score = best_event[1], event_story[best_event[1]], best_event[0]
+    elif best_story[0] >= policy.story_threshold or _clear_margin(best_story, story_support, policy):
+        event_id, story_id, score = f"e-{article_id}", best_story[1], best_story[0]
     else:
-        return Placement(Assignment(article_id, f"e-{article_id}", f"s-{article_id}", 0.0))
+        return fresh
+    linked = {
+        story
+        for story, support in story_support.items()
+        if support >= max(policy.story_threshold, policy.merge_threshold)
+    }
     linked.add(story_id)
     if len(linked) > 1 and story_size is not None:
-        sizes = story_size(sorted(linked))
         story_id = max(sorted(linked), key=lambda s: (sizes.get(s, 0), s == story_id))
     absorbed = tuple(sorted(linked - {story_id}))
-    return Placement(Assignment(article_id, event_id, story_id, score), absorbed)
+    return Placement(Assignment(article_id, event_id, story_id, round(score, 6)), absorbed)

@@ -18,6 +18,7 @@ import numpy as np
 
 from crosswire.cluster.ann import VectorIndex, vector_index_path
 from crosswire.cluster.online import Candidate, ClusterPolicy, place
+from crosswire.encode.centering import LanguageCentering
 from crosswire.link.vectorized import scores
 from crosswire.represent.compact import (
     DOCS_KEY,
@@ -52,6 +53,7 @@ def policy_of(settings: Settings) -> ClusterPolicy:
         settings.margin_ratio,
         settings.undated_event_threshold,
         settings.merge_threshold,
+        settings.cluster_support,
     )
 
 
@@ -150,6 +152,10 @@ class ClusterWriter:
         self._reps: OrderedDict[str, CompactRepresentation] = OrderedDict()
         self.vectors: VectorIndex | None = None
         self.fresh_vectors = False  # a recluster places every article again: start the index empty
+        # Language means of the stored vectors, read when the first vector arrives; scores and the
+        # vector index compare vectors centered on them (crosswire.encode.centering).
+        self.centering: LanguageCentering | None = None
+        self.fusion = settings.fusion
 
     # -- weighing ------------------------------------------------------------------------------
     def represent(
@@ -164,6 +170,8 @@ class ClusterWriter:
             )
         n_docs = max(self.n_docs, 1)
         reps = []
+        if vectors is not None and (first := next((v for v in vectors if v is not None), None)) is not None:
+            self.center_on(len(first))
         for i, item in enumerate(counted):
             language_docs = max(self.freq.get(languages[item.language]), 1)
             rep = represent_compact(item, self.freq.of(item.ids).astype(np.float64), n_docs, language_docs)
@@ -185,16 +193,54 @@ class ClusterWriter:
         self.n_docs += sign * len(counted)
         return dict(zip(ids.tolist(), deltas.tolist(), strict=True))
 
+    def center_on(self, ndim: int) -> LanguageCentering:
+        """The language means of the stored vectors of this length (read once per run)."""
+        if self.centering is None or self.centering.ndim != ndim:
+            sums = {k: v for k, v in self.store.language_vector_sums().items() if len(v[1]) == ndim}
+            self.centering = LanguageCentering.for_encoder(self.settings.dense_encoder or "", ndim, sums)
+            self.fusion = self.settings.fusion.with_centering(self.centering)
+        return self.centering
+
+    def recount_vectors(self) -> None:
+        """Sum the stored vectors per language again (``recluster``: every article is placed
+        again, all against the same, final means)."""
+        counted: dict[int, LanguageCentering] = {}
+        for _, vector, language in self.store.all_vectors():
+            ndim = len(vector)
+            if ndim not in counted:
+                counted[ndim] = LanguageCentering(ndim)
+            counted[ndim].add([vector], [language])
+        old = self.store.language_vector_sums()
+        deltas = {
+            key: (n - old.get(key, (0, total))[0], total - old.get(key, (0, np.zeros_like(total)))[1])
+            for centering in counted.values()
+            for key, (n, total) in centering.sums.items()
+        }
+        deltas |= {key: (-n, -total) for key, (n, total) in old.items() if key not in deltas}
+        self.store.add_language_vector_sums(deltas)
+        self.centering = None
+
+    def _centered(self, rep: CompactRepresentation) -> np.ndarray:
+        assert rep.vector is not None
+        centering = self.center_on(len(rep.vector))
+        centered: np.ndarray = centering.center(rep.vector[None, :], [rep.language])[0].astype(np.float32)
+        return centered
+
     # -- candidates ------------------------------------------------------------------------------
     def open_vectors(self, ndim: int) -> VectorIndex:
-        """The vector index beside the store, rebuilt from the stored vectors unless it holds
-        exactly them."""
+        """The vector index beside the store (of vectors centered on their language's mean),
+        rebuilt from the stored vectors unless it holds exactly them."""
         if self.vectors is None:
             self.vectors = VectorIndex(ndim, vector_index_path(self.store.path))
             if self.fresh_vectors:
                 self.vectors.clear()
             elif len(self.vectors) != self.store.vector_count():
-                self.vectors.rebuild(self.store.all_vectors())
+                centering = self.center_on(ndim)
+                self.vectors.rebuild(
+                    (article_id, centering.center(vector[None, :], [language])[0])
+                    for article_id, vector, language in self.store.all_vectors()
+                    if len(vector) == ndim
+                )
         return self.vectors
 
     def _remember(self, rep: CompactRepresentation) -> None:
@@ -216,7 +262,7 @@ class ClusterWriter:
         ids = [article_id for article_id, _ in ranked[:limit] if article_id != rep.article_id]
         if rep.vector is not None:
             known = set(ids)
-            for near, _ in self.open_vectors(len(rep.vector)).nearest(rep.vector, limit // 2):
+            for near, _ in self.open_vectors(len(rep.vector)).nearest(self._centered(rep), limit // 2):
                 if near != rep.article_id and near not in known:
                     ids.append(near)
         stored = [i for i in ids if i not in overlay.assignments]
@@ -260,7 +306,7 @@ class ClusterWriter:
         limit = self.settings.index_keys
         for rep in reps:
             found = self.candidates(rep, overlay)
-            scored = scores(rep, [c.representation for c in found], self.settings.fusion).tolist()
+            scored = scores(rep, [c.representation for c in found], self.fusion).tolist()
             placement = place(
                 rep.article_id,
                 rep.published,
@@ -284,6 +330,14 @@ class ClusterWriter:
             self._keep(rep)
         placed_all = [replace(a, story_id=overlay.story(a.story_id)) for a in overlay.assignments.values()]
         self.store.put_representations(list(reps), overlay.index, fresh=fresh)
+        with_vectors = [rep for rep in reps if rep.vector is not None]
+        if with_vectors and self.centering is not None:
+            self.store.add_language_vector_sums(
+                self.centering.add(
+                    [rep.vector for rep in with_vectors if rep.vector is not None],
+                    [rep.language for rep in with_vectors],
+                )
+            )
         # Stories first (a merge moves stored articles into a story this batch opened), then the
         # merges in the order they happened, each into the story its target ended up in.
         self.store.put_placements(placed_all)
@@ -303,7 +357,7 @@ class ClusterWriter:
         in the nearest-neighbour index."""
         self._remember(rep)
         if rep.vector is not None:
-            self.open_vectors(len(rep.vector)).add([rep.article_id], rep.vector[None, :])
+            self.open_vectors(len(rep.vector)).add([rep.article_id], self._centered(rep)[None, :])
 
     def save_vectors(self) -> None:
         """Keep the vector index for the next run (after the data it mirrors is committed)."""

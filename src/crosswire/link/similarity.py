@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Set
 
-from crosswire.encode.fusion import Fusion, dense_cosine
+from crosswire.encode.fusion import Fusion, cosine_to_unit
 from crosswire.link.calibration import Calibration, calibration
 from crosswire.link.overlap import group_cosines, shared_keys
 from crosswire.link.reasons import shared_reasons
 from crosswire.link.timegap import gap_days, time_factor
-from crosswire.types import Representation, Similarity
+from crosswire.types import Reason, Representation, Similarity
 
 
 def calibrated_score(a: Representation, b: Representation, cal: Calibration, shared: Set[str] | None = None) -> float:
@@ -35,11 +35,31 @@ def similarity(
     When both articles carry dense vectors their cosine is mixed in by ``fusion``."""
     cal = calibration()
     shared = shared_keys(a.features, b.features)
-    score = calibrated_score(a, b, cal, shared)
+    lexical = score = calibrated_score(a, b, cal, shared)
+    cosine = None
     if a.vector is not None and b.vector is not None:
-        score = (fusion or _DEFAULT_FUSION).apply(score, dense_cosine(a, b))
+        fusion = fusion or _DEFAULT_FUSION
+        cosine = fusion.cosine(a, b)
+        score = fusion.apply(lexical, cosine)
     reasons = shared_reasons(a, b, cal.reason_weights, shared) if with_reasons else ()
+    if with_reasons and cosine is not None:
+        reasons = _with_content(reasons, cosine, lexical, fusion or _DEFAULT_FUSION)
     return Similarity(score=round(score, 6), level=cal.level(score), reasons=reasons)
+
+
+def _with_content(reasons: tuple[Reason, ...], cosine: float, lexical: float, fusion: Fusion) -> tuple[Reason, ...]:
+    """The encoder's evidence as a reason ("similar content", with the centered cosine): first
+    when it weighs more than all the shared keys together (the decision rested on meaning, as
+    for a translation into another script), else after the names, places, dates and numbers."""
+    dense = fusion.weight * cosine_to_unit(cosine, fusion.low, fusion.high)
+    if dense <= 0.0:
+        return reasons
+    said = f"cosine {cosine:.2f}"
+    content = Reason(kind="content", key="similar content", a=said, b=said, weight=round(dense, 4))
+    if dense >= lexical:
+        return (content, *reasons)
+    terms = next((i for i, reason in enumerate(reasons) if reason.kind == "term"), len(reasons))
+    return (*reasons[:terms], content, *reasons[terms:])
 
 
 def similarity_many(

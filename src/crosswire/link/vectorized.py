@@ -121,17 +121,23 @@ def _time_factors(
 def _fuse(
     lexical: np.ndarray, query: CompactRepresentation, others: Sequence[CompactRepresentation], fusion: Fusion
 ) -> np.ndarray:
-    """The dense cosine mixed in (``encode.fusion.fuse``) where both articles carry a vector."""
+    """The dense cosine combined in (``encode.fusion.fuse``) where both articles carry a vector,
+    each vector centered on its language's mean when the fusion has means."""
     assert query.vector is not None
     has = np.array([o.vector is not None and len(o.vector) == len(query.vector) for o in others], dtype=bool)
     if not has.any():
         return lexical
-    q = np.asarray(query.vector, dtype=np.float64)
-    matrix = np.stack([np.asarray(o.vector, dtype=np.float64) for o, h in zip(others, has, strict=True) if h])
-    norms = np.linalg.norm(matrix, axis=1) * np.linalg.norm(q)
-    cosine = np.where(norms > 0, matrix @ q / np.where(norms > 0, norms, 1.0), np.nan)
+    rows = [query.vector, *(o.vector for o, h in zip(others, has, strict=True) if h)]
+    matrix = np.stack([np.asarray(row, dtype=np.float64) for row in rows])
+    if fusion.centering is not None:
+        languages = [query.language, *(o.language for o, h in zip(others, has, strict=True) if h)]
+        matrix = fusion.centering.center(matrix, languages)
+    norms = np.linalg.norm(matrix, axis=1)
+    q, others_matrix, q_norm, others_norms = matrix[0], matrix[1:], norms[0], norms[1:]
+    valid = (others_norms > 0) & (q_norm > 0)
+    cosine = np.where(valid, others_matrix @ q / np.where(valid, others_norms * q_norm, 1.0), np.nan)
     ramp = np.clip((cosine - fusion.low) / (fusion.high - fusion.low), 0.0, 1.0)
-    fused = np.clip((1.0 - fusion.weight) * lexical[has] + fusion.weight * ramp, 0.0, 1.0)
+    fused = np.clip(1.0 - (1.0 - lexical[has]) * (1.0 - fusion.weight * ramp), 0.0, 1.0)
     out = lexical.copy()
     out[has] = np.where(np.isnan(cosine), lexical[has], fused)
     return out

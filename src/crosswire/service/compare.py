@@ -18,7 +18,16 @@ from crosswire.link.calibration import calibration
 from crosswire.link.vectorized import scores as vectorized_scores
 from crosswire.represent import count_features, represent, represent_counted
 from crosswire.represent.compact import key_id, language_key
-from crosswire.service.common import CHUNK, batches, encoder_of, preparer_for, represent_prepared, with_vectors
+from crosswire.service.common import (
+    CHUNK,
+    batches,
+    count_vectors,
+    encoder_of,
+    fusion_for,
+    preparer_for,
+    represent_prepared,
+    with_vectors,
+)
 from crosswire.settings import Settings
 from crosswire.store.base import Store
 from crosswire.types import Analysis, Article, RawDocument, Rejection, Representation, Similarity
@@ -49,7 +58,7 @@ def resolve_article(ref: str, store: Store | None) -> Article:
 def compare_articles(a: Article, b: Article, settings: Settings | None = None) -> Similarity:
     settings = settings or Settings()
     reps = with_vectors([represent(analyze(a)), represent(analyze(b))], [a, b], encoder_of(settings))
-    return similarity(reps[0], reps[1], fusion=settings.fusion)
+    return similarity(reps[0], reps[1], fusion=fusion_for(settings))
 
 
 def _store_represent(store: Store, analysis: Analysis, n_docs: int) -> Representation:
@@ -71,11 +80,12 @@ def compare_stored_articles(store: Store, a: Article, b: Article, settings: Sett
     analyses = store.analyses([a.id, b.id])
     n_docs = store.article_count()
     reps = [_store_represent(store, analyses.get(x.id) or analyze(x), n_docs) for x in (a, b)]
-    reasons = similarity(reps[0], reps[1], fusion=settings.fusion).reasons
+    fusion = fusion_for(settings, store)
+    reasons = similarity(reps[0], reps[1], fusion=fusion).reasons
     if a.id in stored and b.id in stored:
-        score = float(vectorized_scores(stored[a.id], [stored[b.id]], settings.fusion)[0])
+        score = float(vectorized_scores(stored[a.id], [stored[b.id]], fusion)[0])
     else:  # not placed yet: weigh them now
-        score = similarity(*with_vectors(reps, [a, b], encoder_of(settings)), fusion=settings.fusion).score
+        score = similarity(*with_vectors(reps, [a, b], encoder_of(settings)), fusion=fusion).score
     return Similarity(score=score, level=calibration().level(score), reasons=reasons)
 
 
@@ -111,6 +121,7 @@ def compare_pairs(lines: Iterable[str], settings: Settings | None = None) -> Ite
     then represented and scored here."""
     settings = settings or Settings()
     encoder = encoder_of(settings)
+    fusion = fusion_for(settings)
     numbered = ((number, line) for number, line in enumerate(lines, 1) if line.strip())
     with ExitStack() as stack:
         preparer: Executor | None = None
@@ -120,6 +131,7 @@ def compare_pairs(lines: Iterable[str], settings: Settings | None = None) -> Ite
             if preparer is None:
                 preparer = stack.enter_context(preparer_for(settings, list(sides)))
             reps = dict(zip(sides, represent_prepared(preparer.run(list(sides.values())), encoder), strict=True))
+            count_vectors(fusion, reps.values())
             for item in parsed:
                 if isinstance(item, dict):
                     yield item
@@ -131,5 +143,5 @@ def compare_pairs(lines: Iterable[str], settings: Settings | None = None) -> Ite
                 elif isinstance(rep_b, Rejection):
                     yield _rejected_side(pair_id, "b", rep_b)
                 else:
-                    result = similarity(rep_a, rep_b, with_reasons=False, fusion=settings.fusion)
+                    result = similarity(rep_a, rep_b, with_reasons=False, fusion=fusion)
                     yield {"id": pair_id, "score": round(result.score, 4), "level": result.level}

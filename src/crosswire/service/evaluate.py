@@ -11,7 +11,15 @@ from crosswire.evaluate import clusters as _clusters_eval
 from crosswire.evaluate import pairs as _pairs_eval
 from crosswire.evaluate import retrieval as _retrieval_eval
 from crosswire.link import similarity
-from crosswire.service.common import CHUNK, batches, encoder_of, preparer_for, represent_prepared
+from crosswire.service.common import (
+    CHUNK,
+    batches,
+    count_vectors,
+    encoder_of,
+    fusion_for,
+    preparer_for,
+    represent_prepared,
+)
 from crosswire.service.compare import compare_pairs
 from crosswire.service.ingest import ingest
 from crosswire.settings import Settings
@@ -66,10 +74,17 @@ def evaluate_retrieval(
     if pairs and all_pairs:
         raise CrosswireError("give either --pairs or --all-pairs, not both")
     directions = [_retrieval_eval.Direction.parse(spec) for spec in pairs]
+    fusion = fusion_for(settings)
+
+    def represent_all(raws: Sequence[RawDocument]) -> list[Representation | Rejection]:
+        reps = represent_documents(raws, settings, on_item)
+        count_vectors(fusion, reps)  # the documents are the collection: centered on their means
+        return reps
+
     return _retrieval_eval.evaluate_retrieval(
         path,
-        lambda raws: represent_documents(raws, settings, on_item),
-        score=lambda a, b: similarity(a, b, with_reasons=False, fusion=settings.fusion).score,
+        represent_all,
+        score=lambda a, b: similarity(a, b, with_reasons=False, fusion=fusion).score,
         directions=directions or None,
         all_pairs=all_pairs,
         on_item=on_item,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -46,17 +46,62 @@ def _vectors(encoder: Encoder | None, articles: Sequence[Article]) -> list[np.nd
     return list(encode_articles(encoder, articles))
 
 
-def _site_pass(store: Store, settings: Settings, docs: Sequence[PreparedDocument]) -> list[PreparedDocument]:
-    """The site pass with the statistics of the articles stored so far."""
-    sites = {site for doc in docs if (site := site_of(doc.article)) is not None}
-    return site_pass(docs, {site: site_boilerplate(store, settings, site) for site in sorted(sites)})
+def _stored_vectors(store: Store, encoder: Encoder, articles: Sequence[Article]) -> list[np.ndarray | None]:
+    """The articles' stored vectors (``_encode_missing`` has filled the gaps)."""
+    stored = store.representations([article.id for article in articles])
+    return [found.vector if (found := stored.get(article.id)) is not None else None for article in articles]
 
 
-def site_boilerplate(store: Store, settings: Settings, site: str) -> set[str]:
-    """Keys of the lines that recur across enough of the site's stored articles."""
-    seen, _ = store.site_lines(site, settings.boilerplate_min_docs)
-    floor = boilerplate_floor(seen, settings.boilerplate_min_docs, settings.boilerplate_min_share)
-    return set() if floor is None else store.site_lines(site, floor)[1]
+def _encode_missing(store: Store, encoder: Encoder, ids: Sequence[str]) -> None:
+    """Encode the articles that have no stored vector (ingested without an encoder). Vectors
+    already stored are kept: encoding is most of an article's cost, and the text has not changed
+    since (``reclean`` stores new vectors for the articles it changes)."""
+    for chunk in batches(list(ids), 256):
+        stored = store.representations(chunk)
+        missing = [i for i in chunk if (found := stored.get(i)) is not None and found.vector is None]
+        if not missing:
+            continue
+        articles = store.articles(missing)
+        reps = [replace(stored[a.id], vector=v) for a, v in zip(articles, _vectors(encoder, articles), strict=True)]
+        store.put_representations(reps, {})
+
+
+def _site_pass(
+    store: Store, settings: Settings, docs: Sequence[PreparedDocument], *, stored: bool = False
+) -> list[PreparedDocument]:
+    """The site pass with the statistics of the articles stored so far and of the batch itself
+    (``stored``: the batch's articles are already counted, as in ``reclean``): a site's first
+    articles often arrive together, and their share-button lines and comment notices ("This
+    site uses Akismet ...") must not link them to each other as shared names."""
+    sites, lines = _site_lines(docs)
+    if stored:
+        sites, lines = Counter({site: 0 for site in sites}), Counter()
+    by_site: dict[str, Counter[str]] = {}
+    for (site, key), n in lines.items():
+        by_site.setdefault(site, Counter())[key] = n
+    return site_pass(
+        docs,
+        {
+            site: _batch_boilerplate(store, settings, site, sites[site], by_site.get(site, Counter()))
+            for site in sorted(sites)
+        },
+    )
+
+
+def _batch_boilerplate(store: Store, settings: Settings, site: str, in_batch: int, lines: Counter[str]) -> set[str]:
+    """Keys of the lines that recur across enough of the site's articles, stored and in the batch."""
+    stored, _ = store.site_lines(site, settings.boilerplate_min_docs)
+    floor = boilerplate_floor(stored + in_batch, settings.boilerplate_min_docs, settings.boilerplate_min_share)
+    if floor is None:
+        return set()
+    found = store.site_lines(site, floor)[1] if stored else set()
+    for times in sorted(set(lines.values())):  # a line seen `times` in the batch needs floor - times stored
+        keys = {key for key, n in lines.items() if n == times}
+        if times >= floor:
+            found |= keys
+        elif stored:
+            found |= keys & store.site_lines(site, floor - times)[1]
+    return found
 
 
 def _site_lines(docs: Sequence[PreparedDocument]) -> tuple[Counter[str], Counter[tuple[str, str]]]:
@@ -165,7 +210,7 @@ def reclean(store: Store, settings: Settings, on_item: Callable[[int], None] | N
             done, failed = split(preparer.run(raws))
             for rejection in failed:
                 report.failed[rejection.reason] += 1
-            done = _site_pass(store, settings, done)
+            done = _site_pass(store, settings, done, stored=True)
             changed = [doc for doc in done if doc.article != store.article(doc.article.id)]
             old = [store.analysis(doc.article.id) for doc in changed]
             with store.transaction():
@@ -201,6 +246,9 @@ def recluster(store: Store, settings: Settings, on_item: Callable[[int], None] |
     encoder = encoder_of(settings)
     ids = store.article_ids_by_time()
     with store.transaction():
+        if encoder is not None:
+            _encode_missing(store, encoder, ids)
+        writer.recount_vectors()
         before = store.story_of_articles()
         store.clear_clusters()
         # Postings written under the old document frequencies would take candidate slots from
@@ -210,7 +258,7 @@ def recluster(store: Store, settings: Settings, on_item: Callable[[int], None] |
             articles = store.articles(chunk)
             stored = store.analyses([article.id for article in articles])
             analyses = [stored.get(article.id) or analyze(article) for article in articles]
-            vectors = _vectors(encoder, articles) if encoder is not None else None
+            vectors = _stored_vectors(store, encoder, articles) if encoder is not None else None
             writer.place(writer.represent([counted_of(a) for a in analyses], vectors), fresh=True)
             if on_item:
                 on_item(len(chunk))

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from crosswire.analyze.keys import name_key
 from crosswire.analyze.morphology import PYMORPHY_LANGUAGES, morphology
 from crosswire.analyze.text import tokenize
+from crosswire.service.meaning import meaning_matches
 from crosswire.service.snippets import SCAN_CHARS, snippet
 from crosswire.service.stories import rebuild_summaries
+from crosswire.settings import Settings, load_settings
 from crosswire.store.base import Store
 from crosswire.store.search import SNIPPET_END, SNIPPET_START, Hit, SearchRow, name_keys
 from crosswire.types import Analysis, Article, StoryFilter, StoryMember, StorySummary
@@ -173,6 +175,17 @@ def _ranked(store: Store, expression: str, where: StoryFilter, limit: int) -> li
     return in_titles + rest[: limit - len(in_titles)]
 
 
+def _by_meaning(
+    store: Store, settings: Settings, query: str, where: StoryFilter, limit: int, found: Sequence[Hit]
+) -> list[Hit]:
+    """Articles close to the query in meaning that its words did not find, ranked after them
+    (rank grows as the cosine falls, past every bm25 rank, which is negative)."""
+    seen = {hit.article_id for hit in found}
+    close = [(i, c) for i, c in meaning_matches(store, settings, query, where, limit + len(seen)) if i not in seen]
+    stories = store.assignments([i for i, _ in close])
+    return [Hit(i, stories[i].story_id, 1.0 - c) for i, c in close[:limit] if i in stories]
+
+
 def search(
     store: Store,
     query: str,
@@ -184,10 +197,13 @@ def search(
     since: str | None = None,
     until: str | None = None,
     per_story: int = PER_STORY,
+    settings: Settings | None = None,
 ) -> SearchPage:
     """Stories whose articles match ``query``, best first: the articles (in those of
-    ``language`` or from ``site``, dated within ``since``..``until``) are ranked by bm25 over
-    title, text and lemmas, and each story is placed by its best article."""
+    ``language`` or from ``site``, dated within ``since``..``until``) that contain its words
+    are ranked by bm25 over title, text and lemmas (title matches first), then come those
+    closest to it in meaning in any language (``crosswire.service.meaning``, when the store
+    has dense vectors); each story is placed by its best article."""
     ensure_search_index(store)
     ensure_summaries(store)
     expression = query_expression(query, _query_languages(store, language))
@@ -198,6 +214,8 @@ def search(
     ranked = _ranked(store, expression, where, wanted + 1)
     capped = len(ranked) > wanted
     ranked = ranked[:wanted]
+    if len(ranked) < wanted:
+        ranked += _by_meaning(store, settings or load_settings(), query, where, wanted - len(ranked), ranked)
     by_story: dict[str, list[tuple[str, float]]] = {}
     for hit in ranked:
         by_story.setdefault(hit.story_id, []).append((hit.article_id, hit.rank))

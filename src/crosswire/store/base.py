@@ -60,6 +60,14 @@ class Store(Protocol):
         """Add ``counts`` (feature id -> number of new documents holding it) to the document frequencies."""
         ...
 
+    def language_vector_sums(self) -> dict[str, tuple[int, np.ndarray]]:
+        """Per language (``"*"``: all), the number of stored vectors and their float64 sum."""
+        ...
+
+    def add_language_vector_sums(self, deltas: Mapping[str, tuple[int, np.ndarray]]) -> None:
+        """Add (count, vector sum) changes per language to ``language_vector_sums``."""
+        ...
+
     def count_site_lines(self, docs: Mapping[str, int], lines: Mapping[tuple[str, str], int]) -> None:
         """Add articles per site (``docs``) and, per (site, line key), the articles holding the line."""
         ...
@@ -90,8 +98,9 @@ class Store(Protocol):
 
     def vector_count(self) -> int: ...
 
-    def all_vectors(self) -> Iterator[tuple[str, np.ndarray]]:
-        """Every stored dense vector, for rebuilding a vector index."""
+    def all_vectors(self) -> Iterator[tuple[str, np.ndarray, str | None]]:
+        """Every stored dense vector with its article's language, for rebuilding a vector index
+        and the language means."""
         ...
 
     def feature_freq(self, ids: Sequence[int]) -> dict[int, int]: ...

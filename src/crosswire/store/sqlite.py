@@ -205,6 +205,27 @@ class SQLiteStore:
             [(int(k), int(n)) for k, n in counts.items()],
         )
 
+    def language_vector_sums(self) -> dict[str, tuple[int, np.ndarray]]:
+        """Per language (``"*"``: all), the number of stored vectors and their float64 sum."""
+        return {
+            language: (int(n), np.frombuffer(total, dtype=np.float64).copy())
+            for language, n, total in self.db.execute("SELECT language, n, total FROM language_vectors")
+        }
+
+    def add_language_vector_sums(self, deltas: Mapping[str, tuple[int, np.ndarray]]) -> None:
+        """Add (count, vector sum) changes per language to ``language_vector_sums``."""
+        if not deltas:
+            return
+        current = self.language_vector_sums()
+        rows = []
+        for language, (n, total) in deltas.items():
+            old_n, old_total = current.get(language, (0, np.zeros_like(total, dtype=np.float64)))
+            if old_total.shape != np.shape(total):  # another encoder's sums: start again
+                old_n, old_total = 0, np.zeros_like(total, dtype=np.float64)
+            summed = (old_total + np.asarray(total, dtype=np.float64)).astype(np.float64)
+            rows.append((language, max(old_n + int(n), 0), summed.tobytes()))
+        self.db.executemany("INSERT OR REPLACE INTO language_vectors VALUES (?,?,?)", rows)
+
     def count_site_lines(self, docs: Mapping[str, int], lines: Mapping[tuple[str, str], int]) -> None:
         """Add articles per site (``docs``) and, per (site, line key), the articles holding the line."""
         self.db.executemany(
@@ -304,10 +325,13 @@ class SQLiteStore:
     def vector_count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM vectors").fetchone()[0])
 
-    def all_vectors(self) -> Iterator[tuple[str, np.ndarray]]:
-        """Every stored dense vector, for rebuilding a vector index."""
-        for article_id, data in self.db.execute("SELECT article_id, data FROM vectors"):
-            yield article_id, np.frombuffer(data, dtype=np.float32)
+    def all_vectors(self) -> Iterator[tuple[str, np.ndarray, str | None]]:
+        """Every stored dense vector with its article's language, for rebuilding a vector index
+        and the language means."""
+        for article_id, data, language in self.db.execute(
+            "SELECT v.article_id, v.data, a.language FROM vectors v JOIN articles a ON a.id = v.article_id"
+        ):
+            yield article_id, np.frombuffer(data, dtype=np.float32), language
 
     def feature_freq(self, ids: Sequence[int]) -> dict[int, int]:
         found: dict[int, int] = {}
