@@ -23,6 +23,7 @@ def _combining_marks() -> str:
 
 _MARKS = _combining_marks()
 _W = rf"[\w{_MARKS}]"
+WORD_CHAR = _W  # a character class of word characters, combining marks included
 # Letters-only abbreviations with dots (U.S., U.K.) or words with inner hyphens and apostrophes.
 _WORD = re.compile(rf"(?:[^\W\d_]\.){{2,}}|{_W}+(?:[-'’]{_W}+)*")
 # French, Italian and Catalan elide articles and prepositions onto the next word (l'OTAN, dell'Ucraina):
