@@ -171,7 +171,8 @@ class _Reader:
         best = ("", -1, -1)
         for cue in (*self.cues.verbs, *(" ".join(p) for p in self.cues.according)):
             at = window.rfind(cue) if last else window.find(cue)
-            if at >= 0 and (best[1] < 0 or (lo + at > best[1] if last else lo + at < best[1])):
+            better = lo + at > best[1] if last else lo + at < best[1]
+            if at >= 0 and (best[1] < 0 or better or (lo + at == best[1] and len(cue) > len(best[0]))):
                 best = (cue, lo + at, lo + at + len(cue))
         return best
 

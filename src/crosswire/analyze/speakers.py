@@ -93,7 +93,9 @@ def locate_unspaced(text: str, entities: Iterable[Mention], places: Iterable[Men
     for mention in entities:
         form = mention.surface.replace(" ", "")
         if mention.kind in _SPEAKING_KINDS and mention.key not in place_keys and len(form) > 1:
-            forms.setdefault(form, (speaker_key(mention), mention.kind))
+            key = speaker_key(mention)
+            if form not in forms or key < forms[form][0]:  # one key of several readings, the same each run
+                forms[form] = (key, mention.kind)
         if len(forms) >= _MAX_NAMES:
             break
     taken = bytearray(len(text))
@@ -137,11 +139,12 @@ def nearest(
 
 
 def other_person_between(named: list[Named], starts: list[int], lo: int, hi: int, key: str) -> bool:
-    """Whether a person other than ``key`` is named within [lo, hi): then 'he' may be them."""
+    """Whether a person (or a name of unknown kind) other than ``key`` is named within [lo, hi):
+    then 'he' may be them."""
     first = bisect.bisect_left(starts, lo)
     for item in named[first:]:
         if item.start >= hi:
             return False
-        if item.kind == "person" and item.key != key:
+        if item.kind != "org" and item.key != key:
             return True
     return False
