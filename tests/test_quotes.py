@@ -20,7 +20,6 @@ from crosswire.store.codec import analysis_from_row, analysis_to_row
 from crosswire.types import UNATTRIBUTED, Analysis, Article, Quote, RawDocument
 from tests.conftest import RU_SEED, UK_SEED, run_cli
 
-
 # A report names its speaker in full somewhere inside a sentence; the name finder needs that
 # evidence before it reads a capitalized word at a sentence's start ('"…," Lavrov said') as a name.
 LEADS = {
@@ -50,27 +49,107 @@ def _one(text: str, language: str) -> Quote:
 
 # (language, text, the quote, its speaker's key, its cue)
 DIRECT = [
-    ("en", '"We will continue our dialogue with the West," Lavrov said.', "We will continue our dialogue with the West", "lvrv", "said"),
-    ("en", "“We will continue our dialogue with the West,” said Sergei Lavrov.", "We will continue our dialogue with the West", "lvrv", "said"),
-    ("en", "Lavrov told reporters: ‘We will continue our dialogue with the West.’", "We will continue our dialogue with the West.", "lvrv", "told"),
-    ("ru", "«Мы продолжим наш диалог с Западом», — заявил Лавров.", "Мы продолжим наш диалог с Западом", "lvrv", "заявил"),
-    ("ru", "Лавров заявил: «Мы продолжим наш диалог с „партнёрами“ на Западе».", "Мы продолжим наш диалог с „партнёрами“ на Западе", "lvrv", "заявил"),
-    ("uk", "«Ми продовжимо наш діалог із Заходом», - заявив Лавров.", "Ми продовжимо наш діалог із Заходом", "lvrv", "заявив"),
-    ("uk", "Лавров сказав: „Ми продовжимо наш діалог із Заходом“.", "Ми продовжимо наш діалог із Заходом", "lvrv", "сказав"),
-    ("de", "„Wir werden den Dialog mit dem Westen fortsetzen“, sagte Lawrow.", "Wir werden den Dialog mit dem Westen fortsetzen", "lvrv", "sagte"),
+    (
+        "en",
+        '"We will continue our dialogue with the West," Lavrov said.',
+        "We will continue our dialogue with the West",
+        "lvrv",
+        "said",
+    ),
+    (
+        "en",
+        "“We will continue our dialogue with the West,” said Sergei Lavrov.",
+        "We will continue our dialogue with the West",
+        "lvrv",
+        "said",
+    ),
+    (
+        "en",
+        "Lavrov told reporters: ‘We will continue our dialogue with the West.’",
+        "We will continue our dialogue with the West.",
+        "lvrv",
+        "told",
+    ),
+    (
+        "ru",
+        "«Мы продолжим наш диалог с Западом», — заявил Лавров.",
+        "Мы продолжим наш диалог с Западом",
+        "lvrv",
+        "заявил",
+    ),
+    (
+        "ru",
+        "Лавров заявил: «Мы продолжим наш диалог с „партнёрами“ на Западе».",
+        "Мы продолжим наш диалог с „партнёрами“ на Западе",
+        "lvrv",
+        "заявил",
+    ),
+    (
+        "uk",
+        "«Ми продовжимо наш діалог із Заходом», - заявив Лавров.",
+        "Ми продовжимо наш діалог із Заходом",
+        "lvrv",
+        "заявив",
+    ),
+    (
+        "uk",
+        "Лавров сказав: „Ми продовжимо наш діалог із Заходом“.",
+        "Ми продовжимо наш діалог із Заходом",
+        "lvrv",
+        "сказав",
+    ),
+    (
+        "de",
+        "„Wir werden den Dialog mit dem Westen fortsetzen“, sagte Lawrow.",
+        "Wir werden den Dialog mit dem Westen fortsetzen",
+        "lvrv",
+        "sagte",
+    ),
     ("de", "‚Wir werden den Dialog fortsetzen‘, sagte Lawrow.", "Wir werden den Dialog fortsetzen", "lvrv", "sagte"),
-    ("de", "„Wir werden den Dialog mit dem Westen fortsetzen“, so Lawrow.", "Wir werden den Dialog mit dem Westen fortsetzen", "lvrv", "so"),
-    ("fr", "« Nous poursuivrons notre dialogue avec l'Occident », a déclaré Lavrov.", "Nous poursuivrons notre dialogue avec l'Occident", "lvrv", "déclaré"),
-    ("es", "«Continuaremos nuestro diálogo con Occidente», dijo Lavrov.", "Continuaremos nuestro diálogo con Occidente", "lvrv", "dijo"),
-    ("pl", "„Będziemy kontynuować dialog z Zachodem” – powiedział Ławrow.", "Będziemy kontynuować dialog z Zachodem", "lvrv", "powiedział"),
-    ("cs", "„Budeme pokračovat v dialogu se Západem,“ řekl Lavrov.", "Budeme pokračovat v dialogu se Západem", "lvrv", "řekl"),
+    (
+        "de",
+        "„Wir werden den Dialog mit dem Westen fortsetzen“, so Lawrow.",
+        "Wir werden den Dialog mit dem Westen fortsetzen",
+        "lvrv",
+        "so",
+    ),
+    (
+        "fr",
+        "« Nous poursuivrons notre dialogue avec l'Occident », a déclaré Lavrov.",
+        "Nous poursuivrons notre dialogue avec l'Occident",
+        "lvrv",
+        "déclaré",
+    ),
+    (
+        "es",
+        "«Continuaremos nuestro diálogo con Occidente», dijo Lavrov.",
+        "Continuaremos nuestro diálogo con Occidente",
+        "lvrv",
+        "dijo",
+    ),
+    (
+        "pl",
+        "„Będziemy kontynuować dialog z Zachodem” – powiedział Ławrow.",
+        "Będziemy kontynuować dialog z Zachodem",
+        "lvrv",
+        "powiedział",
+    ),
+    (
+        "cs",
+        "„Budeme pokračovat v dialogu se Západem,“ řekl Lavrov.",
+        "Budeme pokračovat v dialogu se Západem",
+        "lvrv",
+        "řekl",
+    ),
     ("ja", "ラブロフ外相は「西側との対話を続けていく」と述べた。", "西側との対話を続けていく", "lblf", "述べた"),
     ("zh", "他说：“我们将继续与西方进行对话。”", "我们将继续与西方进行对话。", UNATTRIBUTED, "说"),
     ("ja", "声明は『対話を続けることが重要だ』と述べた。", "対話を続けることが重要だ", UNATTRIBUTED, "述べた"),
 ]
 
 
-@pytest.mark.parametrize(("language", "text", "quote", "speaker", "cue"), DIRECT, ids=[f"{d[0]}-{i}" for i, d in enumerate(DIRECT)])
+@pytest.mark.parametrize(
+    ("language", "text", "quote", "speaker", "cue"), DIRECT, ids=[f"{d[0]}-{i}" for i, d in enumerate(DIRECT)]
+)
 def test_direct_quotes_in_every_style(language: str, text: str, quote: str, speaker: str, cue: str) -> None:
     found = _one(text, language)
     assert (found.text, found.kind, found.speaker, found.cue) == (quote, "direct", speaker, cue)
@@ -78,7 +157,9 @@ def test_direct_quotes_in_every_style(language: str, text: str, quote: str, spea
 
 
 def test_dash_speech_in_russian_and_ukrainian() -> None:
-    ru = _statements("— Мы готовы продолжать переговоры с Вашингтоном, — сказал Лавров. — Но не бесконечно долго.", "ru")
+    ru = _statements(
+        "— Мы готовы продолжать переговоры с Вашингтоном, — сказал Лавров. — Но не бесконечно долго.", "ru"
+    )
     assert [(q.text, q.speaker, q.cue) for q in ru] == [
         ("Мы готовы продолжать переговоры с Вашингтоном", "lvrv", "сказал"),
         ("Но не бесконечно долго.", "lvrv", "сказал"),
@@ -90,20 +171,72 @@ def test_dash_speech_in_russian_and_ukrainian() -> None:
 
 
 REPORTED = [
-    ("en", "Lavrov said that Russia would hold three rounds of talks.", "Russia would hold three rounds of talks", "said"),
-    ("en", "Lavrov told reporters on Monday that Russia would hold three rounds of talks.", "Russia would hold three rounds of talks", "told"),
-    ("ru", "Лавров заявил, что Москва проведет три раунда переговоров.", "Москва проведет три раунда переговоров", "заявил"),
-    ("uk", "Лавров заявив, що Москва проведе три раунди переговорів.", "Москва проведе три раунди переговорів", "заявив"),
-    ("de", "Lawrow erklärte, dass Moskau drei Verhandlungsrunden abhalten werde.", "Moskau drei Verhandlungsrunden abhalten werde", "erklärte"),
-    ("fr", "Lavrov a déclaré que Moscou tiendra trois séries de négociations.", "Moscou tiendra trois séries de négociations", "déclaré"),
-    ("es", "Lavrov dijo que Moscú celebrará tres rondas de negociaciones.", "Moscú celebrará tres rondas de negociaciones", "dijo"),
-    ("ru", "По словам Лаврова, Москва проведет три раунда переговоров.", "Москва проведет три раунда переговоров", "По словам"),
-    ("uk", "За словами Лаврова, Москва проведе три раунди переговорів.", "Москва проведе три раунди переговорів", "За словами"),
-    ("en", "According to Lavrov, Moscow will hold three rounds of talks.", "Moscow will hold three rounds of talks", "According to"),
+    (
+        "en",
+        "Lavrov said that Russia would hold three rounds of talks.",
+        "Russia would hold three rounds of talks",
+        "said",
+    ),
+    (
+        "en",
+        "Lavrov told reporters on Monday that Russia would hold three rounds of talks.",
+        "Russia would hold three rounds of talks",
+        "told",
+    ),
+    (
+        "ru",
+        "Лавров заявил, что Москва проведет три раунда переговоров.",
+        "Москва проведет три раунда переговоров",
+        "заявил",
+    ),
+    (
+        "uk",
+        "Лавров заявив, що Москва проведе три раунди переговорів.",
+        "Москва проведе три раунди переговорів",
+        "заявив",
+    ),
+    (
+        "de",
+        "Lawrow erklärte, dass Moskau drei Verhandlungsrunden abhalten werde.",
+        "Moskau drei Verhandlungsrunden abhalten werde",
+        "erklärte",
+    ),
+    (
+        "fr",
+        "Lavrov a déclaré que Moscou tiendra trois séries de négociations.",
+        "Moscou tiendra trois séries de négociations",
+        "déclaré",
+    ),
+    (
+        "es",
+        "Lavrov dijo que Moscú celebrará tres rondas de negociaciones.",
+        "Moscú celebrará tres rondas de negociaciones",
+        "dijo",
+    ),
+    (
+        "ru",
+        "По словам Лаврова, Москва проведет три раунда переговоров.",
+        "Москва проведет три раунда переговоров",
+        "По словам",
+    ),
+    (
+        "uk",
+        "За словами Лаврова, Москва проведе три раунди переговорів.",
+        "Москва проведе три раунди переговорів",
+        "За словами",
+    ),
+    (
+        "en",
+        "According to Lavrov, Moscow will hold three rounds of talks.",
+        "Moscow will hold three rounds of talks",
+        "According to",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("language", "text", "clause", "cue"), REPORTED, ids=[f"{r[0]}-{i}" for i, r in enumerate(REPORTED)])
+@pytest.mark.parametrize(
+    ("language", "text", "clause", "cue"), REPORTED, ids=[f"{r[0]}-{i}" for i, r in enumerate(REPORTED)]
+)
 def test_reported_speech(language: str, text: str, clause: str, cue: str) -> None:
     found = _one(text, language)
     assert (found.text, found.kind, found.speaker, found.cue) == (clause, "reported", "lvrv", cue)
@@ -128,7 +261,8 @@ def test_the_speaker_key_is_the_same_across_scripts() -> None:
 
 def test_a_pronoun_refers_back_only_when_safe() -> None:
     safe = _statements(
-        '"We will continue the dialogue with the West," Lavrov said.\n\n"There is no other way forward for us," he added.',
+        '"We will continue the dialogue with the West," Lavrov said.\n\n'
+        '"There is no other way forward for us," he added.',
         "en",
     )
     assert [(q.speaker, q.speaker_surface) for q in safe] == [("lvrv", "Lavrov"), ("lvrv", "Lavrov")]
@@ -214,8 +348,15 @@ def test_show_json_lists_who_said_what(tmp_path: Path) -> None:
     assert set(story) <= set(shown)  # the existing keys stay
     quotes = shown["quotes"]
     assert {q["language"] for q in quotes} == {"uk", "ru"}
-    assert {"article_id", "language", "kind", "text", "start", "end", "speaker", "speaker_surface", "cue"} == set(quotes[0])
+    assert {"article_id", "language", "kind", "text", "start", "end", "speaker", "speaker_surface", "cue"} == set(
+        quotes[0]
+    )
     assert all(q["speaker"] == "lvrv" for q in quotes if q["kind"] == "direct")
-    texts = {a["id"]: a for a in (json.loads(line) for line in run_cli("clean", str(UK_SEED), str(RU_SEED), "--json").stdout.splitlines())}
+    texts = {
+        a["id"]: a
+        for a in (
+            json.loads(line) for line in run_cli("clean", str(UK_SEED), str(RU_SEED), "--json").stdout.splitlines()
+        )
+    }
     for quote in quotes:
         assert texts[quote["article_id"]]["text"][quote["start"] : quote["end"]] == quote["text"]
