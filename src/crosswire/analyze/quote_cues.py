@@ -22,6 +22,9 @@ class Cues:
     addressee: frozenset[str]  # 'told': the name after it is the listener
     after_only: frozenset[str]  # cues that count only right after a quote
     relative: frozenset[str]  # words that make the conjunction after them a relative pronoun ('lo que')
+    adverbs: frozenset[str]  # words between a subject and its verb that are no subject ('later', 'ранее')
+    adverb_ending: str  # the ending of most such words ('-ly'), '' for none
+    negations: frozenset[str]  # 'not', 'не': a negated speech verb reports nothing
     passive: frozenset[str]  # auxiliaries before a verb that make it passive ('was told that')
     dash_speech: bool
     relative_after_comma: bool  # ', que' opens a relative clause, not reported speech
@@ -55,6 +58,9 @@ def _cues(entries: Sequence[dict[str, object]]) -> Cues:
         addressee=words("addressee"),
         after_only=words("after_only"),
         relative=words("relative"),
+        adverbs=words("adverbs"),
+        adverb_ending=entries[0].get("adverb_ending", "") if len(entries) == 1 else "",  # type: ignore[arg-type]
+        negations=words("negations"),
         passive=words("passive"),
         dash_speech=all(entry.get("dash_speech") for entry in entries),
         relative_after_comma=all(entry.get("relative_after_comma") for entry in entries),

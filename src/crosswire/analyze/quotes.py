@@ -27,9 +27,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from crosswire.analyze import cjk
+from crosswire.analyze.keys import name_key
+from crosswire.analyze.names import is_calendar_word
 from crosswire.analyze.quote_cues import Cues, cues
 from crosswire.analyze.quote_marks import quoted_spans
-from crosswire.analyze.speakers import WORD, Named, locate, locate_unspaced, nearest, other_person_between
+from crosswire.analyze.resources import stopwords
+from crosswire.analyze.speakers import WORD, Named, first_named, locate, locate_unspaced, nearest, other_person_between
 from crosswire.types import UNATTRIBUTED, Mention, Quote
 
 MAX_QUOTES = 200
@@ -42,12 +45,18 @@ _CUE_WORDS_AFTER = 6  # the cue after a quote is among its first words ('," the 
 _THAT_WITHIN = 8  # words between a speech verb and its conjunction ('said on Monday that')
 _NAME_AFTER_CUE = 12  # words after a cue that may name its speaker after a comma ('said its senior author, X')
 _NAME_RIGHT_AFTER = 3  # words after a cue that may name its speaker without one ('said Italian astronaut X')
+_ROLE_WORDS = 3  # words before a cue among which a name is still its subject ('Лавров в понедельник заявил')
+_CLAUSE_BREAK = re.compile(r"[,;:()«»\"“”„]")
+_CLAUSE_END = re.compile(r"\s*(?:[.,;!?…]|$)")
+_NEGATION_WORDS = 3  # words before a speech verb that may negate it
+_SOURCE_WORDS = 4  # words at a reported clause's end that may name its source (', передает ТАСС')
 _CARRY_PARAGRAPHS = 2
 _CARRY_CHARS = 1500
 # Words a full stop follows without ending the sentence ('Mr.', 'г.').
 _ABBREVIATIONS = frozenset(["mr", "mrs", "ms", "dr", "st", "gen", "col", "sen", "rep", "gov", "jr", "vs", "etc"])
 _ABBREVIATIONS |= {"inc", "co", "ltd", "no", "nr", "ул", "г", "гг", "им", "тыс", "млн", "млрд"}
-_SENTENCE_END = re.compile(r"[.!?…]+[\"»”’)]*(?=\s|$)|\n")
+# A full stop before a space, or glued to the next sentence as scraped pages have it ('path.Get').
+_SENTENCE_END = re.compile(r"[.!?…]+[\"»”’)]*(?=\s|$)|\n|(?<=[a-zа-яёіїє])[.!?](?=[A-ZА-ЯЁІЇЄ][a-zа-яёіїє])")
 _DASH_LINE = re.compile(r"[ \t]*[—–-][ \t]*(?=\w)")
 # The end of a dash-speech part: punctuation, a dash, then the narrator's words in lower case.
 _DASH_BREAK = re.compile(r"[,.!?…]\s*[—–-]\s*(?=[^\W\d_])")
@@ -89,6 +98,9 @@ class _Reader:
     def __init__(self, text: str, language: str | None, entities: Sequence[Mention], places: Sequence[Mention]):
         self.text = text
         self.cues: Cues = cues(language)
+        self.stopwords = stopwords(language or "")
+        self.language = language
+        self.place_forms = {w.lower() for p in places for w in WORD.findall(p.surface)}
         self.spans = [m.span() for m in WORD.finditer(text)]
         self.starts = [s for s, _ in self.spans]
         self.lower = [text[s:e].lower() for s, e in self.spans]
@@ -179,18 +191,46 @@ class _Reader:
     def _pronoun(self, i: int) -> bool:
         return 0 <= i < len(self.lower) and self.lower[i] in self.cues.pronouns
 
-    def _subject(self, lo: int, cue_start: int) -> Named | None:
-        """The name closest before a cue; past a role set off by commas ('Nakanishi, presidente
-        de la Federación Empresarial, dijo'), the name before the role."""
+    def _subject(self, lo: int, cue_start: int, before_cue: int) -> Named | None:
+        """The name that is the subject of the cue starting at ``cue_start`` (``before_cue``: the
+        index of the word before it), or None.
+
+        A subject set off by a comma is the first name in its phrase ('Raman Velayudhan of the
+        agency's Tropical Diseases division, told'); past a role set off by commas, the name
+        before the role ('Nakanishi, presidente de la Federación Empresarial, dijo'). A common
+        noun right before the cue is the subject itself ('the minister said', 'половина
+        респондентов ответила'): then only a name among the few words before it, with no
+        punctuation between, is the speaker ('Лавров в понедельник заявил')."""
         head = self.text[lo:cue_start].rstrip()
         if head.endswith(","):
-            comma = self.text.rfind(",", lo, lo + len(head) - 1)
-            role = self.text[comma + 1 : lo + len(head) - 1].strip() if comma >= 0 else ""
-            if role[:1].islower():
-                named = nearest(self.named, self.named_starts, lo, comma, comma)
-                if named is not None:
-                    return named
+            end = lo + len(head) - 1
+            comma = self.text.rfind(",", lo, end)
+            phrase_start = comma + 1 if comma >= 0 else lo
+            named = first_named(self.named, self.named_starts, phrase_start, end)
+            opens = named is not None and not self.text[phrase_start : named.start].strip()
+            if not opens:  # the phrase is a role ('presidente de ...'): the subject opens the clause
+                named = first_named(self.named, self.named_starts, lo, end)
+            if named is not None:
+                return named
+        if before_cue >= 0 and self.spans[before_cue][0] >= lo and self._common_noun(before_cue):
+            start = self.spans[max(before_cue - _ROLE_WORDS + 1, 0)][0]
+
+            def joined(item: Named) -> bool:
+                return not _CLAUSE_BREAK.search(self.text, item.end, cue_start)
+
+            return nearest(self.named, self.named_starts, max(start, lo), cue_start, cue_start, allowed=joined)
         return nearest(self.named, self.named_starts, lo, cue_start, cue_start)
+
+    def _common_noun(self, i: int) -> bool:
+        word = self.lower[i]
+        text = self.text[self.spans[i][0] : self.spans[i][1]]
+        return (
+            text[:1].islower()
+            and word not in self.stopwords
+            and word not in self.cues.adverbs
+            and word not in self.cues.pronouns
+            and not (self.cues.adverb_ending and word.endswith(self.cues.adverb_ending))
+        )
 
     def bare(self, lo: int, hi: int, cue_start: int, cue_end: int) -> bool:
         """Whether [lo, hi) holds no word but the cue: a dropped subject ('—dijo.')."""
@@ -215,22 +255,74 @@ class _Reader:
         beside = [i for i in (first - 1, last) if 0 <= i < len(self.spans) and lo <= self.spans[i][0] < hi]
         if any(self._pronoun(i) for i in (*beside, *cue_words)):
             return None, True
-        before = self._subject(lo, cue_start)
+        before = self._subject(lo, cue_start, first - 1)
         if before is not None:
             return before, False
+        if first > 0 and self.spans[first - 1][0] >= lo and self._common_noun(first - 1):
+            return None, False  # 'the minister said': someone the article does not name here
         following = self.words_in(cue_end, hi)[:_NAME_AFTER_CUE]
         if following:
             listener = self.spans[following[0]][0] if cue.lower() in self.cues.addressee else -1
             close = self.spans[following[min(_NAME_RIGHT_AFTER, len(following)) - 1]][1]
 
-            def placed(item: Named) -> bool:  # 'said Italian astronaut Luca Parmitano', 'said its head, X'
-                return item.start < close or self.text[max(item.start - 4, 0) : item.start].rstrip().endswith(",")
+            def placed(item: Named) -> bool:
+                """'said Italian astronaut Luca Parmitano'; 'said its senior author, Kari Nadeau';
+                '— рассказал региональный директор организации Эльдар Бурханов.'"""
+                if item.start < close or self.text[max(item.start - 4, 0) : item.start].rstrip().endswith(","):
+                    return True
+                return item.kind != "org" and bool(_CLAUSE_END.match(self.text, item.end))
 
             after_hi = self.spans[following[-1]][1]
             after = nearest(self.named, self.named_starts, cue_end, after_hi, cue_end, listener, placed)
             if after is not None:
                 return after, False
+        unlisted = self._unlisted_name(lo, hi, first, last)
+        if unlisted is not None:
+            return unlisted, False
         return None, self.cues.pro_drop and self.bare(lo, hi, cue_start, cue_end)
+
+    def _unlisted_name(self, lo: int, hi: int, first: int, last: int) -> Named | None:
+        """A name beside the cue that the analysis did not list (an acronym, a lone surname it
+        had no evidence for): '," VDD explains', '", sagt Försterling.' Before the cue only a
+        word that does not open a sentence; after it, the last of a run of capitalized words."""
+        before = first - 1
+        touching = before >= 0 and not self.text[self.spans[before][1] : self.spans[first][0]].strip()
+        if touching and self.spans[before][0] >= lo and self._name_like(before):
+            gap = self.text[max(self.spans[before][0] - 3, lo) : self.spans[before][0]]
+            word = self.text[self.spans[before][0] : self.spans[before][1]]
+            if word.isupper() or not (gap.strip()[-1:] in ".!?" or self.spans[before][0] == lo):
+                return self._as_named(before)
+        run = last
+        while run < len(self.spans) and self.spans[run][1] <= hi and self._name_like(run) and run - last < 3:
+            run += 1
+        if run > last and (run >= len(self.spans) or self._clause_goes_on(run - 1)):
+            return self._as_named(run - 1)
+        return None
+
+    def _clause_goes_on(self, i: int) -> bool:
+        """Whether the clause ends after word ``i`` or goes on in lower case ('sagte Nouripour der
+        Zeitung'): then the capitalized run that ends at ``i`` is the subject, not the start of
+        the next phrase."""
+        if _CLAUSE_END.match(self.text, self.spans[i][1]):
+            return True
+        following = i + 1 < len(self.spans) and not self.text[self.spans[i][1] : self.spans[i + 1][0]].strip()
+        return following and self.text[self.spans[i + 1][0]].islower()
+
+    def _name_like(self, i: int) -> bool:
+        word = self.text[self.spans[i][0] : self.spans[i][1]]
+        lower = self.lower[i]
+        return (
+            word[:1].isupper()
+            and lower not in self.stopwords
+            and lower not in self.cues.pronouns
+            and lower not in self.place_forms
+            and not any(c.isdigit() for c in word)
+            and not is_calendar_word(word, self.language)
+        )
+
+    def _as_named(self, i: int) -> Named | None:
+        key = name_key(self.lower[i])
+        return Named(self.spans[i][0], self.spans[i][1], key, "entity") if len(key) >= 2 else None
 
 
 def _titled(quote: str) -> bool:
@@ -268,8 +360,8 @@ def _direct(reader: _Reader, spans: list[tuple[int, int]]) -> list[_Found]:
             continue  # 'The Lord of the Rings', „New York Daily News“: a title, not a statement
         after = inner_end + 1
         limit = min(reader.sentence_end(after) if text[after : after + 1] not in ".!?…" else after, after + _WINDOW)
-        if n + 1 < len(spans):
-            limit = min(limit, spans[n + 1][0] - 1)
+        if n + 1 < len(spans) and reader.word_count(*spans[n + 1]) >= _MIN_WORDS:
+            limit = min(limit, spans[n + 1][0] - 1)  # the next statement (a quoted name does not end this one)
         lead = _LEAD.match(text, after, limit)
         lo = lead.end() if lead else after
         if text[end - 1 : end] == "." and text[lo : lo + 1].isupper():
@@ -331,6 +423,18 @@ def _dash_speech(reader: _Reader) -> list[_Found]:
     return found
 
 
+def _before_source(reader: _Reader, start: int, end: int) -> int:
+    """The end of a reported clause before a source named at its end ('..., передает
+    "Газета.ru"', '..., the agency said')."""
+    words = reader.words_in(start, end)
+    for i in words[-_SOURCE_WORDS:]:
+        if reader.lower[i] in reader.cues.verbs:
+            comma = reader.text.rfind(",", start, reader.spans[i][0])
+            if comma > start and not reader.text[comma + 1 : reader.spans[i][0]].strip(" —–-"):
+                return comma
+    return end
+
+
 def _reported(reader: _Reader, direct: list[_Found]) -> list[_Found]:
     """'X said that ...' and 'According to X, ...': the clause to the sentence's end."""
     text, lower, spans = reader.text, reader.lower, reader.spans
@@ -344,6 +448,9 @@ def _reported(reader: _Reader, direct: list[_Found]) -> list[_Found]:
 
     def add(start: int, end: int, cue: str, cue_start: int, cue_end: int, lo: int, hi: int) -> None:
         start, end = _strip(text, start, end)
+        if text[end - 1 : end] == "?" or text[end : end + 1] == "?":
+            return  # 'Würden Sie sagen, dass ...?': a question, not a statement
+        end = _before_source(reader, start, end)
         end = end - 1 if end > start and text[end - 1] in ".!?…" else end
         if reader.word_count(start, end) < _MIN_WORDS or end - start > MAX_CHARS:
             return
@@ -374,6 +481,8 @@ def _reported(reader: _Reader, direct: list[_Found]) -> list[_Found]:
         if word in reader.cues.verbs:
             if i and lower[i - 1] in reader.cues.passive:
                 continue  # 'was told that': the speaker is not its subject
+            if any(lower[k] in reader.cues.negations for k in range(max(i - _NEGATION_WORDS, 0), i)):
+                continue  # 'das würde ich nicht sagen, dass ...': what was not said
             for j in range(i + 1, min(i + 1 + _THAT_WITHIN, len(lower))):
                 if spans[j][0] >= sentence_end:
                     break

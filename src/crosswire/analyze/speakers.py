@@ -21,6 +21,7 @@ WORD = re.compile(rf"{WORD_CHAR}+(?:[-'’]{WORD_CHAR}+)*")
 _MAX_NAME_WORDS = 5
 _MAX_NAMES = 500
 _SPEAKING_KINDS = frozenset({"person", "org", "entity"})
+_RANK = {"person": 0, "entity": 1, "org": 2}  # who speaks, most likely first
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,22 +121,35 @@ def nearest(
     skip: int = -1,
     allowed: Callable[[Named], bool] | None = None,
 ) -> Named | None:
-    """The name within [lo, hi) closest to ``anchor``, a person (or a name of unknown kind)
+    """The name within [lo, hi) closest to ``anchor``, a person before a name of unknown kind
     before an organization; the one starting at ``skip`` (a listener), and those ``allowed``
     refuses, are not candidates."""
     first = bisect.bisect_left(starts, lo)
     best: Named | None = None
-    best_rank = (2, 0)
+    best_rank = (len(_RANK), 0)
     for item in named[first:]:
         if item.start >= hi:
             break
         if item.end > hi or item.start == skip or (allowed is not None and not allowed(item)):
             continue
         distance = item.start - anchor if item.start >= anchor else anchor - item.end
-        rank = (1 if item.kind == "org" else 0, distance)
+        rank = (_RANK.get(item.kind, 1), distance)
         if rank < best_rank:
             best, best_rank = item, rank
     return best
+
+
+def first_named(named: list[Named], starts: list[int], lo: int, hi: int) -> Named | None:
+    """The first person (or name of unknown kind) within [lo, hi), else the first organization."""
+    first = bisect.bisect_left(starts, lo)
+    org: Named | None = None
+    for item in named[first:]:
+        if item.start >= hi or item.end > hi:
+            break
+        if item.kind != "org":
+            return item
+        org = org or item
+    return org
 
 
 def other_person_between(named: list[Named], starts: list[int], lo: int, hi: int, key: str) -> bool:
