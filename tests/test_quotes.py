@@ -379,7 +379,8 @@ def test_the_hand_checked_sample_holds() -> None:
     shared = require_shared(SHARED)
     rows = [json.loads(line) for line in SAMPLE.read_text(encoding="utf-8").splitlines()]
     assert len(rows) == 100 and len({row["language"] for row in rows}) >= 4
-    found = {page: analyze(article).statements for page, article in pages(shared, {row["page"] for row in rows}).items()}
+    articles = pages(shared, {row["page"] for row in rows})
+    found = {page: analyze(article).statements for page, article in articles.items()}
     judged = []
     for row in rows:
         again = next((q for q in found.get(row["page"], ()) if q.text == row["text"]), None)
