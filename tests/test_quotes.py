@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import RU_SEED, UK_SEED, run_cli
 
 from crosswire.analyze import analyze
 from crosswire.analyze.quote_cues import cues
@@ -18,7 +19,6 @@ from crosswire.clean import clean
 from crosswire.store import SQLiteStore
 from crosswire.store.codec import analysis_from_row, analysis_to_row
 from crosswire.types import UNATTRIBUTED, Analysis, Article, Quote, RawDocument
-from tests.conftest import RU_SEED, UK_SEED, run_cli
 
 # A report names its speaker in full somewhere inside a sentence; the name finder needs that
 # evidence before it reads a capitalized word at a sentence's start ('"…," Lavrov said') as a name.
@@ -373,8 +373,8 @@ def test_the_hand_checked_sample_holds() -> None:
     "unattributed" where the article names nobody beside the cue: a role, a pronoun it would not
     be safe to resolve, an indefinite subject). Extracting again must keep precision >= 0.9 on
     both; a statement whose speaker changed since it was judged counts as wrong."""
-    from tests.conftest import SHARED, require_shared
-    from tests.quote_pages import pages
+    from conftest import SHARED, require_shared
+    from quote_pages import pages
 
     shared = require_shared(SHARED)
     rows = [json.loads(line) for line in SAMPLE.read_text(encoding="utf-8").splitlines()]
