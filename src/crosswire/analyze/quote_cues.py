@@ -31,9 +31,11 @@ class Cues:
     pro_drop: bool
     unspaced: bool
 
+    by_first: dict[str, tuple[tuple[str, ...], ...]]  # the phrases by their first word, longest first
+
     def phrase_at(self, words: Sequence[str], i: int) -> int:
         """Length in words of the 'according to' phrase starting at ``words[i]``, 0 for none."""
-        for phrase in self.according:
+        for phrase in self.by_first.get(words[i], ()):
             n = len(phrase)
             if i + n <= len(words) and all(p == WILDCARD or p == words[i + k] for k, p in enumerate(phrase)):
                 return n
@@ -50,10 +52,14 @@ def _cues(entries: Sequence[dict[str, object]]) -> Cues:
         return frozenset(w for entry in entries for w in entry.get(name, ()))  # type: ignore[attr-defined]
 
     phrases = {tuple(p.split()) for entry in entries for p in entry.get("according", ())}  # type: ignore[attr-defined]
+    according = tuple(sorted(phrases, key=len, reverse=True))
+    by_first: dict[str, tuple[tuple[str, ...], ...]] = {}
+    for phrase in according:  # no phrase opens with the wildcard
+        by_first[phrase[0]] = (*by_first.get(phrase[0], ()), phrase)
     return Cues(
         verbs=words("verbs"),
         that=words("that"),
-        according=tuple(sorted(phrases, key=len, reverse=True)),
+        according=according,
         pronouns=words("pronouns"),
         addressee=words("addressee"),
         after_only=words("after_only"),
@@ -66,6 +72,7 @@ def _cues(entries: Sequence[dict[str, object]]) -> Cues:
         relative_after_comma=all(entry.get("relative_after_comma") for entry in entries),
         pro_drop=all(entry.get("pro_drop") for entry in entries),
         unspaced=all(entry.get("unspaced") for entry in entries),
+        by_first=by_first,
     )
 
 
