@@ -55,8 +55,11 @@ _CARRY_CHARS = 1500
 # Words a full stop follows without ending the sentence ('Mr.', 'г.').
 _ABBREVIATIONS = frozenset(["mr", "mrs", "ms", "dr", "st", "gen", "col", "sen", "rep", "gov", "jr", "vs", "etc"])
 _ABBREVIATIONS |= {"inc", "co", "ltd", "no", "nr", "ул", "г", "гг", "им", "тыс", "млн", "млрд"}
-# A full stop before a space, or glued to the next sentence as scraped pages have it ('path.Get').
-_SENTENCE_END = re.compile(r"[.!?…]+[\"»”’)]*(?=\s|$)|\n|(?<=[a-zа-яёіїє])[.!?](?=[A-ZА-ЯЁІЇЄ][a-zа-яёіїє])")
+# A full stop before a space, or glued to the next sentence as scraped pages have it ('path.Get');
+# Chinese and Japanese full stops end a sentence with no space after them.
+_SENTENCE_END = re.compile(
+    r"[.!?…]+[\"»”’)]*(?=\s|$)|\n|(?<=[a-zа-яёіїє])[.!?](?=[A-ZА-ЯЁІЇЄ][a-zа-яёіїє])|[。！？]+[”」』]*"
+)
 _DASH_LINE = re.compile(r"[ \t]*[—–-][ \t]*(?=\w)")
 # The end of a dash-speech part: punctuation, a dash, then the narrator's words in lower case.
 _DASH_BREAK = re.compile(r"[,.!?…]\s*[—–-]\s*(?=[^\W\d_])")
@@ -451,7 +454,7 @@ def _reported(reader: _Reader, direct: list[_Found]) -> list[_Found]:
         if text[end - 1 : end] == "?" or text[end : end + 1] == "?":
             return  # 'Würden Sie sagen, dass ...?': a question, not a statement
         end = _before_source(reader, start, end)
-        end = end - 1 if end > start and text[end - 1] in ".!?…" else end
+        end = end - 1 if end > start and text[end - 1] in ".!?…。！？" else end
         if reader.word_count(start, end) < _MIN_WORDS or end - start > MAX_CHARS:
             return
         if any(s < end and start < e and (min(e, end) - max(s, start)) * 2 >= end - start for s, e in quoted):
