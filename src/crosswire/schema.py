@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from crosswire.service.search import StoryMatch
-    from crosswire.types import Article, EventSummary, Similarity, StoryMember, StoryMention, StorySummary
+    from crosswire.types import Article, EventSummary, Quote, Similarity, StoryMember, StoryMention, StorySummary
 
 
 def article_json(article: Article) -> dict[str, Any]:
@@ -72,6 +72,22 @@ def story_json(story: StorySummary) -> dict[str, Any]:
     ]
     found["events"] = [event_json(e) for e in story.events]
     return found
+
+
+def quote_json(article: Article, quote: Quote) -> dict[str, Any]:
+    """One statement of a story's article (``show --json``'s ``quotes``): ``start``/``end`` are
+    offsets into that article's ``text``."""
+    return {
+        "article_id": article.id,
+        "language": article.language,
+        "kind": quote.kind,
+        "text": quote.text,
+        "start": quote.start,
+        "end": quote.end,
+        "speaker": quote.speaker,
+        "speaker_surface": quote.speaker_surface,
+        "cue": quote.cue,
+    }
 
 
 def story_record(story: StorySummary, by_event: dict[str, list[str]], article_ids: list[str]) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from crosswire.analyze import analyze
+from crosswire.analyze.quotes import find_statements
 from crosswire.analyze.subtract import subtract
 from crosswire.clean import clean
 from crosswire.clean.site import drop_site_boilerplate, site_of
@@ -85,6 +86,9 @@ def site_pass(docs: Sequence[PreparedDocument], boilerplate: Mapping[str, set[st
             continue
         dropped = "\n\n".join(line.text for line in trimmed.removed[len(doc.article.removed) :])
         analysis = subtract(doc.analysis, analyze(replace(doc.article, title=None, text=dropped)))
+        # Quote offsets point into the text, which just lost paragraphs: find them again (cheap).
+        statements = find_statements(trimmed.text, analysis.language, analysis.entities, analysis.places)
+        analysis = replace(analysis, statements=statements)
         out.append(PreparedDocument(trimmed, analysis, counted_of(analysis), doc.vector))
     return out
 

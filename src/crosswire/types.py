@@ -95,6 +95,31 @@ class Mention:
 
 
 @dataclass(frozen=True, slots=True)
+class Quote:
+    """A statement an article quotes (``direct``: inside quote marks or after a speech dash) or
+    reports (``reported``: 'said that ...', 'заявив, що ...'), and who made it.
+
+    ``start``/``end`` are offsets into ``Article.text`` (``text == article.text[start:end]``, quote
+    marks outside). ``speaker`` is the speaker's cross-script key (a person's surname key, so
+    'Лавров', 'Lavrov' and 'Ławrow' give 'lvrv'; an organization's 'org:...' key) or
+    ``UNATTRIBUTED``; ``speaker_surface`` the form the article used for that speaker (the name a
+    pronoun referred back to, when it did); ``cue`` the verb or phrase that introduced the
+    statement as written ('заявив', 'said', 'according to'), ':' after a bare colon, '' for none.
+    """
+
+    text: str
+    start: int
+    end: int
+    kind: Literal["direct", "reported"]
+    speaker: str
+    speaker_surface: str = ""
+    cue: str = ""
+
+
+UNATTRIBUTED = "unattributed"
+
+
+@dataclass(frozen=True, slots=True)
 class Analysis:
     """What an article mentions, normalized for matching across languages."""
 
@@ -105,8 +130,9 @@ class Analysis:
     places: tuple[Mention, ...] = ()  # key: ISO 3166 country code or normalized place name
     dates: tuple[Mention, ...] = ()  # key: ISO date at its precision (2022, 2022-01, 2022-01-13)
     numbers: tuple[Mention, ...] = ()  # key: canonical number
-    quotes: tuple[Mention, ...] = ()  # key: normalized quote text
+    quotes: tuple[Mention, ...] = ()  # key: normalized quote text (what linking compares)
     terms: tuple[str, ...] = ()  # content lemmas, lower-case, in text order
+    statements: tuple[Quote, ...] = ()  # quoted and reported speech with speakers, in text order
 
 
 @dataclass(frozen=True, slots=True)

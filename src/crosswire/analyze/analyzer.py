@@ -10,7 +10,7 @@ from crosswire.analyze.gazetteer import gazetteer
 from crosswire.analyze.morphology import Word, morphology
 from crosswire.analyze.names import find_names
 from crosswire.analyze.numbers import find_numbers
-from crosswire.analyze.quotes import find_quotes
+from crosswire.analyze.quotes import find_quotes, find_statements
 from crosswire.analyze.text import tokenize
 from crosswire.clean.normalize import fold_homoglyphs, normalize_text
 from crosswire.types import Analysis, Article, Mention
@@ -103,6 +103,7 @@ def analyze(article: Article) -> Analysis:
         numbers=tuple(find_numbers(text, language, (d.surface for d in dates))),
         quotes=tuple(find_quotes(text)),
         terms=terms,
+        statements=find_statements(article.text, language, entities, places),
     )
 
 

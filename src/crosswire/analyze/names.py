@@ -72,6 +72,11 @@ def _calendar_words(language: str) -> frozenset[str]:
     return frozenset(words)
 
 
+def is_calendar_word(word: str, language: str | None) -> bool:
+    """Whether ``word`` names a month or a weekday in ``language`` (capitalized, never a name)."""
+    return word.lower().rstrip(".") in _calendar_words(language or "en")
+
+
 @cache
 def _german_table(name: str) -> tuple[str, ...]:
     return tuple(load_table("analyze_names.json")[name]["de"])

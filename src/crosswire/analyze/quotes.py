@@ -1,27 +1,324 @@
-"""Quoted speech: text inside «…», „…“, “…” or "…" of four words or more (shorter quoted text
-is mostly a name or a term: «Газпром», "деловой")."""
+"""Quoted and reported speech, and who said it.
+
+Direct quotes are the text inside a pair of quote marks (``quote_marks``) or a paragraph opening
+with a speech dash (Russian, Ukrainian, Spanish: '— Мы готовы, — сказал он.'); reported speech is
+a clause after a speech verb and its conjunction ('said that ...', 'заявив, що ...') or after an
+'according to' phrase at a sentence's start. The words are the packaged table's
+(``quote_cues``).
+
+A quote counts as speech when a cue stands beside it: a speech verb in the words right after it
+('…," said Lavrov', '», — заявил Лавров') or earlier in its sentence ('Лавров заявил: «…»'), an
+'according to' phrase, or a name and a colon ('Lavrov: "…"'). Quoted text with none of these
+(a title, a slogan, a term) is left out of the statements, though it still gives the
+``quotes`` mentions that linking compares. The speaker is the person (else organization) named
+nearest the cue in that clause. A pronoun ('he said', 'за його словами'), or no subject at all
+where the language drops it ('—dijo'), refers back to the last named speaker, but only within two
+paragraphs and when no other person was named in between; otherwise the quote is unattributed.
+
+Bounded: one pass over the quote marks and one over the words, windows of a few hundred
+characters around each quote, at most ``MAX_QUOTES`` statements of at most ``MAX_CHARS``.
+"""
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from crosswire.types import Mention
+from crosswire.analyze import cjk
+from crosswire.analyze.quote_cues import cues
+from crosswire.analyze.quote_marks import quoted_spans
+from crosswire.analyze.quote_reader import QuoteReader
+from crosswire.analyze.speakers import WORD, Named, nearest, other_person_between
+from crosswire.types import UNATTRIBUTED, Mention, Quote
 
-_QUOTED = re.compile(r"«([^«»\n]{3,600}?)»|„([^„“”\n]{3,600}?)[“”]|“([^“”\n]{3,600}?)”|\"([^\"\n]{3,600}?)\"")
-_WORDS = re.compile(r"\w+")
+MAX_QUOTES = 200
+MAX_CHARS = 2000
 _MIN_WORDS = 4
+_MIN_UNSPACED_CHARS = 6
+_WINDOW = 300  # characters looked at on either side of a quote for its cue and speaker
+_CUE_WORDS_BEFORE = 6  # words from a cue to the quote it opens ('Lavrov said the talks were "…"')
+_CUE_WORDS_AFTER = 6  # the cue after a quote is among its first words ('," the Russian minister said')
+_THAT_WITHIN = 8  # words between a speech verb and its conjunction ('said on Monday that')
+_NEGATION_WORDS = 3  # words before a speech verb that may negate it
+_SOURCE_WORDS = 4  # words at a reported clause's end that may name its source (', передает ТАСС')
+_CARRY_PARAGRAPHS = 2
+_CARRY_CHARS = 1500
+_DASH_LINE = re.compile(r"[ \t]*[—–-][ \t]*(?=\w)")
+# The end of a dash-speech part: punctuation, a dash, then the narrator's words in lower case.
+_DASH_BREAK = re.compile(r"[,.!?…]\s*[—–-]\s*(?=[^\W\d_])")
+_LEAD = re.compile(r"[\s,;]*(?:[—–-]+\s*)?")
+_UNSPACED_THAT = "，：,:"
+_KEY_WORDS = re.compile(r"\w+")
 
 
 def quote_key(quote: str) -> str:
-    """Lower-case words joined by single spaces: punctuation and spacing do not matter."""
-    return " ".join(_WORDS.findall(quote.lower()))
+    """Lower-case words joined by single spaces: punctuation and spacing do not matter (the
+    ``q:`` feature key; stored representations hold it, so it does not change)."""
+    return " ".join(_KEY_WORDS.findall(quote.lower()))
 
 
 def find_quotes(text: str) -> list[Mention]:
+    """Quoted text of four words or more, as mentions linking can compare (whether or not it is
+    speech: a quoted title is evidence two reports meet as well)."""
     found: list[Mention] = []
-    for match in _QUOTED.finditer(text):
-        quote = next(g for g in match.groups() if g is not None).strip()
-        key = quote_key(quote)
-        if key.count(" ") + 1 >= _MIN_WORDS:
-            found.append(Mention(key=key, surface=quote, kind="quote"))
+    for start, end in quoted_spans(text):
+        if end - start <= MAX_CHARS:
+            key = quote_key(text[start:end])
+            if key.count(" ") + 1 >= _MIN_WORDS:
+                found.append(Mention(key=key, surface=text[start:end].strip(), kind="quote"))
     return found
+
+
+@dataclass(slots=True)
+class _Found:
+    start: int
+    end: int
+    kind: str
+    cue: str
+    cue_at: int
+    speaker: Named | None
+    refers_back: bool  # a pronoun or a dropped subject: the speaker is the last one named
+
+
+def _titled(quote: str) -> bool:
+    words = WORD.findall(quote)
+    return quote.rstrip()[-1:] not in ".!?…" and all(w[:1].isupper() or w.isdigit() for w in words)
+
+
+def _end(match: re.Match[str] | None) -> int:
+    return match.end() if match else 0
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (text[start].isspace() or text[start] in ",;:—–-"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
+        end -= 1
+    return start, end
+
+
+def _direct(reader: QuoteReader, spans: list[tuple[int, int]]) -> list[_Found]:
+    text = reader.text
+    found: list[_Found] = []
+    for n, (inner_start, inner_end) in enumerate(spans):
+        if len(found) >= MAX_QUOTES:
+            break
+        start, end = _strip(text, inner_start, inner_end)
+        if end - start > MAX_CHARS or end <= start:
+            continue
+        if reader.cues.unspaced:
+            if end - start < _MIN_UNSPACED_CHARS:
+                continue
+        elif reader.word_count(start, end) < _MIN_WORDS:
+            continue
+        if _titled(text[start:end]):
+            continue  # 'The Lord of the Rings', „New York Daily News“: a title, not a statement
+        after = inner_end + 1
+        limit = min(reader.sentence_end(after) if text[after : after + 1] not in ".!?…" else after, after + _WINDOW)
+        if n + 1 < len(spans) and reader.word_count(*spans[n + 1]) >= _MIN_WORDS:
+            limit = min(limit, spans[n + 1][0] - 1)  # the next statement (a quoted name does not end this one)
+        lead = _LEAD.match(text, after, limit)
+        lo = lead.end() if lead else after
+        if text[end - 1 : end] == "." and text[lo : lo + 1].isupper():
+            limit = lo  # the quote closed its sentence and a new one starts: not its attribution
+        cue, cue_start, cue_end = reader.cue_in(lo, limit, first_words=_CUE_WORDS_AFTER, after_quote=True)
+        if cue:
+            speaker, back = reader.speaker_near(lo, limit, cue, cue_start, cue_end)
+            if speaker is None and not back and reader.cues.unspaced:  # 'X は「…」と述べた'
+                begin = max(reader.sentence_start(inner_start - 1), inner_start - _WINDOW)
+                speaker = nearest(reader.named, reader.named_starts, begin, inner_start - 1, inner_start - 1)
+            found.append(_Found(start, end, "direct", cue, cue_start, speaker, back))
+            continue
+        opening = inner_start - 1
+        begin = max(reader.sentence_start(opening), opening - _WINDOW, spans[n - 1][1] + 1 if n else 0)
+        cue, cue_start, cue_end = reader.last_cue_in(begin, opening)
+        if (
+            cue
+            and reader.word_count(cue_end, opening) > _CUE_WORDS_BEFORE
+            and not reader.cues.phrase_at(reader.lower, bisect.bisect_left(reader.starts, cue_start))
+        ):
+            cue = ""  # a speech verb early in a long sentence says nothing of this quoted title
+        if cue:
+            speaker, back = reader.speaker_near(begin, opening, cue, cue_start, cue_end)
+            found.append(_Found(start, end, "direct", cue, cue_start, speaker, back))
+        elif text[begin:opening].rstrip().endswith(":"):
+            colon = text.rindex(":", begin, opening)
+            speaker = nearest(reader.named, reader.named_starts, begin, colon, colon)
+            if speaker is not None and reader.word_count(speaker.end, colon) == 0:
+                found.append(_Found(start, end, "direct", ":", colon, speaker, False))
+    return found
+
+
+def _dash_speech(reader: QuoteReader) -> list[_Found]:
+    """Paragraphs that open with a speech dash, their narrator's words naming the speaker."""
+    text = reader.text
+    found: list[_Found] = []
+    for line_start in reader.lines:
+        opening = _DASH_LINE.match(text, line_start)
+        if opening is None:
+            continue
+        line_end = text.find("\n", line_start)
+        line_end = len(text) if line_end < 0 else line_end
+        cut = _DASH_BREAK.search(text, opening.end(), line_end)
+        if cut is None or not text[cut.end()].islower():
+            continue  # no narrator: a list item, or an interview's answer
+        narrator_end = _DASH_BREAK.search(text, cut.end(), line_end)
+        stop = narrator_end.start() if narrator_end else reader.sentence_end(cut.end())
+        cue, cue_start, cue_end = reader.cue_in(cut.end(), min(stop, line_end), first_words=_CUE_WORDS_AFTER)
+        if not cue:
+            continue
+        speaker, back = reader.speaker_near(cut.end(), min(stop, line_end), cue, cue_start, cue_end)
+        parts = [(opening.end(), cut.start() + (text[cut.start()] in "!?…"))]
+        if narrator_end is not None:
+            parts.append((narrator_end.end(), line_end))
+        for start, end in parts:
+            start, end = _strip(text, start, end)
+            if reader.word_count(start, end) >= _MIN_WORDS and end - start <= MAX_CHARS:
+                found.append(_Found(start, end, "direct", cue, cue_start, speaker, back))
+    return found
+
+
+def _before_source(reader: QuoteReader, start: int, end: int) -> int:
+    """The end of a reported clause before a source named at its end ('..., передает
+    "Газета.ru"', '..., the agency said')."""
+    words = reader.words_in(start, end)
+    for i in words[-_SOURCE_WORDS:]:
+        if reader.lower[i] in reader.cues.verbs:
+            comma = reader.text.rfind(",", start, reader.spans[i][0])
+            if comma > start and not reader.text[comma + 1 : reader.spans[i][0]].strip(" —–-"):
+                return comma
+    return end
+
+
+def _reported(reader: QuoteReader, direct: list[_Found]) -> list[_Found]:
+    """'X said that ...' and 'According to X, ...': the clause to the sentence's end."""
+    text, lower, spans = reader.text, reader.lower, reader.spans
+    found: list[_Found] = []
+    quoted = sorted((f.start, f.end) for f in direct)
+    quoted_starts = [s for s, _ in quoted]
+
+    def inside_quote(at: int) -> bool:
+        i = bisect.bisect_right(quoted_starts, at) - 1
+        return i >= 0 and quoted[i][0] <= at < quoted[i][1]
+
+    def add(start: int, end: int, cue: str, cue_start: int, cue_end: int, lo: int, hi: int) -> None:
+        start, end = _strip(text, start, end)
+        if text[end - 1 : end] == "?" or text[end : end + 1] == "?":
+            return  # 'Würden Sie sagen, dass ...?': a question, not a statement
+        end = _before_source(reader, start, end)
+        end = end - 1 if end > start and text[end - 1] in ".!?…。！？" else end
+        if reader.word_count(start, end) < _MIN_WORDS or end - start > MAX_CHARS:
+            return
+        if any(s < end and start < e and (min(e, end) - max(s, start)) * 2 >= end - start for s, e in quoted):
+            return  # a direct quote holds most of it
+        if found and found[-1].start == start:
+            return  # 'said the outlook indicated that ...': one clause, two verbs
+        speaker, back = reader.speaker_near(lo, hi, cue, cue_start, cue_end)
+        found.append(_Found(start, end, "reported", cue, cue_start, speaker, back))
+
+    if reader.cues.unspaced:
+        for cue in reader.cues.verbs:
+            at = text.find(cue)
+            while at >= 0:
+                after = at + len(cue)
+                if text[after : after + 1] in _UNSPACED_THAT and not inside_quote(at):
+                    begin = reader.sentence_start(at)
+                    add(after + 1, reader.sentence_end(after), cue, at, after, begin, at)
+                at = text.find(cue, after)
+        return found
+    for i, word in enumerate(lower):
+        if len(found) >= MAX_QUOTES:
+            break
+        at = spans[i][0]
+        if (word not in reader.cues.verbs and not reader.cues.phrase_at(lower, i)) or inside_quote(at):
+            continue
+        sentence_end = reader.sentence_end(at)
+        if word in reader.cues.verbs:
+            if i and lower[i - 1] in reader.cues.passive:
+                continue  # 'was told that': the speaker is not its subject
+            if any(lower[k] in reader.cues.negations for k in range(max(i - _NEGATION_WORDS, 0), i)):
+                continue  # 'das würde ich nicht sagen, dass ...': what was not said
+            for j in range(i + 1, min(i + 1 + _THAT_WITHIN, len(lower))):
+                if spans[j][0] >= sentence_end:
+                    break
+                if reader.cues.opens_reported(lower[j]):
+                    if lower[j - 1] in reader.cues.relative or (
+                        reader.cues.relative_after_comma and text[spans[j - 1][1] : spans[j][0]].strip() == ","
+                    ):
+                        break  # 'dijo Kelsey, que es bombero', 'dijo X, lo que': a relative clause
+                    conjunction = re.match(r"[^'’]*['’]?", lower[j])
+                    that_start = spans[j][0] + (len(lower[j]) if lower[j] in reader.cues.that else _end(conjunction))
+                    begin = reader.sentence_start(at)
+                    add(that_start, sentence_end, text[at : spans[i][1]], at, spans[i][1], begin, spans[j][0])
+                    break
+            continue
+        n = reader.cues.phrase_at(lower, i)
+        if n and reader.sentence_start(at) >= (spans[i - 1][1] if i else 0):  # opens its sentence
+            comma = text.find(",", spans[i + n - 1][1], sentence_end)
+            if comma >= 0 and reader.word_count(spans[i + n - 1][1], comma) <= _THAT_WITHIN:
+                cue_end = spans[i + n - 1][1]
+                add(comma + 1, sentence_end, text[at:cue_end], at, cue_end, at, comma)
+    return found
+
+
+def _referent(reader: QuoteReader, last: Named | None, at: int) -> Named | None:
+    """Whom a pronoun at ``at`` refers to, when that is safe: the last named speaker, or else the
+    one person named, within two paragraphs and ``_CARRY_CHARS``, with no other person named
+    in between."""
+    begin = max(at - _CARRY_CHARS, 0)
+    paragraph = reader.paragraph(at)
+    if last is not None and begin <= last.end <= at and paragraph - reader.paragraph(last.start) <= _CARRY_PARAGRAPHS:
+        if not other_person_between(reader.named, reader.named_starts, last.end, at, last.key):
+            return last
+        return None
+    first = bisect.bisect_left(reader.named_starts, begin)
+    people = [
+        n
+        for n in reader.named[first : bisect.bisect_left(reader.named_starts, at)]
+        if n.kind == "person" and paragraph - reader.paragraph(n.start) <= _CARRY_PARAGRAPHS
+    ]
+    return people[-1] if people and len({n.key for n in people}) == 1 else None
+
+
+def _attribute(reader: QuoteReader, found: list[_Found]) -> list[Quote]:
+    """Quotes in text order, each referring-back one given its referent when that is safe."""
+    quotes: list[Quote] = []
+    last: Named | None = None
+    for item in sorted(found, key=lambda f: (f.start, f.kind)):
+        speaker = item.speaker
+        if speaker is None and item.refers_back:
+            speaker = _referent(reader, last, item.cue_at)
+        elif speaker is not None:
+            last = speaker
+        quotes.append(
+            Quote(
+                text=reader.text[item.start : item.end],
+                start=item.start,
+                end=item.end,
+                kind="direct" if item.kind == "direct" else "reported",
+                speaker=speaker.key if speaker else UNATTRIBUTED,
+                speaker_surface=reader.text[speaker.start : speaker.end] if speaker else "",
+                cue=item.cue,
+            )
+        )
+    return quotes
+
+
+def find_statements(
+    text: str, language: str | None, entities: Sequence[Mention], places: Sequence[Mention] = ()
+) -> tuple[Quote, ...]:
+    """The statements quoted or reported in an article's body ``text``, with their speakers
+    (``entities`` and ``places`` are the analysis's, found in the same text)."""
+    if cjk.is_cjk(language) and not cues(language).unspaced:
+        language = None
+    reader = QuoteReader(text, language, entities, places)
+    spans = quoted_spans(text)
+    direct = _direct(reader, spans)
+    if reader.cues.dash_speech:
+        taken = [(f.start, f.end) for f in direct]
+        direct += [f for f in _dash_speech(reader) if not any(s < f.end and f.start < e for s, e in taken)]
+    found = direct + _reported(reader, direct)
+    found.sort(key=lambda f: f.start)
+    return tuple(_attribute(reader, found[:MAX_QUOTES]))

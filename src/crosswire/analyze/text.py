@@ -23,6 +23,7 @@ def _combining_marks() -> str:
 
 _MARKS = _combining_marks()
 _W = rf"[\w{_MARKS}]"
+WORD_CHAR = _W  # a character class of word characters, combining marks included
 # Letters-only abbreviations with dots (U.S., U.K.) or words with inner hyphens and apostrophes.
 _WORD = re.compile(rf"(?:[^\W\d_]\.){{2,}}|{_W}+(?:[-'’]{_W}+)*")
 # French, Italian and Catalan elide articles and prepositions onto the next word (l'OTAN, dell'Ucraina):
@@ -30,6 +31,9 @@ _WORD = re.compile(rf"(?:[^\W\d_]\.){{2,}}|{_W}+(?:[-'’]{_W}+)*")
 _ELISION = re.compile(r"(?:[^\W\d_]{1,2}|dell|nell|all|sull|dall|quell|qu)['’](?=[^\W\d_])", re.IGNORECASE)
 _ELIDING_LANGUAGES = frozenset({"fr", "it", "ca"})
 _SENTENCE_GAP = re.compile(r"[.!?…:\n«\"„“]")
+# A straight quote mark beside a comma closes a quote ('…," Lavrov said'; '"…", Lavrov said'):
+# the capital after it is a name's, not a sentence's.
+_CLOSING_QUOTE = re.compile(r',"(?=\s)|"\s*,')
 _TITLE_CASE_SHARE = 0.7  # a line this capitalized is a headline: its capitals say nothing
 
 
@@ -63,7 +67,7 @@ def tokenize(text: str, language: str | None = None) -> list[Token]:
             sentence_start, glued = False, True
         else:
             gap = text[previous_end:start]
-            sentence_start = not tokens or bool(_SENTENCE_GAP.search(gap))
+            sentence_start = not tokens or bool(_SENTENCE_GAP.search(_CLOSING_QUOTE.sub(",", gap)))
             glued = bool(tokens) and not gap.strip(" \t\u00a0")
             if "\n" in gap:
                 _mark_headline(tokens, line_start)

@@ -244,10 +244,14 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """Show one story: titles per language, languages and sites with counts, the names and
-    countries its articles mention most, its timeline of events, and its articles."""
-    summary = service.story(_read(db), story_id)
+    countries its articles mention most, its timeline of events, and its articles (with --json,
+    also who said what: the statements its articles quote or report, with their speakers)."""
+    store = _read(db)
+    summary = service.story(store, story_id)
     if as_json:
-        _emit(schema.story_json(summary))
+        found = schema.story_json(summary)
+        found["quotes"] = [schema.quote_json(a, q) for a, q in service.story_quotes(store, summary)]
+        _emit(found)
     else:
         render.print_story(summary)
 

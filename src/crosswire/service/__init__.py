@@ -34,6 +34,7 @@ _MODULES = {
         "stories",
         "story",
         "story_count",
+        "story_quotes",
     ),
 }
 _HOME = {name: module for module, names in _MODULES.items() for name in names}
@@ -68,6 +69,7 @@ __all__ = [
     "story",
     "story_count",
     "story_page",
+    "story_quotes",
     "with_vectors",
 ]
 
@@ -119,4 +121,5 @@ if TYPE_CHECKING:  # what type checkers and editors see: the names as if importe
         stories,
         story,
         story_count,
+        story_quotes,
     )

@@ -13,7 +13,7 @@ from dataclasses import replace
 from crosswire.cluster.summary import summarize
 from crosswire.errors import CrosswireError
 from crosswire.store.base import Store
-from crosswire.types import Article, StoryFilter, StoryMember, StorySummary
+from crosswire.types import Article, Quote, StoryFilter, StoryMember, StorySummary
 
 # The entity and place counts of a story come from its latest articles only: refreshing a story
 # of thousands of articles after every batch would otherwise decode all their analyses each time.
@@ -133,6 +133,16 @@ def story_count(
     """How many stories ``stories`` would list with these filters and no limit."""
     _ensure(store)
     return store.story_summary_count(StoryFilter(language, site, since, until))
+
+
+def story_quotes(store: Store, summary: StorySummary) -> list[tuple[Article, Quote]]:
+    """The statements quoted or reported in a story's articles (read with them: ``story``), by
+    article in the story's order, then in text order; from its latest ``MENTION_SAMPLE``
+    articles when it has more. Articles analysed before quotes were extracted have none until
+    ``crosswire reclean``."""
+    articles = summary.articles[-MENTION_SAMPLE:]
+    analyses = store.analyses([a.id for a in articles])
+    return [(a, quote) for a in articles if (found := analyses.get(a.id)) for quote in found.statements]
 
 
 def story(store: Store, story_id: str) -> StorySummary:

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from crosswire.represent import compact
-from crosswire.types import Analysis, Article, DocumentKind, Mention, RawDocument, Removed
+from crosswire.types import Analysis, Article, DocumentKind, Mention, Quote, RawDocument, Removed
 
 _HINTS = ("url", "title", "published", "site", "language", "author", "captured")
 
@@ -77,6 +77,10 @@ def analysis_to_row(analysis: Analysis) -> tuple[str, bytes]:
     }
     for name in _MENTION_FIELDS:
         data[name] = [(m.key, m.surface, m.kind) for m in getattr(analysis, name)]
+    if analysis.statements:  # absent, not empty, when there are none (and in rows stored before quotes)
+        data["statements"] = [
+            (q.text, q.start, q.end, q.kind, q.speaker, q.speaker_surface, q.cue) for q in analysis.statements
+        ]
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")), pack_terms(analysis.terms)
 
 
@@ -94,6 +98,7 @@ def analysis_from_row(data: str, terms: bytes | None) -> Analysis:
     fields = json.loads(data)
     for name in _MENTION_FIELDS:
         fields[name] = tuple(Mention(*mention) for mention in fields[name])
+    fields["statements"] = tuple(Quote(*quote) for quote in fields.get("statements", ()))
     fields["terms"] = unpack_terms(terms)
     return Analysis(**fields)
 
