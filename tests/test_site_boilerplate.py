@@ -78,3 +78,24 @@ def test_a_line_is_boilerplate_past_both_thresholds() -> None:
     assert boilerplate_floor(10, 5, 0.5) == 5
     assert boilerplate_floor(100, 5, 0.3) == 30
     assert boilerplate_floor(11, 5, 0.5) == 6  # a share rounds up: more than half of 11 is 6
+
+
+def test_a_name_in_most_of_a_sites_articles_is_furniture_not_evidence(tmp_path: Path, db: Path) -> None:
+    # The notice varies (a reporter's address in it), so no line recurs; its name does, in every
+    # article of the site, and must not link unrelated reports as a shared entity.
+    articles = []
+    for i, topic in enumerate([*TOPICS, "Brand in der Altstadt", "Neue Buslinie eröffnet"]):
+        item = _article(i, topic)
+        if i == 4:
+            item["text"] += "\n\nDer Direktor Hans Albers nannte die Sammlung einmalig."
+        item["text"] += f"\n\nCopyrights Zeitungshaus Nordkurier. Hinweise an redaktion{i}@example-zeitung.de"
+        articles.append(json.dumps(item, ensure_ascii=False))
+    (tmp_path / "all.jsonl").write_text("\n".join(articles))
+    assert run_cli("ingest", str(tmp_path / "all.jsonl"), db=db).returncode == 0
+    store = SQLiteStore(db)
+    analyses = store.analyses(store.all_article_ids())
+    store.close()
+    assert len(analyses) == 8
+    names = [{m.surface for m in analysis.entities} for analysis in analyses.values()]
+    assert not any("Nordkurier" in found or "Copyrights" in found for found in names)
+    assert sum("Hans Albers" in found for found in names) == 1  # a name in one of the site's reports stays

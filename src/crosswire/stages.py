@@ -21,7 +21,7 @@ from crosswire.analyze import analyze
 from crosswire.analyze.quotes import find_statements
 from crosswire.analyze.subtract import subtract
 from crosswire.clean import clean
-from crosswire.clean.site import drop_site_boilerplate, site_of
+from crosswire.clean.site import NAME_PREFIX, drop_site_boilerplate, site_of
 from crosswire.encode import encode_articles, get_encoder
 from crosswire.errors import InputError
 from crosswire.represent.compact import Counted, count_analysis
@@ -80,6 +80,7 @@ def site_pass(docs: Sequence[PreparedDocument], boilerplate: Mapping[str, set[st
     for doc in docs:
         site = site_of(doc.article)
         lines = boilerplate.get(site, set()) if site is not None else set()
+        doc = _drop_site_names(doc, lines)
         trimmed = drop_site_boilerplate(doc.article, lines)
         if trimmed is doc.article:
             out.append(doc)
@@ -91,6 +92,30 @@ def site_pass(docs: Sequence[PreparedDocument], boilerplate: Mapping[str, set[st
         analysis = replace(analysis, statements=statements)
         out.append(PreparedDocument(trimmed, analysis, counted_of(analysis), doc.vector))
     return out
+
+
+def _drop_site_names(doc: PreparedDocument, furniture: set[str]) -> PreparedDocument:
+    """The analysis without the names, numbers and dates that are its site's furniture
+    (``furniture_keys``: a copyright holder, the date every byline carries)."""
+    if not furniture:
+        return doc
+    kept = {
+        group: tuple(m for m in getattr(doc.analysis, group) if f"{NAME_PREFIX}{group}:{m.key}" not in furniture)
+        for group in FURNITURE_GROUPS
+    }
+    if all(len(kept[group]) == len(getattr(doc.analysis, group)) for group in FURNITURE_GROUPS):
+        return doc
+    analysis = replace(doc.analysis, **kept)
+    return PreparedDocument(doc.article, analysis, counted_of(analysis), doc.vector)
+
+
+# Places stay out: a local site names its city in most reports, and that is what they are about.
+FURNITURE_GROUPS = ("entities", "numbers", "dates")
+
+
+def furniture_keys(analysis: Analysis) -> set[str]:
+    """The keys under which the site statistics count an article's names, numbers and dates."""
+    return {f"{NAME_PREFIX}{group}:{m.key}" for group in FURNITURE_GROUPS for m in getattr(analysis, group)}
 
 
 def encode(prepared: list[Prepared], context: StageContext = DEFAULT_CONTEXT) -> list[Prepared]:

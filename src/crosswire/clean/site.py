@@ -14,9 +14,26 @@ from urllib.parse import urlsplit
 from crosswire.types import Article, Removed
 
 REASON = "site-boilerplate"
+# Names, numbers and dates count with the lines, under this prefix: one in most of a site's
+# articles is its furniture (a copyright holder, a comment plug-in, the date in every byline),
+# not what they report.
+NAME_PREFIX = "name:"
+# ... when the site has this many articles at least, and the name is in this share of them:
+# far above a line's share, since a site may well name its country's president in a third of
+# its reports.
+NAME_MIN_DOCS = 6
+NAME_MIN_SHARE = 0.5
 # Removing more than this share of an article's paragraphs means the article itself recurs (a
 # re-published copy), not its furniture: then nothing is removed.
 MAX_SHARE_REMOVED = 0.5
+
+
+def name_floor(site_articles: int) -> int | None:
+    """In how many of a site's articles a name must recur to count as its furniture; None
+    while the site has too few to tell."""
+    if site_articles < NAME_MIN_DOCS:
+        return None
+    return max(NAME_MIN_DOCS, int(NAME_MIN_SHARE * site_articles + 0.999))
 
 
 def line_key(line: str) -> str:

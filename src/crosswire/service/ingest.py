@@ -17,7 +17,7 @@ import numpy as np
 
 from crosswire.analyze import analyze
 from crosswire.clean import article_id, clean_batch
-from crosswire.clean.site import article_line_keys, boilerplate_floor, site_of
+from crosswire.clean.site import NAME_PREFIX, article_line_keys, boilerplate_floor, name_floor, site_of
 from crosswire.cluster.writer import ClusterWriter
 from crosswire.encode import Encoder, encode_articles
 from crosswire.executors import Executor
@@ -26,7 +26,7 @@ from crosswire.service.common import batches, encoder_of, preparer_for
 from crosswire.service.search import index_for_search
 from crosswire.service.stories import rebuild_summaries, refresh_article_stories, refresh_summaries
 from crosswire.settings import Settings
-from crosswire.stages import Prepared, PreparedDocument, counted_of, site_pass, split
+from crosswire.stages import Prepared, PreparedDocument, counted_of, furniture_keys, site_pass, split
 from crosswire.store.base import Store
 from crosswire.types import Article, RawDocument, Rejection
 
@@ -89,29 +89,45 @@ def _site_pass(
 
 
 def _batch_boilerplate(store: Store, settings: Settings, site: str, in_batch: int, lines: Counter[str]) -> set[str]:
-    """Keys of the lines that recur across enough of the site's articles, stored and in the batch."""
+    """Keys of the lines (and names) that recur across enough of the site's articles, stored and
+    in the batch."""
     stored, _ = store.site_lines(site, settings.boilerplate_min_docs)
-    floor = boilerplate_floor(stored + in_batch, settings.boilerplate_min_docs, settings.boilerplate_min_share)
-    if floor is None:
-        return set()
-    found = store.site_lines(site, floor)[1] if stored else set()
-    for times in sorted(set(lines.values())):  # a line seen `times` in the batch needs floor - times stored
-        keys = {key for key, n in lines.items() if n == times}
+    total = stored + in_batch
+    names = Counter({key: n for key, n in lines.items() if key.startswith(NAME_PREFIX)})
+    plain = Counter({key: n for key, n in lines.items() if not key.startswith(NAME_PREFIX)})
+    line_floor = boilerplate_floor(total, settings.boilerplate_min_docs, settings.boilerplate_min_share)
+    found = set()
+    for floor, counts, prefix in ((line_floor, plain, ""), (name_floor(total), names, NAME_PREFIX)):
+        if floor is not None:
+            found |= _recurring(store, site, floor, counts, prefix, bool(stored))
+    return found
+
+
+def _recurring(store: Store, site: str, floor: int, counts: Counter[str], prefix: str, any_stored: bool) -> set[str]:
+    """Keys (starting with ``prefix``) in at least ``floor`` of the site's articles, counting the
+    stored ones and ``counts`` (the batch's)."""
+    found = {key for key in store.site_lines(site, floor)[1] if key.startswith(prefix)} if any_stored else set()
+    if prefix == "":
+        found = {key for key in found if not key.startswith(NAME_PREFIX)}
+    for times in sorted(set(counts.values())):  # a key seen `times` in the batch needs floor - times stored
+        keys = {key for key, n in counts.items() if n == times}
         if times >= floor:
             found |= keys
-        elif stored:
+        elif any_stored:
             found |= keys & store.site_lines(site, floor - times)[1]
     return found
 
 
 def _site_lines(docs: Sequence[PreparedDocument]) -> tuple[Counter[str], Counter[tuple[str, str]]]:
+    """Articles per site, and per (site, key) the articles holding each line, name, number and
+    date (counted before the site pass takes the site's furniture out of them)."""
     sites: Counter[str] = Counter()
     lines: Counter[tuple[str, str]] = Counter()
     for doc in docs:
         site = site_of(doc.article)
         if site is not None:
             sites[site] += 1
-            lines.update((site, key) for key in article_line_keys(doc.article))
+            lines.update((site, key) for key in article_line_keys(doc.article) | furniture_keys(doc.analysis))
     return sites, lines
 
 
@@ -138,6 +154,7 @@ def ingest(
     def write(batch: _Batch) -> None:
         done, failed = split(batch.results())
         rejections = batch.rejections + failed
+        site_counts = _site_lines(done)
         done = _site_pass(store, settings, done)
         reps = writer.represent([doc.counted for doc in done], [doc.vector for doc in done])
         with store.transaction():
@@ -148,7 +165,7 @@ def ingest(
             store.put_analyses([doc.analysis for doc in done])
             touched = {placed.story_id for placed in writer.place(reps, fresh=True)}
             store.count_features(writer.count([doc.counted for doc in done]))
-            store.count_site_lines(*_site_lines(done))
+            store.count_site_lines(*site_counts)
             index_for_search(store, [(doc.article, doc.analysis) for doc in done])
             touched |= writer.absorbed
             writer.absorbed.clear()
