@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import heapq
 import logging
+import math
 import pickle
+import warnings
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -196,7 +198,10 @@ def _prepare_on_cluster(
     if not tasks:
         return
     actors = job.actor_count()
-    data = ray.data.DataContext.get_current()
+    with warnings.catch_warnings():
+        # Ray 2.60's own defaults trip its deprecation of `use_push_based_shuffle` on first use.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        data = ray.data.DataContext.get_current()
     data.execution_options.preserve_order = True
     data.enable_progress_bars = False
     data.print_on_execution_start = False
@@ -246,9 +251,9 @@ def prepared_documents(
     """``documents`` (held by the driver: a store's kept inputs) with what preparing them on the
     cluster gave, in their order; a window of them at a time, so the driver never holds them all."""
     window = job.actor_count() * WINDOW_PER_ACTOR
-    per_task = max(1, window // (job.actor_count() * SHARDS_PER_ACTOR))
     documents = iter(documents)
     while held := list(islice(documents, window)):
+        per_task = math.ceil(len(held) / (job.actor_count() * SHARDS_PER_ACTOR))
         tasks = [_Task(documents=tuple(held[i : i + per_task]), rank=i) for i in range(0, len(held), per_task)]
         for _, item, prepared in _prepare_on_cluster(job, tasks, stage):
             yield item, prepared
