@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import logging
 import os
 import shutil
 from collections.abc import Iterator
@@ -120,7 +121,7 @@ def cluster() -> Iterator[str]:
     try:
         for _ in range(2):
             nodes.add_node(num_cpus=1)
-        ray.init(address=nodes.address, logging_level="ERROR", log_to_driver=False)
+        ray.init(address=nodes.address, logging_level=logging.ERROR, log_to_driver=False)
         yield nodes.address
     finally:
         ray.shutdown()
