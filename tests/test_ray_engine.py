@@ -206,3 +206,16 @@ def test_engine_options_are_checked(tmp_path: Path) -> None:
     assert unknown.returncode == 1 and "unknown engine 'spark'" in unknown.stderr
     stray = run_cli("reclean", "--ray-address", "auto", db=tmp_path / "store.db")
     assert stray.returncode == 1 and "--ray-address needs --engine ray" in stray.stderr
+
+
+def test_archives_are_cut_into_runs_only_when_fewer_than_the_shards_wanted(inputs: Path, tmp_path: Path) -> None:
+    from crosswire.executors.ray_engine import _plan
+
+    archive = inputs / "archive.warc.gz"
+    cut = _plan([archive], 4)
+    assert [(s.archive, s.first, s.stop) for s in cut] == [
+        (str(archive), i * 6, (i + 1) * 6 if i < 3 else None) for i in range(4)
+    ]
+    copies = [shutil.copy(archive, tmp_path / f"{i}.warc.gz") for i in range(3)]
+    whole = _plan([Path(c) for c in copies], 2)  # no page count: an archive per shard, read whole
+    assert [(s.archive, s.first, s.stop) for s in whole] == [(str(c), 0, None) for c in copies]

@@ -37,7 +37,7 @@ from typing import Any, Self
 import numpy as np
 
 from crosswire.errors import CrosswireError, MissingDependency
-from crosswire.ingest.files import walk
+from crosswire.ingest.files import WARC_SUFFIXES, walk
 from crosswire.ingest.shards import Shard, plan_shards, read_shard
 from crosswire.stages import Prepared, StageContext
 from crosswire.types import RawDocument, Rejection
@@ -224,6 +224,20 @@ def _prepare_on_cluster(
         yield key, pickle.loads(row["item"]), pickle.loads(blob) if blob else None
 
 
+def _plan(files: Sequence[Path], target: int) -> list[Shard]:
+    """About ``target`` shards of ``files``. Web archives are cut into runs of pages only while
+    there are fewer archives than shards wanted: a run decompresses its archive from the start
+    (crosswire.ingest.shards), and cutting one into k runs costs about k/2 passes over it, plus
+    one on the driver to count its pages."""
+    archives = [path for path in files if path.name.lower().endswith(WARC_SUFFIXES)]
+    shards, _ = plan_shards([path for path in files if not path.name.lower().endswith(WARC_SUFFIXES)], target)
+    if len(archives) >= target:
+        shards += [Shard(archive=str(path)) for path in archives]
+    elif archives:
+        shards += plan_shards(archives, math.ceil(target / len(archives)))[0]
+    return shards
+
+
 def prepared_paths(job: RayJob, paths: Sequence[str | Path], stage: Stage) -> Iterator[tuple[Item, Prepared | None]]:
     """What ``read_paths(paths)`` gives, in its order, each document with what preparing it on
     the cluster gave (None for a rejection of the reader)."""
@@ -236,7 +250,7 @@ def prepared_paths(job: RayJob, paths: Sequence[str | Path], stage: Stage) -> It
         else:
             ranks[str(found)] = rank
             files.append(found)
-    shards, _ = plan_shards(files, job.actor_count() * SHARDS_PER_ACTOR)
+    shards = _plan(files, job.actor_count() * SHARDS_PER_ACTOR)
     tasks = [_Task(shard, {p: ranks[p] for p in (shard.paths or (shard.archive or "",))}) for shard in shards]
     merged: Iterable[tuple[tuple[int, int], Item, Prepared | None]] = heapq.merge(
         unreadable, _prepare_on_cluster(job, tasks, stage), key=lambda row: row[0]
