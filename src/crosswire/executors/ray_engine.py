@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 
@@ -41,6 +41,9 @@ from crosswire.ingest.files import WARC_SUFFIXES, walk
 from crosswire.ingest.shards import Shard, plan_shards, read_shard
 from crosswire.stages import Prepared, StageContext
 from crosswire.types import RawDocument, Rejection
+
+if TYPE_CHECKING:
+    import ray.data
 
 # Shards per actor: enough that a slow shard does not leave the other actors idle at the end.
 SHARDS_PER_ACTOR = 4
@@ -51,6 +54,7 @@ ROWS_PER_BLOCK = 64
 WINDOW_PER_ACTOR = 2000
 
 Item = RawDocument | Rejection
+Keyed = tuple[tuple[int, int], Item, Prepared | None]  # (order key, item, what preparing it gave)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +116,7 @@ class RayJob:
 
 
 @dataclass(frozen=True, slots=True)
-class _Task:
+class Task:
     """What one actor call reads: a shard, with the walk position of each input in it (the first
     half of the order key), or documents the driver already holds (``rank``: their window)."""
 
@@ -122,7 +126,7 @@ class _Task:
     rank: int = 0
 
 
-def _keyed(task: _Task) -> Iterator[tuple[int, int, Item]]:
+def _keyed(task: Task) -> Iterator[tuple[int, int, Item]]:
     """The task's items with their order keys: (walk position, position in the file or archive)."""
     shard = task.shard
     if shard is None:
@@ -151,11 +155,12 @@ class _PrepareActor:
 
         from crosswire.pipeline import Preparer
 
-        # In this process (0 workers): Ray is the pool. The time limit is the in-process one
-        # (interrupts Python code, not C code).
-        self.preparer = Preparer(0, self.timeout, self.context)
-        if self.preparer.warm_up is not None:
-            self.preparer.warm_up()
+        # One worker process of the local executor's: the actor loads the models and forks it
+        # (here, at once), and a document that overruns its time or crashes the process is
+        # rejected alone, as locally ("timeout", "crashed"). In the actor itself a crash would
+        # make Ray restart it and retry the shard without end.
+        self.preparer = Preparer(1, self.timeout, self.context)
+        self.preparer.run([])
         self.node = ray.get_runtime_context().get_node_id()
 
     def __call__(self, batch: dict[str, np.ndarray]) -> Iterator[dict[str, np.ndarray]]:
@@ -188,15 +193,12 @@ def _objects(values: Sequence[Any]) -> np.ndarray:
     return out
 
 
-def _prepare_on_cluster(
-    job: RayJob, tasks: Sequence[_Task], stage: Stage
-) -> Iterator[tuple[tuple[int, int], Item, Prepared | None]]:
-    """Every item of ``tasks`` with its order key and, for a document, what preparing it gave;
-    in key order."""
+def prepared_dataset(job: RayJob, tasks: Sequence[Task], stage: Stage) -> ray.data.Dataset:
+    """The parallel stages as a Ray Data dataset (not yet run): a row per item of ``tasks``, with
+    its order key (``rank``, ``at``), the item and what preparing it gave (pickled) and the node
+    that prepared it."""
     import ray.data
 
-    if not tasks:
-        return
     actors = job.actor_count()
     with warnings.catch_warnings():
         # Ray 2.60's own defaults trip its deprecation of `use_push_based_shuffle` on first use.
@@ -207,14 +209,21 @@ def _prepare_on_cluster(
     data.print_on_execution_start = False
     shards = ray.data.from_items([{"task": pickle.dumps(task)} for task in tasks], override_num_blocks=len(tasks))
     actor = type("PrepareActor", (_PrepareActor,), {"context": stage.context, "timeout": stage.timeout})
-    prepared = shards.map_batches(
+    return shards.map_batches(
         actor,
         batch_size=1,
-        compute=ray.data.ActorPoolStrategy(size=min(actors, len(tasks))),
+        compute=ray.data.ActorPoolStrategy(size=max(1, min(actors, len(tasks)))),
         num_cpus=1,
     )
+
+
+def _prepare_on_cluster(job: RayJob, tasks: Sequence[Task], stage: Stage) -> Iterator[Keyed]:
+    """Every item of ``tasks`` with its order key and, for a document, what preparing it gave;
+    in key order."""
+    if not tasks:
+        return
     previous = (-1, -1)
-    for row in prepared.sort(["rank", "at"]).iter_rows():
+    for row in prepared_dataset(job, tasks, stage).sort(["rank", "at"]).iter_rows():
         key = (int(row["rank"]), int(row["at"]))
         if key <= previous:  # the replay's result depends on this order: never guess
             raise CrosswireError(f"ray engine: rows out of order ({previous} then {key})")
@@ -238,11 +247,11 @@ def _plan(files: Sequence[Path], target: int) -> list[Shard]:
     return shards
 
 
-def prepared_paths(job: RayJob, paths: Sequence[str | Path], stage: Stage) -> Iterator[tuple[Item, Prepared | None]]:
-    """What ``read_paths(paths)`` gives, in its order, each document with what preparing it on
-    the cluster gave (None for a rejection of the reader)."""
+def plan_paths(job: RayJob, paths: Sequence[str | Path]) -> tuple[list[Task], list[Keyed]]:
+    """The tasks that read and prepare what is under ``paths``, and what the walk rejected (with
+    its order key)."""
     ranks: dict[str, int] = {}
-    unreadable: list[tuple[tuple[int, int], Item, None]] = []
+    unreadable: list[Keyed] = []
     files: list[Path] = []
     for rank, found in enumerate(walk(paths)):
         if isinstance(found, Rejection):
@@ -251,10 +260,14 @@ def prepared_paths(job: RayJob, paths: Sequence[str | Path], stage: Stage) -> It
             ranks[str(found)] = rank
             files.append(found)
     shards = _plan(files, job.actor_count() * SHARDS_PER_ACTOR)
-    tasks = [_Task(shard, {p: ranks[p] for p in (shard.paths or (shard.archive or "",))}) for shard in shards]
-    merged: Iterable[tuple[tuple[int, int], Item, Prepared | None]] = heapq.merge(
-        unreadable, _prepare_on_cluster(job, tasks, stage), key=lambda row: row[0]
-    )
+    return [Task(shard, {p: ranks[p] for p in (shard.paths or (shard.archive or "",))}) for shard in shards], unreadable
+
+
+def prepared_paths(job: RayJob, paths: Sequence[str | Path], stage: Stage) -> Iterator[tuple[Item, Prepared | None]]:
+    """What ``read_paths(paths)`` gives, in its order, each document with what preparing it on
+    the cluster gave (None for a rejection of the reader)."""
+    tasks, unreadable = plan_paths(job, paths)
+    merged: Iterable[Keyed] = heapq.merge(unreadable, _prepare_on_cluster(job, tasks, stage), key=lambda row: row[0])
     for _, item, prepared in merged:
         yield item, prepared
 
@@ -268,7 +281,7 @@ def prepared_documents(
     documents = iter(documents)
     while held := list(islice(documents, window)):
         per_task = math.ceil(len(held) / (job.actor_count() * SHARDS_PER_ACTOR))
-        tasks = [_Task(documents=tuple(held[i : i + per_task]), rank=i) for i in range(0, len(held), per_task)]
+        tasks = [Task(documents=tuple(held[i : i + per_task]), rank=i) for i in range(0, len(held), per_task)]
         for _, item, prepared in _prepare_on_cluster(job, tasks, stage):
             yield item, prepared
 
