@@ -219,3 +219,11 @@ def test_archives_are_cut_into_runs_only_when_fewer_than_the_shards_wanted(input
     copies = [shutil.copy(archive, tmp_path / f"{i}.warc.gz") for i in range(3)]
     whole = _plan([Path(c) for c in copies], 2)  # no page count: an archive per shard, read whole
     assert [(s.archive, s.first, s.stop) for s in whole] == [(str(c), 0, None) for c in copies]
+
+
+@needs_ray
+def test_cli_ingest_with_the_ray_engine(cluster: str, tmp_path: Path) -> None:
+    done = run_cli("ingest", "--engine", "ray", str(SEEDS), db=tmp_path / "store.db")
+    assert done.returncode == 0, done.stderr
+    assert "added 2," in done.stderr and "prepared on " in done.stderr
+    assert len(run_cli("stories", "--json", db=tmp_path / "store.db").stdout.splitlines()) == 1

@@ -142,7 +142,7 @@ def _keyed(task: Task) -> Iterator[tuple[int, int, Item]]:
                 yield task.ranks[path], at, item
 
 
-class _PrepareActor:
+class PrepareActor:
     """Reads shards and prepares their documents; one per CPU, models loaded once. The job's
     stage context and time limit are class attributes of a subclass made per job (constructor
     arguments would go through the object store, which Ray warns about for restartable actors)."""
@@ -193,10 +193,12 @@ def _objects(values: Sequence[Any]) -> np.ndarray:
     return out
 
 
-def prepared_dataset(job: RayJob, tasks: Sequence[Task], stage: Stage) -> ray.data.Dataset:
+def prepared_dataset(
+    job: RayJob, tasks: Sequence[Task], stage: Stage, actor: type[PrepareActor] | None = None
+) -> ray.data.Dataset:
     """The parallel stages as a Ray Data dataset (not yet run): a row per item of ``tasks``, with
     its order key (``rank``, ``at``), the item and what preparing it gave (pickled) and the node
-    that prepared it."""
+    that prepared it. ``actor``: a subclass of PrepareActor to run instead (a benchmark's)."""
     import ray.data
 
     actors = job.actor_count()
@@ -208,9 +210,9 @@ def prepared_dataset(job: RayJob, tasks: Sequence[Task], stage: Stage) -> ray.da
     data.enable_progress_bars = False
     data.print_on_execution_start = False
     shards = ray.data.from_items([{"task": pickle.dumps(task)} for task in tasks], override_num_blocks=len(tasks))
-    actor = type("PrepareActor", (_PrepareActor,), {"context": stage.context, "timeout": stage.timeout})
+    job_actor = type("JobPrepareActor", (actor or PrepareActor,), {"context": stage.context, "timeout": stage.timeout})
     return shards.map_batches(
-        actor,
+        job_actor,
         batch_size=1,
         compute=ray.data.ActorPoolStrategy(size=max(1, min(actors, len(tasks)))),
         num_cpus=1,
