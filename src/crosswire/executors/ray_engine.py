@@ -10,9 +10,10 @@ How the work is split:
   runs of a web archive's pages). Every input gets an order key, (position in the walk, position
   inside its file), so the replay can put the results back into the order ``read_paths`` gives.
 * Ray Data runs one actor per CPU (``map_batches`` over an actor pool). An actor loads the
-  extractors, analysers and encoder once, then reads whole shards and prepares their documents
-  with the local executor's in-process path (the same ``Preparer`` the local engine forks), so
-  every per-document decision is the same code. Each row records the node that prepared it.
+  extractors, analysers and encoder once and forks one worker of the local executor (the same
+  ``Preparer``, with its hard time limit per document), then reads whole shards and prepares
+  their documents there, so every per-document decision is the same code. Each row records the
+  node that prepared it.
 * Ray Data sorts the rows by their order key; the driver streams them back and hands them to
   ``crosswire.service.ingest.ingest`` through ``Replayed``, an executor that answers with what
   the cluster prepared. The site pass, document frequencies, placing, and the store writes run
