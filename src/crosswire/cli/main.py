@@ -23,6 +23,7 @@ from crosswire.cli.render import plural
 from crosswire.errors import CrosswireError, InputError, StoreNotFound
 
 if TYPE_CHECKING:
+    from crosswire.executors.ray_engine import RayJob
     from crosswire.settings import Settings
     from crosswire.store.base import Store
 
@@ -51,6 +52,25 @@ WriteDbOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON Lines: one object per line.")]
 LimitOption = Annotated[int | None, typer.Option("--limit", metavar="N", min=1, help="Show at most N stories.")]
 OffsetOption = Annotated[int, typer.Option("--offset", metavar="N", min=0, help="Skip the first N stories.")]
+EngineOption = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        metavar="ENGINE",
+        help="Where documents are cleaned and analysed: `local` (worker processes here) or `ray` (a Ray "
+        "cluster; the `ray` extra, docs/cluster.md). Placing and storing run here either way.",
+    ),
+]
+RayAddressOption = Annotated[
+    str | None,
+    typer.Option(
+        "--ray-address",
+        metavar="ADDRESS",
+        help="The Ray cluster to use with `--engine ray`: `auto` (the one this machine joined with `ray start`) "
+        "or HOST:PORT; default: $RAY_ADDRESS, else the cluster `ray start` made on this machine, else a "
+        "one-machine cluster started for the run.",
+    ),
+]
 DATES = "DATE is an ISO prefix: 2022, 2022-01 or 2022-01-13"
 
 
@@ -109,6 +129,20 @@ def _open(settings: Settings, *, create: bool = False, hint: str = "") -> Store:
         raise StoreNotFound(f"{err} (`crosswire ingest` creates one{hint})") from None
 
 
+def _ray_job(engine: str, address: str | None) -> RayJob | None:
+    """None for the local engine; for Ray, a job not yet connected (checked before the store opens)."""
+    if engine == "local":
+        if address is not None:
+            raise CrosswireError("--ray-address needs --engine ray")
+        return None
+    if engine != "ray":
+        raise CrosswireError(f"unknown engine {engine!r}: choose local or ray")
+    from crosswire.executors.ray_engine import RayJob, require_ray
+
+    require_ray()
+    return RayJob(address)
+
+
 def _read(db: str | None) -> Store:
     return _open(_settings(db))
 
@@ -152,35 +186,56 @@ def ingest(
         ),
     ],
     db: WriteDbOption = None,
+    engine: EngineOption = "local",
+    ray_address: RayAddressOption = None,
 ) -> None:
     """Clean, analyse and cluster files, web archives, pages and feeds (each entry's page is
-    fetched) into the store. Bad inputs are reported; the rest go in.
+    fetched) into the store. Bad inputs are reported; the rest go in. With `--engine ray`, files,
+    folders and web archives only, read and prepared on a Ray cluster; the stories are the same.
 
     Exit status: 0 when every input was ingested or already present, 1 when any was rejected.
     """
     from crosswire.service.sources import ingest_sources
 
+    job = _ray_job(engine, ray_address)
     settings = _settings(db)
     store = _open(settings, create=True)
     with progress.meter("ingesting", "article") as meter:
         if meter.shown:
             progress.count_in_background(meter, paths, already=progress.held_pages(store))
-        report = ingest_sources(store, paths, settings, on_item=meter)
+        if job is None:
+            report = ingest_sources(store, paths, settings, on_item=meter)
+        else:
+            from crosswire.service.ingest_ray import ingest_paths_ray
+
+            with job:
+                report = ingest_paths_ray(store, paths, settings, job, on_item=meter)
     render.print_ingest_report(report, settings.db, meter.summary())
+    if job is not None:
+        render.print_ray_nodes(job.nodes)
     if report.rejected:
         raise typer.Exit(1)
 
 
 @app.command()
 @guarded
-def reclean(db: DbOption = None) -> None:
+def reclean(db: DbOption = None, engine: EngineOption = "local", ray_address: RayAddressOption = None) -> None:
     """Clean every stored article again from its kept raw input, with the current rules and the
     per-site line statistics gathered since it was ingested; store those that changed."""
+    job = _ray_job(engine, ray_address)
     settings = _settings(db)
     store = _open(settings)
     with progress.meter("re-cleaning", "article", total=store.article_count()) as meter:
-        report = service.reclean(store, settings, on_item=meter)
+        if job is None:
+            report = service.reclean(store, settings, on_item=meter)
+        else:
+            from crosswire.service.ingest_ray import reclean_ray
+
+            with job:
+                report = reclean_ray(store, settings, job, on_item=meter)
     render.print_reclean_report(report, meter.summary())
+    if job is not None:
+        render.print_ray_nodes(job.nodes)
 
 
 @app.command()

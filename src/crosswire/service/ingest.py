@@ -144,9 +144,12 @@ def ingest(
     items: Iterable[RawDocument | Rejection],
     settings: Settings,
     on_item: Callable[[int], None] | None = None,
+    preparer: Executor | None = None,
 ) -> IngestReport:
     """Clean, analyse, represent, cluster and store ``items``, one transaction per batch. With
-    worker processes, batch N+1 is prepared while batch N is written."""
+    worker processes, batch N+1 is prepared while batch N is written. ``preparer``: where the
+    prepare stage runs (default: the local executor the settings ask for; the Ray engine passes
+    one that hands back what its cluster prepared)."""
     report = IngestReport()
     writer = ClusterWriter(store, settings)
     in_flight: set[str] = set()  # submitted, not yet written: a repeat of one counts as present
@@ -180,7 +183,8 @@ def ingest(
             on_item(batch.size)
 
     with ExitStack() as stack:
-        preparer: Executor | None = None
+        if preparer is not None:
+            stack.enter_context(preparer)
         pending: _Batch | None = None
         for items_batch in batches(items, settings.batch_size):
             if preparer is None:
@@ -213,15 +217,20 @@ class RecleanReport:
     failed: Counter[str] = field(default_factory=Counter)
 
 
-def reclean(store: Store, settings: Settings, on_item: Callable[[int], None] | None = None) -> RecleanReport:
+def reclean(
+    store: Store,
+    settings: Settings,
+    on_item: Callable[[int], None] | None = None,
+    preparer: Executor | None = None,
+) -> RecleanReport:
     """Clean every stored article again from its raw input, with today's rules and the site
     statistics gathered since; store those that changed. An article whose input no longer cleans
-    keeps its stored version and is counted as failed."""
+    keeps its stored version and is counted as failed. ``preparer`` as for ``ingest``."""
     report = RecleanReport()
     writer = ClusterWriter(store, settings)
     ids = store.all_article_ids()
     with ExitStack() as stack:
-        preparer = stack.enter_context(preparer_for(settings, ids[: settings.batch_size]))
+        preparer = stack.enter_context(preparer or preparer_for(settings, ids[: settings.batch_size]))
         for chunk in batches(ids, settings.batch_size):
             raws = [raw for raw in (store.raw(i) for i in chunk) if raw is not None]
             done, failed = split(preparer.run(raws))

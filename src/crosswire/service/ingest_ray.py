@@ -1,0 +1,52 @@
+"""Ingest and re-clean with the prepare stage on a Ray cluster (crosswire.executors.ray_engine):
+the cluster prepares, and the ordinary use cases (crosswire.service.ingest) replay the results
+in order on this machine, so every decision after preparing is the local path's own code."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from crosswire.errors import CrosswireError
+from crosswire.executors.ray_engine import RayJob, Replayed, Stage, prepared_documents, prepared_paths
+from crosswire.service.common import stage_context
+from crosswire.service.ingest import IngestReport, RecleanReport, ingest, reclean
+from crosswire.settings import Settings
+from crosswire.store.base import Store
+from crosswire.types import RawDocument
+
+
+def _stage(settings: Settings) -> Stage:
+    return Stage(stage_context(settings), settings.document_timeout)
+
+
+def ingest_paths_ray(
+    store: Store,
+    paths: Sequence[str | Path],
+    settings: Settings,
+    job: RayJob,
+    on_item: Callable[[int], None] | None = None,
+) -> IngestReport:
+    """``ingest_paths`` with the inputs read and prepared on ``job``'s cluster. Every machine of
+    the cluster must see ``paths`` at the same place (a shared or synced folder)."""
+    urls = [str(path) for path in paths if "://" in str(path)]
+    if urls:
+        raise CrosswireError(f"--engine ray reads files, folders and web archives, not URLs ({urls[0]})")
+    replayed = Replayed(prepared_paths(job, paths, _stage(settings)))
+    return ingest(store, replayed.items(), settings, on_item, preparer=replayed)
+
+
+def _stored_inputs(store: Store) -> Iterator[RawDocument]:
+    # The order and the skipped ones as ``reclean`` reads them.
+    for article_id in store.all_article_ids():
+        raw = store.raw(article_id)
+        if raw is not None:
+            yield raw
+
+
+def reclean_ray(
+    store: Store, settings: Settings, job: RayJob, on_item: Callable[[int], None] | None = None
+) -> RecleanReport:
+    """``reclean`` with the stored inputs prepared again on ``job``'s cluster (sent from here)."""
+    replayed = Replayed(prepared_documents(job, _stored_inputs(store), _stage(settings)))
+    return reclean(store, settings, on_item, preparer=replayed)
