@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crosswire.analyze import analyze, name_key
+from crosswire.analyze.numbers import find_numbers
 from crosswire.types import Analysis, Article
 
 
@@ -215,7 +216,6 @@ def test_title_is_analyzed_with_the_text() -> None:
 
 
 def test_digit_runs_that_are_no_number_are_skipped_not_fatal() -> None:
-    from crosswire.analyze.numbers import find_numbers
 
     found = find_numbers("Path 553.148,32.076 then 1,500 people", "en")
     assert [m.key for m in found] == ["1500"]
@@ -258,3 +258,10 @@ def test_an_apostrophe_after_one_letter_elides_an_article() -> None:
     from crosswire.analyze.gazetteer import cut_apostrophe
 
     assert [cut_apostrophe(w) for w in ("l'aia", "rusya'nın", "putin's", "ab'ye")] == ["aia", "rusya", "putin", "ab"]
+
+
+def test_dates_written_year_first_with_dots_or_slashes_are_not_numbers() -> None:
+    # Korean and Japanese bylines ("입력 2019.11.01 21:29"): read as the number 20191101, the
+    # publication date linked every article of a site as a shared number.
+    text = "입력 2019.11.01 21:29 | 수정 2019/11/01. 가격은 1.234.567 원, 비율은 3.5%."
+    assert [m.key for m in find_numbers(text, "ko")] == ["1234567", "3.5%"]

@@ -17,7 +17,7 @@ from crosswire.types import Mention
 _NUMBER = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d.,]\d)|\d+(?:[.,]\d+)*)(?!\w)")
 # Dates and clock times written with digits only.
 _DIGIT_DATES = re.compile(
-    r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?|h|Uhr)?\b"
+    r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{4}[./-]\d{1,2}[./-]\d{1,2}\b|\b\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?|h|Uhr)?\b"
 )
 _NEXT_WORDS = re.compile(r"\s?(%)|\s*([^\W\d_]+)\.?(?:\s+([^\W\d_]+))?")
 _YEARS = range(1900, 2101)
@@ -51,7 +51,9 @@ def _value(digits: str, language: str | None) -> float:
     last = marks[-1]
     if len(set(marks)) == 2:  # '1.234,5' or '1,234.5': the last mark is the decimal one
         return float(digits.replace("." if last == "," else ",", "").replace(",", "."))
-    if len(marks) > 1:  # '1.234.567': grouping only
+    if len(marks) > 1:  # '1.234.567': grouping only, in groups of three ('2019.11.01' is a date)
+        if any(len(group) != 3 for group in digits.split(last)[1:]):
+            raise ValueError(f"not grouped in thousands: {digits}")
         return float(digits.replace(last, ""))
     head, tail = digits.split(last)
     if len(tail) == 3 and last != _decimal_mark(language):
