@@ -177,7 +177,8 @@ def test_ray_reclean_matches_local_reclean(local_run: Run, ray_run: tuple[Run, R
     """Through the command line, as an operator runs it."""
     expected, here = local_run.reclean, local_run.recleaned
     assert expected is not None and here is not None
-    assert expected.changed > 0 or not NEWS.exists()  # the site statistics gathered since change some news pages
+    # Ingest now applies a site's furniture as soon as the batch itself shows it, so a reclean of
+    # these pages may change none: the runs must agree either way.
     there = _copy(ray_run[0].store, tmp_path / "ray.db")  # a copy: the ingest test compares the stores as ingested
     done = run_cli("reclean", "--engine", "ray", db=tmp_path / "ray.db")
     assert done.returncode == 0, done.stderr

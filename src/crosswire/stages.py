@@ -105,7 +105,7 @@ def _drop_site_names(doc: PreparedDocument, furniture: set[str]) -> PreparedDocu
     }
     if all(len(kept[group]) == len(getattr(doc.analysis, group)) for group in FURNITURE_GROUPS):
         return doc
-    analysis = replace(doc.analysis, **kept)
+    analysis = replace(doc.analysis, entities=kept["entities"], numbers=kept["numbers"], dates=kept["dates"])
     return PreparedDocument(doc.article, analysis, counted_of(analysis), doc.vector)
 
 
