@@ -16,12 +16,22 @@ from crosswire.store.base import Store
 from crosswire.store.search import SearchRow
 from crosswire.types import Analysis, Article, Assignment, Mention, RawDocument, Rejection, StoryFilter, StorySummary
 
-STORES: dict[str, Callable[[Path], Store]] = {"sqlite": lambda folder: SQLiteStore(folder / "contract.db")}
+
+def _postgres(request: pytest.FixtureRequest) -> Store:
+    from crosswire.store.postgres import PostgresStore
+
+    return PostgresStore(request.getfixturevalue("postgres_url"))
+
+
+STORES: dict[str, Callable[[pytest.FixtureRequest, Path], Store]] = {
+    "sqlite": lambda request, folder: SQLiteStore(folder / "contract.db"),
+    "postgres": lambda request, folder: _postgres(request),
+}
 
 
 @pytest.fixture(params=sorted(STORES))
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    opened = STORES[request.param](tmp_path)
+    opened = STORES[request.param](request, tmp_path)
     yield opened
     opened.close()
 
@@ -49,11 +59,23 @@ def _rep(article_id: str, features: dict[str, float], vector: np.ndarray | None 
     return CompactRepresentation(article_id, "en", "2022-01-10", ids[order], weights[order], vector)
 
 
+def _public(kind: type) -> set[str]:
+    return {name for name, _ in inspect.getmembers(kind) if not name.startswith("_")}
+
+
 def test_sqlite_store_implements_the_whole_interface() -> None:
-    declared = {name for name, _ in inspect.getmembers(Store) if not name.startswith("_")}
-    public = {name for name, _ in inspect.getmembers(SQLiteStore) if not name.startswith("_")}
+    declared = _public(Store)
+    public = _public(SQLiteStore)
     assert public - declared == set(), "public store methods missing from the interface"
     assert declared - public - {"path"} == set()
+
+
+def test_postgres_store_implements_the_whole_interface() -> None:
+    pytest.importorskip("psycopg", reason="the postgres extra is not installed")
+    from crosswire.store.postgres import PostgresStore
+
+    # url and conn are its own attributes (set in __init__, not seen on the class).
+    assert _public(PostgresStore) == _public(SQLiteStore)
 
 
 def test_articles_raw_inputs_and_analyses_round_trip(store: Store) -> None:

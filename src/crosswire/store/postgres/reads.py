@@ -1,0 +1,180 @@
+"""Story summaries and browsing on PostgreSQL: the queries of crosswire.store.summaries and
+crosswire.store.browse, with the same filters (shared) and orders."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from crosswire.store import summaries
+from crosswire.store.postgres.queries import Queries, placeholders
+from crosswire.types import HEADLINE_CHARS, Assignment, StoryFilter, StoryMember, StorySummary, headline
+
+_MEMBER = (
+    "SELECT a.story_id, a.article_id, a.event_id, r.language, r.site, r.published, r.title, "
+    f"CASE WHEN coalesce(r.title, '') = '' THEN substr(r.text, 1, {HEADLINE_CHARS + 1:d}) END "
+    "FROM assignments a JOIN articles r ON r.id = a.article_id"
+)
+_STALE = "story_summaries"  # meta key: stories stored before their summaries (never set by this store's schema)
+_BRIEF = ", ".join(summaries._BRIEF)
+
+
+def _member(row: tuple[str, ...]) -> StoryMember:
+    _, article_id, event_id, language, site, published, title, lead = row
+    return StoryMember(article_id, event_id, language, site, published, title, headline(title, lead or ""))
+
+
+class SummaryReads(Queries):
+    # -- what summaries are computed from -------------------------------------------------------
+    def story_summary_members(self, story_ids: Sequence[str]) -> dict[str, list[StoryMember]]:
+        found: dict[str, list[StoryMember]] = {}
+        for row in self._all(_MEMBER + " WHERE a.story_id = ANY(%s)", [list(story_ids)]):
+            found.setdefault(row[0], []).append(_member(row))
+        return found
+
+    def story_mentions(self, story_id: str, limit: int) -> tuple[summaries.Mentions, summaries.Mentions]:
+        """Entity and place mentions (``[key, surface, kind]``) of the story's ``limit`` most
+        recently assigned articles, by article id."""
+        entities: summaries.Mentions = {}
+        places: summaries.Mentions = {}
+        for article_id, named, placed in self._all(
+            "SELECT a.article_id, n.data::json ->> 'entities', n.data::json ->> 'places' FROM assignments a "
+            "JOIN analyses n ON n.article_id = a.article_id WHERE a.story_id = %s ORDER BY a.seq DESC LIMIT %s",
+            (story_id, limit),
+        ):
+            entities[article_id] = json.loads(named or "[]")
+            places[article_id] = json.loads(placed or "[]")
+        return entities, places
+
+    def stories_members(self, story_ids: Sequence[str]) -> dict[str, list[Assignment]]:
+        found: dict[str, list[Assignment]] = {}
+        for row in self._all(
+            "SELECT article_id, event_id, story_id, score FROM assignments WHERE story_id = ANY(%s)", [list(story_ids)]
+        ):
+            found.setdefault(row[2], []).append(Assignment(*row))
+        return found
+
+    # -- stored summaries ----------------------------------------------------------------------
+    def put_story_summary(self, summary: StorySummary) -> None:
+        data = {
+            "titles": summary.titles,
+            "languages": summary.language_counts,
+            "sites": summary.sites,
+            "entities": summaries._mentions_json(summary.entities),
+            "places": summaries._mentions_json(summary.places),
+            "sample": summary.mention_sample,
+        }
+        events = [
+            [e.id, e.first_date, e.last_date, e.title, e.article_count, list(e.languages)] for e in summary.events
+        ]
+        facets = [("language", lang, n) for lang, n in summary.language_counts] + [
+            ("site", site, n) for site, n in summary.sites
+        ]
+        with self.conn.pipeline():
+            self.conn.execute(
+                "INSERT INTO story_summaries VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s) ON CONFLICT (story_id) DO UPDATE SET "
+                "title = excluded.title, articles = excluded.articles, events = excluded.events, "
+                "first_date = excluded.first_date, last_date = excluded.last_date, data = excluded.data, "
+                "timeline = excluded.timeline, updated_at = excluded.updated_at",
+                (
+                    summary.id,
+                    summary.title,
+                    summary.article_count,
+                    len(summary.events),
+                    summary.first_date,
+                    summary.last_date,
+                    summaries._dumps(data),
+                    summaries._dumps(events),
+                    datetime.now(UTC).isoformat(timespec="seconds"),
+                ),
+            )
+            self.conn.execute("DELETE FROM story_facets WHERE story_id = %s", (summary.id,))
+            self.conn.execute("DELETE FROM story_summaries_due WHERE story_id = %s", (summary.id,))
+            self.conn.execute(
+                "INSERT INTO story_facets SELECT k, v, %s, n "
+                "FROM unnest(%s::text[], %s::text[], %s::int[]) AS f(k, v, n) ON CONFLICT DO NOTHING",
+                [summary.id, [f[0] for f in facets], [f[1] for f in facets], [f[2] for f in facets]],
+            )
+
+    def delete_story_summaries(self, story_ids: Sequence[str]) -> None:
+        with self.conn.pipeline():
+            for table in ("story_summaries", "story_facets", "story_summaries_due"):
+                self.conn.execute(f"DELETE FROM {table} WHERE story_id = ANY(%s)", [list(story_ids)])
+
+    def clear_story_summaries(self) -> None:
+        """Forget every summary and mark them current (call inside the transaction that rebuilds them)."""
+        for table in ("story_summaries", "story_facets", "story_summaries_due"):
+            self.conn.execute(f"DELETE FROM {table}")
+        self.conn.execute("DELETE FROM meta WHERE key = %s", (_STALE,))
+
+    def story_summaries_stale(self) -> bool:
+        """True while stories stored before summaries existed still lack theirs."""
+        return self._one("SELECT 1 FROM meta WHERE key = %s", (_STALE,)) is not None
+
+    def story_summaries(
+        self, where: StoryFilter | None = None, limit: int | None = None, offset: int = 0, *, timeline: bool = True
+    ) -> list[StorySummary]:
+        """Stored summaries (without articles; without events unless ``timeline``), most recently
+        active first (undated last), then the biggest."""
+        clause, params = summaries.filter_sql(where or StoryFilter())
+        columns = "s.*" if timeline else ", ".join(f"s.{name}" for name in summaries._BRIEF)
+        rows = self._dicts(
+            f"SELECT {columns} FROM story_summaries s{placeholders(clause)} "
+            "ORDER BY s.last_date DESC NULLS LAST, s.articles DESC, s.story_id LIMIT %s OFFSET %s",
+            (*params, limit, offset),
+        )
+        return [summaries._from_row(row, timeline) for row in rows]  # type: ignore[arg-type]
+
+    def story_summary_count(self, where: StoryFilter | None = None) -> int:
+        clause, params = summaries.filter_sql(where or StoryFilter())
+        return self._count(f"SELECT count(*) FROM story_summaries s{placeholders(clause)}", params)
+
+    def mark_summaries_due(self, story_ids: Sequence[str]) -> None:
+        self.conn.execute(
+            "INSERT INTO story_summaries_due SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING", [list(story_ids)]
+        )
+
+    def summaries_due(self, story_ids: Sequence[str]) -> set[str]:
+        rows = self._all("SELECT story_id FROM story_summaries_due WHERE story_id = ANY(%s)", [list(story_ids)])
+        return {row[0] for row in rows}
+
+    def summary_article_counts(self, story_ids: Sequence[str]) -> dict[str, int]:
+        rows = self._all("SELECT story_id, articles FROM story_summaries WHERE story_id = ANY(%s)", [list(story_ids)])
+        return {story_id: int(n) for story_id, n in rows}
+
+    def story_summary(self, story_id: str) -> StorySummary | None:
+        rows = self._dicts("SELECT * FROM story_summaries WHERE story_id = %s", (story_id,))
+        return summaries._from_row(rows[0]) if rows else None  # type: ignore[arg-type]
+
+    def story_briefs(self, story_ids: Sequence[str]) -> dict[str, StorySummary]:
+        """Stored summaries without their timelines, by id."""
+        rows = self._dicts(f"SELECT {_BRIEF} FROM story_summaries WHERE story_id = ANY(%s)", [list(story_ids)])
+        return {row["story_id"]: summaries._from_row(row, timeline=False) for row in rows}  # type: ignore[arg-type]
+
+    # -- browsing ------------------------------------------------------------------------------
+    def story_articles(self, story_id: str, limit: int, offset: int = 0) -> list[StoryMember]:
+        """A page of a story's articles (by date, undated last) without their texts."""
+        rows = self._all(
+            _MEMBER + " WHERE a.story_id = %s ORDER BY r.published IS NULL, r.published, a.article_id "
+            "LIMIT %s OFFSET %s",
+            (story_id, limit, offset),
+        )
+        return [_member(row) for row in rows]
+
+    def placement(self, article_id: str) -> Assignment | None:
+        """The event and story an article was placed in."""
+        row = self._one(
+            "SELECT article_id, event_id, story_id, score FROM assignments WHERE article_id = %s", (article_id,)
+        )
+        return Assignment(*row) if row else None
+
+    def article_briefs(self, article_ids: Sequence[str]) -> dict[str, StoryMember]:
+        """Headlines and metadata (no text) of placed articles, by id."""
+        return {
+            row[1]: _member(row) for row in self._all(_MEMBER + " WHERE a.article_id = ANY(%s)", [list(article_ids)])
+        }
+
+    def covered_languages(self) -> list[str]:
+        """The languages stories are covered in."""
+        return [row[0] for row in self._all("SELECT DISTINCT value FROM story_facets WHERE kind = 'language'")]

@@ -1,0 +1,449 @@
+"""The server store: the Store interface on PostgreSQL (``--db postgresql://USER@HOST:PORT/DB``).
+
+Every write works in sets: a batch of rows goes as one statement over arrays (``unnest``), and the
+statements of one call go in one pipeline, so a batch costs a few round trips however many rows
+it holds (a round trip per row was slower than SQLite). Writers take one advisory lock for their
+transaction, so the cluster writer places articles one process at a time, as SQLite's single
+writer does; readers never wait for it. Commits do not wait for the disk flush
+(``synchronous_commit = off``): like the SQLite store in WAL mode with ``synchronous=NORMAL``, a
+power cut may lose the last commits but never leaves half of one.
+
+Story summaries, browsing, search and live sources are in the sibling modules.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import numpy as np
+
+from crosswire.represent import compact
+from crosswire.represent.compact import CompactRepresentation
+from crosswire.store import codec, exports
+from crosswire.store.postgres import connection, migrations
+from crosswire.store.postgres.reads import SummaryReads
+from crosswire.store.postgres.search import SearchReads
+from crosswire.types import Analysis, Article, Assignment, RawDocument, Rejection
+
+if TYPE_CHECKING:
+    from crosswire.store.sources import SourceState
+
+_T = TypeVar("_T")
+_PAGE = 2000  # rows a streaming read fetches at a time
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _last_by_key(rows: Iterable[_T], key: Any) -> list[_T]:
+    """One row per key, the last given (SQLite's INSERT OR REPLACE keeps the last; PostgreSQL's
+    ON CONFLICT DO UPDATE refuses a key twice in one statement)."""
+    return list({key(row): row for row in rows}.values())
+
+
+def _columns(rows: Sequence[Sequence[Any]], width: int) -> list[list[Any]]:
+    """Rows as column arrays, the parameters of an ``unnest`` insert."""
+    return [[row[i] for row in rows] for i in range(width)] if rows else [[] for _ in range(width)]
+
+
+class PostgresStore(SummaryReads, SearchReads):
+    def __init__(self, url: str, *, create: bool = True) -> None:
+        """Open the store in the database ``url`` names; with ``create=False`` a database without
+        the crosswire schema is refused rather than filled."""
+        self.url = url
+        self.path = connection.cache_path(url)
+        self.conn = connection.connect(url)
+        try:
+            migrations.migrate(self.conn, connection.redacted(url), create=create)
+        except BaseException:
+            self.conn.close()
+            raise
+        if create:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+
+    def __repr__(self) -> str:
+        return f"PostgresStore({connection.redacted(self.url)!r})"
+
+    # -- schema ---------------------------------------------------------------------------
+    @property
+    def schema_version(self) -> int:
+        return migrations.version(self.conn)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self.conn.transaction():
+            self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (migrations.WRITE_LOCK,))
+            self.conn.execute("SET LOCAL synchronous_commit = off")
+            yield
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- writes (call inside transaction()) --------------------------------------------------
+    def add_raws(self, raws: Sequence[tuple[str, RawDocument]]) -> None:
+        now = _now()
+        rows = [codec.raw_row(article_id, raw, now) for article_id, raw in raws]
+        self.conn.execute(
+            "INSERT INTO raw_documents SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::bytea[], "
+            "%s::text[], %s::text[], %s::text[]) ON CONFLICT (id) DO NOTHING",
+            _columns(rows, 7),
+        )
+
+    def put_articles(self, articles: Sequence[Article]) -> None:
+        now = _now()
+        rows = [
+            (
+                a.id,
+                a.source,
+                a.title,
+                a.text,
+                a.language,
+                a.published,
+                a.site,
+                a.author,
+                a.url,
+                codec.removed_to_json(a.removed),
+                json.dumps(list(a.flags)),
+            )
+            for a in _last_by_key(articles, lambda a: a.id)
+        ]
+        self.conn.execute(
+            "INSERT INTO articles (id, source, title, text, language, published, site, author, url, removed, flags, "
+            "cleaned_at) SELECT *, %s FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], "
+            "%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[]) "
+            "ON CONFLICT (id) DO UPDATE SET source = excluded.source, title = excluded.title, text = excluded.text, "
+            "language = excluded.language, published = excluded.published, site = excluded.site, "
+            "author = excluded.author, url = excluded.url, removed = excluded.removed, flags = excluded.flags, "
+            "cleaned_at = excluded.cleaned_at, seq = nextval('row_seq')",
+            [now, *_columns(rows, 11)],
+        )
+
+    def put_analyses(self, analyses: Sequence[Analysis]) -> None:
+        rows = [(a.article_id, *codec.analysis_to_row(a)) for a in _last_by_key(analyses, lambda a: a.article_id)]
+        self.conn.execute(
+            "INSERT INTO analyses (article_id, data, terms) SELECT * FROM unnest(%s::text[], %s::text[], %s::bytea[]) "
+            "ON CONFLICT (article_id) DO UPDATE SET data = excluded.data, terms = excluded.terms",
+            _columns(rows, 3),
+        )
+
+    def put_representations(
+        self, reps: Sequence[CompactRepresentation], index: Mapping[str, Iterable[int]], *, fresh: bool = False
+    ) -> None:
+        """Store compact representations, their dense vectors and their postings (``index``:
+        article id -> the feature ids it is filed under); ``fresh``: the articles have no
+        postings yet (skips the delete)."""
+        reps = _last_by_key(reps, lambda rep: rep.article_id)
+        ids = [rep.article_id for rep in reps]
+        if not fresh:  # an article filed again: its postings go, by the key they are stored under
+            stale: list[tuple[int, int]] = []
+            for data, seq in self._all(
+                "SELECT data, seq FROM compact_representations WHERE article_id = ANY(%s)", [ids]
+            ):
+                stale += [(feature, seq) for feature in compact.from_blob("", None, None, data).ids.tolist()]
+            self.conn.execute(
+                "DELETE FROM feature_postings p USING unnest(%s::bigint[], %s::bigint[]) AS s(id, seq) "
+                "WHERE p.id = s.id AND p.seq = s.seq",
+                _columns(stale, 2),
+            )
+        # Each article filed gets the next number: a lookup reads a feature's latest postings.
+        row = self._one(
+            "UPDATE meta SET value = (value::bigint + %s)::text WHERE key = 'posting_seq' RETURNING value::bigint",
+            (len(reps),),
+        )
+        first = int(row[0]) - len(reps) + 1 if row else 1
+        seqs = {article_id: first + i for i, article_id in enumerate(ids)}
+        postings = [(int(f), seqs[article_id], article_id) for article_id, fs in index.items() for f in fs]
+        vectors = [
+            (r.article_id, np.asarray(r.vector, dtype=np.float32).tobytes()) for r in reps if r.vector is not None
+        ]
+        with self.conn.pipeline():
+            self.conn.execute(
+                "INSERT INTO compact_representations (article_id, data, seq) "
+                "SELECT * FROM unnest(%s::text[], %s::bytea[], %s::bigint[]) "
+                "ON CONFLICT (article_id) DO UPDATE SET data = excluded.data, seq = excluded.seq",
+                [ids, [compact.to_blob(rep) for rep in reps], [seqs[i] for i in ids]],
+            )
+            self.conn.execute(
+                "INSERT INTO feature_postings SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::text[]) "
+                "ON CONFLICT DO NOTHING",
+                _columns(postings, 3),
+            )
+            self.conn.execute(
+                "DELETE FROM vectors WHERE article_id = ANY(%s)", [[r.article_id for r in reps if r.vector is None]]
+            )
+            self.conn.execute(
+                "INSERT INTO vectors SELECT * FROM unnest(%s::text[], %s::bytea[]) "
+                "ON CONFLICT (article_id) DO UPDATE SET data = excluded.data",
+                _columns(vectors, 2),
+            )
+
+    def count_features(self, counts: Mapping[int, int]) -> None:
+        """Add ``counts`` (feature id -> number of new documents holding it) to the document frequencies."""
+        self.conn.execute(
+            "WITH d AS (SELECT * FROM unnest(%s::bigint[], %s::bigint[]) AS d(id, n)), "
+            "up AS (UPDATE feature_freq f SET n = greatest(f.n + d.n, 0) FROM d WHERE f.id = d.id RETURNING f.id) "
+            "INSERT INTO feature_freq SELECT id, greatest(n, 0) FROM d WHERE id NOT IN (SELECT id FROM up)",
+            [[int(k) for k in counts], [int(n) for n in counts.values()]],
+        )
+
+    def count_site_lines(self, docs: Mapping[str, int], lines: Mapping[tuple[str, str], int]) -> None:
+        """Add articles per site (``docs``) and, per (site, line key), the articles holding the line."""
+        with self.conn.pipeline():
+            self.conn.execute(
+                "INSERT INTO site_docs SELECT * FROM unnest(%s::text[], %s::bigint[]) "
+                "ON CONFLICT (site) DO UPDATE SET n = site_docs.n + excluded.n",
+                [list(docs), list(docs.values())],
+            )
+            self.conn.execute(
+                "INSERT INTO site_lines SELECT * FROM unnest(%s::text[], %s::text[], %s::bigint[]) "
+                "ON CONFLICT (site, line) DO UPDATE SET n = site_lines.n + excluded.n",
+                [[site for site, _ in lines], [key for _, key in lines], list(lines.values())],
+            )
+
+    def add_rejection(self, rejection: Rejection) -> None:
+        """Record ``rejection``; one seen before (same source and reason) is counted again."""
+        now = _now()
+        self.conn.execute(
+            "INSERT INTO rejections (source, reason, detail, at, first_at) VALUES (%s, %s, %s, %s, %s) "
+            "ON CONFLICT (source, reason) DO UPDATE SET detail = excluded.detail, at = excluded.at, "
+            "times = rejections.times + 1",
+            (rejection.source, rejection.reason, rejection.detail[:2000], now, now),
+        )
+
+    def put_placements(self, assignments: Sequence[Assignment]) -> None:
+        """Store assignments with their stories and events (created when new)."""
+        now = _now()
+        events = list(dict.fromkeys((a.event_id, a.story_id) for a in assignments))
+        placed = _last_by_key(assignments, lambda a: a.article_id)
+        with self.conn.pipeline():
+            self.conn.execute(
+                "INSERT INTO stories SELECT s, %s FROM unnest(%s::text[]) AS s ON CONFLICT DO NOTHING",
+                [now, list(dict.fromkeys(a.story_id for a in assignments))],
+            )
+            self.conn.execute(
+                "INSERT INTO events SELECT e, s, %s FROM unnest(%s::text[], %s::text[]) AS u(e, s) "
+                "ON CONFLICT DO NOTHING",
+                [now, *_columns(events, 2)],
+            )
+            self.conn.execute(
+                "INSERT INTO assignments (article_id, event_id, story_id, score, assigned_at) "
+                "SELECT *, %s FROM unnest(%s::text[], %s::text[], %s::text[], %s::float8[]) "
+                "ON CONFLICT (article_id) DO UPDATE SET event_id = excluded.event_id, story_id = excluded.story_id, "
+                "score = excluded.score, assigned_at = excluded.assigned_at, seq = nextval('row_seq')",
+                [
+                    now,
+                    [a.article_id for a in placed],
+                    [a.event_id for a in placed],
+                    [a.story_id for a in placed],
+                    [a.score for a in placed],
+                ],
+            )
+
+    # -- reads ------------------------------------------------------------------------------
+    def existing_ids(self, ids: Sequence[str]) -> set[str]:
+        return {row[0] for row in self._all("SELECT id FROM articles WHERE id = ANY(%s)", [list(ids)])}
+
+    def article(self, article_id: str) -> Article | None:
+        found = self.articles([article_id])
+        return found[0] if found else None
+
+    def articles(self, ids: Sequence[str]) -> list[Article]:
+        rows = {row["id"]: codec.article_from_row(row) for row in self._dicts(_ARTICLES + " WHERE id = ANY(%s)", [ids])}
+        return [rows[i] for i in ids if i in rows]
+
+    def find_article_ids(self, prefix: str) -> list[str]:
+        """Ids starting with ``prefix`` (users type short ids, like git's)."""
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self._all("SELECT id FROM articles WHERE id LIKE %s ORDER BY id LIMIT 2", (escaped + "%",))
+        return [row[0] for row in rows]
+
+    def raw(self, article_id: str) -> RawDocument | None:
+        row = self._one("SELECT source, kind, body, hints, flags FROM raw_documents WHERE id = %s", (article_id,))
+        return codec.raw_from_row(*row) if row else None
+
+    def analysis(self, article_id: str) -> Analysis | None:
+        return self.analyses([article_id]).get(article_id)
+
+    def analyses(self, ids: Sequence[str]) -> dict[str, Analysis]:
+        rows = self._all("SELECT article_id, data, terms FROM analyses WHERE article_id = ANY(%s)", [list(ids)])
+        return {article_id: codec.analysis_from_row(data, terms) for article_id, data, terms in rows}
+
+    def representations(self, ids: Sequence[str]) -> dict[str, CompactRepresentation]:
+        found = {}
+        for article_id, language, published, data, vector in self._all(
+            "SELECT r.article_id, a.language, a.published, r.data, v.data FROM compact_representations r "
+            "JOIN articles a ON a.id = r.article_id LEFT JOIN vectors v ON v.article_id = r.article_id "
+            "WHERE r.article_id = ANY(%s)",
+            [list(ids)],
+        ):
+            dense = np.frombuffer(vector, dtype=np.float32) if vector is not None else None
+            found[article_id] = compact.from_blob(article_id, language, published, data, dense)
+        return found
+
+    def vector_count(self) -> int:
+        return self._count("SELECT count(*) FROM vectors")
+
+    def all_vectors(self) -> Iterator[tuple[str, np.ndarray]]:
+        """Every stored dense vector, for rebuilding a vector index (read a page at a time)."""
+        after = ""
+        while rows := self._all(
+            "SELECT article_id, data FROM vectors WHERE article_id > %s ORDER BY article_id LIMIT %s", (after, _PAGE)
+        ):
+            for article_id, data in rows:
+                yield article_id, np.frombuffer(data, dtype=np.float32)
+            after = rows[-1][0]
+
+    def feature_freq(self, ids: Sequence[int]) -> dict[int, int]:
+        rows = self._all("SELECT id, n FROM feature_freq WHERE id = ANY(%s::bigint[])", [[int(i) for i in ids]])
+        return {int(i): int(n) for i, n in rows}
+
+    def article_count(self) -> int:
+        return self._count("SELECT count(*) FROM articles")
+
+    def sharing_features(self, ids: Sequence[int], limit: int, per_feature: int = 500) -> list[tuple[str, int]]:
+        """Articles filed under the most of ``ids`` (most first, then by article id), counting for
+        each feature only the ``per_feature`` articles filed under it last: the candidates, at a
+        cost that does not grow with the store."""
+        if not ids:
+            return []
+        rows = self._all(
+            "SELECT p.article_id, count(*) AS shared FROM unnest(%s::bigint[]) AS f(id) CROSS JOIN LATERAL "
+            "(SELECT article_id FROM feature_postings WHERE id = f.id ORDER BY seq DESC LIMIT %s) AS p "
+            "GROUP BY p.article_id ORDER BY shared DESC, p.article_id LIMIT %s",
+            ([int(i) for i in ids], per_feature, limit),
+        )
+        return [(article_id, int(shared)) for article_id, shared in rows]
+
+    def assignments(self, ids: Sequence[str]) -> dict[str, Assignment]:
+        rows = self._all(_ASSIGNMENTS + " WHERE article_id = ANY(%s)", [list(ids)])
+        return {row[0]: Assignment(*row) for row in rows}
+
+    def story_ids(self) -> list[str]:
+        """Stories, most recently active first."""
+        rows = self._all(
+            "SELECT a.story_id FROM assignments a JOIN articles r ON r.id = a.article_id "
+            "GROUP BY a.story_id ORDER BY max(coalesce(r.published, '')) DESC, count(*) DESC, a.story_id"
+        )
+        return [row[0] for row in rows]
+
+    def all_assignments(self) -> list[Assignment]:
+        return [Assignment(*row) for row in self._all(_ASSIGNMENTS + " ORDER BY story_id, assigned_at, article_id")]
+
+    def site_lines(self, site: str, min_articles: int) -> tuple[int, set[str]]:
+        """(articles seen from ``site``, keys of its lines seen in at least ``min_articles`` of them)."""
+        row = self._one("SELECT n FROM site_docs WHERE site = %s", (site,))
+        if row is None:
+            return 0, set()
+        lines = self._all("SELECT line FROM site_lines WHERE site = %s AND n >= %s", (site, min_articles))
+        return int(row[0]), {key for (key,) in lines}
+
+    def article_ids_by_time(self) -> list[str]:
+        return [row[0] for row in self._all("SELECT id FROM articles ORDER BY published IS NULL, published, id")]
+
+    def story_sizes(self, story_ids: Sequence[str]) -> dict[str, int]:
+        rows = self._all(
+            "SELECT story_id, count(*) FROM assignments WHERE story_id = ANY(%s) GROUP BY story_id", [list(story_ids)]
+        )
+        return {story_id: int(n) for story_id, n in rows}
+
+    def merge_stories(self, into: str, absorbed: Sequence[str], article_id: str | None, cause: str) -> None:
+        """Move every event and article of ``absorbed`` into story ``into`` and record the merge."""
+        moved = [s for s in absorbed if s != into]
+        with self.conn.pipeline():
+            self.conn.execute("UPDATE events SET story_id = %s WHERE story_id = ANY(%s)", (into, moved))
+            self.conn.execute("UPDATE assignments SET story_id = %s WHERE story_id = ANY(%s)", (into, moved))
+            self.conn.execute("DELETE FROM stories WHERE id = ANY(%s)", (moved,))
+        self.record_change("merge", into, absorbed, article_id, cause)
+
+    def record_change(
+        self, kind: str, story_id: str, sources: Sequence[str], article_id: str | None, cause: str
+    ) -> None:
+        self.conn.execute(
+            "INSERT INTO cluster_changes (kind, story_id, sources, article_id, cause, at) VALUES (%s,%s,%s,%s,%s,%s)",
+            (kind, story_id, json.dumps(list(sources)), article_id, cause, _now()),
+        )
+
+    def rename_stories(self, renames: Mapping[str, str]) -> None:
+        """Give stories new ids at once (``renames`` may swap ids: each row is mapped once)."""
+        if not renames:
+            return
+        old, new = list(renames), list(renames.values())
+        with self.conn.pipeline():
+            self.conn.execute(
+                "INSERT INTO stories SELECT n, %s FROM unnest(%s::text[]) AS n ON CONFLICT DO NOTHING", (_now(), new)
+            )
+            for table in ("events", "assignments"):
+                self.conn.execute(
+                    f"UPDATE {table} t SET story_id = r.new FROM unnest(%s::text[], %s::text[]) AS r(old, new) "
+                    "WHERE t.story_id = r.old",
+                    (old, new),
+                )
+            self.conn.execute("DELETE FROM stories s WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.story_id = s.id)")
+
+    def forget_changes(self, cause: str) -> None:
+        self.conn.execute("DELETE FROM cluster_changes WHERE cause = %s", (cause,))
+
+    def cluster_changes(self, story_id: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
+        """Recorded merges and splits, newest first; with ``story_id``, those naming it."""
+        query = "SELECT id, kind, story_id, sources, article_id, cause, at FROM cluster_changes"
+        args: list[Any] = []
+        if story_id is not None:
+            query += " WHERE story_id = %s OR sources LIKE %s"
+            escaped = story_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            args += [story_id, f'%"{escaped}"%']
+        rows = self._dicts(query + " ORDER BY id DESC LIMIT %s", [*args, limit])
+        return [{**row, "sources": json.loads(row["sources"])} for row in rows]
+
+    def story_of_articles(self) -> dict[str, str]:
+        return dict(self._all("SELECT article_id, story_id FROM assignments"))
+
+    def clear_postings(self) -> None:
+        self.conn.execute("DELETE FROM feature_postings")
+
+    def clear_clusters(self) -> None:
+        """Forget every assignment, event and story (call inside a transaction)."""
+        for table in ("assignments", "events", "stories"):
+            self.conn.execute(f"DELETE FROM {table}")
+
+    def cluster_counts(self) -> tuple[int, int]:
+        """(stories, events) that hold at least one article."""
+        row = self._one("SELECT count(DISTINCT story_id), count(DISTINCT event_id) FROM assignments")
+        return (int(row[0]), int(row[1])) if row else (0, 0)
+
+    def source_state(self) -> SourceState:
+        """What the store knows about live sources (feeds, fetched pages)."""
+        from crosswire.store.postgres.sources import PostgresSourceState
+
+        return PostgresSourceState(self)
+
+    def stored_articles(self) -> Iterator[exports.StoredArticle]:
+        """Every stored article with its raw input and placement, in the order stored (read a page
+        at a time, so memory stays flat in the size of the store)."""
+        after = -1
+        while rows := self._dicts(
+            "SELECT a.*, r.source AS raw_source, r.kind AS raw_kind, r.body AS raw_body, r.hints AS raw_hints, "
+            "r.flags AS raw_flags, s.event_id, s.story_id FROM articles a JOIN raw_documents r ON r.id = a.id "
+            "LEFT JOIN assignments s ON s.article_id = a.id WHERE a.seq > %s ORDER BY a.seq LIMIT %s",
+            (after, _PAGE // 10),
+        ):
+            for row in rows:
+                raw = codec.raw_from_row(
+                    row["raw_source"], row["raw_kind"], row["raw_body"], row["raw_hints"], row["raw_flags"]
+                )
+                yield exports.StoredArticle(raw, codec.article_from_row(row), row["event_id"], row["story_id"])
+            after = rows[-1]["seq"]
+
+    def all_article_ids(self) -> list[str]:
+        return [row[0] for row in self._all("SELECT id FROM articles ORDER BY seq")]
+
+    def rejection_counts(self) -> dict[str, int]:
+        return {reason: int(n) for reason, n in self._all("SELECT reason, count(*) FROM rejections GROUP BY reason")}
+
+
+_ARTICLES = "SELECT id, source, title, text, language, published, site, author, url, removed, flags FROM articles"
+_ASSIGNMENTS = "SELECT article_id, event_id, story_id, score FROM assignments"
