@@ -84,6 +84,13 @@ class PostgresStore(SummaryReads, SearchReads):
     def close(self) -> None:
         self.conn.close()
 
+    def __del__(self) -> None:
+        # A store dropped without close() (the server's per-thread readers end with their threads,
+        # as SQLite connections do) closes quietly instead of psycopg warning about an open one.
+        conn = getattr(self, "conn", None)
+        if conn is not None and not conn.closed:
+            conn.close()
+
     # -- writes (call inside transaction()) --------------------------------------------------
     def add_raws(self, raws: Sequence[tuple[str, RawDocument]]) -> None:
         now = _now()
