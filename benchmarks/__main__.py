@@ -30,6 +30,7 @@ BENCHMARKS = {
     "scale": "benchmarks.bench_scale",
     "web": "benchmarks.bench_web",
     "encoder": "benchmarks.bench_encoder",
+    "postgres": "benchmarks.bench_postgres",
 }
 # Run only when named: web serves the store scale builds; encoder takes ~30 minutes of a core.
 SLOW = {"scale", "web", "encoder"}

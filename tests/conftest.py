@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from postgres_server import PostgresServer
     from typer.testing import CliRunner
+
+    from benchmarks.postgres_server import PostgresServer
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -33,7 +34,7 @@ def require_shared(path: Path) -> Path:
 def postgres_server() -> Iterator[PostgresServer]:
     """A PostgreSQL server of the suite's own on a loopback port (skips, saying why, where the
     ``postgres`` extra or the server binaries are not installed)."""
-    from postgres_server import PostgresServer, missing
+    from benchmarks.postgres_server import PostgresServer, missing
 
     why = missing()
     if why:

@@ -1,26 +1,24 @@
 """Full-text search on PostgreSQL without a text-search configuration for the languages crosswire
 reads (PostgreSQL has none for Ukrainian): crosswire splits and folds words itself, as SQLite's
-FTS5 ``unicode61 remove_diacritics 2`` tokenizer does, and writes the tsvector and tsquery
-literals directly, so the server only stores, indexes (GIN) and matches lexemes.
+FTS5 ``unicode61 remove_diacritics 2`` tokenizer does, and writes the tsquery literal directly,
+so the server only stores, indexes (GIN) and matches the lexemes it was given.
 
-One tsvector per article holds its columns under weights (A title, B names, C text, D lemmas),
-at positions that do not run from one column into the next. The FTS5 expressions the search
-service builds (``crosswire.service.search.query_expression``: quoted forms, ``names :`` column
-filters, AND / OR / NOT and parentheses) are translated into a tsquery.
+One tsvector per article holds its columns under weights (A title, B names, C text, D lemmas);
+the server builds it (``to_tsvector('simple', ...)``, in C) from the words crosswire found. The
+FTS5 expressions the search service builds (``crosswire.service.search.query_expression``:
+quoted forms, ``names :`` column filters, AND / OR / NOT and parentheses) become a tsquery.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
 
 from crosswire.errors import CrosswireError
 
-WORD = re.compile(r"[^\W_]+")
-MAX_POSITION = 16383  # PostgreSQL's: later words share the last position
-_MAX_POSITIONS = 256  # positions a tsvector keeps per lexeme
-_MAX_LEXEME_BYTES = 2000
+# A word: letters and digits; one longer than 500 characters (2,000 bytes at most: PostgreSQL skips
+# words over 2,047) is cut into pieces of 500.
+WORD = re.compile(r"[^\W_]{1,500}")
 COLUMN_WEIGHTS = {"title": "A", "names": "B", "text": "C", "lemmas": "D"}
 # ts_rank's weights in the order {D, C, B, A}: lemmas and text 1, names 2, title 10, as the bm25
 # weights of the SQLite index (migration 016), scaled into ts_rank's range.
@@ -42,21 +40,14 @@ _FOLDS = _latin_folds()
 
 def words(text: str) -> list[str]:
     """The words of ``text`` as the index keeps them: case- and diacritic-folded."""
-    return [w for w in WORD.findall(text.lower().translate(_FOLDS)) if len(w.encode("utf-8")) <= _MAX_LEXEME_BYTES]
+    return WORD.findall(text.lower().translate(_FOLDS))
 
 
-def document(columns: Sequence[tuple[str, str]]) -> str:
-    """A tsvector literal of (weight, text) columns."""
-    positions: dict[str, list[str]] = {}
-    at = 0
-    for weight, text in columns:
-        for word in words(text):
-            at += 1
-            found = positions.setdefault(word, [])
-            if len(found) < _MAX_POSITIONS:
-                found.append(f"{min(at, MAX_POSITION)}{weight}")
-        at += 1  # a phrase never runs from one column into the next
-    return " ".join(f"'{word}':{','.join(dict.fromkeys(at))}" for word, at in positions.items())
+def indexable(text: str) -> str:
+    """``text`` as its index words separated by spaces: what ``to_tsvector('simple', ...)`` is given.
+    With only letters, digits and spaces left, the server's parser splits it exactly at the
+    spaces, in any locale (in the C locale it takes every non-ASCII character for a letter)."""
+    return " ".join(words(text))
 
 
 # -- FTS5 expressions -> tsquery --------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -27,6 +27,13 @@ class Queries:
 
         with self.conn.cursor(row_factory=dict_row) as cursor:
             return cursor.execute(query, params).fetchall()
+
+
+def int_array(values: Iterable[int]) -> str:
+    """An array literal of integers, sent as one text parameter (cast ``::bigint[]``): psycopg
+    dumps a list item by item in Python, which cost more than the rest of a batch's writes for the
+    ~100,000 feature ids of a batch."""
+    return "{" + ",".join(map(str, values)) + "}"
 
 
 def placeholders(sqlite_clause: str) -> str:

@@ -17,25 +17,29 @@ _STALE = "article_search"  # meta key: articles stored before their search rows 
 _BATCH = 500
 
 
-def _document(row: SearchRow) -> str:
-    return fulltext.document(
-        [
-            ("A", (row.title or "")[:INDEX_CHARS]),
-            ("B", row.names[:INDEX_CHARS]),
-            ("C", row.text[:INDEX_CHARS]),
-            ("D", row.lemmas[:INDEX_CHARS]),
-        ]
-    )
+_DOCUMENT = " || ".join(
+    f"setweight(to_tsvector('simple', {column}), '{weight}')" for column, weight in fulltext.COLUMN_WEIGHTS.items()
+)
 
 
 class SearchReads(Queries):
     def index_for_search(self, rows: Iterable[search.SearchRow]) -> None:
         """Index articles for search (call inside the transaction that stores them)."""
         latest = list({row.article_id: row for row in rows}.values())
+        # Binary parameters (%b): text arrays of whole articles, never scanned for quoting.
         self.conn.execute(
-            "INSERT INTO article_search SELECT i, t, d::tsvector FROM unnest(%s::text[], %s::text[], %s::text[]) "
-            "AS u(i, t, d) ON CONFLICT (article_id) DO UPDATE SET text = excluded.text, document = excluded.document",
-            [[r.article_id for r in latest], [r.text[:INDEX_CHARS] for r in latest], [_document(r) for r in latest]],
+            f"INSERT INTO article_search SELECT i, t, {_DOCUMENT} "
+            "FROM unnest(%b::text[], %b::text[], %b::text[], %b::text[], %b::text[], %b::text[]) "
+            "AS u(i, t, title, names, text, lemmas) "
+            "ON CONFLICT (article_id) DO UPDATE SET text = excluded.text, document = excluded.document",
+            [
+                [r.article_id for r in latest],
+                [r.text[:INDEX_CHARS] for r in latest],
+                *(
+                    [fulltext.indexable((getattr(r, column) or "")[:INDEX_CHARS]) for r in latest]
+                    for column in fulltext.COLUMN_WEIGHTS
+                ),
+            ],
         )
 
     def search_index_stale(self) -> bool:

@@ -25,6 +25,7 @@ from crosswire.represent import compact
 from crosswire.represent.compact import CompactRepresentation
 from crosswire.store import codec, exports
 from crosswire.store.postgres import connection, migrations
+from crosswire.store.postgres.queries import int_array
 from crosswire.store.postgres.reads import SummaryReads
 from crosswire.store.postgres.search import SearchReads
 from crosswire.types import Analysis, Article, Assignment, RawDocument, Rejection
@@ -147,15 +148,18 @@ class PostgresStore(SummaryReads, SearchReads):
         reps = _last_by_key(reps, lambda rep: rep.article_id)
         ids = [rep.article_id for rep in reps]
         if not fresh:  # an article filed again: its postings go, by the key they are stored under
-            stale: list[tuple[int, int]] = []
+            features: list[int] = []
+            seqs_of: list[int] = []
             for data, seq in self._all(
                 "SELECT data, seq FROM compact_representations WHERE article_id = ANY(%s)", [ids]
             ):
-                stale += [(feature, seq) for feature in compact.from_blob("", None, None, data).ids.tolist()]
+                found = compact.from_blob("", None, None, data).ids.tolist()
+                features += found
+                seqs_of += [seq] * len(found)
             self.conn.execute(
                 "DELETE FROM feature_postings p USING unnest(%s::bigint[], %s::bigint[]) AS s(id, seq) "
                 "WHERE p.id = s.id AND p.seq = s.seq",
-                _columns(stale, 2),
+                (int_array(features), int_array(seqs_of)),
             )
         # Each article filed gets the next number: a lookup reads a feature's latest postings.
         row = self._one(
@@ -163,8 +167,9 @@ class PostgresStore(SummaryReads, SearchReads):
             (len(reps),),
         )
         first = int(row[0]) - len(reps) + 1 if row else 1
-        seqs = {article_id: first + i for i, article_id in enumerate(ids)}
-        postings = [(int(f), seqs[article_id], article_id) for article_id, fs in index.items() for f in fs]
+        seqs = [first + i for i in range(len(ids))]
+        seq_of = dict(zip(ids, seqs, strict=True))
+        filed = [(seq_of[article_id], [int(f) for f in fs]) for article_id, fs in index.items()]
         vectors = [
             (r.article_id, np.asarray(r.vector, dtype=np.float32).tobytes()) for r in reps if r.vector is not None
         ]
@@ -173,12 +178,19 @@ class PostgresStore(SummaryReads, SearchReads):
                 "INSERT INTO compact_representations (article_id, data, seq) "
                 "SELECT * FROM unnest(%s::text[], %s::bytea[], %s::bigint[]) "
                 "ON CONFLICT (article_id) DO UPDATE SET data = excluded.data, seq = excluded.seq",
-                [ids, [compact.to_blob(rep) for rep in reps], [seqs[i] for i in ids]],
+                [ids, [compact.to_blob(rep) for rep in reps], seqs],
             )
+            # Postings as (feature, seq) pairs; the article id joins in on the server.
             self.conn.execute(
-                "INSERT INTO feature_postings SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::text[]) "
-                "ON CONFLICT DO NOTHING",
-                _columns(postings, 3),
+                "INSERT INTO feature_postings SELECT p.id, p.seq, a.article_id "
+                "FROM unnest(%s::bigint[], %s::bigint[]) AS p(id, seq) "
+                "JOIN unnest(%s::text[], %s::bigint[]) AS a(article_id, seq) ON a.seq = p.seq ON CONFLICT DO NOTHING",
+                (
+                    int_array(f for _, fs in filed for f in fs),
+                    int_array(seq for seq, fs in filed for _ in fs),
+                    ids,
+                    seqs,
+                ),
             )
             self.conn.execute(
                 "DELETE FROM vectors WHERE article_id = ANY(%s)", [[r.article_id for r in reps if r.vector is None]]
@@ -191,12 +203,25 @@ class PostgresStore(SummaryReads, SearchReads):
 
     def count_features(self, counts: Mapping[int, int]) -> None:
         """Add ``counts`` (feature id -> number of new documents holding it) to the document frequencies."""
-        self.conn.execute(
-            "WITH d AS (SELECT * FROM unnest(%s::bigint[], %s::bigint[]) AS d(id, n)), "
-            "up AS (UPDATE feature_freq f SET n = greatest(f.n + d.n, 0) FROM d WHERE f.id = d.id RETURNING f.id) "
-            "INSERT INTO feature_freq SELECT id, greatest(n, 0) FROM d WHERE id NOT IN (SELECT id FROM up)",
-            [[int(k) for k in counts], [int(n) for n in counts.values()]],
-        )
+        added = [(int(k), int(n)) for k, n in counts.items() if n >= 0]
+        removed = [(int(k), int(n)) for k, n in counts.items() if n < 0]  # only when articles are filed again
+        with self.conn.pipeline():
+            if added:
+                self.conn.execute(
+                    "INSERT INTO feature_freq SELECT * FROM unnest(%s::bigint[], %s::bigint[]) "
+                    "ON CONFLICT (id) DO UPDATE SET n = feature_freq.n + excluded.n",
+                    (int_array(k for k, _ in added), int_array(n for _, n in added)),
+                )
+            if removed:
+                self.conn.execute(
+                    "UPDATE feature_freq f SET n = greatest(f.n + d.n, 0) "
+                    "FROM unnest(%s::bigint[], %s::bigint[]) AS d(id, n) WHERE f.id = d.id",
+                    (int_array(k for k, _ in removed), int_array(n for _, n in removed)),
+                )
+                self.conn.execute(
+                    "INSERT INTO feature_freq SELECT unnest(%s::bigint[]), 0 ON CONFLICT DO NOTHING",
+                    (int_array(k for k, _ in removed),),
+                )
 
     def count_site_lines(self, docs: Mapping[str, int], lines: Mapping[tuple[str, str], int]) -> None:
         """Add articles per site (``docs``) and, per (site, line key), the articles holding the line."""
@@ -306,7 +331,7 @@ class PostgresStore(SummaryReads, SearchReads):
             after = rows[-1][0]
 
     def feature_freq(self, ids: Sequence[int]) -> dict[int, int]:
-        rows = self._all("SELECT id, n FROM feature_freq WHERE id = ANY(%s::bigint[])", [[int(i) for i in ids]])
+        rows = self._all("SELECT id, n FROM feature_freq WHERE id = ANY(%s::bigint[])", [int_array(ids)])
         return {int(i): int(n) for i, n in rows}
 
     def article_count(self) -> int:
@@ -322,7 +347,7 @@ class PostgresStore(SummaryReads, SearchReads):
             "SELECT p.article_id, count(*) AS shared FROM unnest(%s::bigint[]) AS f(id) CROSS JOIN LATERAL "
             "(SELECT article_id FROM feature_postings WHERE id = f.id ORDER BY seq DESC LIMIT %s) AS p "
             "GROUP BY p.article_id ORDER BY shared DESC, p.article_id LIMIT %s",
-            ([int(i) for i in ids], per_feature, limit),
+            (int_array(ids), per_feature, limit),
         )
         return [(article_id, int(shared)) for article_id, shared in rows]
 

@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL server for tests and benchmarks: ``initdb`` and ``pg_ctl`` in a temp dir,
+"""A throwaway PostgreSQL server for the tests and benchmarks: ``initdb`` and ``pg_ctl`` in a temp dir,
 listening on a free loopback port, trusting local connections, removed when stopped.
 
 The server binaries come from Debian's ``postgresql`` package (``make test`` installs it), found
@@ -12,11 +12,16 @@ import glob
 import os
 import pwd
 import shutil
+import socket
 import subprocess
 import tempfile
 from pathlib import Path
 
-from live_server import free_port
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def server_bin() -> Path | None:
@@ -71,7 +76,9 @@ class PostgresServer:
             str(self.bin / "initdb"), "-D", str(self.data), "-U", self.user, "--auth=trust",
             "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync",
         )  # fmt: skip
-        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1"
+        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1" + os.environ.get(
+            "CROSSWIRE_PG_OPTIONS", ""
+        )
         if not self.durable:
             options += " -c fsync=off -c full_page_writes=off"
         self._run(

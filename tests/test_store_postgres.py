@@ -1,0 +1,100 @@
+"""The PostgreSQL store through the faces: `--db postgresql://…` selects it, a database without the
+crosswire schema is refused as a missing store is, an ingest gives the stories SQLite gives, and
+two processes ingesting into one database at once (as `serve` and `watch` do) while a third reads
+lose nothing and place articles as one process would. The server is the suite's own
+(conftest.postgres_server); the Store contract itself is tests/test_store_contract.py."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, RU_SEED, SEEDS, UK_SEED, run_cli
+
+from crosswire.errors import StoreNotFound
+from crosswire.store import SQLiteStore, open_store
+from crosswire.store.base import Store
+
+
+def _stories(store: Store) -> list[tuple[str, tuple[str, ...], str]]:
+    """Each story with its articles and title: what two stores given the same input must agree on."""
+    members = store.stories_members(store.story_ids())
+    summaries = {s.id: s.title for s in store.story_summaries()}
+    return sorted(
+        (story, tuple(sorted(a.article_id for a in arts)), summaries[story]) for story, arts in members.items()
+    )
+
+
+def test_a_database_without_the_schema_is_refused_not_filled(postgres_url: str) -> None:
+    with pytest.raises(StoreNotFound, match="no crosswire schema"):
+        open_store(postgres_url, create=False)
+    done = run_cli("stories", "--db", postgres_url)
+    assert done.returncode != 0 and "no crosswire schema" in done.stderr and "Traceback" not in done.stderr
+    open_store(postgres_url).close()  # creating it makes it a store
+    open_store(postgres_url, create=False).close()
+
+
+def test_ingest_gives_the_stories_sqlite_gives(postgres_url: str, tmp_path: Path) -> None:
+    sqlite_db = tmp_path / "store.db"
+    for db in (str(sqlite_db), postgres_url):
+        done = run_cli("ingest", str(SEEDS), "--db", db)
+        assert done.returncode == 0, done.stderr
+    postgres = open_store(postgres_url, create=False)
+    sqlite = SQLiteStore(sqlite_db, create=False)
+    try:
+        assert postgres.article_count() == sqlite.article_count() == len(list(SEEDS.iterdir()))
+        assert _stories(postgres) == _stories(sqlite)
+        assert postgres.all_assignments() == sqlite.all_assignments()
+        found = {h.article_id for h in postgres.search_hits('"лавров"')}
+        assert found and found == {h.article_id for h in sqlite.search_hits('"лавров"')}
+    finally:
+        postgres.close()
+        sqlite.close()
+    listed = run_cli("stories", "--json", "--db", postgres_url)
+    assert listed.returncode == 0 and json.loads(listed.stdout)
+
+
+def _ingest_process(path: Path, db: str) -> subprocess.Popen[str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("CROSSWIRE_")}
+    env["XDG_CONFIG_HOME"] = str(path.parent / "no-config")
+    return subprocess.Popen(
+        [sys.executable, "-m", "crosswire", "ingest", str(path), "--db", db],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+
+
+def test_two_processes_write_while_a_third_reads(postgres_url: str) -> None:
+    open_store(postgres_url).close()  # the schema first, so the reader below has tables to read
+    writers = [_ingest_process(UK_SEED, postgres_url), _ingest_process(RU_SEED, postgres_url)]
+    reader = open_store(postgres_url, create=False)
+    reads = 0
+    try:
+        while any(w.poll() is None for w in writers):
+            reader.story_summaries()
+            reader.search_hits('"лавров"')
+            reads += 1
+            time.sleep(0.05)
+        outputs = [w.communicate(timeout=120) for w in writers]
+        assert [w.returncode for w in writers] == [0, 0], outputs
+        assert reads > 0
+        # The writers took turns (one advisory lock), so the later one saw the earlier one's
+        # article: the translation pair forms one story, as after one ingest of both.
+        assert reader.article_count() == 2
+        assert len(set(reader.story_of_articles().values())) == 1
+        (story,) = reader.story_summaries()
+        assert story.article_count == 2 and set(story.languages) == {"uk", "ru"}
+    finally:
+        reader.close()
+        for writer in writers:
+            if writer.poll() is None:
+                writer.kill()
+                writer.communicate()
