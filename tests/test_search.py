@@ -1,7 +1,7 @@
-"""Full-text search (SQLite FTS5, or PostgreSQL's tsvector, over title, text, lemmas and names): inflected Ukrainian and Russian
-words find their other forms, results are ranked and grouped by story, filters hold, query
-syntax cannot reach FTS5, and the index follows ingest and re-cleaning and is built for stores
-that predate it."""
+"""Full-text search (SQLite FTS5, or PostgreSQL's tsvector, over title, text, lemmas and names):
+inflected Ukrainian and Russian words find their other forms, results are ranked and grouped by
+story, filters hold, query syntax cannot reach FTS5, and the index follows ingest and re-cleaning
+and is built for stores that predate it."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from crosswire.store import SQLiteStore
 from crosswire.store.base import Store
 from crosswire.store.search import search_rowid
 from crosswire.types import RawDocument
-
 
 STORES = ["sqlite", "postgres"]  # search behaves the same on either store
 
