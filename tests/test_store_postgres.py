@@ -98,3 +98,37 @@ def test_two_processes_write_while_a_third_reads(postgres_url: str) -> None:
             if writer.poll() is None:
                 writer.kill()
                 writer.communicate()
+
+
+def test_watch_keeps_its_source_state_in_postgres(postgres_url: str) -> None:
+    from fixture_server import FixtureServer, Reply, article, rss
+
+    from crosswire.service.watch import watch
+    from crosswire.settings import Settings
+    from crosswire.sources.listing import SourceSpec
+
+    settings = Settings(db=postgres_url, allow_private="127.0.0.1", fetch_delay=0.0, workers=0, fetch_retries=0)
+    with FixtureServer().running() as server:
+
+        def publish(numbers: range) -> list[str]:
+            links = []
+            for number in numbers:
+                title, text = article(number)
+                page = f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1><p>{text}</p>"
+                server.route(f"/news/{number}", Reply(body=(page + "</article></body></html>").encode()))
+                links.append((server.url(f"/news/{number}"), title, "Sat, 03 Feb 2024 10:00:00 GMT"))
+            server.route("/feed.xml", Reply(body=rss(links[::-1]), headers={"Content-Type": "application/rss+xml"}))
+            return [link for link, _, _ in links]
+
+        feed = [SourceSpec(server.url("/feed.xml"))]
+        publish(range(3))
+        assert watch(open_store(postgres_url), feed, settings, once=True).added == 3
+        pages = publish(range(5))  # the next poll fetches only the two new pages
+        assert watch(open_store(postgres_url), feed, settings, once=True).added == 2
+        assert all(server.hits[f"/news/{n}"] == 1 for n in range(5))
+    store = open_store(postgres_url, create=False)
+    try:
+        assert sorted(a.url or "" for a in store.articles(store.all_article_ids())) == sorted(pages)
+        assert store.source_state().held_count() == 0 and store.source_state().seen(pages) == set(pages)
+    finally:
+        store.close()
