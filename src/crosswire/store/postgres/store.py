@@ -64,8 +64,9 @@ class PostgresStore(SummaryReads, SearchReads):
         except BaseException:
             self.conn.close()
             raise
-        if create:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+        # The vector index is saved beside ``path`` by whichever command writes (recluster opens
+        # an existing store): the folder must exist whatever ``create`` says.
+        self.path.parent.mkdir(parents=True, exist_ok=True)
 
     def __repr__(self) -> str:
         return f"PostgresStore({connection.redacted(self.url)!r})"
