@@ -279,6 +279,8 @@ class PostgresStore(SummaryReads, SearchReads):
 
     # -- reads ------------------------------------------------------------------------------
     def existing_ids(self, ids: Sequence[str]) -> set[str]:
+        if not ids:
+            return set()
         return {row[0] for row in self._all("SELECT id FROM articles WHERE id = ANY(%s)", [list(ids)])}
 
     def article(self, article_id: str) -> Article | None:
@@ -303,10 +305,14 @@ class PostgresStore(SummaryReads, SearchReads):
         return self.analyses([article_id]).get(article_id)
 
     def analyses(self, ids: Sequence[str]) -> dict[str, Analysis]:
+        if not ids:
+            return {}
         rows = self._all("SELECT article_id, data, terms FROM analyses WHERE article_id = ANY(%s)", [list(ids)])
         return {article_id: codec.analysis_from_row(data, terms) for article_id, data, terms in rows}
 
     def representations(self, ids: Sequence[str]) -> dict[str, CompactRepresentation]:
+        if not ids:  # the cluster writer often asks for none (all cached): no round trip then
+            return {}
         found = {}
         for article_id, language, published, data, vector in self._all(
             "SELECT r.article_id, a.language, a.published, r.data, v.data FROM compact_representations r "
@@ -332,6 +338,8 @@ class PostgresStore(SummaryReads, SearchReads):
             after = rows[-1][0]
 
     def feature_freq(self, ids: Sequence[int]) -> dict[int, int]:
+        if not len(ids):
+            return {}
         rows = self._all("SELECT id, n FROM feature_freq WHERE id = ANY(%s::bigint[])", [int_array(ids)])
         return {int(i): int(n) for i, n in rows}
 
@@ -353,6 +361,8 @@ class PostgresStore(SummaryReads, SearchReads):
         return [(article_id, int(shared)) for article_id, shared in rows]
 
     def assignments(self, ids: Sequence[str]) -> dict[str, Assignment]:
+        if not ids:
+            return {}
         rows = self._all(_ASSIGNMENTS + " WHERE article_id = ANY(%s)", [list(ids)])
         return {row[0]: Assignment(*row) for row in rows}
 
@@ -379,6 +389,8 @@ class PostgresStore(SummaryReads, SearchReads):
         return [row[0] for row in self._all("SELECT id FROM articles ORDER BY published IS NULL, published, id")]
 
     def story_sizes(self, story_ids: Sequence[str]) -> dict[str, int]:
+        if not story_ids:
+            return {}
         rows = self._all(
             "SELECT story_id, count(*) FROM assignments WHERE story_id = ANY(%s) GROUP BY story_id", [list(story_ids)]
         )
