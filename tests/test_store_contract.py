@@ -211,3 +211,25 @@ def test_candidates_come_from_the_latest_postings_of_each_feature(store: Store) 
         store.put_representations([_rep("a0", {"e:lvrv": 1.0})], {"a0": [key_id("e:lvrv")]})
     assert store.sharing_features([key_id("e:lvrv")], 10, per_feature=2) == [("a0", 1), ("a5", 1)]
     assert len(store.sharing_features([key_id("e:lvrv")], 10, per_feature=100)) == 6
+
+
+def test_reads_inside_a_transaction_see_its_own_writes(store: Store) -> None:
+    _put(store, "a1", "a2")
+    summary = StorySummary("s-a1", "Talks", ("en",), (), None, None, (), (), 1, 1, language_counts=(("en", 1),))
+    with store.transaction():
+        store.put_representations([_rep("a1", {"e:lvrv": 1.0})], {"a1": [key_id("e:lvrv")]}, fresh=True)
+        assert store.sharing_features([key_id("e:lvrv")], 10) == [("a1", 1)]
+        assert store.assignments(["a1"]) == {}
+        store.put_placements([Assignment("a1", "e-a1", "s-a1", 0.0)])
+        assert store.assignments(["a1", "a2"]) == {"a1": Assignment("a1", "e-a1", "s-a1", 0.0)}
+        store.put_placements([Assignment("a2", "e-a2", "s-a2", 0.0)])
+        store.put_story_summary(summary)
+        assert store.story_summary("s-a1") is not None and store.covered_languages() == ["en"]
+        store.mark_summaries_due(["s-a1"])
+        assert store.summaries_due(["s-a1"]) == {"s-a1"}
+        store.merge_stories("s-a2", ["s-a1"], "a1", "ingest")
+        assert store.assignments(["a1"])["a1"].story_id == "s-a2"
+    with pytest.raises(RuntimeError), store.transaction():  # a summary of a failed batch is not kept
+        store.put_story_summary(StorySummary("s-lost", "Lost", (), (), None, None, (), (), 0, 0))
+        raise RuntimeError("crash mid-batch")
+    assert store.story_summary("s-lost") is None and store.story_summary_count() == 1

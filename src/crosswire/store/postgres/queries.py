@@ -8,9 +8,17 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import psycopg
 
+    from crosswire.types import StorySummary
+
 
 class Queries:
     conn: psycopg.Connection[tuple[Any, ...]]
+    # Inside PostgresStore.transaction(): writes may wait for the commit (see _flush_summaries),
+    # and reads may be answered from what this writer, holding the write lock, already read.
+    _in_transaction: bool = False
+    _pending_summaries: dict[str, StorySummary]
+
+    def _flush_summaries(self) -> None: ...
 
     def _all(self, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.conn.execute(query, params).fetchall()

@@ -25,6 +25,23 @@ def _member(row: tuple[str, ...]) -> StoryMember:
     return StoryMember(article_id, event_id, language, site, published, title, headline(title, lead or ""))
 
 
+def _data(summary: StorySummary) -> dict[str, object]:
+    return {
+        "titles": summary.titles,
+        "languages": summary.language_counts,
+        "sites": summary.sites,
+        "entities": summaries._mentions_json(summary.entities),
+        "places": summaries._mentions_json(summary.places),
+        "sample": summary.mention_sample,
+    }
+
+
+def _facets(summary: StorySummary) -> list[tuple[str, str, int]]:
+    return [("language", lang, n) for lang, n in summary.language_counts] + [
+        ("site", site, n) for site, n in summary.sites
+    ]
+
+
 class SummaryReads(Queries):
     # -- what summaries are computed from -------------------------------------------------------
     def story_summary_members(self, story_ids: Sequence[str]) -> dict[str, list[StoryMember]]:
@@ -57,53 +74,62 @@ class SummaryReads(Queries):
 
     # -- stored summaries ----------------------------------------------------------------------
     def put_story_summary(self, summary: StorySummary) -> None:
-        data = {
-            "titles": summary.titles,
-            "languages": summary.language_counts,
-            "sites": summary.sites,
-            "entities": summaries._mentions_json(summary.entities),
-            "places": summaries._mentions_json(summary.places),
-            "sample": summary.mention_sample,
-        }
-        events = [
-            [e.id, e.first_date, e.last_date, e.title, e.article_count, list(e.languages)] for e in summary.events
+        """Store ``summary``; inside a transaction it is kept until the transaction commits or a
+        read needs the summaries, then all of them go in one round trip (the writer refreshes
+        hundreds per batch, one call each)."""
+        self._pending_summaries[summary.id] = summary
+        if not self._in_transaction:
+            self._flush_summaries()
+
+    def _flush_summaries(self) -> None:
+        if not self._pending_summaries:
+            return
+        pending = list(self._pending_summaries.values())
+        self._pending_summaries.clear()
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        rows = [
+            (
+                s.id,
+                s.title,
+                s.article_count,
+                len(s.events),
+                s.first_date,
+                s.last_date,
+                summaries._dumps(_data(s)),
+                summaries._dumps(
+                    [[e.id, e.first_date, e.last_date, e.title, e.article_count, list(e.languages)] for e in s.events]
+                ),
+            )
+            for s in pending
         ]
-        facets = [("language", lang, n) for lang, n in summary.language_counts] + [
-            ("site", site, n) for site, n in summary.sites
-        ]
+        facets = [(kind, value, s.id, n) for s in pending for kind, value, n in _facets(s)]
+        ids = [s.id for s in pending]
         with self.conn.pipeline():
             self.conn.execute(
-                "INSERT INTO story_summaries VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s) ON CONFLICT (story_id) DO UPDATE SET "
+                "INSERT INTO story_summaries SELECT *, %s FROM unnest(%s::text[], %s::text[], %s::int[], %s::int[], "
+                "%s::text[], %s::text[], %s::text[], %s::text[]) ON CONFLICT (story_id) DO UPDATE SET "
                 "title = excluded.title, articles = excluded.articles, events = excluded.events, "
                 "first_date = excluded.first_date, last_date = excluded.last_date, data = excluded.data, "
                 "timeline = excluded.timeline, updated_at = excluded.updated_at",
-                (
-                    summary.id,
-                    summary.title,
-                    summary.article_count,
-                    len(summary.events),
-                    summary.first_date,
-                    summary.last_date,
-                    summaries._dumps(data),
-                    summaries._dumps(events),
-                    datetime.now(UTC).isoformat(timespec="seconds"),
-                ),
+                [now, *([row[i] for row in rows] for i in range(8))],
             )
-            self.conn.execute("DELETE FROM story_facets WHERE story_id = %s", (summary.id,))
-            self.conn.execute("DELETE FROM story_summaries_due WHERE story_id = %s", (summary.id,))
+            self.conn.execute("DELETE FROM story_facets WHERE story_id = ANY(%s)", (ids,))
+            self.conn.execute("DELETE FROM story_summaries_due WHERE story_id = ANY(%s)", (ids,))
             self.conn.execute(
-                "INSERT INTO story_facets SELECT k, v, %s, n "
-                "FROM unnest(%s::text[], %s::text[], %s::int[]) AS f(k, v, n) ON CONFLICT DO NOTHING",
-                [summary.id, [f[0] for f in facets], [f[1] for f in facets], [f[2] for f in facets]],
+                "INSERT INTO story_facets SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::int[]) "
+                "ON CONFLICT DO NOTHING",
+                [[f[i] for f in facets] for i in range(4)],
             )
 
     def delete_story_summaries(self, story_ids: Sequence[str]) -> None:
+        self._flush_summaries()
         with self.conn.pipeline():
             for table in ("story_summaries", "story_facets", "story_summaries_due"):
                 self.conn.execute(f"DELETE FROM {table} WHERE story_id = ANY(%s)", [list(story_ids)])
 
     def clear_story_summaries(self) -> None:
         """Forget every summary and mark them current (call inside the transaction that rebuilds them)."""
+        self._flush_summaries()
         for table in ("story_summaries", "story_facets", "story_summaries_due"):
             self.conn.execute(f"DELETE FROM {table}")
         self.conn.execute("DELETE FROM meta WHERE key = %s", (_STALE,))
@@ -117,6 +143,7 @@ class SummaryReads(Queries):
     ) -> list[StorySummary]:
         """Stored summaries (without articles; without events unless ``timeline``), most recently
         active first (undated last), then the biggest."""
+        self._flush_summaries()
         clause, params = summaries.filter_sql(where or StoryFilter())
         columns = "s.*" if timeline else ", ".join(f"s.{name}" for name in summaries._BRIEF)
         rows = self._dicts(
@@ -127,28 +154,34 @@ class SummaryReads(Queries):
         return [summaries._from_row(row, timeline) for row in rows]  # type: ignore[arg-type]
 
     def story_summary_count(self, where: StoryFilter | None = None) -> int:
+        self._flush_summaries()
         clause, params = summaries.filter_sql(where or StoryFilter())
         return self._count(f"SELECT count(*) FROM story_summaries s{placeholders(clause)}", params)
 
     def mark_summaries_due(self, story_ids: Sequence[str]) -> None:
+        self._flush_summaries()
         self.conn.execute(
             "INSERT INTO story_summaries_due SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING", [list(story_ids)]
         )
 
     def summaries_due(self, story_ids: Sequence[str]) -> set[str]:
+        self._flush_summaries()
         rows = self._all("SELECT story_id FROM story_summaries_due WHERE story_id = ANY(%s)", [list(story_ids)])
         return {row[0] for row in rows}
 
     def summary_article_counts(self, story_ids: Sequence[str]) -> dict[str, int]:
+        self._flush_summaries()
         rows = self._all("SELECT story_id, articles FROM story_summaries WHERE story_id = ANY(%s)", [list(story_ids)])
         return {story_id: int(n) for story_id, n in rows}
 
     def story_summary(self, story_id: str) -> StorySummary | None:
+        self._flush_summaries()
         rows = self._dicts("SELECT * FROM story_summaries WHERE story_id = %s", (story_id,))
         return summaries._from_row(rows[0]) if rows else None  # type: ignore[arg-type]
 
     def story_briefs(self, story_ids: Sequence[str]) -> dict[str, StorySummary]:
         """Stored summaries without their timelines, by id."""
+        self._flush_summaries()
         rows = self._dicts(f"SELECT {_BRIEF} FROM story_summaries WHERE story_id = ANY(%s)", [list(story_ids)])
         return {row["story_id"]: summaries._from_row(row, timeline=False) for row in rows}  # type: ignore[arg-type]
 
@@ -177,4 +210,5 @@ class SummaryReads(Queries):
 
     def covered_languages(self) -> list[str]:
         """The languages stories are covered in."""
+        self._flush_summaries()
         return [row[0] for row in self._all("SELECT DISTINCT value FROM story_facets WHERE kind = 'language'")]

@@ -28,7 +28,7 @@ from crosswire.store.postgres import connection, migrations
 from crosswire.store.postgres.queries import int_array
 from crosswire.store.postgres.reads import SummaryReads
 from crosswire.store.postgres.search import SearchReads
-from crosswire.types import Analysis, Article, Assignment, RawDocument, Rejection
+from crosswire.types import Analysis, Article, Assignment, RawDocument, Rejection, StorySummary
 
 if TYPE_CHECKING:
     from crosswire.store.sources import SourceState
@@ -58,6 +58,11 @@ class PostgresStore(SummaryReads, SearchReads):
         the crosswire schema is refused rather than filled."""
         self.url = url
         self.path = connection.cache_path(url)
+        self._pending_summaries: dict[str, StorySummary] = {}
+        # Placements of the candidates sharing_features last returned (None: not placed), read in
+        # the same round trip: the cluster writer asks for them next. Kept only inside a
+        # transaction (no other process writes then) and dropped by every write to placements.
+        self._placed: dict[str, Assignment | None] = {}
         self.conn = connection.connect(url)
         try:
             migrations.migrate(self.conn, connection.redacted(url), create=create)
@@ -81,7 +86,14 @@ class PostgresStore(SummaryReads, SearchReads):
         with self.conn.transaction():
             self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (migrations.WRITE_LOCK,))
             self.conn.execute("SET LOCAL synchronous_commit = off")
-            yield
+            self._in_transaction = True
+            try:
+                yield
+                self._flush_summaries()
+            finally:
+                self._in_transaction = False
+                self._pending_summaries.clear()
+                self._placed.clear()
 
     def close(self) -> None:
         self.conn.close()
@@ -250,6 +262,7 @@ class PostgresStore(SummaryReads, SearchReads):
 
     def put_placements(self, assignments: Sequence[Assignment]) -> None:
         """Store assignments with their stories and events (created when new)."""
+        self._placed.clear()
         now = _now()
         events = list(dict.fromkeys((a.event_id, a.story_id) for a in assignments))
         placed = _last_by_key(assignments, lambda a: a.article_id)
@@ -350,21 +363,32 @@ class PostgresStore(SummaryReads, SearchReads):
         """Articles filed under the most of ``ids`` (most first, then by article id), counting for
         each feature only the ``per_feature`` articles filed under it last: the candidates, at a
         cost that does not grow with the store."""
-        if not ids:
+        if not len(ids):
             return []
         rows = self._all(
-            "SELECT p.article_id, count(*) AS shared FROM unnest(%s::bigint[]) AS f(id) CROSS JOIN LATERAL "
+            "SELECT c.article_id, c.shared, a.event_id, a.story_id, a.score FROM (SELECT p.article_id, "
+            "count(*) AS shared FROM unnest(%s::bigint[]) AS f(id) CROSS JOIN LATERAL "
             "(SELECT article_id FROM feature_postings WHERE id = f.id ORDER BY seq DESC LIMIT %s) AS p "
-            "GROUP BY p.article_id ORDER BY shared DESC, p.article_id LIMIT %s",
+            "GROUP BY p.article_id ORDER BY shared DESC, p.article_id LIMIT %s) AS c "
+            "LEFT JOIN assignments a ON a.article_id = c.article_id ORDER BY c.shared DESC, c.article_id",
             (int_array(ids), per_feature, limit),
         )
-        return [(article_id, int(shared)) for article_id, shared in rows]
+        if self._in_transaction:
+            self._placed.update(
+                (article_id, Assignment(article_id, event, story, score) if event is not None else None)
+                for article_id, _, event, story, score in rows
+            )
+        return [(article_id, int(shared)) for article_id, shared, *_ in rows]
 
     def assignments(self, ids: Sequence[str]) -> dict[str, Assignment]:
-        if not ids:
-            return {}
-        rows = self._all(_ASSIGNMENTS + " WHERE article_id = ANY(%s)", [list(ids)])
-        return {row[0]: Assignment(*row) for row in rows}
+        unknown = [i for i in ids if i not in self._placed]
+        rows = self._all(_ASSIGNMENTS + " WHERE article_id = ANY(%s)", [unknown]) if unknown else []
+        found = {row[0]: Assignment(*row) for row in rows}
+        for article_id in ids:
+            known = self._placed.get(article_id)
+            if known is not None:
+                found[article_id] = known
+        return found
 
     def story_ids(self) -> list[str]:
         """Stories, most recently active first."""
@@ -398,6 +422,7 @@ class PostgresStore(SummaryReads, SearchReads):
 
     def merge_stories(self, into: str, absorbed: Sequence[str], article_id: str | None, cause: str) -> None:
         """Move every event and article of ``absorbed`` into story ``into`` and record the merge."""
+        self._placed.clear()
         moved = [s for s in absorbed if s != into]
         with self.conn.pipeline():
             self.conn.execute("UPDATE events SET story_id = %s WHERE story_id = ANY(%s)", (into, moved))
@@ -415,6 +440,7 @@ class PostgresStore(SummaryReads, SearchReads):
 
     def rename_stories(self, renames: Mapping[str, str]) -> None:
         """Give stories new ids at once (``renames`` may swap ids: each row is mapped once)."""
+        self._placed.clear()
         if not renames:
             return
         old, new = list(renames), list(renames.values())
@@ -452,6 +478,7 @@ class PostgresStore(SummaryReads, SearchReads):
 
     def clear_clusters(self) -> None:
         """Forget every assignment, event and story (call inside a transaction)."""
+        self._placed.clear()
         for table in ("assignments", "events", "stories"):
             self.conn.execute(f"DELETE FROM {table}")
 
