@@ -46,7 +46,7 @@ class SummaryReads(Queries):
     # -- what summaries are computed from -------------------------------------------------------
     def story_summary_members(self, story_ids: Sequence[str]) -> dict[str, list[StoryMember]]:
         found: dict[str, list[StoryMember]] = {}
-        for row in self._all(_MEMBER + " WHERE a.story_id = ANY(%s)", [list(story_ids)]):
+        for row in self._all(_MEMBER + " WHERE a.story_id = ANY(%b)", [list(story_ids)]):
             found.setdefault(row[0], []).append(_member(row))
         return found
 
@@ -67,7 +67,7 @@ class SummaryReads(Queries):
     def stories_members(self, story_ids: Sequence[str]) -> dict[str, list[Assignment]]:
         found: dict[str, list[Assignment]] = {}
         for row in self._all(
-            "SELECT article_id, event_id, story_id, score FROM assignments WHERE story_id = ANY(%s)", [list(story_ids)]
+            "SELECT article_id, event_id, story_id, score FROM assignments WHERE story_id = ANY(%b)", [list(story_ids)]
         ):
             found.setdefault(row[2], []).append(Assignment(*row))
         return found
@@ -106,17 +106,17 @@ class SummaryReads(Queries):
         ids = [s.id for s in pending]
         with self.conn.pipeline():
             self.conn.execute(
-                "INSERT INTO story_summaries SELECT *, %s FROM unnest(%s::text[], %s::text[], %s::int[], %s::int[], "
-                "%s::text[], %s::text[], %s::text[], %s::text[]) ON CONFLICT (story_id) DO UPDATE SET "
+                "INSERT INTO story_summaries SELECT *, %s FROM unnest(%b::text[], %b::text[], %b::int[], %b::int[], "
+                "%b::text[], %b::text[], %b::text[], %b::text[]) ON CONFLICT (story_id) DO UPDATE SET "
                 "title = excluded.title, articles = excluded.articles, events = excluded.events, "
                 "first_date = excluded.first_date, last_date = excluded.last_date, data = excluded.data, "
                 "timeline = excluded.timeline, updated_at = excluded.updated_at",
                 [now, *([row[i] for row in rows] for i in range(8))],
             )
-            self.conn.execute("DELETE FROM story_facets WHERE story_id = ANY(%s)", (ids,))
-            self.conn.execute("DELETE FROM story_summaries_due WHERE story_id = ANY(%s)", (ids,))
+            self.conn.execute("DELETE FROM story_facets WHERE story_id = ANY(%b)", (ids,))
+            self.conn.execute("DELETE FROM story_summaries_due WHERE story_id = ANY(%b)", (ids,))
             self.conn.execute(
-                "INSERT INTO story_facets SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::int[]) "
+                "INSERT INTO story_facets SELECT * FROM unnest(%b::text[], %b::text[], %b::text[], %b::int[]) "
                 "ON CONFLICT DO NOTHING",
                 [[f[i] for f in facets] for i in range(4)],
             )
@@ -125,7 +125,7 @@ class SummaryReads(Queries):
         self._flush_summaries()
         with self.conn.pipeline():
             for table in ("story_summaries", "story_facets", "story_summaries_due"):
-                self.conn.execute(f"DELETE FROM {table} WHERE story_id = ANY(%s)", [list(story_ids)])
+                self.conn.execute(f"DELETE FROM {table} WHERE story_id = ANY(%b)", [list(story_ids)])
 
     def clear_story_summaries(self) -> None:
         """Forget every summary and mark them current (call inside the transaction that rebuilds them)."""
@@ -161,17 +161,17 @@ class SummaryReads(Queries):
     def mark_summaries_due(self, story_ids: Sequence[str]) -> None:
         self._flush_summaries()
         self.conn.execute(
-            "INSERT INTO story_summaries_due SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING", [list(story_ids)]
+            "INSERT INTO story_summaries_due SELECT unnest(%b::text[]) ON CONFLICT DO NOTHING", [list(story_ids)]
         )
 
     def summaries_due(self, story_ids: Sequence[str]) -> set[str]:
         self._flush_summaries()
-        rows = self._all("SELECT story_id FROM story_summaries_due WHERE story_id = ANY(%s)", [list(story_ids)])
+        rows = self._all("SELECT story_id FROM story_summaries_due WHERE story_id = ANY(%b)", [list(story_ids)])
         return {row[0] for row in rows}
 
     def summary_article_counts(self, story_ids: Sequence[str]) -> dict[str, int]:
         self._flush_summaries()
-        rows = self._all("SELECT story_id, articles FROM story_summaries WHERE story_id = ANY(%s)", [list(story_ids)])
+        rows = self._all("SELECT story_id, articles FROM story_summaries WHERE story_id = ANY(%b)", [list(story_ids)])
         return {story_id: int(n) for story_id, n in rows}
 
     def story_summary(self, story_id: str) -> StorySummary | None:
@@ -182,7 +182,7 @@ class SummaryReads(Queries):
     def story_briefs(self, story_ids: Sequence[str]) -> dict[str, StorySummary]:
         """Stored summaries without their timelines, by id."""
         self._flush_summaries()
-        rows = self._dicts(f"SELECT {_BRIEF} FROM story_summaries WHERE story_id = ANY(%s)", [list(story_ids)])
+        rows = self._dicts(f"SELECT {_BRIEF} FROM story_summaries WHERE story_id = ANY(%b)", [list(story_ids)])
         return {row["story_id"]: summaries._from_row(row, timeline=False) for row in rows}  # type: ignore[arg-type]
 
     # -- browsing ------------------------------------------------------------------------------
@@ -205,7 +205,7 @@ class SummaryReads(Queries):
     def article_briefs(self, article_ids: Sequence[str]) -> dict[str, StoryMember]:
         """Headlines and metadata (no text) of placed articles, by id."""
         return {
-            row[1]: _member(row) for row in self._all(_MEMBER + " WHERE a.article_id = ANY(%s)", [list(article_ids)])
+            row[1]: _member(row) for row in self._all(_MEMBER + " WHERE a.article_id = ANY(%b)", [list(article_ids)])
         }
 
     def covered_languages(self) -> list[str]:

@@ -96,7 +96,7 @@ class SearchReads(Queries):
     def search_texts(self, article_ids: Sequence[str], chars: int = search.INDEX_CHARS) -> dict[str, str]:
         """The start of each article's indexed text (for snippets), by id."""
         rows = self._all(
-            "SELECT article_id, substr(text, 1, %s) FROM article_search WHERE article_id = ANY(%s)",
+            "SELECT article_id, substr(text, 1, %s) FROM article_search WHERE article_id = ANY(%b)",
             (min(chars, INDEX_CHARS), list(article_ids)),
         )
         return dict(rows)

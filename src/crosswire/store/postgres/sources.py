@@ -42,7 +42,7 @@ class PostgresSourceState(SourceState):
     # -- feeds ---------------------------------------------------------------------------------
     def register(self, urls: Iterable[str], kind: str = "feed") -> None:
         self._run(
-            "INSERT INTO sources (url, kind, added_at) SELECT u, %s, %s FROM unnest(%s::text[]) AS u "
+            "INSERT INTO sources (url, kind, added_at) SELECT u, %s, %s FROM unnest(%b::text[]) AS u "
             "ON CONFLICT DO NOTHING",
             (kind, _now(), list(dict.fromkeys(urls))),
         )
@@ -54,7 +54,7 @@ class PostgresSourceState(SourceState):
     def feeds(self, urls: Sequence[str]) -> list[FeedState]:
         rows = self.pg._all(
             "SELECT url, etag, last_modified, interval, next_poll, failures, last_error, last_polled "
-            "FROM sources WHERE url = ANY(%s)",
+            "FROM sources WHERE url = ANY(%b)",
             [list(urls)],
         )
         by_url = {row[0]: FeedState(*row) for row in rows}
@@ -81,7 +81,7 @@ class PostgresSourceState(SourceState):
     def seen(self, urls: Sequence[str]) -> set[str]:
         """Those of ``urls`` already handled: held, stored, refused for good, or failed too often."""
         rows = self.pg._all(
-            "SELECT url FROM fetched WHERE url = ANY(%s) AND (status != 'failed' OR attempts >= %s)",
+            "SELECT url FROM fetched WHERE url = ANY(%b) AND (status != 'failed' OR attempts >= %s)",
             (list(urls), MAX_ATTEMPTS),
         )
         return {row[0] for row in rows}
@@ -120,11 +120,11 @@ class PostgresSourceState(SourceState):
         if not pairs:
             return
         with self.pg.transaction(), self.pg.conn.pipeline():
-            self.pg.conn.execute("DELETE FROM pending_pages WHERE url = ANY(%s)", [list(pairs)])
+            self.pg.conn.execute("DELETE FROM pending_pages WHERE url = ANY(%b)", [list(pairs)])
             self.pg.conn.execute(
                 "UPDATE fetched f SET article_id = d.a, status = CASE WHEN EXISTS "
                 "(SELECT 1 FROM articles WHERE id = d.a) THEN 'stored' ELSE 'rejected' END "
-                "FROM unnest(%s::text[], %s::text[]) AS d(u, a) WHERE f.url = d.u",
+                "FROM unnest(%b::text[], %b::text[]) AS d(u, a) WHERE f.url = d.u",
                 [list(pairs), list(pairs.values())],
             )
 

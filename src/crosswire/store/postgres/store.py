@@ -52,6 +52,8 @@ def _columns(rows: Sequence[Sequence[Any]], width: int) -> list[list[Any]]:
     return [[row[i] for row in rows] for i in range(width)] if rows else [[] for _ in range(width)]
 
 
+# Array parameters go in binary (%b): psycopg's text format quotes and escapes every element of
+# an array in Python (article texts, compressed bodies), which cost more than the server's work.
 class PostgresStore(SummaryReads, SearchReads):
     def __init__(self, url: str, *, create: bool = True) -> None:
         """Open the store in the database ``url`` names; with ``create=False`` a database without
@@ -110,8 +112,8 @@ class PostgresStore(SummaryReads, SearchReads):
         now = _now()
         rows = [codec.raw_row(article_id, raw, now) for article_id, raw in raws]
         self.conn.execute(
-            "INSERT INTO raw_documents SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::bytea[], "
-            "%s::text[], %s::text[], %s::text[]) ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO raw_documents SELECT * FROM unnest(%b::text[], %b::text[], %b::text[], %b::bytea[], "
+            "%b::text[], %b::text[], %b::text[]) ON CONFLICT (id) DO NOTHING",
             _columns(rows, 7),
         )
 
@@ -135,8 +137,8 @@ class PostgresStore(SummaryReads, SearchReads):
         ]
         self.conn.execute(
             "INSERT INTO articles (id, source, title, text, language, published, site, author, url, removed, flags, "
-            "cleaned_at) SELECT *, %s FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], "
-            "%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[]) "
+            "cleaned_at) SELECT *, %s FROM unnest(%b::text[], %b::text[], %b::text[], %b::text[], %b::text[], "
+            "%b::text[], %b::text[], %b::text[], %b::text[], %b::text[], %b::text[]) "
             "ON CONFLICT (id) DO UPDATE SET source = excluded.source, title = excluded.title, text = excluded.text, "
             "language = excluded.language, published = excluded.published, site = excluded.site, "
             "author = excluded.author, url = excluded.url, removed = excluded.removed, flags = excluded.flags, "
@@ -147,7 +149,7 @@ class PostgresStore(SummaryReads, SearchReads):
     def put_analyses(self, analyses: Sequence[Analysis]) -> None:
         rows = [(a.article_id, *codec.analysis_to_row(a)) for a in _last_by_key(analyses, lambda a: a.article_id)]
         self.conn.execute(
-            "INSERT INTO analyses (article_id, data, terms) SELECT * FROM unnest(%s::text[], %s::text[], %s::bytea[]) "
+            "INSERT INTO analyses (article_id, data, terms) SELECT * FROM unnest(%b::text[], %b::text[], %b::bytea[]) "
             "ON CONFLICT (article_id) DO UPDATE SET data = excluded.data, terms = excluded.terms",
             _columns(rows, 3),
         )
@@ -164,13 +166,13 @@ class PostgresStore(SummaryReads, SearchReads):
             features: list[int] = []
             seqs_of: list[int] = []
             for data, seq in self._all(
-                "SELECT data, seq FROM compact_representations WHERE article_id = ANY(%s)", [ids]
+                "SELECT data, seq FROM compact_representations WHERE article_id = ANY(%b)", [ids]
             ):
                 found = compact.from_blob("", None, None, data).ids.tolist()
                 features += found
                 seqs_of += [seq] * len(found)
             self.conn.execute(
-                "DELETE FROM feature_postings p USING unnest(%s::bigint[], %s::bigint[]) AS s(id, seq) "
+                "DELETE FROM feature_postings p USING unnest(%b::bigint[], %b::bigint[]) AS s(id, seq) "
                 "WHERE p.id = s.id AND p.seq = s.seq",
                 (int_array(features), int_array(seqs_of)),
             )
@@ -189,15 +191,15 @@ class PostgresStore(SummaryReads, SearchReads):
         with self.conn.pipeline():
             self.conn.execute(
                 "INSERT INTO compact_representations (article_id, data, seq) "
-                "SELECT * FROM unnest(%s::text[], %s::bytea[], %s::bigint[]) "
+                "SELECT * FROM unnest(%b::text[], %b::bytea[], %b::bigint[]) "
                 "ON CONFLICT (article_id) DO UPDATE SET data = excluded.data, seq = excluded.seq",
                 [ids, [compact.to_blob(rep) for rep in reps], seqs],
             )
             # Postings as (feature, seq) pairs; the article id joins in on the server.
             self.conn.execute(
                 "INSERT INTO feature_postings SELECT p.id, p.seq, a.article_id "
-                "FROM unnest(%s::bigint[], %s::bigint[]) AS p(id, seq) "
-                "JOIN unnest(%s::text[], %s::bigint[]) AS a(article_id, seq) ON a.seq = p.seq ON CONFLICT DO NOTHING",
+                "FROM unnest(%b::bigint[], %b::bigint[]) AS p(id, seq) "
+                "JOIN unnest(%b::text[], %b::bigint[]) AS a(article_id, seq) ON a.seq = p.seq ON CONFLICT DO NOTHING",
                 (
                     int_array(f for _, fs in filed for f in fs),
                     int_array(seq for seq, fs in filed for _ in fs),
@@ -206,10 +208,10 @@ class PostgresStore(SummaryReads, SearchReads):
                 ),
             )
             self.conn.execute(
-                "DELETE FROM vectors WHERE article_id = ANY(%s)", [[r.article_id for r in reps if r.vector is None]]
+                "DELETE FROM vectors WHERE article_id = ANY(%b)", [[r.article_id for r in reps if r.vector is None]]
             )
             self.conn.execute(
-                "INSERT INTO vectors SELECT * FROM unnest(%s::text[], %s::bytea[]) "
+                "INSERT INTO vectors SELECT * FROM unnest(%b::text[], %b::bytea[]) "
                 "ON CONFLICT (article_id) DO UPDATE SET data = excluded.data",
                 _columns(vectors, 2),
             )
@@ -221,18 +223,18 @@ class PostgresStore(SummaryReads, SearchReads):
         with self.conn.pipeline():
             if added:
                 self.conn.execute(
-                    "INSERT INTO feature_freq SELECT * FROM unnest(%s::bigint[], %s::bigint[]) "
+                    "INSERT INTO feature_freq SELECT * FROM unnest(%b::bigint[], %b::bigint[]) "
                     "ON CONFLICT (id) DO UPDATE SET n = feature_freq.n + excluded.n",
                     (int_array(k for k, _ in added), int_array(n for _, n in added)),
                 )
             if removed:
                 self.conn.execute(
                     "UPDATE feature_freq f SET n = greatest(f.n + d.n, 0) "
-                    "FROM unnest(%s::bigint[], %s::bigint[]) AS d(id, n) WHERE f.id = d.id",
+                    "FROM unnest(%b::bigint[], %b::bigint[]) AS d(id, n) WHERE f.id = d.id",
                     (int_array(k for k, _ in removed), int_array(n for _, n in removed)),
                 )
                 self.conn.execute(
-                    "INSERT INTO feature_freq SELECT unnest(%s::bigint[]), 0 ON CONFLICT DO NOTHING",
+                    "INSERT INTO feature_freq SELECT unnest(%b::bigint[]), 0 ON CONFLICT DO NOTHING",
                     (int_array(k for k, _ in removed),),
                 )
 
@@ -240,12 +242,12 @@ class PostgresStore(SummaryReads, SearchReads):
         """Add articles per site (``docs``) and, per (site, line key), the articles holding the line."""
         with self.conn.pipeline():
             self.conn.execute(
-                "INSERT INTO site_docs SELECT * FROM unnest(%s::text[], %s::bigint[]) "
+                "INSERT INTO site_docs SELECT * FROM unnest(%b::text[], %b::bigint[]) "
                 "ON CONFLICT (site) DO UPDATE SET n = site_docs.n + excluded.n",
                 [list(docs), list(docs.values())],
             )
             self.conn.execute(
-                "INSERT INTO site_lines SELECT * FROM unnest(%s::text[], %s::text[], %s::bigint[]) "
+                "INSERT INTO site_lines SELECT * FROM unnest(%b::text[], %b::text[], %b::bigint[]) "
                 "ON CONFLICT (site, line) DO UPDATE SET n = site_lines.n + excluded.n",
                 [[site for site, _ in lines], [key for _, key in lines], list(lines.values())],
             )
@@ -268,17 +270,17 @@ class PostgresStore(SummaryReads, SearchReads):
         placed = _last_by_key(assignments, lambda a: a.article_id)
         with self.conn.pipeline():
             self.conn.execute(
-                "INSERT INTO stories SELECT s, %s FROM unnest(%s::text[]) AS s ON CONFLICT DO NOTHING",
+                "INSERT INTO stories SELECT s, %s FROM unnest(%b::text[]) AS s ON CONFLICT DO NOTHING",
                 [now, list(dict.fromkeys(a.story_id for a in assignments))],
             )
             self.conn.execute(
-                "INSERT INTO events SELECT e, s, %s FROM unnest(%s::text[], %s::text[]) AS u(e, s) "
+                "INSERT INTO events SELECT e, s, %s FROM unnest(%b::text[], %b::text[]) AS u(e, s) "
                 "ON CONFLICT DO NOTHING",
                 [now, *_columns(events, 2)],
             )
             self.conn.execute(
                 "INSERT INTO assignments (article_id, event_id, story_id, score, assigned_at) "
-                "SELECT *, %s FROM unnest(%s::text[], %s::text[], %s::text[], %s::float8[]) "
+                "SELECT *, %s FROM unnest(%b::text[], %b::text[], %b::text[], %b::float8[]) "
                 "ON CONFLICT (article_id) DO UPDATE SET event_id = excluded.event_id, story_id = excluded.story_id, "
                 "score = excluded.score, assigned_at = excluded.assigned_at, seq = nextval('row_seq')",
                 [
@@ -286,7 +288,7 @@ class PostgresStore(SummaryReads, SearchReads):
                     [a.article_id for a in placed],
                     [a.event_id for a in placed],
                     [a.story_id for a in placed],
-                    [a.score for a in placed],
+                    [float(a.score) for a in placed],
                 ],
             )
 
@@ -294,14 +296,14 @@ class PostgresStore(SummaryReads, SearchReads):
     def existing_ids(self, ids: Sequence[str]) -> set[str]:
         if not ids:
             return set()
-        return {row[0] for row in self._all("SELECT id FROM articles WHERE id = ANY(%s)", [list(ids)])}
+        return {row[0] for row in self._all("SELECT id FROM articles WHERE id = ANY(%b)", [list(ids)])}
 
     def article(self, article_id: str) -> Article | None:
         found = self.articles([article_id])
         return found[0] if found else None
 
     def articles(self, ids: Sequence[str]) -> list[Article]:
-        rows = {row["id"]: codec.article_from_row(row) for row in self._dicts(_ARTICLES + " WHERE id = ANY(%s)", [ids])}
+        rows = {row["id"]: codec.article_from_row(row) for row in self._dicts(_ARTICLES + " WHERE id = ANY(%b)", [ids])}
         return [rows[i] for i in ids if i in rows]
 
     def find_article_ids(self, prefix: str) -> list[str]:
@@ -320,7 +322,7 @@ class PostgresStore(SummaryReads, SearchReads):
     def analyses(self, ids: Sequence[str]) -> dict[str, Analysis]:
         if not ids:
             return {}
-        rows = self._all("SELECT article_id, data, terms FROM analyses WHERE article_id = ANY(%s)", [list(ids)])
+        rows = self._all("SELECT article_id, data, terms FROM analyses WHERE article_id = ANY(%b)", [list(ids)])
         return {article_id: codec.analysis_from_row(data, terms) for article_id, data, terms in rows}
 
     def representations(self, ids: Sequence[str]) -> dict[str, CompactRepresentation]:
@@ -330,7 +332,7 @@ class PostgresStore(SummaryReads, SearchReads):
         for article_id, language, published, data, vector in self._all(
             "SELECT r.article_id, a.language, a.published, r.data, v.data FROM compact_representations r "
             "JOIN articles a ON a.id = r.article_id LEFT JOIN vectors v ON v.article_id = r.article_id "
-            "WHERE r.article_id = ANY(%s)",
+            "WHERE r.article_id = ANY(%b)",
             [list(ids)],
         ):
             dense = np.frombuffer(vector, dtype=np.float32) if vector is not None else None
@@ -353,7 +355,7 @@ class PostgresStore(SummaryReads, SearchReads):
     def feature_freq(self, ids: Sequence[int]) -> dict[int, int]:
         if not len(ids):
             return {}
-        rows = self._all("SELECT id, n FROM feature_freq WHERE id = ANY(%s::bigint[])", [int_array(ids)])
+        rows = self._all("SELECT id, n FROM feature_freq WHERE id = ANY(%b::bigint[])", [int_array(ids)])
         return {int(i): int(n) for i, n in rows}
 
     def article_count(self) -> int:
@@ -367,7 +369,7 @@ class PostgresStore(SummaryReads, SearchReads):
             return []
         rows = self._all(
             "SELECT c.article_id, c.shared, a.event_id, a.story_id, a.score FROM (SELECT p.article_id, "
-            "count(*) AS shared FROM unnest(%s::bigint[]) AS f(id) CROSS JOIN LATERAL "
+            "count(*) AS shared FROM unnest(%b::bigint[]) AS f(id) CROSS JOIN LATERAL "
             "(SELECT article_id FROM feature_postings WHERE id = f.id ORDER BY seq DESC LIMIT %s) AS p "
             "GROUP BY p.article_id ORDER BY shared DESC, p.article_id LIMIT %s) AS c "
             "LEFT JOIN assignments a ON a.article_id = c.article_id ORDER BY c.shared DESC, c.article_id",
@@ -382,7 +384,7 @@ class PostgresStore(SummaryReads, SearchReads):
 
     def assignments(self, ids: Sequence[str]) -> dict[str, Assignment]:
         unknown = [i for i in ids if i not in self._placed]
-        rows = self._all(_ASSIGNMENTS + " WHERE article_id = ANY(%s)", [unknown]) if unknown else []
+        rows = self._all(_ASSIGNMENTS + " WHERE article_id = ANY(%b)", [unknown]) if unknown else []
         found = {row[0]: Assignment(*row) for row in rows}
         for article_id in ids:
             known = self._placed.get(article_id)
@@ -416,7 +418,7 @@ class PostgresStore(SummaryReads, SearchReads):
         if not story_ids:
             return {}
         rows = self._all(
-            "SELECT story_id, count(*) FROM assignments WHERE story_id = ANY(%s) GROUP BY story_id", [list(story_ids)]
+            "SELECT story_id, count(*) FROM assignments WHERE story_id = ANY(%b) GROUP BY story_id", [list(story_ids)]
         )
         return {story_id: int(n) for story_id, n in rows}
 
@@ -425,9 +427,9 @@ class PostgresStore(SummaryReads, SearchReads):
         self._placed.clear()
         moved = [s for s in absorbed if s != into]
         with self.conn.pipeline():
-            self.conn.execute("UPDATE events SET story_id = %s WHERE story_id = ANY(%s)", (into, moved))
-            self.conn.execute("UPDATE assignments SET story_id = %s WHERE story_id = ANY(%s)", (into, moved))
-            self.conn.execute("DELETE FROM stories WHERE id = ANY(%s)", (moved,))
+            self.conn.execute("UPDATE events SET story_id = %s WHERE story_id = ANY(%b)", (into, moved))
+            self.conn.execute("UPDATE assignments SET story_id = %s WHERE story_id = ANY(%b)", (into, moved))
+            self.conn.execute("DELETE FROM stories WHERE id = ANY(%b)", (moved,))
         self.record_change("merge", into, absorbed, article_id, cause)
 
     def record_change(
@@ -446,11 +448,11 @@ class PostgresStore(SummaryReads, SearchReads):
         old, new = list(renames), list(renames.values())
         with self.conn.pipeline():
             self.conn.execute(
-                "INSERT INTO stories SELECT n, %s FROM unnest(%s::text[]) AS n ON CONFLICT DO NOTHING", (_now(), new)
+                "INSERT INTO stories SELECT n, %s FROM unnest(%b::text[]) AS n ON CONFLICT DO NOTHING", (_now(), new)
             )
             for table in ("events", "assignments"):
                 self.conn.execute(
-                    f"UPDATE {table} t SET story_id = r.new FROM unnest(%s::text[], %s::text[]) AS r(old, new) "
+                    f"UPDATE {table} t SET story_id = r.new FROM unnest(%b::text[], %b::text[]) AS r(old, new) "
                     "WHERE t.story_id = r.old",
                     (old, new),
                 )
