@@ -132,6 +132,10 @@ def test_document_frequencies_add_up_and_never_go_negative(store: Store) -> None
         store.count_features({1: 2, 2: 1})
         store.count_features({1: 1, 2: -5, 3: -1})
     assert store.feature_freq([1, 2, 3, 4]) == {1: 3, 2: 0, 3: 0}
+    extremes = {2**63 - 1: 4, -(2**63): 5, key_id("e:lvrv"): 6}  # feature ids use all 64 bits
+    with store.transaction():
+        store.count_features(extremes)
+    assert store.feature_freq(list(extremes)) == extremes and store.feature_freq([]) == {}
 
 
 def test_placements_merges_and_renames(store: Store) -> None:

@@ -45,7 +45,11 @@ def connect(url: str) -> psycopg.Connection[tuple[Any, ...]]:
         import psycopg
     except ImportError as err:
         raise MissingDependency("psycopg", "postgres") from err
+    from crosswire.store.postgres.queries import register_adapters
+
     try:
-        return psycopg.connect(url, autocommit=True, application_name="crosswire")
+        conn = psycopg.connect(url, autocommit=True, application_name="crosswire")
     except psycopg.Error as err:
         raise CrosswireError(f"cannot connect to {redacted(url)}: {str(err).strip()}") from err
+    register_adapters(conn)
+    return conn

@@ -25,7 +25,7 @@ from crosswire.represent import compact
 from crosswire.represent.compact import CompactRepresentation
 from crosswire.store import codec, exports
 from crosswire.store.postgres import connection, migrations
-from crosswire.store.postgres.queries import int_array
+from crosswire.store.postgres.queries import int8_array
 from crosswire.store.postgres.reads import SummaryReads
 from crosswire.store.postgres.search import SearchReads
 from crosswire.types import Analysis, Article, Assignment, RawDocument, Rejection, StorySummary
@@ -174,7 +174,7 @@ class PostgresStore(SummaryReads, SearchReads):
             self.conn.execute(
                 "DELETE FROM feature_postings p USING unnest(%b::bigint[], %b::bigint[]) AS s(id, seq) "
                 "WHERE p.id = s.id AND p.seq = s.seq",
-                (int_array(features), int_array(seqs_of)),
+                (int8_array(features), int8_array(seqs_of)),
             )
         # Each article filed gets the next number: a lookup reads a feature's latest postings.
         row = self._one(
@@ -201,8 +201,8 @@ class PostgresStore(SummaryReads, SearchReads):
                 "FROM unnest(%b::bigint[], %b::bigint[]) AS p(id, seq) "
                 "JOIN unnest(%b::text[], %b::bigint[]) AS a(article_id, seq) ON a.seq = p.seq ON CONFLICT DO NOTHING",
                 (
-                    int_array(f for _, fs in filed for f in fs),
-                    int_array(seq for seq, fs in filed for _ in fs),
+                    int8_array(f for _, fs in filed for f in fs),
+                    int8_array(seq for seq, fs in filed for _ in fs),
                     ids,
                     seqs,
                 ),
@@ -218,24 +218,25 @@ class PostgresStore(SummaryReads, SearchReads):
 
     def count_features(self, counts: Mapping[int, int]) -> None:
         """Add ``counts`` (feature id -> number of new documents holding it) to the document frequencies."""
-        added = [(int(k), int(n)) for k, n in counts.items() if n >= 0]
-        removed = [(int(k), int(n)) for k, n in counts.items() if n < 0]  # only when articles are filed again
+        ids = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        deltas = np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
+        added, removed = deltas >= 0, deltas < 0  # removed: only when articles are filed again
         with self.conn.pipeline():
-            if added:
+            if added.any():
                 self.conn.execute(
                     "INSERT INTO feature_freq SELECT * FROM unnest(%b::bigint[], %b::bigint[]) "
                     "ON CONFLICT (id) DO UPDATE SET n = feature_freq.n + excluded.n",
-                    (int_array(k for k, _ in added), int_array(n for _, n in added)),
+                    (int8_array(ids[added]), int8_array(deltas[added])),
                 )
-            if removed:
+            if removed.any():
                 self.conn.execute(
                     "UPDATE feature_freq f SET n = greatest(f.n + d.n, 0) "
                     "FROM unnest(%b::bigint[], %b::bigint[]) AS d(id, n) WHERE f.id = d.id",
-                    (int_array(k for k, _ in removed), int_array(n for _, n in removed)),
+                    (int8_array(ids[removed]), int8_array(deltas[removed])),
                 )
                 self.conn.execute(
                     "INSERT INTO feature_freq SELECT unnest(%b::bigint[]), 0 ON CONFLICT DO NOTHING",
-                    (int_array(k for k, _ in removed),),
+                    (int8_array(ids[removed]),),
                 )
 
     def count_site_lines(self, docs: Mapping[str, int], lines: Mapping[tuple[str, str], int]) -> None:
@@ -355,7 +356,7 @@ class PostgresStore(SummaryReads, SearchReads):
     def feature_freq(self, ids: Sequence[int]) -> dict[int, int]:
         if not len(ids):
             return {}
-        rows = self._all("SELECT id, n FROM feature_freq WHERE id = ANY(%b::bigint[])", [int_array(ids)])
+        rows = self._all("SELECT id, n FROM feature_freq WHERE id = ANY(%b::bigint[])", [int8_array(ids)])
         return {int(i): int(n) for i, n in rows}
 
     def article_count(self) -> int:
@@ -373,7 +374,7 @@ class PostgresStore(SummaryReads, SearchReads):
             "(SELECT article_id FROM feature_postings WHERE id = f.id ORDER BY seq DESC LIMIT %s) AS p "
             "GROUP BY p.article_id ORDER BY shared DESC, p.article_id LIMIT %s) AS c "
             "LEFT JOIN assignments a ON a.article_id = c.article_id ORDER BY c.shared DESC, c.article_id",
-            (int_array(ids), per_feature, limit),
+            (int8_array(ids), per_feature, limit),
         )
         if self._in_transaction:
             self._placed.update(
