@@ -132,3 +132,14 @@ def test_watch_keeps_its_source_state_in_postgres(postgres_url: str) -> None:
         assert store.source_state().held_count() == 0 and store.source_state().seen(pages) == set(pages)
     finally:
         store.close()
+
+
+def test_a_url_selects_postgres_and_messages_never_show_its_password() -> None:
+    from crosswire.store.postgres.connection import cache_path, is_postgres_url, redacted
+
+    assert is_postgres_url("postgresql://u@h:5432/db") and is_postgres_url("postgres://h/db")
+    assert not is_postgres_url("store.db") and not is_postgres_url(Path("postgresql:/x"))
+    assert redacted("postgresql://u:s3cr:et@h:5432/db") == "postgresql://u:***@h:5432/db"
+    assert redacted("postgresql://u@h/db") == "postgresql://u@h/db"
+    assert "s3cr" not in str(cache_path("postgresql://u:s3cr@h/db"))
+    assert cache_path("postgresql://u:a@h/db") == cache_path("postgresql://u:b@h/db")  # one cache per database

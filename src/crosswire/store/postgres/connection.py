@@ -34,7 +34,7 @@ def cache_path(url: str) -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     tail = redacted(url).split("://", 1)[1]
     readable = re.sub(r"[^A-Za-z0-9._-]+", "-", tail.split("?", 1)[0]).strip("-")[:80]
-    digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:10]
+    digest = hashlib.sha256(redacted(url).encode("utf-8")).hexdigest()[:10]
     return Path(base) / "crosswire" / "postgres" / f"{readable}-{digest}.db"
 
 
