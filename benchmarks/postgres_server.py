@@ -67,7 +67,8 @@ class PostgresServer:
         self._databases = 0
 
     def _run(self, *args: str) -> None:
-        done = subprocess.run([*self._as, *args], capture_output=True, text=True, timeout=60, check=False)
+        # cwd: a folder the server's user may enter (the caller's may be root's own).
+        done = subprocess.run([*self._as, *args], capture_output=True, text=True, timeout=60, check=False, cwd=self.dir)
         if done.returncode != 0:
             raise RuntimeError(f"{' '.join(args[:2])} failed: {done.stderr or done.stdout}")
 
