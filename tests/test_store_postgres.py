@@ -57,6 +57,23 @@ def test_ingest_gives_the_stories_sqlite_gives(postgres_url: str, tmp_path: Path
         sqlite.close()
     listed = run_cli("stories", "--json", "--db", postgres_url)
     assert listed.returncode == 0 and json.loads(listed.stdout)
+    # Cleaning again (postings and frequencies replaced) and clustering again keep them equal.
+    for command in ("reclean", "recluster"):
+        for db in (str(sqlite_db), postgres_url):
+            done = run_cli(command, "--db", db)
+            assert done.returncode == 0, done.stderr
+        again, before = open_store(postgres_url, create=False), SQLiteStore(sqlite_db, create=False)
+        try:
+            assert _stories(again) == _stories(before) and again.all_assignments() == before.all_assignments()
+            ids = before.all_article_ids()
+            mine, theirs = again.representations(ids), before.representations(ids)
+            assert all(
+                (mine[i].ids == theirs[i].ids).all() and (mine[i].weights == theirs[i].weights).all() for i in ids
+            )
+            assert [c["kind"] for c in again.cluster_changes()] == [c["kind"] for c in before.cluster_changes()]
+        finally:
+            again.close()
+            before.close()
 
 
 def _ingest_process(path: Path, db: str) -> subprocess.Popen[str]:
