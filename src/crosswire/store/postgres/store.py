@@ -61,9 +61,9 @@ class PostgresStore(SummaryReads, SearchReads):
         self.url = url
         self.path = connection.cache_path(url)
         self._pending_summaries: dict[str, StorySummary] = {}
-        # Placements of the candidates sharing_features last returned (None: not placed), read in
-        # the same round trip: the cluster writer asks for them next. Kept only inside a
-        # transaction (no other process writes then) and dropped by every write to placements.
+        # Placements of the candidates sharing_features returned (None: not placed), read in the
+        # same round trip: the cluster writer asks for them next. Kept only inside a transaction
+        # (no other process writes then) and dropped by every write to placements.
         self._placed: dict[str, Assignment | None] = {}
         self.conn = connection.connect(url)
         try:
