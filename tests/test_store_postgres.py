@@ -160,3 +160,19 @@ def test_a_url_selects_postgres_and_messages_never_show_its_password() -> None:
     assert redacted("postgresql://u@h/db") == "postgresql://u@h/db"
     assert "s3cr" not in str(cache_path("postgresql://u:s3cr@h/db"))
     assert cache_path("postgresql://u:a@h/db") == cache_path("postgresql://u:b@h/db")  # one cache per database
+
+
+def test_the_postgres_source_state_overrides_every_query() -> None:
+    """A method added to SourceState (SQLite's SQL) must get its PostgreSQL twin, or it would run
+    SQLite's queries on a connection that has none."""
+    import inspect
+
+    from crosswire.store.postgres.sources import PostgresSourceState
+    from crosswire.store.sources import SourceState
+
+    inherited = {
+        name
+        for name, member in inspect.getmembers(SourceState, inspect.isfunction)
+        if not name.startswith("__") and name not in PostgresSourceState.__dict__
+    }
+    assert inherited == set()
