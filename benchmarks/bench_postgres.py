@@ -12,6 +12,7 @@ import io
 import json
 import os
 import pstats
+import resource
 import statistics
 import sys
 import tempfile
@@ -25,9 +26,19 @@ from crosswire.settings import load_settings
 from crosswire.store import open_store
 
 
-def ingest_once(location: str, paths: list[Path], profile: cProfile.Profile | None = None) -> dict[str, float]:
+def _cpu() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def ingest_once(
+    location: str, paths: list[Path], server: PostgresServer | None = None, profile: cProfile.Profile | None = None
+) -> dict[str, float]:
+    """One ingest into a fresh store: its rate, and CPU per article of every process it used (this
+    one, its workers and, for PostgreSQL, the server): what a machine not shared would pay."""
     store = open_store(location)
     settings = load_settings(location)
+    cpu, server_cpu = _cpu(), server.cpu_seconds() if server else 0.0
     start = time.perf_counter()
     if profile is not None:
         profile.enable()
@@ -35,9 +46,19 @@ def ingest_once(location: str, paths: list[Path], profile: cProfile.Profile | No
     if profile is not None:
         profile.disable()
     seconds = time.perf_counter() - start
+    cpu = _cpu() - cpu
+    server_cpu = server.cpu_seconds() - server_cpu if server else 0.0
     stories = len(store.story_ids())
     store.close()
-    return {"rate": report.added / seconds, "seconds": seconds, "added": report.added, "stories": stories}
+    added = max(report.added, 1)
+    return {
+        "rate": report.added / seconds,
+        "seconds": seconds,
+        "added": report.added,
+        "stories": stories,
+        "cpu_ms": 1000 * (cpu + server_cpu) / added,
+        "server_cpu_ms": 1000 * server_cpu / added,
+    }
 
 
 def _top(profile: cProfile.Profile, n: int = 12) -> str:
@@ -70,12 +91,17 @@ def main() -> None:
             os.environ["XDG_CACHE_HOME"] = str(Path(folder) / "cache")
             for i, kind in enumerate(order):
                 location = str(Path(folder) / f"bench-{i}.db") if kind == "sqlite" else server.new_database()
-                runs[kind].append(ingest_once(location, paths, profile if kind == "postgres" else None))
+                if kind == "sqlite":
+                    runs[kind].append(ingest_once(location, paths))
+                else:
+                    runs[kind].append(ingest_once(location, paths, server, profile))
                 runs[kind][-1]["load"] = os.getloadavg()[0]
     finally:
         server.stop()
     sqlite, postgres = (statistics.median(r["rate"] for r in runs[kind]) for kind in ("sqlite", "postgres"))
     ratio = postgres / sqlite
+    cpu = {kind: statistics.median(r["cpu_ms"] for r in runs[kind]) for kind in runs}
+    server_cpu = statistics.median(r["server_cpu_ms"] for r in runs["postgres"])
     stories = {kind: runs[kind][-1]["stories"] for kind in runs}
     each = ", ".join(f"{kind} {runs[kind][order[:i].count(kind)]['rate']:.0f}/s" for i, kind in enumerate(order))
     markdown = (
@@ -83,7 +109,10 @@ def main() -> None:
         f"SQLite file and into a fresh PostgreSQL database (a local server on loopback, fsync on, "
         f"`synchronous_commit` off as SQLite's WAL `synchronous=NORMAL`), {pairs} run(s) each in ABBA order "
         f"({each}): median SQLite **{sqlite:.0f} articles/s**, PostgreSQL **{postgres:.0f} articles/s**: ratio "
-        f"**{ratio:.2f}** (target ≥ 0.80). Stories: {stories['sqlite']:.0f} and {stories['postgres']:.0f}. "
+        f"**{ratio:.2f}** (target ≥ 0.80). CPU per article, all processes: SQLite {cpu['sqlite']:.0f} ms, "
+        f"PostgreSQL {cpu['postgres']:.0f} ms ({server_cpu:.0f} ms of it in the server): on a machine not "
+        f"shared, the rate ratio would be about {cpu['sqlite'] / cpu['postgres']:.2f}. "
+        f"Stories: {stories['sqlite']:.0f} and {stories['postgres']:.0f}. "
         f"1-minute load average at the end: {os.getloadavg()[0]:.1f}."
     )
     result: dict[str, object] = {
@@ -92,6 +121,8 @@ def main() -> None:
         "sqlite_articles_per_s": sqlite,
         "postgres_articles_per_s": postgres,
         "ratio": ratio,
+        "cpu_ms_per_article": cpu,
+        "postgres_server_cpu_ms_per_article": server_cpu,
         "runs": runs,
     }
     if profile is not None:
