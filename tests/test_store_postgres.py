@@ -176,3 +176,23 @@ def test_the_postgres_source_state_overrides_every_query() -> None:
         if not name.startswith("__") and name not in PostgresSourceState.__dict__
     }
     assert inherited == set()
+
+
+def test_a_reader_outlives_its_connection(postgres_url: str) -> None:
+    """The server drops the connection (a restart, an idle timeout): the next read reconnects, and
+    so does the next transaction."""
+    import psycopg
+
+    store = open_store(postgres_url)
+    try:
+        for _ in range(2):
+            with psycopg.connect(postgres_url, autocommit=True) as admin:
+                admin.execute("SELECT pg_terminate_backend(%s)", (store.conn.info.backend_pid,))  # type: ignore[attr-defined]
+            assert store.article_count() == 0
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (store.conn.info.backend_pid,))  # type: ignore[attr-defined]
+        with store.transaction():
+            store.count_features({1: 1})
+        assert store.feature_freq([1]) == {1: 1}
+    finally:
+        store.close()

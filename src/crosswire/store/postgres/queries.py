@@ -23,21 +23,39 @@ class Queries:
 
     def _flush_summaries(self) -> None: ...
 
+    def _reconnect(self) -> None: ...
+
+    def _read(self, query: str, params: Sequence[Any], dicts: bool = False) -> list[Any]:
+        """Rows of a read. Outside a transaction a connection the server dropped (a restart, an
+        idle timeout) is opened again and the read retried once: a server's readers live for days."""
+        import psycopg
+        from psycopg.rows import dict_row
+
+        for attempt in (1, 2):
+            try:
+                if not dicts:
+                    return self.conn.execute(query, params).fetchall()
+                with self.conn.cursor(row_factory=dict_row) as cursor:
+                    return cursor.execute(query, params).fetchall()
+            except psycopg.OperationalError:
+                if attempt == 2 or self._in_transaction or not self.conn.broken:
+                    raise
+                self._reconnect()
+        raise AssertionError("unreachable")
+
     def _all(self, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return self.conn.execute(query, params).fetchall()
+        return self._read(query, params)
 
     def _one(self, query: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
-        return self.conn.execute(query, params).fetchone()
+        rows = self._read(query, params)
+        return rows[0] if rows else None
 
     def _count(self, query: str, params: Sequence[Any] = ()) -> int:
         row = self._one(query, params)
         return int(row[0]) if row else 0
 
     def _dicts(self, query: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        from psycopg.rows import dict_row
-
-        with self.conn.cursor(row_factory=dict_row) as cursor:
-            return cursor.execute(query, params).fetchall()
+        return self._read(query, params, dicts=True)
 
 
 class Int8Array(bytes):

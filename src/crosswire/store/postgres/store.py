@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -85,8 +85,20 @@ class PostgresStore(SummaryReads, SearchReads):
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        with self.conn.transaction():
-            self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (migrations.WRITE_LOCK,))
+        with ExitStack() as stack:
+            try:
+                stack.enter_context(self.conn.transaction())
+                self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (migrations.WRITE_LOCK,))
+            except Exception:
+                if not self.conn.broken:
+                    raise
+                # Dropped by the server since the last call (a restart, an idle timeout): nothing
+                # was done yet, so the transaction starts again on a new connection.
+                with suppress(Exception):  # ending the failed start on the dead connection
+                    stack.close()
+                self._reconnect()
+                stack.enter_context(self.conn.transaction())
+                self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (migrations.WRITE_LOCK,))
             self.conn.execute("SET LOCAL synchronous_commit = off")
             self._in_transaction = True
             try:
@@ -99,6 +111,10 @@ class PostgresStore(SummaryReads, SearchReads):
 
     def close(self) -> None:
         self.conn.close()
+
+    def _reconnect(self) -> None:
+        self.conn.close()
+        self.conn = connection.connect(self.url)
 
     def __del__(self) -> None:
         # A store dropped without close() (the server's per-thread readers end with their threads,
