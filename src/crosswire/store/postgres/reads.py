@@ -17,7 +17,7 @@ _MEMBER = (
     "FROM assignments a JOIN articles r ON r.id = a.article_id"
 )
 _STALE = "story_summaries"  # meta key: stories stored before their summaries (never set by this store's schema)
-_BRIEF = ", ".join(summaries._BRIEF)
+_BRIEF = ", ".join(summaries.BRIEF_COLUMNS)
 
 
 def _member(row: tuple[str, ...]) -> StoryMember:
@@ -30,8 +30,8 @@ def _data(summary: StorySummary) -> dict[str, object]:
         "titles": summary.titles,
         "languages": summary.language_counts,
         "sites": summary.sites,
-        "entities": summaries._mentions_json(summary.entities),
-        "places": summaries._mentions_json(summary.places),
+        "entities": summaries.mentions_json(summary.entities),
+        "places": summaries.mentions_json(summary.places),
         "sample": summary.mention_sample,
     }
 
@@ -95,8 +95,8 @@ class SummaryReads(Queries):
                 len(s.events),
                 s.first_date,
                 s.last_date,
-                summaries._dumps(_data(s)),
-                summaries._dumps(
+                summaries.compact_json(_data(s)),
+                summaries.compact_json(
                     [[e.id, e.first_date, e.last_date, e.title, e.article_count, list(e.languages)] for e in s.events]
                 ),
             )
@@ -145,13 +145,13 @@ class SummaryReads(Queries):
         active first (undated last), then the biggest."""
         self._flush_summaries()
         clause, params = summaries.filter_sql(where or StoryFilter())
-        columns = "s.*" if timeline else ", ".join(f"s.{name}" for name in summaries._BRIEF)
+        columns = "s.*" if timeline else ", ".join(f"s.{name}" for name in summaries.BRIEF_COLUMNS)
         rows = self._dicts(
             f"SELECT {columns} FROM story_summaries s{placeholders(clause)} "
             "ORDER BY s.last_date DESC NULLS LAST, s.articles DESC, s.story_id LIMIT %s OFFSET %s",
             (*params, limit, offset),
         )
-        return [summaries._from_row(row, timeline) for row in rows]  # type: ignore[arg-type]
+        return [summaries.summary_from_row(row, timeline) for row in rows]
 
     def story_summary_count(self, where: StoryFilter | None = None) -> int:
         self._flush_summaries()
@@ -177,13 +177,13 @@ class SummaryReads(Queries):
     def story_summary(self, story_id: str) -> StorySummary | None:
         self._flush_summaries()
         rows = self._dicts("SELECT * FROM story_summaries WHERE story_id = %s", (story_id,))
-        return summaries._from_row(rows[0]) if rows else None  # type: ignore[arg-type]
+        return summaries.summary_from_row(rows[0]) if rows else None
 
     def story_briefs(self, story_ids: Sequence[str]) -> dict[str, StorySummary]:
         """Stored summaries without their timelines, by id."""
         self._flush_summaries()
         rows = self._dicts(f"SELECT {_BRIEF} FROM story_summaries WHERE story_id = ANY(%b)", [list(story_ids)])
-        return {row["story_id"]: summaries._from_row(row, timeline=False) for row in rows}  # type: ignore[arg-type]
+        return {row["story_id"]: summaries.summary_from_row(row, timeline=False) for row in rows}
 
     # -- browsing ------------------------------------------------------------------------------
     def story_articles(self, story_id: str, limit: int, offset: int = 0) -> list[StoryMember]:

@@ -76,7 +76,7 @@ class SearchReads(Queries):
         query = fulltext.tsquery(match)
         if query is None:
             return []
-        clause, params = search._article_filter(where or StoryFilter())
+        clause, params = search.article_filter(where or StoryFilter())
         joined = " JOIN articles r ON r.id = s.article_id" if clause else ""
         rows = self._all(
             "SELECT s.article_id, a.story_id, -ts_rank(%s::float4[], s.document, q, 1) AS rank "

@@ -9,7 +9,8 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from crosswire.store import codec
-from crosswire.store.sources import MAX_ATTEMPTS, FeedState, Held, Locked, SourceState, _now
+from crosswire.store.postgres.store import _now
+from crosswire.store.sources import MAX_ATTEMPTS, FeedState, Held, Locked, SourceState
 from crosswire.types import RawDocument
 
 if TYPE_CHECKING:
