@@ -11,7 +11,7 @@ import numpy as np
 if TYPE_CHECKING:
     import psycopg
 
-    from crosswire.types import StorySummary
+    from crosswire.types import Assignment, StorySummary
 
 
 class Queries:
@@ -20,6 +20,7 @@ class Queries:
     # and reads may be answered from what this writer, holding the write lock, already read.
     _in_transaction: bool = False
     _pending_summaries: dict[str, StorySummary]
+    _placed: dict[str, Assignment | None]  # see PostgresStore.__init__
 
     def _flush_summaries(self) -> None: ...
 

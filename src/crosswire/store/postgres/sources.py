@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from crosswire.store import codec
-from crosswire.store.postgres.store import _now
+from crosswire.store.postgres.writes import _now
 from crosswire.store.sources import MAX_ATTEMPTS, FeedState, Held, Locked, SourceState
 from crosswire.types import RawDocument
 

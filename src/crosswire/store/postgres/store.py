@@ -1,23 +1,21 @@
 """The server store: the Store interface on PostgreSQL (``--db postgresql://USER@HOST:PORT/DB``).
 
-Every write works in sets: a batch of rows goes as one statement over arrays (``unnest``), and the
-statements of one call go in one pipeline, so a batch costs a few round trips however many rows
-it holds (a round trip per row was slower than SQLite). Writers take one advisory lock for their
+Every write works in sets (crosswire.store.postgres.writes): a batch costs a few round trips
+however many rows it holds (a round trip per row was slower than SQLite). Writers take one advisory lock for their
 transaction, so the cluster writer places articles one process at a time, as SQLite's single
 writer does; readers never wait for it. Commits do not wait for the disk flush
 (``synchronous_commit = off``): like the SQLite store in WAL mode with ``synchronous=NORMAL``, a
 power cut may lose the last commits but never leaves half of one.
 
-Story summaries, browsing, search and live sources are in the sibling modules.
+Batch writes, story summaries and browsing, search and live sources are in the sibling modules.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager, suppress
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -28,33 +26,16 @@ from crosswire.store.postgres import connection, migrations
 from crosswire.store.postgres.queries import int8_array
 from crosswire.store.postgres.reads import SummaryReads
 from crosswire.store.postgres.search import SearchReads
-from crosswire.types import Analysis, Article, Assignment, RawDocument, Rejection, StorySummary
+from crosswire.store.postgres.writes import BatchWrites, _now
+from crosswire.types import Analysis, Article, Assignment, RawDocument, StorySummary
 
 if TYPE_CHECKING:
     from crosswire.store.sources import SourceState
 
-_T = TypeVar("_T")
 _PAGE = 2000  # rows a streaming read fetches at a time
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _last_by_key(rows: Iterable[_T], key: Any) -> list[_T]:
-    """One row per key, the last given (SQLite's INSERT OR REPLACE keeps the last; PostgreSQL's
-    ON CONFLICT DO UPDATE refuses a key twice in one statement)."""
-    return list({key(row): row for row in rows}.values())
-
-
-def _columns(rows: Sequence[Sequence[Any]], width: int) -> list[list[Any]]:
-    """Rows as column arrays, the parameters of an ``unnest`` insert."""
-    return [[row[i] for row in rows] for i in range(width)] if rows else [[] for _ in range(width)]
-
-
-# Array parameters go in binary (%b): psycopg's text format quotes and escapes every element of
-# an array in Python (article texts, compressed bodies), which cost more than the server's work.
-class PostgresStore(SummaryReads, SearchReads):
+class PostgresStore(BatchWrites, SummaryReads, SearchReads):
     def __init__(self, url: str, *, create: bool = True) -> None:
         """Open the store in the database ``url`` names; with ``create=False`` a database without
         the crosswire schema is refused rather than filled."""
@@ -122,192 +103,6 @@ class PostgresStore(SummaryReads, SearchReads):
         conn = getattr(self, "conn", None)
         if conn is not None and not conn.closed:
             conn.close()
-
-    # -- writes (call inside transaction()) --------------------------------------------------
-    def add_raws(self, raws: Sequence[tuple[str, RawDocument]]) -> None:
-        now = _now()
-        rows = [codec.raw_row(article_id, raw, now) for article_id, raw in raws]
-        self.conn.execute(
-            "INSERT INTO raw_documents SELECT * FROM unnest(%b::text[], %b::text[], %b::text[], %b::bytea[], "
-            "%b::text[], %b::text[], %b::text[]) ON CONFLICT (id) DO NOTHING",
-            _columns(rows, 7),
-        )
-
-    def put_articles(self, articles: Sequence[Article]) -> None:
-        now = _now()
-        rows = [
-            (
-                a.id,
-                a.source,
-                a.title,
-                a.text,
-                a.language,
-                a.published,
-                a.site,
-                a.author,
-                a.url,
-                codec.removed_to_json(a.removed),
-                json.dumps(list(a.flags)),
-            )
-            for a in _last_by_key(articles, lambda a: a.id)
-        ]
-        self.conn.execute(
-            "INSERT INTO articles (id, source, title, text, language, published, site, author, url, removed, flags, "
-            "cleaned_at) SELECT *, %s FROM unnest(%b::text[], %b::text[], %b::text[], %b::text[], %b::text[], "
-            "%b::text[], %b::text[], %b::text[], %b::text[], %b::text[], %b::text[]) "
-            "ON CONFLICT (id) DO UPDATE SET source = excluded.source, title = excluded.title, text = excluded.text, "
-            "language = excluded.language, published = excluded.published, site = excluded.site, "
-            "author = excluded.author, url = excluded.url, removed = excluded.removed, flags = excluded.flags, "
-            "cleaned_at = excluded.cleaned_at, seq = nextval('row_seq')",
-            [now, *_columns(rows, 11)],
-        )
-
-    def put_analyses(self, analyses: Sequence[Analysis]) -> None:
-        rows = [(a.article_id, *codec.analysis_to_row(a)) for a in _last_by_key(analyses, lambda a: a.article_id)]
-        self.conn.execute(
-            "INSERT INTO analyses (article_id, data, terms) SELECT * FROM unnest(%b::text[], %b::text[], %b::bytea[]) "
-            "ON CONFLICT (article_id) DO UPDATE SET data = excluded.data, terms = excluded.terms",
-            _columns(rows, 3),
-        )
-
-    def put_representations(
-        self, reps: Sequence[CompactRepresentation], index: Mapping[str, Iterable[int]], *, fresh: bool = False
-    ) -> None:
-        """Store compact representations, their dense vectors and their postings (``index``:
-        article id -> the feature ids it is filed under); ``fresh``: the articles have no
-        postings yet (skips the delete)."""
-        reps = _last_by_key(reps, lambda rep: rep.article_id)
-        ids = [rep.article_id for rep in reps]
-        if not fresh:  # an article filed again: its postings go, by the key they are stored under
-            features: list[int] = []
-            seqs_of: list[int] = []
-            for data, seq in self._all(
-                "SELECT data, seq FROM compact_representations WHERE article_id = ANY(%b)", [ids]
-            ):
-                found = compact.from_blob("", None, None, data).ids.tolist()
-                features += found
-                seqs_of += [seq] * len(found)
-            self.conn.execute(
-                "DELETE FROM feature_postings p USING unnest(%b::bigint[], %b::bigint[]) AS s(id, seq) "
-                "WHERE p.id = s.id AND p.seq = s.seq",
-                (int8_array(features), int8_array(seqs_of)),
-            )
-        # Each article filed gets the next number: a lookup reads a feature's latest postings.
-        row = self._one(
-            "UPDATE meta SET value = (value::bigint + %s)::text WHERE key = 'posting_seq' RETURNING value::bigint",
-            (len(reps),),
-        )
-        first = int(row[0]) - len(reps) + 1 if row else 1
-        seqs = [first + i for i in range(len(ids))]
-        seq_of = dict(zip(ids, seqs, strict=True))
-        filed = [(seq_of[article_id], [int(f) for f in fs]) for article_id, fs in index.items()]
-        vectors = [
-            (r.article_id, np.asarray(r.vector, dtype=np.float32).tobytes()) for r in reps if r.vector is not None
-        ]
-        with self.conn.pipeline():
-            self.conn.execute(
-                "INSERT INTO compact_representations (article_id, data, seq) "
-                "SELECT * FROM unnest(%b::text[], %b::bytea[], %b::bigint[]) "
-                "ON CONFLICT (article_id) DO UPDATE SET data = excluded.data, seq = excluded.seq",
-                [ids, [compact.to_blob(rep) for rep in reps], seqs],
-            )
-            # Postings as (feature, seq) pairs; the article id joins in on the server.
-            self.conn.execute(
-                "INSERT INTO feature_postings SELECT p.id, p.seq, a.article_id "
-                "FROM unnest(%b::bigint[], %b::bigint[]) AS p(id, seq) "
-                "JOIN unnest(%b::text[], %b::bigint[]) AS a(article_id, seq) ON a.seq = p.seq ON CONFLICT DO NOTHING",
-                (
-                    int8_array(f for _, fs in filed for f in fs),
-                    int8_array(seq for seq, fs in filed for _ in fs),
-                    ids,
-                    seqs,
-                ),
-            )
-            self.conn.execute(
-                "DELETE FROM vectors WHERE article_id = ANY(%b)", [[r.article_id for r in reps if r.vector is None]]
-            )
-            self.conn.execute(
-                "INSERT INTO vectors SELECT * FROM unnest(%b::text[], %b::bytea[]) "
-                "ON CONFLICT (article_id) DO UPDATE SET data = excluded.data",
-                _columns(vectors, 2),
-            )
-
-    def count_features(self, counts: Mapping[int, int]) -> None:
-        """Add ``counts`` (feature id -> number of new documents holding it) to the document frequencies."""
-        ids = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-        deltas = np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
-        added, removed = deltas >= 0, deltas < 0  # removed: only when articles are filed again
-        with self.conn.pipeline():
-            if added.any():
-                self.conn.execute(
-                    "INSERT INTO feature_freq SELECT * FROM unnest(%b::bigint[], %b::bigint[]) "
-                    "ON CONFLICT (id) DO UPDATE SET n = feature_freq.n + excluded.n",
-                    (int8_array(ids[added]), int8_array(deltas[added])),
-                )
-            if removed.any():
-                self.conn.execute(
-                    "UPDATE feature_freq f SET n = greatest(f.n + d.n, 0) "
-                    "FROM unnest(%b::bigint[], %b::bigint[]) AS d(id, n) WHERE f.id = d.id",
-                    (int8_array(ids[removed]), int8_array(deltas[removed])),
-                )
-                self.conn.execute(
-                    "INSERT INTO feature_freq SELECT unnest(%b::bigint[]), 0 ON CONFLICT DO NOTHING",
-                    (int8_array(ids[removed]),),
-                )
-
-    def count_site_lines(self, docs: Mapping[str, int], lines: Mapping[tuple[str, str], int]) -> None:
-        """Add articles per site (``docs``) and, per (site, line key), the articles holding the line."""
-        with self.conn.pipeline():
-            self.conn.execute(
-                "INSERT INTO site_docs SELECT * FROM unnest(%b::text[], %b::bigint[]) "
-                "ON CONFLICT (site) DO UPDATE SET n = site_docs.n + excluded.n",
-                [list(docs), list(docs.values())],
-            )
-            self.conn.execute(
-                "INSERT INTO site_lines SELECT * FROM unnest(%b::text[], %b::text[], %b::bigint[]) "
-                "ON CONFLICT (site, line) DO UPDATE SET n = site_lines.n + excluded.n",
-                [[site for site, _ in lines], [key for _, key in lines], list(lines.values())],
-            )
-
-    def add_rejection(self, rejection: Rejection) -> None:
-        """Record ``rejection``; one seen before (same source and reason) is counted again."""
-        now = _now()
-        self.conn.execute(
-            "INSERT INTO rejections (source, reason, detail, at, first_at) VALUES (%s, %s, %s, %s, %s) "
-            "ON CONFLICT (source, reason) DO UPDATE SET detail = excluded.detail, at = excluded.at, "
-            "times = rejections.times + 1",
-            (rejection.source, rejection.reason, rejection.detail[:2000], now, now),
-        )
-
-    def put_placements(self, assignments: Sequence[Assignment]) -> None:
-        """Store assignments with their stories and events (created when new)."""
-        self._placed.clear()
-        now = _now()
-        events = list(dict.fromkeys((a.event_id, a.story_id) for a in assignments))
-        placed = _last_by_key(assignments, lambda a: a.article_id)
-        with self.conn.pipeline():
-            self.conn.execute(
-                "INSERT INTO stories SELECT s, %s FROM unnest(%b::text[]) AS s ON CONFLICT DO NOTHING",
-                [now, list(dict.fromkeys(a.story_id for a in assignments))],
-            )
-            self.conn.execute(
-                "INSERT INTO events SELECT e, s, %s FROM unnest(%b::text[], %b::text[]) AS u(e, s) "
-                "ON CONFLICT DO NOTHING",
-                [now, *_columns(events, 2)],
-            )
-            self.conn.execute(
-                "INSERT INTO assignments (article_id, event_id, story_id, score, assigned_at) "
-                "SELECT *, %s FROM unnest(%b::text[], %b::text[], %b::text[], %b::float8[]) "
-                "ON CONFLICT (article_id) DO UPDATE SET event_id = excluded.event_id, story_id = excluded.story_id, "
-                "score = excluded.score, assigned_at = excluded.assigned_at, seq = nextval('row_seq')",
-                [
-                    now,
-                    [a.article_id for a in placed],
-                    [a.event_id for a in placed],
-                    [a.story_id for a in placed],
-                    [float(a.score) for a in placed],
-                ],
-            )
 
     # -- reads ------------------------------------------------------------------------------
     def existing_ids(self, ids: Sequence[str]) -> set[str]:
