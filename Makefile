@@ -7,7 +7,7 @@ HASH := $(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 CORE := $(VENV)/.core-$(HASH)
 FULL := $(VENV)/.full-$(HASH)
 
-.PHONY: install demo test bench clean chromium install-check
+.PHONY: install demo test bench clean chromium postgresql install-check
 
 # pip stays quiet (-q): each step says what it installs, so a first run is not minutes of silence.
 $(CORE): pyproject.toml constraints.txt
@@ -23,8 +23,8 @@ $(CORE): pyproject.toml constraints.txt
 $(FULL): $(CORE)
 	@echo "make: installing CPU torch (about 200 MB on first use)"
 	$(PIP) torch==2.13.0
-	@echo "make: installing the test tools and the dense, parquet, fast and ray extras (ray: about 600 MB)"
-	$(PIP) -c constraints.txt -e '.[test,dense,parquet,fast,ray]'
+	@echo "make: installing the test tools and the dense, parquet, fast, ray and postgres extras (ray: about 600 MB)"
+	$(PIP) -c constraints.txt -e '.[test,dense,parquet,fast,ray,postgres]'
 	rm -f $(VENV)/.full-*
 	touch $(FULL)
 
@@ -35,7 +35,7 @@ demo: $(CORE)
 	$(BIN)/crosswire ingest examples/
 	$(BIN)/crosswire stories
 
-test: $(FULL) chromium
+test: $(FULL) chromium postgresql
 	@echo "make: running the tests"
 	$(BIN)/python -m pytest
 
@@ -46,6 +46,15 @@ chromium:
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null \
 	  || echo "make: could not install chromium; the browser tests will be skipped" >&2; }
+
+# The PostgreSQL store's tests start a server of their own (initdb + pg_ctl in a temp dir, on a
+# loopback port) from Debian's postgresql package. Installed when missing, as root or through
+# sudo; where that fails those tests skip, saying why.
+postgresql:
+	@command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null \
+	  || echo "make: could not install postgresql; the PostgreSQL store tests will be skipped" >&2; }
 
 # What `pip install crosswire` gives a user: no constraints file, the newest releases our ranges
 # allow, no extras. Installed into a throwaway venv (pip's cache keeps a rerun cheap), then the

@@ -33,10 +33,11 @@ BENCHMARKS = {
     "encoder": "benchmarks.bench_encoder",
     "quotes": "benchmarks.bench_quotes",
     "ray": "benchmarks.bench_ray",
+    "postgres": "benchmarks.bench_postgres",
 }
 # Run only when named: web serves the store scale builds; encoder takes ~30 minutes of a core; ray
-# needs the ray extra and starts local clusters (~5 minutes).
-SLOW = {"scale", "web", "encoder", "ray"}
+# needs the ray extra and starts local clusters (~5 minutes); postgres ingests 2,000 pages into each store.
+SLOW = {"scale", "web", "encoder", "ray", "postgres"}
 OUTPUT = ROOT / "docs" / "benchmarks.md"
 RESULTS = ROOT / "docs" / "benchmarks"
 

@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,6 +12,8 @@ import pytest
 
 if TYPE_CHECKING:
     from typer.testing import CliRunner
+
+    from benchmarks.postgres_server import PostgresServer
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -25,6 +28,27 @@ def require_shared(path: Path) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent: the shared data set sits beside the project only in CI and dev checkouts")
     return path
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A PostgreSQL server of the suite's own on a loopback port (skips, saying why, where the
+    ``postgres`` extra or the server binaries are not installed)."""
+    from benchmarks.postgres_server import PostgresServer, missing
+
+    why = missing()
+    if why:
+        pytest.skip(why)
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A new empty database on the suite's server; the store's local cache goes under tmp_path."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return postgres_server.new_database()
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """A real crosswire server on a free loopback port, in a thread of the test process, over a real
-SQLite file: what the API, security and browser tests talk to over HTTP."""
+store (a SQLite file, or a PostgreSQL database): what the API, security and browser tests talk to over HTTP."""
 
 from __future__ import annotations
 
@@ -25,9 +25,9 @@ def free_port() -> int:
 
 @contextmanager
 def live_server(
-    db: Path, *, token: str | None = None, max_upload_bytes: int = MAX_UPLOAD_BYTES, loopback_only: bool = True
+    db: Path | str, *, token: str | None = None, max_upload_bytes: int = MAX_UPLOAD_BYTES, loopback_only: bool = True
 ) -> Iterator[str]:
-    """Serve ``db`` and yield the base URL; stop the server on exit."""
+    """Serve ``db`` (a SQLite file, or a PostgreSQL URL) and yield the base URL; stop the server on exit."""
     web = WebSettings(Settings(db=str(db)), token=token, max_upload_bytes=max_upload_bytes, loopback_only=loopback_only)
     config = uvicorn.Config(create_app(web), host="127.0.0.1", port=free_port(), log_level="warning", lifespan="on")
     server = uvicorn.Server(config)

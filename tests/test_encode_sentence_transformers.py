@@ -287,16 +287,21 @@ def test_ingest_and_compare_with_an_encoder(tiny: dict[str, Path], tmp_path: Pat
     assert fused.score == pytest.approx(settings.fusion.apply(lexical.score, cosine), abs=1e-3)
 
 
-def test_the_vector_index_mirrors_the_store_and_feeds_candidates(tiny: dict[str, Path], tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_the_vector_index_mirrors_the_store_and_feeds_candidates(
+    tiny: dict[str, Path], tmp_path: Path, kind: str, request: pytest.FixtureRequest
+) -> None:
     from crosswire.cluster.ann import VectorIndex, vector_index_path
     from crosswire.encode.centering import LanguageCentering
     from crosswire.service import ingest, recluster
     from crosswire.settings import Settings
-    from crosswire.store import SQLiteStore
+    from crosswire.store import open_store
     from crosswire.types import RawDocument
 
-    settings = Settings(db=str(tmp_path / "dense.db"), workers=0, encoder=_spec(tiny["current"]))
-    store = SQLiteStore(settings.db)
+    # On PostgreSQL the index is a cache in the machine's cache folder (docs/postgres.md).
+    db = request.getfixturevalue("postgres_url") if kind == "postgres" else str(tmp_path / "dense.db")
+    settings = Settings(db=db, workers=0, encoder=_spec(tiny["current"]))
+    store = open_store(settings.db)
     raws = [
         RawDocument(source=f"s{i}", body=f"News\n\n{text} More details follow.") for i, text in enumerate(SENTENCES)
     ]

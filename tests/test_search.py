@@ -1,11 +1,12 @@
-"""Full-text search (SQLite FTS5 over title, text and lemmas): inflected Ukrainian and Russian
-words find their other forms, results are ranked and grouped by story, filters hold, query
-syntax cannot reach FTS5, and the index follows ingest and re-cleaning and is built for stores
-that predate it."""
+"""Full-text search (SQLite FTS5, or PostgreSQL's tsvector, over title, text, lemmas and names):
+inflected Ukrainian and Russian words find their other forms, results are ranked and grouped by
+story, filters hold, query syntax cannot reach FTS5, and the index follows ingest and re-cleaning
+and is built for stores that predate it."""
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,19 +17,45 @@ from crosswire.service import ingest, ingest_paths, reclean
 from crosswire.service.search import query_expression, search, split_snippet
 from crosswire.settings import Settings
 from crosswire.store import SQLiteStore
+from crosswire.store.base import Store
 from crosswire.store.search import search_rowid
 from crosswire.types import RawDocument
 
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> SQLiteStore:
-    db = tmp_path_factory.mktemp("search") / "store.db"
-    store = SQLiteStore(db)
-    ingest_paths(store, [require_shared(UK_SEED), require_shared(RU_SEED)], Settings(db=str(db)))
-    return store
+STORES = ["sqlite", "postgres"]  # search behaves the same on either store
 
 
-def _languages(store: SQLiteStore, query: str, language: str | None = None) -> set[str | None]:
+def _open(kind: str, request: pytest.FixtureRequest, folder: Path) -> Store:
+    if kind == "postgres":
+        from crosswire.store.postgres import PostgresStore
+
+        return PostgresStore(request.getfixturevalue("postgres_server").new_database())
+    return SQLiteStore(folder / "store.db")
+
+
+def _location(store: Store) -> str:
+    return str(getattr(store, "url", store.path))
+
+
+@pytest.fixture(scope="module", params=STORES)
+def seeded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    folder = tmp_path_factory.mktemp("search")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("XDG_CACHE_HOME", str(folder / "cache"))
+        store = _open(request.param, request, folder)
+        ingest_paths(store, [require_shared(UK_SEED), require_shared(RU_SEED)], Settings(db=_location(store)))
+        yield store
+        store.close()
+
+
+@pytest.fixture(params=STORES)
+def empty_store(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    store = _open(request.param, request, tmp_path)
+    yield store
+    store.close()
+
+
+def _languages(store: Store, query: str, language: str | None = None) -> set[str | None]:
     page = search(store, query, language=language)
     return {match.article.language for found in page.stories for match in found.matches}
 
@@ -42,13 +69,13 @@ def _languages(store: SQLiteStore, query: str, language: str | None = None) -> s
         ("гарантии", "ru"),  # the seed has 'гарантиях', 'гарантиям'
     ],
 )
-def test_an_inflected_word_finds_its_other_forms(seeded: SQLiteStore, query: str, language: str) -> None:
+def test_an_inflected_word_finds_its_other_forms(seeded: Store, query: str, language: str) -> None:
     seed = UK_SEED if language == "uk" else RU_SEED
     assert query not in seed.read_text(encoding="utf-8")
     assert language in _languages(seeded, query)
 
 
-def test_matches_are_grouped_by_story_with_snippets(seeded: SQLiteStore) -> None:
+def test_matches_are_grouped_by_story_with_snippets(seeded: Store) -> None:
     page = search(seeded, "Лавров")
     assert page.total_stories == 1 and page.total_articles == 2 and not page.capped
     found = page.stories[0]
@@ -57,13 +84,13 @@ def test_matches_are_grouped_by_story_with_snippets(seeded: SQLiteStore) -> None
     assert found.story.article_count == 2
 
 
-def test_filters_apply_to_the_matching_articles(seeded: SQLiteStore) -> None:
+def test_filters_apply_to_the_matching_articles(seeded: Store) -> None:
     assert _languages(seeded, "Лавров", language="ru") == {"ru"}
     assert _languages(seeded, "Лавров", language="de") == set()
     assert search(seeded, "Лавров", since="2100").total_stories == 0
 
 
-def test_all_words_must_match_and_phrases_match_as_written(seeded: SQLiteStore) -> None:
+def test_all_words_must_match_and_phrases_match_as_written(seeded: Store) -> None:
     assert _languages(seeded, "Лавров Рау") == {"uk"}  # Rau is named only in the Ukrainian report
     assert _languages(seeded, '"три раунда"') == {"ru"}
     assert search(seeded, '"раунда три"').total_stories == 0
@@ -72,7 +99,7 @@ def test_all_words_must_match_and_phrases_match_as_written(seeded: SQLiteStore) 
 @pytest.mark.parametrize(
     "query", ['"', '""', "*", "NEAR(a b)", "title:x", "a OR", "-x", "^", "(", "AND OR NOT", "'; DROP TABLE articles"]
 )
-def test_query_syntax_never_reaches_fts5(seeded: SQLiteStore, query: str) -> None:
+def test_query_syntax_never_reaches_fts5(seeded: Store, query: str) -> None:
     search(seeded, query)  # no error: every form is quoted
     assert seeded.article_count() == 2
 
@@ -84,33 +111,31 @@ def test_query_expression_quotes_every_form() -> None:
     assert query_expression("!!! ...", ["en"]) is None
 
 
-def test_ranking_prefers_a_title_match(tmp_path: Path) -> None:
-    db = tmp_path / "rank.db"
-    store = SQLiteStore(db)
+def test_ranking_prefers_a_title_match(empty_store: Store) -> None:
+    store = empty_store
     filler = "The council met again on Tuesday and discussed the budget for the coming year at length. " * 3
     docs = [
         RawDocument(source="body", body=filler + "A lighthouse keeper spoke briefly.", title="Council budget talks"),
         RawDocument(source="title", body=filler + "Nothing else happened.", title="Lighthouse keeper retires"),
     ]
-    ingest(store, docs, Settings(db=str(db), workers=0))
+    ingest(store, docs, Settings(db=_location(store), workers=0))
     page = search(store, "lighthouse")
     ranked = [m for found in page.stories for m in found.matches]  # in rank order
     assert [m.article.title for m in ranked] == ["Lighthouse keeper retires", "Council budget talks"]
 
 
-def test_title_matches_rank_first_and_fill_the_page_when_there_are_enough(tmp_path: Path) -> None:
+def test_title_matches_rank_first_and_fill_the_page_when_there_are_enough(empty_store: Store) -> None:
     from crosswire.types import StoryFilter
 
     searching = importlib.import_module("crosswire.service.search")  # the package's `search` is the function
 
-    db = tmp_path / "broad.db"
-    store = SQLiteStore(db)
+    store = empty_store
     filler = "The harbour authority published its yearly report on shipping and the weather. " * 3
     docs = [
         RawDocument(source="body", body=filler + "A lighthouse keeper spoke.", title="Harbour report"),
         RawDocument(source="title", body=filler, title="Lighthouse keeper retires"),
     ]
-    ingest(store, docs, Settings(db=str(db), workers=0))
+    ingest(store, docs, Settings(db=_location(store), workers=0))
     expression = query_expression("lighthouse", ["en"])
     assert expression is not None
     titled = searching._ranked(store, expression, StoryFilter(), 1)
@@ -145,24 +170,23 @@ def test_split_snippet() -> None:
     assert split_snippet("") == ()
 
 
-def test_search_command(seeded: SQLiteStore) -> None:
-    done = run_cli("search", "переговорами", "--json", db=seeded.path)
+def test_search_command(seeded: Store) -> None:
+    done = run_cli("search", "переговорами", "--json", "--db", _location(seeded))
     assert done.returncode == 0, done.stderr
     assert '"matching_articles"' in done.stdout
-    shown = run_cli("search", "Лавров", db=seeded.path)
+    shown = run_cli("search", "Лавров", "--db", _location(seeded))
     assert shown.returncode == 0 and "1 matching story" in shown.stdout
 
 
-def _stored_texts(tmp_path: Path, texts: dict[str, str]) -> tuple[SQLiteStore, dict[str, str]]:
-    """A store holding ``texts`` (file name -> text) and each file's article id."""
+def _stored_texts(store: Store, tmp_path: Path, texts: dict[str, str]) -> tuple[Store, dict[str, str]]:
+    """``store`` given ``texts`` (file name -> text), and each file's article id."""
     for name, text in texts.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
-    store = SQLiteStore(tmp_path / "store.db")
-    ingest(store, read_paths([tmp_path / name for name in texts]), Settings(db=str(store.path), workers=0))
+    ingest(store, read_paths([tmp_path / name for name in texts]), Settings(db=_location(store), workers=0))
     return store, {Path(a.source).name: a.id for a in store.articles(store.all_article_ids())}
 
 
-def test_a_name_finds_its_spellings_in_other_languages_and_scripts(tmp_path: Path) -> None:
+def test_a_name_finds_its_spellings_in_other_languages_and_scripts(empty_store: Store, tmp_path: Path) -> None:
     texts = {
         "uk.txt": "Зеленський провів переговори\n\nПрезидент Володимир Зеленський провів переговори в Києві з"
         " делегацією. Зеленський заявив, що переговори тривали три години.\n",
@@ -171,18 +195,18 @@ def test_a_name_finds_its_spellings_in_other_languages_and_scripts(tmp_path: Pat
         "other.txt": "Harvest report\n\nFarmers in the region reported a record harvest of wheat this autumn,"
         " the ministry said on Monday.\n",
     }
-    store, ids = _stored_texts(tmp_path, texts)
+    store, ids = _stored_texts(empty_store, tmp_path, texts)
     found = {m.article.article_id for story in search(store, "Зеленский").stories for m in story.matches}
     assert {ids["uk.txt"], ids["en.txt"]} <= found and ids["other.txt"] not in found  # Russian spelling: in neither
 
 
-def test_a_title_match_outranks_a_body_mention(tmp_path: Path) -> None:
+def test_a_title_match_outranks_a_body_mention(empty_store: Store, tmp_path: Path) -> None:
     body = " ".join(f"Sentence {i} about the regional budget and its many lines." for i in range(30))
     texts = {
         "title.txt": f"Lighthouse keepers strike\n\n{body}\n",
         "body.txt": "Regional budget approved\n\nThe old lighthouse needs repairs; the lighthouse board"
         " asked for funds, and the lighthouse museum too.\n",
     }
-    store, ids = _stored_texts(tmp_path, texts)
+    store, ids = _stored_texts(empty_store, tmp_path, texts)
     ranked = [m.article.article_id for story in search(store, "lighthouse").stories for m in story.matches]
     assert ranked.index(ids["title.txt"]) < ranked.index(ids["body.txt"])

@@ -16,12 +16,22 @@ from crosswire.store.base import Store
 from crosswire.store.search import SearchRow
 from crosswire.types import Analysis, Article, Assignment, Mention, RawDocument, Rejection, StoryFilter, StorySummary
 
-STORES: dict[str, Callable[[Path], Store]] = {"sqlite": lambda folder: SQLiteStore(folder / "contract.db")}
+
+def _postgres(request: pytest.FixtureRequest) -> Store:
+    from crosswire.store.postgres import PostgresStore
+
+    return PostgresStore(request.getfixturevalue("postgres_url"))
+
+
+STORES: dict[str, Callable[[pytest.FixtureRequest, Path], Store]] = {
+    "sqlite": lambda request, folder: SQLiteStore(folder / "contract.db"),
+    "postgres": lambda request, folder: _postgres(request),
+}
 
 
 @pytest.fixture(params=sorted(STORES))
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    opened = STORES[request.param](tmp_path)
+    opened = STORES[request.param](request, tmp_path)
     yield opened
     opened.close()
 
@@ -49,11 +59,22 @@ def _rep(article_id: str, features: dict[str, float], vector: np.ndarray | None 
     return CompactRepresentation(article_id, "en", "2022-01-10", ids[order], weights[order], vector)
 
 
+def _public(kind: type) -> set[str]:
+    return {name for name, _ in inspect.getmembers(kind) if not name.startswith("_")}
+
+
 def test_sqlite_store_implements_the_whole_interface() -> None:
-    declared = {name for name, _ in inspect.getmembers(Store) if not name.startswith("_")}
-    public = {name for name, _ in inspect.getmembers(SQLiteStore) if not name.startswith("_")}
+    declared = _public(Store)
+    public = _public(SQLiteStore)
     assert public - declared == set(), "public store methods missing from the interface"
     assert declared - public - {"path"} == set()
+
+
+def test_postgres_store_implements_the_whole_interface() -> None:
+    from crosswire.store.postgres import PostgresStore  # importable without the driver
+
+    # url and conn are its own attributes (set in __init__, not seen on the class).
+    assert _public(PostgresStore) == _public(SQLiteStore)
 
 
 def test_articles_raw_inputs_and_analyses_round_trip(store: Store) -> None:
@@ -110,6 +131,10 @@ def test_document_frequencies_add_up_and_never_go_negative(store: Store) -> None
         store.count_features({1: 2, 2: 1})
         store.count_features({1: 1, 2: -5, 3: -1})
     assert store.feature_freq([1, 2, 3, 4]) == {1: 3, 2: 0, 3: 0}
+    extremes = {2**63 - 1: 4, -(2**63): 5, key_id("e:lvrv"): 6}  # feature ids use all 64 bits
+    with store.transaction():
+        store.count_features(extremes)
+    assert store.feature_freq(list(extremes)) == extremes and store.feature_freq([]) == {}
 
 
 def test_placements_merges_and_renames(store: Store) -> None:
@@ -189,3 +214,25 @@ def test_candidates_come_from_the_latest_postings_of_each_feature(store: Store) 
         store.put_representations([_rep("a0", {"e:lvrv": 1.0})], {"a0": [key_id("e:lvrv")]})
     assert store.sharing_features([key_id("e:lvrv")], 10, per_feature=2) == [("a0", 1), ("a5", 1)]
     assert len(store.sharing_features([key_id("e:lvrv")], 10, per_feature=100)) == 6
+
+
+def test_reads_inside_a_transaction_see_its_own_writes(store: Store) -> None:
+    _put(store, "a1", "a2")
+    summary = StorySummary("s-a1", "Talks", ("en",), (), None, None, (), (), 1, 1, language_counts=(("en", 1),))
+    with store.transaction():
+        store.put_representations([_rep("a1", {"e:lvrv": 1.0})], {"a1": [key_id("e:lvrv")]}, fresh=True)
+        assert store.sharing_features([key_id("e:lvrv")], 10) == [("a1", 1)]
+        assert store.assignments(["a1"]) == {}
+        store.put_placements([Assignment("a1", "e-a1", "s-a1", 0.0)])
+        assert store.assignments(["a1", "a2"]) == {"a1": Assignment("a1", "e-a1", "s-a1", 0.0)}
+        store.put_placements([Assignment("a2", "e-a2", "s-a2", 0.0)])
+        store.put_story_summary(summary)
+        assert store.story_summary("s-a1") is not None and store.covered_languages() == ["en"]
+        store.mark_summaries_due(["s-a1"])
+        assert store.summaries_due(["s-a1"]) == {"s-a1"}
+        store.merge_stories("s-a2", ["s-a1"], "a1", "ingest")
+        assert store.assignments(["a1"])["a1"].story_id == "s-a2"
+    with pytest.raises(RuntimeError), store.transaction():  # a summary of a failed batch is not kept
+        store.put_story_summary(StorySummary("s-lost", "Lost", (), (), None, None, (), (), 0, 0))
+        raise RuntimeError("crash mid-batch")
+    assert store.story_summary("s-lost") is None and store.story_summary_count() == 1

@@ -15,16 +15,22 @@ from live_server import live_server
 API = "/api/v1"
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def client(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+    """A server over a SQLite file, then over a PostgreSQL database: every test asks both."""
     uk, ru = require_shared(UK_SEED), require_shared(RU_SEED)
-    db = tmp_path_factory.mktemp("api") / "store.db"
-    with live_server(db) as base, httpx.Client(base_url=base, timeout=60) as http:
-        files = [("file", (path.name, path.read_bytes(), "text/plain")) for path in (uk, ru)]
-        ingested = http.post(f"{API}/articles", files=files)
-        assert ingested.status_code == 200, ingested.text
-        http.seeds = ingested.json()  # type: ignore[attr-defined]
-        yield http
+    folder = tmp_path_factory.mktemp("api")
+    db: Path | str = folder / "store.db"
+    with pytest.MonkeyPatch.context() as env:
+        if request.param == "postgres":
+            db = request.getfixturevalue("postgres_server").new_database()
+            env.setenv("XDG_CACHE_HOME", str(folder / "cache"))
+        with live_server(db) as base, httpx.Client(base_url=base, timeout=60) as http:
+            files = [("file", (path.name, path.read_bytes(), "text/plain")) for path in (uk, ru)]
+            ingested = http.post(f"{API}/articles", files=files)
+            assert ingested.status_code == 200, ingested.text
+            http.seeds = ingested.json()  # type: ignore[attr-defined]
+            yield http
 
 
 def _error(response: httpx.Response, status: int) -> dict[str, object]:

@@ -39,14 +39,21 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 _DEFAULT_DB = "$CROSSWIRE_DB, else ~/.local/share/crosswire/crosswire.db"
+_PG_URL = "a PostgreSQL database as postgresql://USER@HOST:PORT/DB (docs/postgres.md)"
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", metavar="PATH", help=f"The SQLite store to read; it must exist (default: {_DEFAULT_DB})."),
+    typer.Option(
+        "--db",
+        metavar="DB",
+        help=f"The store to read, a SQLite file or {_PG_URL}; it must exist (default: {_DEFAULT_DB}).",
+    ),
 ]
 WriteDbOption = Annotated[
     str | None,
     typer.Option(
-        "--db", metavar="PATH", help=f"The SQLite store to write, created if missing (default: {_DEFAULT_DB})."
+        "--db",
+        metavar="DB",
+        help=f"The store to write, a SQLite file or {_PG_URL}; created if missing (default: {_DEFAULT_DB}).",
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON Lines: one object per line.")]
@@ -411,8 +418,9 @@ def serve(
         str | None,
         typer.Option(
             "--db",
-            metavar="PATH",
-            help=f"The SQLite store to serve; it must exist unless --create (default: {_DEFAULT_DB}).",
+            metavar="DB",
+            help=f"The store to serve, a SQLite file or {_PG_URL}; it must exist unless --create "
+            f"(default: {_DEFAULT_DB}).",
         ),
     ] = None,
     create: Annotated[
@@ -590,8 +598,9 @@ def eval_clusters(
         str | None,
         typer.Option(
             "--db",
-            metavar="PATH",
-            help=f"The SQLite store to score; it must exist unless --ingest (default: {_DEFAULT_DB}).",
+            metavar="DB",
+            help=f"The store to score, a SQLite file or {_PG_URL}; it must exist unless --ingest "
+            f"(default: {_DEFAULT_DB}).",
         ),
     ] = None,
     ingest_missing: Annotated[

@@ -103,7 +103,7 @@ def entry_items(
         if entry.url not in seen
     ]
     handled = 0
-    with SourceState.for_threads(state.store) as keeper:
+    with state.for_threads(state.store) as keeper:  # the state's own kind: SQLite or PostgreSQL
 
         def keep(request: Request, fetched: Fetched) -> tuple[Item, Ack]:
             with keeper.lock:  # held as it arrives, in the fetching thread: a kill now loses nothing

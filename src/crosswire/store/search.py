@@ -115,7 +115,7 @@ def rebuild(db: sqlite3.Connection) -> int:
     return count
 
 
-def _article_filter(where: StoryFilter) -> tuple[str, list[str]]:
+def article_filter(where: StoryFilter) -> tuple[str, list[str]]:
     """Article-level conditions: its language, site, and date within since..until (ISO prefixes)."""
     clauses, params = [], []
     if where.language:
@@ -136,7 +136,7 @@ def _article_filter(where: StoryFilter) -> tuple[str, list[str]]:
 def hits(db: sqlite3.Connection, match: str, where: StoryFilter, limit: int) -> list[Hit]:
     """The ``limit`` best-ranked articles matching the FTS5 expression ``match`` and ``where``,
     best first, each with its story."""
-    clause, params = _article_filter(where)
+    clause, params = article_filter(where)
     joined = " JOIN articles r ON r.id = s.article_id" if clause else ""
     try:
         rows = db.execute(

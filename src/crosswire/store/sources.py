@@ -14,10 +14,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from crosswire.store import codec
 from crosswire.store.sqlite import SQLiteStore
 from crosswire.types import RawDocument
+
+if TYPE_CHECKING:
+    from crosswire.store.base import Store
 
 MAX_ATTEMPTS = 3  # a page that failed this often (timeouts, 5xx) is not tried again
 
@@ -54,12 +58,12 @@ class Held:
 
 class SourceState:
     def __init__(self, store: SQLiteStore) -> None:
-        self.store = store
+        self.store: Store = store
         self.db = store.db
 
     @classmethod
     @contextmanager
-    def for_threads(cls, store: SQLiteStore) -> Iterator[Locked]:
+    def for_threads(cls, store: Store) -> Iterator[Locked]:
         """A state over a connection of its own, for fetching threads to hold pages the moment
         they arrive (whatever the caller's connection is doing): one thread at a time."""
         own = SQLiteStore(store.path)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from crosswire.types import (
@@ -31,7 +31,7 @@ def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
         yield items[start : start + _BATCH]
 
 
-def _dumps(value: Any) -> str:
+def compact_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -105,7 +105,7 @@ def assignments_of(db: sqlite3.Connection, story_ids: Sequence[str]) -> dict[str
 
 
 # -- stored summaries ----------------------------------------------------------------------
-def _mentions_json(found: Sequence[StoryMention]) -> list[Any]:
+def mentions_json(found: Sequence[StoryMention]) -> list[Any]:
     return [[m.key, m.kind, list(m.surfaces), m.articles] for m in found]
 
 
@@ -119,8 +119,8 @@ def put(db: sqlite3.Connection, summary: StorySummary, now: str) -> None:
         "titles": summary.titles,
         "languages": summary.language_counts,
         "sites": summary.sites,
-        "entities": _mentions_json(summary.entities),
-        "places": _mentions_json(summary.places),
+        "entities": mentions_json(summary.entities),
+        "places": mentions_json(summary.places),
         "sample": summary.mention_sample,
     }
     timeline = [[e.id, e.first_date, e.last_date, e.title, e.article_count, list(e.languages)] for e in summary.events]
@@ -133,8 +133,8 @@ def put(db: sqlite3.Connection, summary: StorySummary, now: str) -> None:
             len(summary.events),
             summary.first_date,
             summary.last_date,
-            _dumps(data),
-            _dumps(timeline),
+            compact_json(data),
+            compact_json(timeline),
             now,
         ),
     )
@@ -189,10 +189,11 @@ def stale(db: sqlite3.Connection) -> bool:
     return db.execute("SELECT 1 FROM meta WHERE key = ?", (_STALE,)).fetchone() is not None
 
 
-_BRIEF = ("story_id", "title", "articles", "events", "first_date", "last_date", "data")
+BRIEF_COLUMNS = ("story_id", "title", "articles", "events", "first_date", "last_date", "data")
 
 
-def _from_row(row: sqlite3.Row, timeline: bool = True) -> StorySummary:
+def summary_from_row(row: sqlite3.Row | Mapping[str, Any], timeline: bool = True) -> StorySummary:
+    """A stored summary row (SQLite's, or a PostgreSQL row as a dict) as a StorySummary."""
     data = json.loads(row["data"])
     languages = tuple((lang, n) for lang, n in data["languages"])
     return StorySummary(
@@ -223,13 +224,13 @@ def listing(
     """Stories matching ``where``, most recently active first (undated last), then the biggest;
     without ``timeline`` their events are left unread (a big story has hundreds)."""
     clause, params = filter_sql(where)
-    columns = "s.*" if timeline else ", ".join(f"s.{name}" for name in _BRIEF)
+    columns = "s.*" if timeline else ", ".join(f"s.{name}" for name in BRIEF_COLUMNS)
     rows = db.execute(
         f"SELECT {columns} FROM story_summaries s{clause} "
         "ORDER BY s.last_date DESC, s.articles DESC, s.story_id LIMIT ? OFFSET ?",
         (*params, -1 if limit is None else limit, offset),
     )
-    return [_from_row(row, timeline) for row in rows]
+    return [summary_from_row(row, timeline) for row in rows]
 
 
 def count(db: sqlite3.Connection, where: StoryFilter) -> int:
@@ -243,16 +244,16 @@ def count(db: sqlite3.Connection, where: StoryFilter) -> int:
 
 def one(db: sqlite3.Connection, story_id: str) -> StorySummary | None:
     row = db.execute("SELECT * FROM story_summaries WHERE story_id = ?", (story_id,)).fetchone()
-    return _from_row(row) if row else None
+    return summary_from_row(row) if row else None
 
 
 def briefs(db: sqlite3.Connection, story_ids: Sequence[str]) -> dict[str, StorySummary]:
     """Stored summaries of ``story_ids`` without their timelines (a big story's runs to hundreds
     of events), by id."""
     found: dict[str, StorySummary] = {}
-    columns = ", ".join(_BRIEF)
+    columns = ", ".join(BRIEF_COLUMNS)
     for chunk in _chunks(list(story_ids)):
         marks = ",".join("?" * len(chunk))
         for row in db.execute(f"SELECT {columns} FROM story_summaries WHERE story_id IN ({marks})", chunk):
-            found[row["story_id"]] = _from_row(row, timeline=False)
+            found[row["story_id"]] = summary_from_row(row, timeline=False)
     return found
