@@ -154,15 +154,43 @@ class PostgresStore(BatchWrites, SummaryReads, SearchReads):
     def vector_count(self) -> int:
         return self._count("SELECT count(*) FROM vectors")
 
-    def all_vectors(self) -> Iterator[tuple[str, np.ndarray]]:
-        """Every stored dense vector, for rebuilding a vector index (read a page at a time)."""
+    def all_vectors(self) -> Iterator[tuple[str, np.ndarray, str | None]]:
+        """Every stored dense vector with its article's language, for rebuilding a vector index
+        and the language means (read a page at a time)."""
         after = ""
         while rows := self._all(
-            "SELECT article_id, data FROM vectors WHERE article_id > %s ORDER BY article_id LIMIT %s", (after, _PAGE)
+            "SELECT v.article_id, v.data, a.language FROM vectors v JOIN articles a ON a.id = v.article_id "
+            "WHERE v.article_id > %s ORDER BY v.article_id LIMIT %s",
+            (after, _PAGE),
         ):
-            for article_id, data in rows:
-                yield article_id, np.frombuffer(data, dtype=np.float32)
+            for article_id, data, language in rows:
+                yield article_id, np.frombuffer(data, dtype=np.float32), language
             after = rows[-1][0]
+
+    def language_vector_sums(self) -> dict[str, tuple[int, np.ndarray]]:
+        """Per language (``"*"``: all), the number of stored vectors and their float64 sum."""
+        return {
+            language: (int(n), np.frombuffer(total, dtype=np.float64).copy())
+            for language, n, total in self._all("SELECT language, n, total FROM language_vectors")
+        }
+
+    def add_language_vector_sums(self, deltas: Mapping[str, tuple[int, np.ndarray]]) -> None:
+        """Add (count, vector sum) changes per language to ``language_vector_sums``."""
+        if not deltas:
+            return
+        current = self.language_vector_sums()
+        rows = []
+        for language, (n, total) in deltas.items():
+            old_n, old_total = current.get(language, (0, np.zeros(np.shape(total), dtype=np.float64)))
+            if old_total.shape != np.shape(total):  # another encoder's sums: start again
+                old_n, old_total = 0, np.zeros(np.shape(total), dtype=np.float64)
+            summed = (old_total + np.asarray(total, dtype=np.float64)).astype(np.float64)
+            rows.append((language, max(old_n + int(n), 0), summed.tobytes()))
+        self.conn.cursor().executemany(
+            "INSERT INTO language_vectors VALUES (%s, %s, %s) "
+            "ON CONFLICT (language) DO UPDATE SET n = excluded.n, total = excluded.total",
+            rows,
+        )
 
     def feature_freq(self, ids: Sequence[int]) -> dict[int, int]:
         if not len(ids):
