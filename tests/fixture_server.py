@@ -91,9 +91,15 @@ class FixtureServer:
                     owner.requests.append(Seen(self.path, headers, time.monotonic()))
                     owner.in_flight += 1
                     owner.max_in_flight = max(owner.max_in_flight, owner.in_flight)
+                counted = True
                 try:
                     reply = owner._reply(self.path, headers)
                     time.sleep(reply.delay)
+                    # Out of flight before the reply goes: a client that has read it may send its
+                    # next request before this thread would get back to count it out.
+                    with owner._lock:
+                        owner.in_flight -= 1
+                        counted = False
                     self.send_response(reply.status)
                     length = reply.size or len(reply.body)
                     for key, value in reply.headers.items():
@@ -113,8 +119,9 @@ class FixtureServer:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (a size limit, a timeout): what the test wanted
                 finally:
-                    with owner._lock:
-                        owner.in_flight -= 1
+                    if counted:
+                        with owner._lock:
+                            owner.in_flight -= 1
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
