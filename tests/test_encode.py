@@ -155,14 +155,23 @@ def test_fuse_adds_independent_evidence_and_stays_in_range() -> None:
     assert fuse(0.7, 0.95, weight=0.0) == 0.7
     assert fuse(0.0, 0.95, weight=1.0) == 1.0  # a lexical miss the encoder is sure of: linked
     assert fuse(0.0, 0.95, weight=0.4) == pytest.approx(0.4)
-    assert fuse(0.6, 0.0) == pytest.approx(0.6)  # the encoder sees nothing: the lexical score stands
-    assert fuse(0.5, 0.35) == pytest.approx(1 - 0.5 * 0.5)  # both half sure: more than either
+    assert fuse(0.6, 0.2) == pytest.approx(1 - 0.4 * 0.8)  # both half sure: more than either
     for lexical in (-0.5, 0.0, 0.3, 1.0, 1.5):
         for cosine in (-1.0, 0.0, 0.5, 1.0):
             assert 0.0 <= fuse(lexical, cosine) <= 1.0
-            assert fuse(lexical, cosine) >= min(1.0, max(0.0, lexical))
     with pytest.raises(ValueError):
         fuse(0.5, 0.5, weight=1.5)
+
+
+def test_the_encoder_vetoes_keys_it_finds_unrelated() -> None:
+    # Shared keys alone (a script's common n-grams, a site's byline) against an encoder that finds
+    # the texts unrelated: the score is scaled down, to half at a centered cosine of 0 and below.
+    assert fuse(0.7, 0.0) == pytest.approx(0.35)
+    assert fuse(0.7, -0.5) == pytest.approx(0.35)
+    assert fuse(0.7, 0.1) == pytest.approx(0.7 * 0.75)
+    assert fuse(0.7, 0.2) == pytest.approx(1 - 0.3 * 0.8)  # from 0.2 up the keys stand, and the encoder adds
+    assert fuse(0.7, 0.0, weight=0.0) == 0.7  # no say for the encoder, no veto
+    assert all(fuse(0.5, c) <= fuse(0.5, c + 0.05) for c in (-0.2, -0.1, 0.0, 0.1, 0.2, 0.3))
 
 
 def _rep(article_id: str, vector: list[float] | None) -> Representation:
