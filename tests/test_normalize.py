@@ -46,3 +46,10 @@ def test_the_language_set_is_a_setting(workers: int) -> None:
         assert article.language in {"uk", "en"}
     finally:
         configure(DEFAULT_LANGUAGES)  # the detector is per process: leave the default for other tests
+
+
+def test_an_invisible_character_does_not_hide_mojibake_from_the_repair() -> None:
+    # Found by the property test above: a soft hyphen before mis-decoded bytes kept ftfy from
+    # repairing them on the first pass, and the second pass (without it) did.
+    once = normalize_text("\xadÀ\x86")
+    assert once == normalize_text(once)

@@ -55,7 +55,11 @@ def normalize_text(text: str, *, repair: bool = True) -> str:
     """NFC-normalize, drop invisible characters, unify line breaks, and (optionally) repair
     mojibake with ftfy. Never raises on any ``str``."""
     if repair and text:
-        text = ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False, fix_latin_ligatures=False)
+        # Invisible characters go first: left in, one can hide mojibake from ftfy (a soft hyphen
+        # before 'À\x86'), which a second pass, without it, would then repair.
+        text = ftfy.fix_text(
+            text.translate(_INVISIBLE), normalization="NFC", uncurl_quotes=False, fix_latin_ligatures=False
+        )
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     return text.translate(_INVISIBLE)

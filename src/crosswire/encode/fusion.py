@@ -14,7 +14,7 @@ through a linear ramp::
 
 and the two are combined as independent evidence (a noisy-or)::
 
-    fused = 1 - (1 - lexical) * (1 - weight * ramp(cosine))
+    fused = (1 - (1 - lexical) * (1 - weight * ramp(cosine))) * gate(cosine)
 
 so either kind of evidence alone can link two articles (a translation into another script shares
 few keys; two reports of one event in one language share names the encoder may not weigh), and
@@ -23,9 +23,11 @@ the fused score is scaled down, to half at 0 and below. Keys alone run high betw
 share their script's common character n-grams and a site's byline words (23 unrelated Korean
 columns of one site formed a story at lexical scores of 0.6-0.7, centered cosines -0.2 to 0.1),
 while reports of one story sit higher: SemEval-2022's "very similar" pairs at 0.28 and above (5th
-percentile), WMT translations at 0.15 and above (1st). The veto moved neither benchmark. A plain weighted mean, tried first, capped a pair the lexical engine misses
-(ja/zh against en) at ``weight`` and kept it under the story threshold: on the WMT 2024 mix the
-noisy-or put stories at B-cubed F1 0.97 where the mean reached 0.92 (docs/benchmarks.md).
+percentile), WMT translations at 0.15 and above (1st). The veto moved neither benchmark.
+
+A plain weighted mean, tried first, capped a pair the lexical engine misses (ja/zh against en) at
+``weight`` and kept it under the story threshold: on the WMT 2024 mix the noisy-or put stories at
+B-cubed F1 0.97 where the mean reached 0.92 (docs/benchmarks.md).
 """
 
 from __future__ import annotations
