@@ -166,7 +166,8 @@ def ingest(
             store.add_raws([(doc.article.id, batch.fresh[doc.article.id]) for doc in done])
             store.put_articles([doc.article for doc in done])
             store.put_analyses([doc.analysis for doc in done])
-            touched = {placed.story_id for placed in writer.place(reps, fresh=True)}
+            sites = {doc.article.id: doc.article.site for doc in done}
+            touched = {placed.story_id for placed in writer.place(reps, fresh=True, sites=sites)}
             store.count_features(writer.count([doc.counted for doc in done]))
             store.count_site_lines(*site_counts)
             index_for_search(store, [(doc.article, doc.analysis) for doc in done])
@@ -285,7 +286,8 @@ def recluster(store: Store, settings: Settings, on_item: Callable[[int], None] |
             stored = store.analyses([article.id for article in articles])
             analyses = [stored.get(article.id) or analyze(article) for article in articles]
             vectors = _stored_vectors(store, encoder, articles) if encoder is not None else None
-            writer.place(writer.represent([counted_of(a) for a in analyses], vectors), fresh=True)
+            sites = {article.id: article.site for article in articles}
+            writer.place(writer.represent([counted_of(a) for a in analyses], vectors), fresh=True, sites=sites)
             if on_item:
                 on_item(len(chunk))
         after = store.story_of_articles()
