@@ -115,3 +115,18 @@ class LanguageCentering:
         if deltas:
             self._means.clear()
         return deltas
+
+
+def merged_sums(
+    current: Mapping[str, tuple[int, np.ndarray]], deltas: Mapping[str, tuple[int, np.ndarray]]
+) -> list[tuple[str, int, bytes]]:
+    """The rows a store writes to add ``deltas`` to its ``current`` sums: (language, count,
+    float64 sum as bytes). Sums of another length (another encoder's) start again."""
+    rows = []
+    for language, (n, total) in deltas.items():
+        old_n, old_total = current.get(language, (0, np.zeros(np.shape(total), dtype=np.float64)))
+        if old_total.shape != np.shape(total):
+            old_n, old_total = 0, np.zeros(np.shape(total), dtype=np.float64)
+        summed = (old_total + np.asarray(total, dtype=np.float64)).astype(np.float64)
+        rows.append((language, max(old_n + int(n), 0), summed.tobytes()))
+    return rows

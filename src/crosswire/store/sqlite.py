@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
+from crosswire.encode.centering import merged_sums
 from crosswire.errors import CrosswireError, StoreNotFound
 from crosswire.represent import compact
 from crosswire.represent.compact import CompactRepresentation
@@ -216,14 +217,7 @@ class SQLiteStore:
         """Add (count, vector sum) changes per language to ``language_vector_sums``."""
         if not deltas:
             return
-        current = self.language_vector_sums()
-        rows = []
-        for language, (n, total) in deltas.items():
-            old_n, old_total = current.get(language, (0, np.zeros_like(total, dtype=np.float64)))
-            if old_total.shape != np.shape(total):  # another encoder's sums: start again
-                old_n, old_total = 0, np.zeros_like(total, dtype=np.float64)
-            summed = (old_total + np.asarray(total, dtype=np.float64)).astype(np.float64)
-            rows.append((language, max(old_n + int(n), 0), summed.tobytes()))
+        rows = merged_sums(self.language_vector_sums(), deltas)
         self.db.executemany("INSERT OR REPLACE INTO language_vectors VALUES (?,?,?)", rows)
 
     def count_site_lines(self, docs: Mapping[str, int], lines: Mapping[tuple[str, str], int]) -> None:

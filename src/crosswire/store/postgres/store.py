@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from crosswire.encode.centering import merged_sums
 from crosswire.represent import compact
 from crosswire.represent.compact import CompactRepresentation
 from crosswire.store import codec, exports
@@ -178,14 +179,7 @@ class PostgresStore(BatchWrites, SummaryReads, SearchReads):
         """Add (count, vector sum) changes per language to ``language_vector_sums``."""
         if not deltas:
             return
-        current = self.language_vector_sums()
-        rows = []
-        for language, (n, total) in deltas.items():
-            old_n, old_total = current.get(language, (0, np.zeros(np.shape(total), dtype=np.float64)))
-            if old_total.shape != np.shape(total):  # another encoder's sums: start again
-                old_n, old_total = 0, np.zeros(np.shape(total), dtype=np.float64)
-            summed = (old_total + np.asarray(total, dtype=np.float64)).astype(np.float64)
-            rows.append((language, max(old_n + int(n), 0), summed.tobytes()))
+        rows = merged_sums(self.language_vector_sums(), deltas)
         self.conn.cursor().executemany(
             "INSERT INTO language_vectors VALUES (%s, %s, %s) "
             "ON CONFLICT (language) DO UPDATE SET n = excluded.n, total = excluded.total",
