@@ -265,3 +265,13 @@ def test_dates_written_year_first_with_dots_or_slashes_are_not_numbers() -> None
     # publication date linked every article of a site as a shared number.
     text = "입력 2019.11.01 21:29 | 수정 2019/11/01. 가격은 1.234.567 원, 비율은 3.5%."
     assert [m.key for m in find_numbers(text, "ko")] == ["1234567", "3.5%"]
+
+
+def test_vietnamese_names_count_only_whole() -> None:
+    # Each syllable is capitalized in a name; alone, a syllable's key meets hundreds of others
+    # ('Trung', 'Trọng' and 'Trưng' all give 'trnh').
+    text = "Trung Quốc đánh bật Mỹ về kinh tế. Thủ tướng Nguyễn Xuân Phúc gặp ông Trọng tại Hà Nội."
+    found = analyze(Article("x", "x", None, text, "vi", None))
+    keys = {m.key for m in found.entities}
+    assert {"trnh_kvk", "nhn_ksn_fuk"} <= keys
+    assert not any("_" not in key for key in keys)  # no syllable alone, no surname alone

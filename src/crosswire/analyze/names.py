@@ -215,6 +215,13 @@ class _Reader:
         return run
 
 
+# Languages that write every syllable as a word and capitalize each syllable of a name (Việt Nam,
+# Trung Quốc, Nguyễn Xuân Phúc): one syllable alone is no name, and its consonant key meets
+# hundreds of others (Trung, Trọng and Trưng are all 'trnh'). Nine unrelated Vietnamese articles
+# formed one story on such keys. Names there count only whole.
+SYLLABIC_LANGUAGES = frozenset({"vi"})
+
+
 def find_names(
     tokens: Sequence[Token], words: Sequence[Word | None], covered: set[int], language: str | None
 ) -> tuple[list[Mention], list[Mention]]:
@@ -222,11 +229,14 @@ def find_names(
     reader = _Reader(tokens, words, covered, language)
     entities: list[Mention] = []
     places: list[Mention] = []
+    syllabic = language in SYLLABIC_LANGUAGES
     for run in reader.runs():
         kinds = {w.name_kind for i in run if (w := words[i]) is not None}
         surface = " ".join(tokens[i].text for i in run)
         if len(run) == 1 and kinds == {"place"}:
             places.append(Mention(reader.keys[run[0]], surface, "place"))
+            continue
+        if syllabic and len(run) == 1:
             continue
         kind: Literal["person", "org", "entity"] = (
             "person" if "person" in kinds else "org" if kinds == {"org"} else "entity"
@@ -234,7 +244,7 @@ def find_names(
         if len(run) <= _MAX_FULL_NAME:
             entities.append(Mention("_".join(reader.keys[i] for i in run), surface, kind))
         last = run[-1]
-        if len(run) > 1 and not tokens[last].all_caps:
+        if len(run) > 1 and not tokens[last].all_caps and not syllabic:
             # The surname alone, so that 'Lavrov' meets 'Sergei Lavrov'.
             entities.append(Mention(reader.keys[last], tokens[last].text, kind))
     return entities, places
