@@ -211,20 +211,24 @@ class ClusterWriter:
     def recount_vectors(self) -> None:
         """Sum the stored vectors per language again (``recluster``: every article is placed
         again, all against the same, final means)."""
-        counted: dict[int, LanguageCentering] = {}
+        counted: LanguageCentering | None = None
         for _, vector, language in self.store.all_vectors():
-            ndim = len(vector)
-            if ndim not in counted:
-                counted[ndim] = LanguageCentering(ndim)
-            counted[ndim].add([vector], [language])
-        old = self.store.language_vector_sums()
-        deltas = {
-            key: (n - old.get(key, (0, total))[0], total - old.get(key, (0, np.zeros_like(total)))[1])
-            for centering in counted.values()
-            for key, (n, total) in centering.sums.items()
-        }
-        deltas |= {key: (-n, -total) for key, (n, total) in old.items() if key not in deltas}
-        self.store.add_language_vector_sums(deltas)
+            counted = counted or LanguageCentering(len(vector))
+            if len(vector) == counted.ndim:  # one encoder's vectors: scoring refuses a mix anyway
+                counted.add([vector], [language])
+        if counted is not None:
+            old = self.store.language_vector_sums()
+            none = (0, np.zeros(counted.ndim))
+            self.store.add_language_vector_sums(
+                {
+                    key: (
+                        counted.sums.get(key, none)[0] - old.get(key, none)[0],
+                        counted.sums.get(key, none)[1] - old.get(key, none)[1],
+                    )
+                    for key in counted.sums.keys() | old.keys()
+                    if old.get(key, none)[1].shape == (counted.ndim,)
+                }
+            )
         self.centering = None
 
     def _centered(self, rep: CompactRepresentation) -> np.ndarray:
@@ -361,12 +365,8 @@ class ClusterWriter:
         self.store.put_representations(list(reps), overlay.index, fresh=fresh)
         with_vectors = [rep for rep in reps if rep.vector is not None]
         if with_vectors and self.centering is not None:
-            self.store.add_language_vector_sums(
-                self.centering.add(
-                    [rep.vector for rep in with_vectors if rep.vector is not None],
-                    [rep.language for rep in with_vectors],
-                )
-            )
+            vectors = [rep.vector for rep in with_vectors if rep.vector is not None]
+            self.store.add_language_vector_sums(self.centering.add(vectors, [rep.language for rep in with_vectors]))
         # Stories first (a merge moves stored articles into a story this batch opened), then the
         # merges in the order they happened, each into the story its target ended up in.
         self.store.put_placements(placed_all)

@@ -101,15 +101,23 @@ def fuse(
     lexical = min(1.0, max(0.0, lexical))
     if dense_cosine is None:
         return lexical
-    dense = weight * cosine_to_unit(dense_cosine, low, high)
-    return min(1.0, max(0.0, (1.0 - (1.0 - lexical) * (1.0 - dense)) * gate(dense_cosine, weight)))
+    cosine_to_unit(dense_cosine, low, high)  # checks the ramp
+    return float(combine(np.array(lexical), np.array(dense_cosine), weight, low, high))
 
 
-def gate(cosine: float, weight: float = DENSE_WEIGHT) -> float:
+def combine(lexical: np.ndarray, cosine: np.ndarray, weight: float, low: float, high: float) -> np.ndarray:
+    """``fuse`` over arrays (lexical scores in 0..1, cosines), as the cluster writer scores."""
+    ramp = np.clip((cosine - low) / (high - low), 0.0, 1.0)
+    combined: np.ndarray = np.clip((1.0 - (1.0 - lexical) * (1.0 - weight * ramp)) * gate(cosine, weight), 0.0, 1.0)
+    return combined
+
+
+def gate(cosine: np.ndarray, weight: float = DENSE_WEIGHT) -> np.ndarray:
     """The share of the fused score the encoder lets stand: 1 from ``GATE_HIGH`` up, down to
     ``GATE_FLOOR`` at ``GATE_LOW`` and under (less so as ``weight`` falls; none at 0)."""
-    opened = min(1.0, max(0.0, (cosine - GATE_LOW) / (GATE_HIGH - GATE_LOW)))
-    return 1.0 - weight * (1.0 - GATE_FLOOR) * (1.0 - opened)
+    opened = np.clip((cosine - GATE_LOW) / (GATE_HIGH - GATE_LOW), 0.0, 1.0)
+    share: np.ndarray = 1.0 - weight * (1.0 - GATE_FLOOR) * (1.0 - opened)
+    return share
 
 
 def dense_cosine(a: Representation, b: Representation) -> float | None:

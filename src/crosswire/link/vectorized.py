@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from crosswire.encode.fusion import GATE_FLOOR, GATE_HIGH, GATE_LOW, Fusion
+from crosswire.encode.fusion import Fusion, combine
 from crosswire.link.calibration import LEXICAL_GROUPS, TIE_BREAK, Calibration, calibration
 from crosswire.link.timegap import _YEAR_DAYS, _day
 from crosswire.represent.compact import GROUP_INDEX, GROUP_SHIFT, N_GROUPS, SCALE, CompactRepresentation
@@ -121,7 +121,7 @@ def _time_factors(
 def _fuse(
     lexical: np.ndarray, query: CompactRepresentation, others: Sequence[CompactRepresentation], fusion: Fusion
 ) -> np.ndarray:
-    """The dense cosine combined in (``encode.fusion.fuse``) where both articles carry a vector,
+    """The dense cosine combined in (``encode.fusion.combine``) where both articles carry a vector,
     each vector centered on its language's mean when the fusion has means."""
     assert query.vector is not None
     has = np.array([o.vector is not None and len(o.vector) == len(query.vector) for o in others], dtype=bool)
@@ -136,10 +136,7 @@ def _fuse(
     q, others_matrix, q_norm, others_norms = matrix[0], matrix[1:], norms[0], norms[1:]
     valid = (others_norms > 0) & (q_norm > 0)
     cosine = np.where(valid, others_matrix @ q / np.where(valid, others_norms * q_norm, 1.0), np.nan)
-    ramp = np.clip((cosine - fusion.low) / (fusion.high - fusion.low), 0.0, 1.0)
-    opened = np.clip((cosine - GATE_LOW) / (GATE_HIGH - GATE_LOW), 0.0, 1.0)
-    gate = 1.0 - fusion.weight * (1.0 - GATE_FLOOR) * (1.0 - opened)
-    fused = np.clip((1.0 - (1.0 - lexical[has]) * (1.0 - fusion.weight * ramp)) * gate, 0.0, 1.0)
+    fused = combine(lexical[has], cosine, fusion.weight, fusion.low, fusion.high)
     out = lexical.copy()
     out[has] = np.where(np.isnan(cosine), lexical[has], fused)
     return out

@@ -66,16 +66,19 @@ def _encode_missing(store: Store, encoder: Encoder, ids: Sequence[str]) -> None:
         store.put_representations(reps, {})
 
 
+SiteCounts = tuple[Counter[str], Counter[tuple[str, str]]]
+
+
 def _site_pass(
-    store: Store, settings: Settings, docs: Sequence[PreparedDocument], *, stored: bool = False
+    store: Store, settings: Settings, docs: Sequence[PreparedDocument], batch: SiteCounts | None
 ) -> list[PreparedDocument]:
     """The site pass with the statistics of the articles stored so far and of the batch itself
-    (``stored``: the batch's articles are already counted, as in ``reclean``): a site's first
-    articles often arrive together, and their share-button lines and comment notices ("This
-    site uses Akismet ...") must not link them to each other as shared names."""
-    sites, lines = _site_lines(docs)
-    if stored:
-        sites, lines = Counter({site: 0 for site in sites}), Counter()
+    (``batch``, from ``_site_lines``; None when the articles are already counted, as in
+    ``reclean``): a site's first articles often arrive together, and their share-button lines and
+    comment notices ("This site uses Akismet ...") must not link them to each other."""
+    if batch is None:
+        batch = Counter({site: 0 for doc in docs if (site := site_of(doc.article)) is not None}), Counter()
+    sites, lines = batch
     by_site: dict[str, Counter[str]] = {}
     for (site, key), n in lines.items():
         by_site.setdefault(site, Counter())[key] = n
@@ -93,22 +96,21 @@ def _batch_boilerplate(store: Store, settings: Settings, site: str, in_batch: in
     in the batch."""
     stored, _ = store.site_lines(site, settings.boilerplate_min_docs)
     total = stored + in_batch
-    names = Counter({key: n for key, n in lines.items() if key.startswith(NAME_PREFIX)})
-    plain = Counter({key: n for key, n in lines.items() if not key.startswith(NAME_PREFIX)})
     line_floor = boilerplate_floor(total, settings.boilerplate_min_docs, settings.boilerplate_min_share)
     found = set()
-    for floor, counts, prefix in ((line_floor, plain, ""), (name_floor(total), names, NAME_PREFIX)):
+    for floor, names in ((line_floor, False), (name_floor(total), True)):
         if floor is not None:
-            found |= _recurring(store, site, floor, counts, prefix, bool(stored))
+            counts = Counter({key: n for key, n in lines.items() if key.startswith(NAME_PREFIX) == names})
+            found |= _recurring(store, site, floor, counts, names, bool(stored))
     return found
 
 
-def _recurring(store: Store, site: str, floor: int, counts: Counter[str], prefix: str, any_stored: bool) -> set[str]:
-    """Keys (starting with ``prefix``) in at least ``floor`` of the site's articles, counting the
+def _recurring(store: Store, site: str, floor: int, counts: Counter[str], names: bool, any_stored: bool) -> set[str]:
+    """Keys (of names, or of lines) in at least ``floor`` of the site's articles, counting the
     stored ones and ``counts`` (the batch's)."""
-    found = {key for key in store.site_lines(site, floor)[1] if key.startswith(prefix)} if any_stored else set()
-    if prefix == "":
-        found = {key for key in found if not key.startswith(NAME_PREFIX)}
+    found = set()
+    if any_stored:
+        found = {key for key in store.site_lines(site, floor)[1] if key.startswith(NAME_PREFIX) == names}
     for times in sorted(set(counts.values())):  # a key seen `times` in the batch needs floor - times stored
         keys = {key for key, n in counts.items() if n == times}
         if times >= floor:
@@ -157,8 +159,8 @@ def ingest(
     def write(batch: _Batch) -> None:
         done, failed = split(batch.results())
         rejections = batch.rejections + failed
-        site_counts = _site_lines(done)
-        done = _site_pass(store, settings, done)
+        site_counts = _site_lines(done)  # before the site pass takes the furniture out
+        done = _site_pass(store, settings, done, site_counts)
         reps = writer.represent([doc.counted for doc in done], [doc.vector for doc in done])
         with store.transaction():
             for rejection in rejections:
@@ -237,7 +239,7 @@ def reclean(
             done, failed = split(preparer.run(raws))
             for rejection in failed:
                 report.failed[rejection.reason] += 1
-            done = _site_pass(store, settings, done, stored=True)
+            done = _site_pass(store, settings, done, None)
             changed = [doc for doc in done if doc.article != store.article(doc.article.id)]
             old = [store.analysis(doc.article.id) for doc in changed]
             with store.transaction():
@@ -273,7 +275,7 @@ def recluster(store: Store, settings: Settings, on_item: Callable[[int], None] |
     encoder = encoder_of(settings)
     ids = store.article_ids_by_time()
     with store.transaction():
-        if encoder is not None:
+        if encoder is not None and store.vector_count() < len(ids):
             _encode_missing(store, encoder, ids)
         writer.recount_vectors()
         before = store.story_of_articles()
