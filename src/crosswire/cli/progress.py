@@ -135,7 +135,7 @@ def count_items(inputs: Sequence[str]) -> int | None:
 
 
 def _items_in(path: Path) -> int:
-    from crosswire.ingest.files import MAX_FILE_BYTES, WARC_SUFFIXES
+    from crosswire.ingest.files import MAX_FILE_BYTES, PARQUET_SUFFIXES, WARC_SUFFIXES
 
     suffix = path.suffix.lower()
     try:
@@ -143,6 +143,10 @@ def _items_in(path: Path) -> int:
             from crosswire.sources.warc import count_pages
 
             return count_pages(path)
+        if path.name.lower().endswith(PARQUET_SUFFIXES):
+            from crosswire.ingest.parquet import count_rows
+
+            return count_rows(path)
         if suffix in (".jsonl", ".ndjson"):
             with path.open("rb") as lines:
                 return sum(1 for line in lines if line.strip())

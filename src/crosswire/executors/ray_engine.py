@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any, Self
 import numpy as np
 
 from crosswire.errors import CrosswireError, MissingDependency
-from crosswire.ingest.files import WARC_SUFFIXES, walk
+from crosswire.ingest.files import RECORD_SUFFIXES, walk
 from crosswire.ingest.shards import Shard, plan_shards, read_shard
 from crosswire.stages import Prepared, StageContext
 from crosswire.types import RawDocument, Rejection
@@ -237,12 +237,13 @@ def _prepare_on_cluster(job: RayJob, tasks: Sequence[Task], stage: Stage) -> Ite
 
 
 def _plan(files: Sequence[Path], target: int) -> list[Shard]:
-    """About ``target`` shards of ``files``. Web archives are cut into runs of pages only while
-    there are fewer archives than shards wanted: a run decompresses its archive from the start
-    (crosswire.ingest.shards), and cutting one into k runs costs about k/2 passes over it, plus
-    one on the driver to count its pages."""
-    archives = [path for path in files if path.name.lower().endswith(WARC_SUFFIXES)]
-    shards, _ = plan_shards([path for path in files if not path.name.lower().endswith(WARC_SUFFIXES)], target)
+    """About ``target`` shards of ``files``. Web archives and Parquet files are cut into runs of
+    records only while there are fewer of them than shards wanted: a run decompresses its archive
+    from the start (crosswire.ingest.shards), and cutting one into k runs costs about k/2 passes
+    over it, plus one on the driver to count its pages (a Parquet file's rows are counted from its
+    footer and a run reads only its row groups, but the rule is kept simple and the same)."""
+    archives = [path for path in files if path.name.lower().endswith(RECORD_SUFFIXES)]
+    shards, _ = plan_shards([path for path in files if not path.name.lower().endswith(RECORD_SUFFIXES)], target)
     if len(archives) >= target:
         shards += [Shard(archive=str(path)) for path in archives]
     elif archives:

@@ -1,4 +1,5 @@
-"""Readers for files and folders: .txt, .html/.htm, .json and .jsonl -> RawDocument.
+"""Readers for files and folders: .txt, .html/.htm, .json and .jsonl -> RawDocument (web archives:
+crosswire.sources.warc; Parquet: crosswire.ingest.parquet).
 
 A bad file is data, not a crash: it comes out as a Rejection with a reason and the walk goes on.
 """
@@ -25,10 +26,13 @@ TEXT_SUFFIXES: dict[str, DocumentKind] = {
     ".xhtml": "html",
 }
 JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
-SUPPORTED = sorted([*TEXT_SUFFIXES, *JSON_SUFFIXES])
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_JSON_LINE_BYTES = 20 * 1024 * 1024
 WARC_SUFFIXES = (".warc", ".warc.gz")  # web archives: read record by record, at any size
+PARQUET_SUFFIXES = (".parquet",)  # tables of articles: read a batch of rows at a time, at any size
+# Files of many records, read a run of records at a time (and so cut into shards by record).
+RECORD_SUFFIXES = WARC_SUFFIXES + PARQUET_SUFFIXES
+SUPPORTED = sorted([*TEXT_SUFFIXES, *JSON_SUFFIXES, *WARC_SUFFIXES, *PARQUET_SUFFIXES])
 _KINDS = {
     stat.S_IFIFO: "a FIFO (named pipe)",
     stat.S_IFSOCK: "a socket",
@@ -134,6 +138,11 @@ def read_file(path: Path) -> Iterator[RawDocument | Rejection]:
         from crosswire.sources.warc import read_warc  # lazy: warcio is only needed for archives
 
         yield from read_warc(path)
+        return
+    if path.name.lower().endswith(PARQUET_SUFFIXES):
+        from crosswire.ingest.parquet import read_parquet  # lazy: pyarrow is only needed for Parquet
+
+        yield from read_parquet(path)
         return
     suffix = path.suffix.lower()
     if suffix not in TEXT_SUFFIXES and suffix not in JSON_SUFFIXES:
