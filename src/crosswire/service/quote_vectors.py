@@ -63,9 +63,7 @@ def _encode(encoder: Encoder, spec: str, spans: list[tuple[str, int, int, str]])
     return np.stack([found[key] for key in keys]) if keys else np.zeros((0, encoder.dimension), np.float32)
 
 
-def quote_vectors(
-    items: Sequence[QuotedBy], encoder: Encoder, spec: str, centering: LanguageCentering
-) -> QuoteVectors:
+def quote_vectors(items: Sequence[QuotedBy], encoder: Encoder, spec: str, centering: LanguageCentering) -> QuoteVectors:
     """The centered vectors of ``items`` and of the sentences of the long ones (a sentence is
     centered on its quote's language, as the quote is)."""
     spans, owners = _spans(items)
