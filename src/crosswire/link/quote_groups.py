@@ -64,6 +64,12 @@ class Thresholds:
     same_speaker: float = 0.35
     strong: float = 0.45
     linkage: float = 0.25  # mean score between two groups for a link to join them
+    # Two quotes in one language that are not the same words: their cosine runs higher (the
+    # centering is of articles, not quotes; two statements of one speaker on one topic reach 0.4).
+    same_language: float = 0.6
+    # A link stands only within this much of each side's best match in the other's language: of a
+    # speaker's two statements, a translation of one is far closer to it than to the other.
+    margin: float = 0.15
     lexical: float = 0.8  # share of the shorter quote's words in the longer, one language
     # Link quotes whose named speakers differ in one script (at ``strong``): extraction often names
     # the outlet or an earlier name instead of the speaker (recall 0.70 -> 0.78, precision kept).
@@ -160,14 +166,30 @@ def _links(
             scores[i, j] = scores[j, i] = score
             relation[i, j] = relation[j, i] = who == "same"
     best = _best_per_article(items, scores)
+    near = _best_per_language(items, scores)
     for i in range(n):
         for j in range(i + 1, n):
             score = float(scores[i, j])
-            mutual = best[i].get(items[j].article_id) == j and best[j].get(items[i].article_id) == i
-            if (score >= 1.0 or mutual) and score >= (limits.same_speaker if relation[i, j] else limits.strong):
+            a, b = items[i], items[j]
+            mutual = best[i].get(b.article_id) == j and best[j].get(a.article_id) == i
+            close = min(score - near[i].get(b.language, 0.0), score - near[j].get(a.language, 0.0)) >= -limits.margin
+            needed = limits.same_speaker if relation[i, j] else limits.strong
+            if a.language == b.language:
+                needed = max(needed, limits.same_language)
+            if score >= 1.0 or (mutual and close and score >= needed - 1e-6):  # scores are float32
                 links.append((score, i, j))
     links.sort(key=lambda link: (-link[0], link[1], link[2]))
     return links, scores
+
+
+def _best_per_language(items: Sequence[QuotedBy], scores: np.ndarray) -> list[dict[str | None, float]]:
+    """For each quote, its best score against the quotes of each language (other articles)."""
+    best: list[dict[str | None, float]] = [{} for _ in items]
+    for i, a in enumerate(items):
+        for j, b in enumerate(items):
+            if a.article_id != b.article_id and scores[i, j] < 1.0:
+                best[i][b.language] = max(best[i].get(b.language, 0.0), float(scores[i, j]))
+    return best
 
 
 def _best_per_article(items: Sequence[QuotedBy], scores: np.ndarray) -> list[dict[str, int]]:
