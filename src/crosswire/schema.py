@@ -92,7 +92,7 @@ def quote_json(article: Article, quote: Quote) -> dict[str, Any]:
 
 
 def who_said_what_json(found: WhoSaidWhat) -> dict[str, Any]:
-    """A story's statements by speaker (``show --json``'s ``who_said_what``; docs/cli.md)."""
+    """A story's statements by speaker (``show --json``'s ``who_said_what``; README "Output contracts")."""
     return {
         "matched_by": found.matched_by,
         "quotes": found.quotes,
