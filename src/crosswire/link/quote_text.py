@@ -15,6 +15,9 @@ _WORD = re.compile(r"\w+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _SENTENCE_END = re.compile(r"(?<=[.!?…。！？])\s+|(?<=[。！？])")
+# Words quoted inside a reported statement ('brewers were "already leading the way" in ...'): the
+# part another outlet may quote alone.
+_INNER = re.compile(r"«([^»]{8,})»|„([^“”]{8,})[“”]|“([^”]{8,})”|\"([^\"]{8,})\"|「([^」]{8,})」|‚([^‘’]{8,})[‘’]")
 MIN_TOKENS = 4  # fewer words say too little to match on the surface ('we will', 'never')
 MIN_WINDOW_CHARS = 20
 
@@ -57,8 +60,10 @@ def numbers_conflict(a: Surface, b: Surface) -> bool:
 
 
 def windows(text: str, max_windows: int) -> list[tuple[int, int]]:
-    """(start, end) offsets into ``text`` of its sentences, for matching a shorter quote against
-    part of a longer one; empty for a text of one sentence (the whole is compared already)."""
+    """(start, end) offsets into ``text`` of its sentences and of the words it quotes inside it,
+    for matching a shorter quote against part of a longer one (a text of one sentence has no
+    sentence windows: the whole is compared already)."""
+    inner = [match.span(group) for match in _INNER.finditer(text) for group in range(1, 7) if match.group(group)]
     spans = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
@@ -68,4 +73,4 @@ def windows(text: str, max_windows: int) -> list[tuple[int, int]]:
     if start < len(text):
         spans.append((start, len(text)))
     spans = [(s, e) for s, e in spans if len(text[s:e].strip()) >= MIN_WINDOW_CHARS]
-    return spans[:max_windows] if len(spans) > 1 else []
+    return (inner + (spans if len(spans) > 1 else []))[:max_windows]

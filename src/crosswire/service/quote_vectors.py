@@ -22,7 +22,7 @@ from crosswire.link.quote_text import windows
 
 MAX_WINDOWS = 6  # sentences of one long quote matched against shorter ones
 CACHE_SIZE = 50_000  # vectors kept (384 floats each: ~80 MB at most)
-MIN_WINDOW_SOURCE = 80  # quotes shorter than this are matched whole only
+MIN_WINDOW_SOURCE = 40  # quotes shorter than this are matched whole only
 
 _CACHE: OrderedDict[tuple[str, str, int, int], np.ndarray] = OrderedDict()
 _LOCK = threading.Lock()

@@ -91,11 +91,15 @@ def story_items(store: Store, summary: StorySummary) -> tuple[list[QuotedBy], bo
         if (found := analyses.get(a.id))
         for quote in found.statements
     ]
-    if len(items) <= MAX_QUOTES:
+    return capped(items)
+
+
+def capped(items: list[QuotedBy], limit: int = MAX_QUOTES) -> tuple[list[QuotedBy], bool]:
+    """At most ``limit`` of ``items``: attributed ones first, then the latest; in their order."""
+    if len(items) <= limit:
         return items, False
     order = sorted(range(len(items)), key=lambda i: (items[i].quote.speaker == UNATTRIBUTED, -i))
-    kept = sorted(order[:MAX_QUOTES])
-    return [items[i] for i in kept], True
+    return [items[i] for i in sorted(order[:limit])], True
 
 
 def group_items(store: Store, items: Sequence[QuotedBy], settings: Settings) -> list[QuoteGroup]:
