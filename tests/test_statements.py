@@ -57,6 +57,12 @@ def test_lavrov_speaks_in_both_seeds_but_no_statement_spans_both(seeded: tuple[P
     assert len(by_language["uk"]) == 2 and len(by_language["ru"]) == 4
     assert any("пакетний результат" in text for text in by_language["uk"])
     assert any("деловая" in text for text in by_language["ru"])
+    # A page view holds the summary alone: the articles are read from the store, to the same groups.
+    store = open_store(db, create=False)
+    summary = store.story_summary(story_id)
+    assert summary is not None and not summary.articles
+    paged = who_said_what(store, summary, Settings(db=str(db)))
+    assert [s.group.id for s in paged.speakers[0].statements] == [s.group.id for s in lavrov.statements]
 
 
 def test_show_json_carries_who_said_what_and_the_read_writes_nothing(seeded: tuple[Path, str]) -> None:

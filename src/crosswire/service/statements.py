@@ -76,9 +76,11 @@ def _story_articles(store: Store, summary: StorySummary) -> list[Article]:
     """The story's articles (read with it, or from the store: a page view has only a summary)."""
     if summary.articles:
         return list(summary.articles[-MENTION_SAMPLE:])
-    members = store.stories_members([summary.id]).get(summary.id, [])
-    found = store.articles([m.article_id for m in members])
-    return sorted(found, key=lambda a: (a.published or "9999", a.id))[-MENTION_SAMPLE:]
+    # The latest of the story's articles by date (undated last, as ``story`` orders them), read
+    # one page deep: a story of thousands of articles costs MENTION_SAMPLE of them.
+    latest = store.story_articles(summary.id, MENTION_SAMPLE, max(0, summary.article_count - MENTION_SAMPLE))
+    found = {a.id: a for a in store.articles([m.article_id for m in latest])}
+    return [found[m.article_id] for m in latest if m.article_id in found]
 
 
 def story_items(store: Store, summary: StorySummary) -> tuple[list[QuotedBy], bool]:
