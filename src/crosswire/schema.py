@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from crosswire.service.search import StoryMatch
+    from crosswire.service.statements import WhoSaidWhat
     from crosswire.types import Article, EventSummary, Quote, Similarity, StoryMember, StoryMention, StorySummary
 
 
@@ -87,6 +88,46 @@ def quote_json(article: Article, quote: Quote) -> dict[str, Any]:
         "speaker": quote.speaker,
         "speaker_surface": quote.speaker_surface,
         "cue": quote.cue,
+    }
+
+
+def who_said_what_json(found: WhoSaidWhat) -> dict[str, Any]:
+    """A story's statements by speaker (``show --json``'s ``who_said_what``; README "Output contracts")."""
+    return {
+        "matched_by": found.matched_by,
+        "quotes": found.quotes,
+        "capped": found.capped,
+        "speakers": [
+            {
+                "speaker": speaker.key,
+                "names": list(speaker.names),
+                "outlets": speaker.outlets,
+                "articles": speaker.articles,
+                "statements": [
+                    {
+                        "id": statement.group.id,
+                        "outlets": len(statement.group.sites),
+                        "articles": statement.articles,
+                        "languages": list(statement.group.languages),
+                        "versions": [
+                            {
+                                "language": version.language,
+                                "text": version.text,
+                                "speaker_surface": version.speaker_surface,
+                                "sites": list(version.sites),
+                                "quotes": [
+                                    {"article_id": m.article_id, "start": m.quote.start, "end": m.quote.end}
+                                    for m in version.members
+                                ],
+                            }
+                            for version in statement.versions
+                        ],
+                    }
+                    for statement in speaker.statements
+                ],
+            }
+            for speaker in found.speakers
+        ],
     }
 
 

@@ -307,12 +307,15 @@ def show(
 ) -> None:
     """Show one story: titles per language, languages and sites with counts, the names and
     countries its articles mention most, its timeline of events, and its articles (with --json,
-    also who said what: the statements its articles quote or report, with their speakers)."""
-    store = _read(db)
+    also who said what: the statements its articles quote or report, with their speakers, and
+    the same statement grouped across articles and languages)."""
+    settings = _settings(db)
+    store = _open(settings)
     summary = service.story(store, story_id)
     if as_json:
         found = schema.story_json(summary)
         found["quotes"] = [schema.quote_json(a, q) for a, q in service.story_quotes(store, summary)]
+        found["who_said_what"] = schema.who_said_what_json(service.who_said_what(store, summary, settings))
         _emit(found)
     else:
         render.print_story(summary)

@@ -27,6 +27,7 @@ _MODULES = {
         "recluster",
     ),
     "search": ("ensure_search_index", "search"),
+    "statements": ("who_said_what",),
     "stories": (
         "rebuild_summaries",
         "refresh_article_stories",
@@ -70,6 +71,7 @@ __all__ = [
     "story_count",
     "story_page",
     "story_quotes",
+    "who_said_what",
     "with_vectors",
 ]
 
@@ -114,6 +116,7 @@ if TYPE_CHECKING:  # what type checkers and editors see: the names as if importe
         recluster,
     )
     from crosswire.service.search import ensure_search_index, search
+    from crosswire.service.statements import who_said_what
     from crosswire.service.stories import (
         rebuild_summaries,
         refresh_article_stories,

@@ -10,10 +10,13 @@ from dataclasses import dataclass
 from crosswire.analyze import analyze
 from crosswire.clean import article_id
 from crosswire.errors import NotFound
+from crosswire.link.quote_groups import QuotedBy
 from crosswire.service.compare import compare_stored_articles
 from crosswire.service.highlight import Paragraph, mark, mark_paragraphs, shared_forms
 from crosswire.service.ingest import IngestReport, ingest
+from crosswire.service.said_marks import mark_said, shared_quotes
 from crosswire.service.search import ensure_summaries
+from crosswire.service.statements import group_items
 from crosswire.settings import Settings
 from crosswire.store.base import Store
 from crosswire.types import Article, Assignment, RawDocument, Rejection, Similarity, StoryMember, StorySummary
@@ -92,15 +95,30 @@ def compare_stored(store: Store, a_ref: str, b_ref: str, settings: Settings | No
     result = compare_stored_articles(store, a, b, settings)
     forms_a = shared_forms(result.reasons, store.analysis(a.id) or analyze(a), "a")
     forms_b = shared_forms(result.reasons, store.analysis(b.id) or analyze(b), "b")
+    said = _shared_quotes(store, a, b, settings or Settings())
     return Comparison(
         a,
         b,
         result,
         mark(a.headline, forms_a),
         mark(b.headline, forms_b),
-        mark_paragraphs(a.text, forms_a),
-        mark_paragraphs(b.text, forms_b),
+        mark_said(a.text, mark_paragraphs(a.text, forms_a), said[a.id]),
+        mark_said(b.text, mark_paragraphs(b.text, forms_b), said[b.id]),
     )
+
+
+def _shared_quotes(store: Store, a: Article, b: Article, settings: Settings) -> dict[str, list[tuple[int, int, str]]]:
+    """The quotes of ``a`` and ``b`` that report one statement (one quote group of the two)."""
+    if a.id == b.id:
+        return {a.id: []}
+    analyses = store.analyses([a.id, b.id])
+    items = [
+        QuotedBy(article.id, article.language, article.site, article.published, quote)
+        for article in (a, b)
+        if (found := analyses.get(article.id))
+        for quote in found.statements
+    ]
+    return shared_quotes(group_items(store, items, settings), a.id, b.id)
 
 
 @dataclass(frozen=True, slots=True)

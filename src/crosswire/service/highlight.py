@@ -20,11 +20,13 @@ _MENTION_FIELDS = ("entities", "places", "dates", "numbers", "quotes")
 
 @dataclass(frozen=True, slots=True)
 class Piece:
-    """A run of text; ``key`` and ``kind`` say which shared evidence it is, when it is."""
+    """A run of text; ``key`` and ``kind`` say which shared evidence it is, when it is;
+    ``said`` the quote group it is part of when both compared texts quote that statement."""
 
     text: str
     kind: str | None = None
     key: str | None = None
+    said: str | None = None
 
 
 Paragraph = tuple[Piece, ...]

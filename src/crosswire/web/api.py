@@ -62,12 +62,15 @@ def list_stories(
 
 @router.get("/stories/{story_id}", summary="One story: timeline, coverage, entities, a page of its articles")
 def story_detail(
+    request: Request,
     story_id: params.StoryId,
     limit: params.Limit = STORY_PAGE,
     offset: params.Offset = 0,
     store: Store = StoreDep,
 ) -> dict[str, Any]:
-    return views.story_page_json(service.story_page(store, story_id, limit=limit, offset=offset))
+    page = service.story_page(store, story_id, limit=limit, offset=offset)
+    said = service.who_said_what(store, page.story, request.app.state.web.settings)
+    return views.story_page_json(page, said)
 
 
 @router.get("/articles/{article_id}", summary="One article: clean text, metadata, removed lines with reasons")

@@ -66,6 +66,7 @@ def story_page(request: Request, story_id: params.StoryId, page: Page = 1, store
         request,
         "story.html",
         found=found,
+        said=service.who_said_what(store, found.story, request.app.state.web.settings),
         story=found.story,
         events=found.story.events[:EVENTS_SHOWN],
         pairs=_cross_language_pairs(found),

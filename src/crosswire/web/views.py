@@ -6,9 +6,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from crosswire.schema import article_json, member_json, similarity_json, story_brief_json, story_json, story_match_json
+from crosswire.schema import (
+    article_json,
+    member_json,
+    similarity_json,
+    story_brief_json,
+    story_json,
+    story_match_json,
+    who_said_what_json,
+)
 from crosswire.service.articles import ArticleView, Comparison, IngestOutcome, StoryPage
 from crosswire.service.search import SearchPage
+from crosswire.service.statements import WhoSaidWhat
 from crosswire.types import StorySummary
 
 
@@ -28,7 +37,7 @@ def search_json(page: SearchPage, limit: int, offset: int) -> dict[str, Any]:
     }
 
 
-def story_page_json(page: StoryPage) -> dict[str, Any]:
+def story_page_json(page: StoryPage, said: WhoSaidWhat | None = None) -> dict[str, Any]:
     found = story_json(page.story)
     found["event_count"] = page.story.event_count
     for event in found["events"]:
@@ -36,6 +45,8 @@ def story_page_json(page: StoryPage) -> dict[str, Any]:
     found["articles"] = [member_json(member) for member in page.articles]
     found["articles_offset"] = page.offset
     found["articles_limit"] = page.limit
+    if said is not None:
+        found["who_said_what"] = who_said_what_json(said)
     return found
 
 

