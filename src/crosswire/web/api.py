@@ -13,6 +13,7 @@ from crosswire.store.base import Store
 from crosswire.web import params, uploads, views
 from crosswire.web.auth import check_token
 from crosswire.web.config import Stores
+from crosswire.web.framing import framing_context
 
 router = APIRouter(prefix="/api/v1")
 
@@ -63,11 +64,13 @@ def list_stories(
 @router.get("/stories/{story_id}", summary="One story: timeline, coverage, entities, a page of its articles")
 def story_detail(
     story_id: params.StoryId,
+    request: Request,
     limit: params.Limit = STORY_PAGE,
     offset: params.Offset = 0,
     store: Store = StoreDep,
 ) -> dict[str, Any]:
-    return views.story_page_json(service.story_page(store, story_id, limit=limit, offset=offset))
+    found = views.story_page_json(service.story_page(store, story_id, limit=limit, offset=offset))
+    return views.with_framing(found, framing_context(request, store, story_id))
 
 
 @router.get("/articles/{article_id}", summary="One article: clean text, metadata, removed lines with reasons")

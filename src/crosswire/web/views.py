@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from crosswire.schema import article_json, member_json, similarity_json, story_brief_json, story_json, story_match_json
+from crosswire.schema_framing import framing_json
 from crosswire.service.articles import ArticleView, Comparison, IngestOutcome, StoryPage
 from crosswire.service.search import SearchPage
 from crosswire.types import StorySummary
@@ -36,6 +37,15 @@ def story_page_json(page: StoryPage) -> dict[str, Any]:
     found["articles"] = [member_json(member) for member in page.articles]
     found["articles_offset"] = page.offset
     found["articles_limit"] = page.limit
+    return found
+
+
+def with_framing(found: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
+    """A story's JSON with its ``framing`` (the shape ``show --json`` prints), and the outlets
+    file's error when it could not be used."""
+    found["framing"] = framing_json(context["framing"])
+    if context["outlets_problem"]:
+        found["framing"]["outlets_error"] = context["outlets_problem"]
     return found
 
 
