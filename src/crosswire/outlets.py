@@ -1,6 +1,6 @@
 """The outlets file: what the user knows about the sites that publish the articles.
 
-A CSV file the user writes and keeps (crosswire ships none; ``examples/outlets.csv`` shows the
+A CSV file the user writes and keeps (crosswire ships none; ``docs/outlets.example.csv`` shows the
 shape), one row per site, with a header naming some of these columns in any order::
 
     site,country,language,owner,notes
