@@ -78,7 +78,7 @@ def test_outlets_file_joins_sites_and_parents() -> None:
         ("site,country\nx.com,Ukraine\n", "line 2: country must be"),
         ("site,language\nx.com,ukrainian\n", "line 2: language must be"),
         ("site,notes\nx.com,a\u202eb\n", "line 2: notes holds a control"),
-        ("site,notes\nx.com,\"unclosed\n", "line"),
+        ('site,notes\nx.com,"unclosed\n', "line"),
         ("site,country\nx.com,UA\nwww.x.com,UA\n", "line 3: x.com is listed already on line 2"),
         ("site\nx.com,extra,fields\n", "line 2: 3 fields"),
         ("site,owner\nx.com," + "o" * 2000 + "\n", "line 2: owner is longer"),

@@ -52,14 +52,23 @@ def informative_prior(
 def log_odds_z(focus: Counter[str], rest: Counter[str], prior: Mapping[str, float]) -> list[Scored]:
     """The z-score of every word of ``focus`` (its log-odds against ``rest`` under ``prior``),
     highest first; ties by more uses, then by the word. Words without a prior are skipped."""
-    n_i, n_j = sum(focus.values()), sum(rest.values())
-    a_0 = sum(prior.values())
+    return log_odds_within(focus, focus + rest, prior)
+
+
+def log_odds_within(
+    focus: Counter[str], total: Counter[str], prior: Mapping[str, float], a_0: float | None = None
+) -> list[Scored]:
+    """``log_odds_z`` with the rest given as ``total - focus`` (``focus`` is part of ``total``):
+    many groups of one collection are scored against the rest at the cost of their own words."""
+    n_i = sum(focus.values())
+    n_j = sum(total.values()) - n_i
+    a_0 = sum(prior.values()) if a_0 is None else a_0
     found = []
     for word, y_i in focus.items():
         a_w = prior.get(word, 0.0)
         if a_w <= 0:
             continue
-        y_j = rest.get(word, 0)
+        y_j = total.get(word, 0) - y_i
         delta = math.log((y_i + a_w) / (n_i + a_0 - y_i - a_w)) - math.log((y_j + a_w) / (n_j + a_0 - y_j - a_w))
         z = delta / math.sqrt(1 / (y_i + a_w) + 1 / (y_j + a_w))
         found.append(Scored(word, z, y_i, y_j))

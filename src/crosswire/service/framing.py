@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from crosswire.analyze.keys import fold_term
-from crosswire.analyze.log_odds import distinctive
+from crosswire.analyze.log_odds import informative_prior, log_odds_within
 from crosswire.errors import NotFound
 from crosswire.outlets import Outlet, outlet_of, site_key
 from crosswire.represent.compact import key_ids
@@ -94,6 +94,13 @@ def story_framing(store: Store, story_id: str, outlets: dict[str, Outlet] | None
     members = store.story_summary_members([story_id]).get(story_id)
     if not members:
         raise NotFound(f"no story {story_id!r}")
+    return framing_of(store, story_id, members, outlets)
+
+
+def framing_of(
+    store: Store, story_id: str, members: Sequence[StoryMember], outlets: dict[str, Outlet] | None = None
+) -> Framing:
+    """The framing view of ``members`` (a story's articles; the benchmark passes any set)."""
     members = sorted(members, key=lambda m: (m.published or "9999", m.article_id))
     outlets = outlets or {}
     sample = members[-FRAMING_SAMPLE:]
@@ -188,39 +195,60 @@ def _words(
     there are any, else against all the story's other coverage, words meeting across scripts
     and related languages under their folded key (переговори/переговоры)."""
     counts: dict[str, Counter[str]] = {}
-    lemmas: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))  # outlet -> key -> lemmas
     outlet_of_article: dict[str, str] = {}
     for m in sample:
         analysis = analyses.get(m.article_id)
         if analysis is None:
             continue
-        keys: Counter[str] = Counter()
-        for lemma in analysis.terms:
-            if key := fold_term(lemma):
-                keys[key] += 1
-                lemmas[_outlet(m)][key][lemma] += 1
-        counts[m.article_id] = keys
+        counts[m.article_id] = Counter(key for lemma in analysis.terms if (key := fold_term(lemma)))
         outlet_of_article[m.article_id] = _outlet(m)
     reference = _store_counts(store, set().union(*counts.values()) if counts else set())
     language = {m.article_id: m.language or "?" for m in sample}
+    own: dict[str, list[str]] = defaultdict(list)
+    for article, outlet in outlet_of_article.items():
+        own[outlet].append(article)
+    # Each group (a language's coverage, and all of it) is counted, and its prior made, once;
+    # an outlet is scored against its group's total less its own (its words' cost only).
+    groups: dict[str, tuple[Counter[str], dict[str, float], float]] = {}
+    outlets_in = Counter(language_key for o, ids in own.items() for language_key in {language[a] for a in ids})
+
+    def group(name: str, ids: Sequence[str]) -> tuple[Counter[str], dict[str, float], float]:
+        if name not in groups:
+            total: Counter[str] = Counter()
+            for a in ids:
+                total.update(counts[a])
+            prior = informative_prior(reference, total)
+            groups[name] = (total, prior, sum(prior.values()))
+        return groups[name]
+
     found: dict[str, tuple[str, tuple[Word, ...]]] = {}
-    for outlet in set(outlet_of_article.values()):
-        own = [a for a, o in outlet_of_article.items() if o == outlet]
-        main = Counter(language[a] for a in own).most_common(1)[0][0]
-        same = [a for a, o in outlet_of_article.items() if o != outlet and language[a] == main]
-        if same:
-            against, focus_ids, rest_ids = "same language", [a for a in own if language[a] == main], same
+    for outlet, ids in own.items():
+        main = Counter(language[a] for a in ids).most_common(1)[0][0]
+        if outlets_in[main] > 1:
+            against, focus_ids = "same language", [a for a in ids if language[a] == main]
+            total, prior, a_0 = group(main, [a for a in counts if language[a] == main])
+        elif len(own) > 1:
+            against, focus_ids = "all languages", ids
+            total, prior, a_0 = group("", list(counts))
         else:
-            against, focus_ids = "all languages", own
-            rest_ids = [a for a, o in outlet_of_article.items() if o != outlet]
-        if not rest_ids:
             continue
-        focus = sum((counts[a] for a in focus_ids), Counter[str]())
-        rest = sum((counts[a] for a in rest_ids), Counter[str]())
-        scored = distinctive(focus, rest, reference, limit=WORDS)
-        shown = lemmas[outlet]
+        focus: Counter[str] = Counter()
+        for a in focus_ids:
+            focus.update(counts[a])
+        scored = [s for s in log_odds_within(focus, total, prior, a_0)[:WORDS] if s.z > 0]
+        shown = _lemmas({s.word for s in scored}, [analyses[a] for a in focus_ids])
         words = tuple(Word(shown[s.word].most_common(1)[0][0], s.word, s.z, s.count, s.rest) for s in scored)
         found[outlet] = (against, words)
+    return found
+
+
+def _lemmas(keys: set[str], analyses: Sequence[Analysis]) -> dict[str, Counter[str]]:
+    """The lemmas the outlet used under each of ``keys``: the most used one is what is shown."""
+    found: dict[str, Counter[str]] = defaultdict(Counter)
+    for analysis in analyses:
+        for lemma in analysis.terms:
+            if (key := fold_term(lemma)) in keys:
+                found[key][lemma] += 1
     return found
 
 
