@@ -25,6 +25,7 @@ from dataclasses import dataclass
 # the data. Weaker priors let one-off words through; on the tgnews stories (docs/stories.md,
 # "Framing") 0.5 to 2 gave the same top words.
 PRIOR_STRENGTH = 1.0
+_REFERENCE_SHARE = 0.5  # of the prior that follows the reference rather than the compared words
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,15 +39,20 @@ class Scored:
 def informative_prior(
     reference: Mapping[str, float], words: Counter[str], strength: float = PRIOR_STRENGTH
 ) -> dict[str, float]:
-    """Pseudo-counts a_w for every word of ``words`` (the focus and rest together): the shares
-    of ``reference`` (word -> count, any scale; a word missing from it counts as in ``words``)
-    scaled to ``strength`` times the number of words. Every a_w is positive."""
-    weights = {w: max(float(reference.get(w, 0.0)), 0.0) + count for w, count in words.items()}
-    total = sum(weights.values())
-    if not total:
+    """Pseudo-counts a_w for every word of ``words`` (the focus and rest together), summing to
+    ``strength`` times the number of words: half in proportion to ``words`` themselves, half to
+    ``reference`` (word -> count, any scale, e.g. how many stored articles use it). The first half
+    keeps every a_w at least half the word's own count, so a word the reference lacks (a name, a
+    foreign word) is not taken as rare evidence; the second shrinks words common everywhere."""
+    n = sum(words.values())
+    if not n:
         return {}
-    scale = strength * sum(words.values()) / total
-    return {w: weight * scale for w, weight in weights.items()}
+    known = {w: max(float(reference.get(w, 0.0)), 0.0) for w in words}
+    r = sum(known.values())
+    share = _REFERENCE_SHARE if r else 0.0
+    return {
+        w: strength * n * ((1 - share) * count / n + (share * known[w] / r if r else 0.0)) for w, count in words.items()
+    }
 
 
 def log_odds_z(focus: Counter[str], rest: Counter[str], prior: Mapping[str, float]) -> list[Scored]:
