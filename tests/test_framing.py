@@ -151,6 +151,11 @@ def test_show_json_has_framing_with_the_russian_sides_businesslike(seeded: tuple
     framing = json.loads(result.stdout)["framing"]
     assert {"headlines", "outlets", "timeline", "undated", "by_language", "by_country"} <= set(framing)
     assert "деловой" in _words(framing, "ru")  # 'деловая' (Lavrov on Washington's reply), lemmatized
+    (ru,) = [o for o in framing["outlets"] if o["languages"][0]["language"] == "ru"]
+    businesslike = next(w for w in ru["distinctive_words"] if w["word"] == "деловой")
+    assert (businesslike["count"], businesslike["rest_count"]) == (2, 0)
+    # kept on its evidence, not by the order of ties: the list ends with weaker words than it
+    assert ru["distinctive_words"][-1]["z"] < businesslike["z"] - 0.1
     text = run_cli("show", story_id, db=db).stdout
     assert "how outlets covered it" in text and "stresses: " in text and "quotes: Лавров 100%" in text
 
@@ -158,7 +163,7 @@ def test_show_json_has_framing_with_the_russian_sides_businesslike(seeded: tuple
 @pytest.mark.xfail(
     strict=True,
     reason="two articles give every one-off word the same z: 'шантаж' and 'ультимативний' (once each) tie with "
-    "~80 other Ukrainian one-off words below the 15 shown (docs/web.md, 'How outlets covered it')",
+    "~80 other Ukrainian one-off words below the 30 kept (docs/framing.md, 'Limits seen')",
 )
 def test_seeds_ukrainian_side_stresses_blackmail(seeded: tuple[Path, str]) -> None:
     db, story_id = seeded

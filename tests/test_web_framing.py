@@ -4,12 +4,14 @@ story carries the same ``framing`` as ``show --json``."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from conftest import run_cli
 from live_server import live_server
 from test_web_browser import ARGS, TIMEOUT_MS, _chromium
 
@@ -33,8 +35,13 @@ def _articles() -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def story(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    with live_server(tmp_path_factory.mktemp("framing") / "store.db") as base:
+def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("framing") / "store.db"
+
+
+@pytest.fixture(scope="module")
+def story(store_path: Path) -> Iterator[tuple[str, str]]:
+    with live_server(store_path) as base:
         report = httpx.post(f"{base}/api/v1/articles", json=_articles(), timeout=120).json()
         assert report["added"] == 3, report
         stories = {item["story_id"] for item in report["articles"]}
@@ -63,6 +70,19 @@ def test_api_story_carries_framing(story: tuple[str, str]) -> None:
     assert [d["day"] for d in framing["timeline"]] == ["2022-01-10", "2022-01-11", "2022-01-12"]
     assert outlets["wire.example"]["compared_with"] == "same language"
     assert "businesslik" in [w["word"] for w in outlets["wire.example"]["distinctive_words"]][:3]
+
+
+def test_outlets_file_joins_country_and_owner(story: tuple[str, str], store_path: Path, tmp_path: Path) -> None:
+    _, story_id = story
+    outlets = tmp_path / "outlets.csv"
+    outlets.write_text("site,country,owner,notes\nwire.example,GB,Wire Ltd,<b>state-funded</b>\n", encoding="utf-8")
+    result = run_cli("show", story_id, "--outlets", str(outlets), "--json", db=store_path)
+    assert result.returncode == 0, result.stderr
+    framing = json.loads(result.stdout)["framing"]
+    assert framing["by_country"] == [{"country": "GB", "articles": 2}, {"country": None, "articles": 1}]
+    (wire,) = [o for o in framing["outlets"] if o["outlet"] == "wire.example"]
+    assert wire["outlet_info"]["owner"] == "Wire Ltd" and wire["outlet_info"]["notes"] == "<b>state-funded</b>"
+    assert "wire.example GB" in run_cli("show", story_id, "--outlets", str(outlets), db=store_path).stdout
 
 
 def test_framing_section_fits_360_px_and_runs_no_script(story: tuple[str, str]) -> None:

@@ -23,7 +23,7 @@ from crosswire.store.base import Store
 from crosswire.types import UNATTRIBUTED, Analysis, StoryMember
 
 FRAMING_SAMPLE = 500  # latest articles whose words and voices are compared
-WORDS = 15  # distinctive words kept per outlet
+WORDS = 30  # distinctive words kept per outlet (the page shows 15, `show` 6)
 VOICES = 6  # speakers kept per outlet
 HEADLINES = 12  # headlines kept per language
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
