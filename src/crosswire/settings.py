@@ -90,6 +90,9 @@ class Settings:
     allow_private: str = ""
     # Seconds between two polls of a feed in `crosswire watch`, unless it asks for longer.
     poll_interval: float = 900.0
+    # The user's outlets file (crosswire.outlets, docs/web.md "Outlets file"): site, country,
+    # language, owner and notes per site, shown beside each outlet's framing; "" for none.
+    outlets_file: str = ""
 
     @property
     def dense_encoder(self) -> str | None:

@@ -304,21 +304,39 @@ def show(
     ],
     db: DbOption = None,
     as_json: JsonOption = False,
+    outlets: Annotated[
+        Path | None,
+        typer.Option(
+            "--outlets",
+            metavar="FILE",
+            help="Your outlets file (CSV: site, country, language, owner, notes) to join to the sites "
+            "(default: the outlets_file setting, $CROSSWIRE_OUTLETS_FILE).",
+        ),
+    ] = None,
 ) -> None:
     """Show one story: titles per language, languages and sites with counts, the names and
     countries its articles mention most, its timeline of events, and its articles (with --json,
     also who said what: the statements its articles quote or report, with their speakers, and
-    the same statement grouped across articles and languages)."""
+    the same statement grouped across articles and languages), and how each outlet framed it
+    (distinctive words, voices, first report)."""
+    from crosswire.cli.render_framing import print_framing
+    from crosswire.outlets import load_outlets
+    from crosswire.schema_framing import framing_json
+    from crosswire.service.framing import story_framing
+
     settings = _settings(db)
     store = _open(settings)
     summary = service.story(store, story_id)
+    framing = story_framing(store, story_id, load_outlets(outlets or settings.outlets_file))
     if as_json:
         found = schema.story_json(summary)
         found["quotes"] = [schema.quote_json(a, q) for a, q in service.story_quotes(store, summary)]
         found["who_said_what"] = schema.who_said_what_json(service.who_said_what(store, summary, settings))
+        found["framing"] = framing_json(framing)
         _emit(found)
     else:
         render.print_story(summary)
+        print_framing(framing)
 
 
 @app.command()

@@ -13,6 +13,7 @@ from crosswire.store.base import Store
 from crosswire.web import params, uploads, views
 from crosswire.web.auth import check_token
 from crosswire.web.config import Stores
+from crosswire.web.framing import framing_context
 
 router = APIRouter(prefix="/api/v1")
 
@@ -70,7 +71,7 @@ def story_detail(
 ) -> dict[str, Any]:
     page = service.story_page(store, story_id, limit=limit, offset=offset)
     said = service.who_said_what(store, page.story, request.app.state.web.settings)
-    return views.story_page_json(page, said)
+    return views.with_framing(views.story_page_json(page, said), framing_context(request, store, story_id))
 
 
 @router.get("/articles/{article_id}", summary="One article: clean text, metadata, removed lines with reasons")

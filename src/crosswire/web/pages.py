@@ -14,6 +14,7 @@ from crosswire.store.base import Store
 from crosswire.web import params, uploads
 from crosswire.web.api import StoreDep, ingest_items
 from crosswire.web.auth import check_token
+from crosswire.web.framing import framing_context
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 PAGE = 20  # stories per page
@@ -72,6 +73,7 @@ def story_page(request: Request, story_id: params.StoryId, page: Page = 1, store
         pairs=_cross_language_pairs(found),
         page=page,
         pages=max(1, -(-found.story.article_count // STORY_PAGE)),
+        **framing_context(request, store, story_id),
     )
 
 

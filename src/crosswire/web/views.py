@@ -15,6 +15,7 @@ from crosswire.schema import (
     story_match_json,
     who_said_what_json,
 )
+from crosswire.schema_framing import framing_json
 from crosswire.service.articles import ArticleView, Comparison, IngestOutcome, StoryPage
 from crosswire.service.search import SearchPage
 from crosswire.service.statements import WhoSaidWhat
@@ -47,6 +48,15 @@ def story_page_json(page: StoryPage, said: WhoSaidWhat | None = None) -> dict[st
     found["articles_limit"] = page.limit
     if said is not None:
         found["who_said_what"] = who_said_what_json(said)
+    return found
+
+
+def with_framing(found: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
+    """A story's JSON with its ``framing`` (the shape ``show --json`` prints), and the outlets
+    file's error when it could not be used."""
+    found["framing"] = framing_json(context["framing"])
+    if context["outlets_problem"]:
+        found["framing"]["outlets_error"] = context["outlets_problem"]
     return found
 
 
