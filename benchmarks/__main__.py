@@ -34,6 +34,7 @@ BENCHMARKS = {
     "encoder": "benchmarks.bench_encoder",
     "runtimes": "benchmarks.bench_runtimes",
     "quotes": "benchmarks.bench_quotes",
+    "framing": "benchmarks.bench_framing",
     "ray": "benchmarks.bench_ray",
     "postgres": "benchmarks.bench_postgres",
 }
