@@ -5,6 +5,9 @@ bounded work on hostile input, and the round trip through the store and ``show -
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -309,6 +312,23 @@ def test_hostile_input_is_bounded() -> None:
         assert time.perf_counter() - started < 5
         assert len(found) <= MAX_QUOTES and all(q.end - q.start <= MAX_CHARS for q in found)
     assert len(find_statements(marks, "en", ())) == MAX_QUOTES
+
+
+def test_the_same_text_gives_the_same_statements_in_every_process() -> None:
+    """The cue tables are sets, whose order changes with each process's hash seed: the longest
+    cue that ends at a colon is the one read ('补充说', not the '说' inside it), whatever the order."""
+    script = (
+        "from crosswire.analyze.quotes import find_statements\n"
+        "found = find_statements('他补充说，这项工作将在明年年底之前全部完成。', 'zh', ())\n"
+        "print([(q.start, q.end, q.cue) for q in found])\n"
+    )
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        outputs.add(
+            subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True).stdout
+        )
+    assert len(outputs) == 1 and "'补充说'" in outputs.pop()
 
 
 def test_the_cue_tables_are_data() -> None:

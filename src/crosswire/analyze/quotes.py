@@ -219,14 +219,20 @@ def _reported(reader: QuoteReader, direct: list[_Found]) -> list[_Found]:
         found.append(_Found(start, end, "reported", cue, cue_start, speaker, back))
 
     if reader.cues.unspaced:
+        # Every cue's occurrences, in text order and the longest first where two end together
+        # ('补充说' before its '说'): the table is a set, and its order must not decide the cue.
+        hits = []
         for cue in reader.cues.verbs:
             at = text.find(cue)
             while at >= 0:
-                after = at + len(cue)
-                if text[after : after + 1] in _UNSPACED_THAT and not inside_quote(at):
-                    begin = reader.sentence_start(at)
-                    add(after + 1, reader.sentence_end(after), cue, at, after, begin, at)
-                at = text.find(cue, after)
+                hits.append((at + len(cue), at, cue))
+                at = text.find(cue, at + len(cue))
+        taken: set[int] = set()
+        for after, at, cue in sorted(hits):
+            if after not in taken and text[after : after + 1] in _UNSPACED_THAT and not inside_quote(at):
+                taken.add(after)
+                begin = reader.sentence_start(at)
+                add(after + 1, reader.sentence_end(after), cue, at, after, begin, at)
         return found
     for i, word in enumerate(lower):
         if len(found) >= MAX_QUOTES:
