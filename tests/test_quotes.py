@@ -147,6 +147,14 @@ DIRECT = [
     ("ja", "ラブロフ外相は「西側との対話を続けていく」と述べた。", "西側との対話を続けていく", "lblf", "述べた"),
     ("zh", "他说：“我们将继续与西方进行对话。”", "我们将继续与西方进行对话。", UNATTRIBUTED, "说"),
     ("ja", "声明は『対話を続けることが重要だ』と述べた。", "対話を続けることが重要だ", UNATTRIBUTED, "述べた"),
+    # Hindi closes the clause with its verb, and ने marks the speaker (no capitals mark a name).
+    (
+        "hi",
+        '"हम पश्चिम के साथ अपनी बातचीत जारी रखेंगे," सोमवार को पत्रकारों से विदेश मंत्री लावरोव ने कहा।',
+        "हम पश्चिम के साथ अपनी बातचीत जारी रखेंगे",
+        "lvrv",
+        "कहा",
+    ),
 ]
 
 
@@ -229,6 +237,12 @@ REPORTED = [
         "За словами",
     ),
     (
+        "hi",
+        "लावरोव ने पत्रकारों को बताया कि मास्को बातचीत के तीन दौर आयोजित करेगा।",
+        "मास्को बातचीत के तीन दौर आयोजित करेगा",
+        "बताया",
+    ),
+    (
         "en",
         "According to Lavrov, Moscow will hold three rounds of talks.",
         "Moscow will hold three rounds of talks",
@@ -301,6 +315,12 @@ def test_lavrov_speaks_in_both_seeds(path: Path) -> None:
         assert any("она деловая" in q.text for q in direct)
     else:
         assert any(q.text.startswith("Ми продовжимо наш діалог") and q.cue == "заявив" for q in direct)
+
+
+def test_a_hindi_quote_that_closes_its_sentence_is_not_attributed_by_the_next() -> None:
+    text = '"हमें सिर्फ कानून नहीं, सोच भी बदलनी होगी।" सरकार ने नई योजना की घोषणा की और मंत्री ने कहा कि काम जारी है।'
+    quoted = [q for q in _statements(text, "hi") if q.kind == "direct"]
+    assert not quoted  # the danda ended the quote's sentence: the next one's verb is not its cue
 
 
 def test_hostile_input_is_bounded() -> None:

@@ -26,10 +26,11 @@ _CLAUSE_END = re.compile(r"\s*(?:[.,;!?…]|$)")
 # Words a full stop follows without ending the sentence ('Mr.', 'г.').
 _ABBREVIATIONS = frozenset(["mr", "mrs", "ms", "dr", "st", "gen", "col", "sen", "rep", "gov", "jr", "vs", "etc"])
 _ABBREVIATIONS |= {"inc", "co", "ltd", "no", "nr", "ул", "г", "гг", "им", "тыс", "млн", "млрд"}
-# A full stop before a space, or glued to the next sentence as scraped pages have it ('path.Get');
-# Chinese and Japanese full stops end a sentence with no space after them.
+# A full stop (or the Devanagari danda '।') before a space, or glued to the next sentence as
+# scraped pages have it ('path.Get'); Chinese and Japanese full stops end a sentence with no space
+# after them.
 _SENTENCE_END = re.compile(
-    r"[.!?…]+[\"»”’)]*(?=\s|$)|\n|(?<=[a-zа-яёіїє])[.!?](?=[A-ZА-ЯЁІЇЄ][a-zа-яёіїє])|[。！？]+[”」』]*"
+    r"[.!?…।॥]+[\"»”’)]*(?=\s|$)|\n|(?<=[a-zа-яёіїє])[.!?](?=[A-ZА-ЯЁІЇЄ][a-zа-яёіїє])|[。！？]+[”」』]*"
 )
 
 
@@ -196,6 +197,9 @@ class QuoteReader:
         beside = [i for i in (first - 1, last) if 0 <= i < len(self.spans) and lo <= self.spans[i][0] < hi]
         if any(self._pronoun(i) for i in (*beside, *cue_words)):
             return None, True
+        agent = self._agent(lo, first)
+        if agent is not None:
+            return agent
         before = self._subject(lo, cue_start, first - 1)
         if before is not None:
             return before, False
@@ -221,6 +225,23 @@ class QuoteReader:
         if unlisted is not None:
             return unlisted, False
         return None, self.cues.pro_drop and self.bare(lo, hi, cue_start, cue_end)
+
+    def _agent(self, lo: int, first: int) -> tuple[Named | None, bool] | None:
+        """The speaker marked as the verb's subject by the word after it ('कागामे ने कहा', 'मेसी
+        ने न्यूज़वीक को बताया': the word before ने, a few words before the cue), whether or not
+        the analysis listed it as a name (the script has no capitals to tell one); a pronoun
+        there ('उन्होंने') refers back. None where the clause has no such marker."""
+        if not self.cues.agent_markers:
+            return None
+        for i in range(first - 1, max(first - 1 - _ROLE_WORDS, -1), -1):
+            if self.spans[i][0] < lo or _CLAUSE_BREAK.search(self.text, self.spans[i][1], self.spans[first][0]):
+                return None
+            if self.lower[i] in self.cues.agent_markers and i > 0 and self.spans[i - 1][0] >= lo:
+                if self._pronoun(i - 1):
+                    return None, True
+                listed = nearest(self.named, self.named_starts, self.spans[i - 1][0], self.spans[i - 1][1] + 1, 0)
+                return (listed or self._as_named(i - 1)), False
+        return None
 
     def _unlisted_name(self, lo: int, hi: int, first: int, last: int) -> Named | None:
         """A name beside the cue that the analysis did not list (an acronym, a lone surname it

@@ -121,9 +121,11 @@ def _direct(reader: QuoteReader, spans: list[tuple[int, int]]) -> list[_Found]:
             limit = min(limit, spans[n + 1][0] - 1)  # the next statement (a quoted name does not end this one)
         lead = _LEAD.match(text, after, limit)
         lo = lead.end() if lead else after
-        if text[end - 1 : end] == "." and text[lo : lo + 1].isupper():
+        if (text[end - 1 : end] == "." and text[lo : lo + 1].isupper()) or text[end - 1 : end] == "।":
             limit = lo  # the quote closed its sentence and a new one starts: not its attribution
-        cue, cue_start, cue_end = reader.cue_in(lo, limit, first_words=_CUE_WORDS_AFTER, after_quote=True)
+        # Where the verb closes the clause ('…," 2015 में ... कागामे ने कहा'), it is anywhere before the clause's end.
+        first_words = 0 if reader.cues.verb_final else _CUE_WORDS_AFTER
+        cue, cue_start, cue_end = reader.cue_in(lo, limit, first_words=first_words, after_quote=True)
         if cue:
             speaker, back = reader.speaker_near(lo, limit, cue, cue_start, cue_end)
             if speaker is None and not back and reader.cues.unspaced:  # 'X は「…」と述べた'
@@ -208,7 +210,7 @@ def _reported(reader: QuoteReader, direct: list[_Found]) -> list[_Found]:
         if text[end - 1 : end] == "?" or text[end : end + 1] == "?":
             return  # 'Würden Sie sagen, dass ...?': a question, not a statement
         end = _before_source(reader, start, end)
-        end = end - 1 if end > start and text[end - 1] in ".!?…。！？" else end
+        end = end - 1 if end > start and text[end - 1] in ".!?…。！？।" else end
         if reader.word_count(start, end) < _MIN_WORDS or end - start > MAX_CHARS:
             return
         if any(s < end and start < e and (min(e, end) - max(s, start)) * 2 >= end - start for s, e in quoted):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 _WORD = re.compile(r"\w+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
-_SENTENCE_END = re.compile(r"(?<=[.!?…。！？])\s+|(?<=[。！？])")
+_SENTENCE_END = re.compile(r"(?<=[.!?…。！？।])\s+|(?<=[。！？])")
 # Words quoted inside a reported statement ('brewers were "already leading the way" in ...'): the
 # part another outlet may quote alone.
 _INNER = re.compile(r"«([^»]{8,})»|„([^“”]{8,})[“”]|“([^”]{8,})”|\"([^\"]{8,})\"|「([^」]{8,})」|‚([^‘’]{8,})[‘’]")
