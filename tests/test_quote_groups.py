@@ -131,3 +131,19 @@ def test_without_an_encoder_copies_and_figures_still_group() -> None:
         frozenset({("f-uk", 900)}),
     }
     assert {g.matched_by for g in groups} == {"lexical"}
+
+
+def test_two_hindi_statements_are_not_the_same_words() -> None:
+    """Devanagari vowel signs are combining marks: read as words with them, two different Hindi
+    statements share few words and stay apart without an encoder (read letter by letter, they
+    shared nearly all)."""
+    long = (
+        "उल्लंघन की शिकायतों की संख्या में नेता हैं। इसलिए, सार्वजनिक जीवन के सभी क्षेत्रों में नागरिकों के भाषा "
+        "अधिकार के सम्मान पर कड़ा नियंत्रण इस साल सामुदायिक नेताओं की वरीयताओं में होना चाहिए"
+    )
+    items = [
+        _item("a", "hi", "रूसी भाषा को गायब हो जाना चाहिए", "dnlv", "दानिलोव"),
+        _item("b", "hi", long, "krmn", "क्रेमेन"),
+        _item("c", "hi", long.split("। ")[1], "krmn", "क्रेमेन"),  # trimmed: the same words
+    ]
+    assert _together(group_quotes(items)) == {frozenset({("a", 0)}), frozenset({("b", 0), ("c", 0)})}
