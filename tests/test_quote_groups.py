@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pytest
 
 from crosswire.encode.centering import LanguageCentering
@@ -147,3 +148,25 @@ def test_two_hindi_statements_are_not_the_same_words() -> None:
         _item("c", "hi", long.split("। ")[1], "krmn", "क्रेमेन"),  # trimmed: the same words
     ]
     assert _together(group_quotes(items)) == {frozenset({("a", 0)}), frozenset({("b", 0), ("c", 0)})}
+
+
+def test_a_quote_joins_the_group_it_matches_on_the_whole() -> None:
+    """The Icelandic version of statement 1 matches statement 2's English version best of any
+    single quote (a weak encoder for the language), but statement 1's three versions better on
+    average: it goes with those."""
+    texts = ["we will keep talking to the west about {}", "the first round takes place in geneva {}"]
+    items = [
+        _item(article, language, texts[n].format(language), start=100 * n)
+        for article, language in (("a", "en"), ("b", "ru"), ("c", "uk"))
+        for n in range(2)
+    ] + [_item("d", "is", texts[0].format("is"))]
+    gram = np.full((7, 7), 0.3)
+    for group in ((0, 2, 4), (1, 3, 5)):
+        gram[np.ix_(group, group)] = 0.8
+    gram[6, :6] = gram[:6, 6] = [0.45, 0.5, 0.45, 0.2, 0.45, 0.2]
+    np.fill_diagonal(gram, 1.0)
+    values, basis = np.linalg.eigh(gram)
+    whole = basis * np.sqrt(np.clip(values, 0, None))
+    vectors = QuoteVectors(whole.astype(np.float32), np.zeros((0, 7), np.float32), np.zeros(0, np.int64))
+    together = _together(group_quotes(items, vectors))
+    assert frozenset({("a", 0), ("b", 0), ("c", 0), ("d", 0)}) in together

@@ -13,17 +13,20 @@ sentences of the longer ones; it returns groups. Two quotes are linked when
 - and never when both quote figures and none agree, nor when both name speakers whose keys could
   meet and do not.
 
-Groups form by the strongest links first (single linkage), one quote per article in a group
-unless the two are the same words (a lead repeating the body), and a link joins two groups only
-when their quotes match on average (``linkage``), so a chain of near matches does not merge two
-statements. Without an encoder, quotes in different languages link only when the same named
-speaker gives the same figures: the grouping is then mostly within one language, and says so
+Groups form along links, the two groups whose quotes match best on average first (average
+linkage: a quote one strong pair draws toward a speaker's other statement goes to the group of
+its translations, which it matches on the whole), one quote per article in a group unless the two
+are the same words (a lead repeating the body), and a link joins two groups only when their quotes
+match on average (``linkage``), so a chain of near matches does not merge two statements.
+Without an encoder, quotes in different languages link only when the same named speaker gives
+the same figures: the grouping is then mostly within one language, and says so
 (``QuoteGroup.matched_by``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import heapq
 import re
 import unicodedata
 from collections import Counter
@@ -221,26 +224,73 @@ def group_quotes(
     if vectors is not None and len(items):
         meaning = meaning_scores(vectors, [len(item.quote.text) for item in items], limits.contain_ratio)
     links, scores = _links(items, surfaces, meaning, limits)
-    group_of = list(range(len(items)))
-    members: dict[int, list[int]] = {i: [i] for i in range(len(items))}
-    for score, i, j in links:
-        gi, gj = group_of[i], group_of[j]
-        if gi == gj:
-            continue
-        left, right = members[gi], members[gj]
-        same_words = score >= 1.0
-        if not same_words and {items[k].article_id for k in left} & {items[k].article_id for k in right}:
-            continue
-        between = scores[np.ix_(left, right)]
-        if (between < 0).any() or float(between.mean()) < limits.linkage:
-            continue
-        members[gi] = left + right
-        for k in right:
-            group_of[k] = gi
-        del members[gj]
+    members = _merged(items, links, scores, limits)
     matched_by = "lexical" if vectors is None else "encoder"
     groups = [_group([items[k] for k in ks], matched_by) for ks in members.values()]
     return sorted(groups, key=lambda g: (-len({m.site for m in g.members}), -len(g.members), g.id))
+
+
+def _merged(
+    items: Sequence[QuotedBy], links: list[tuple[float, int, int]], scores: np.ndarray, limits: Thresholds
+) -> dict[int, list[int]]:
+    """Groups of item indices. The same words join first (a lead repeating the body, a quote
+    inside its report); then, of the groups a link joins, those whose quotes match best on
+    average merge first (average linkage), so a quote that one strong pair draws toward a
+    speaker's other statement goes instead to the group of its translations, which it matches
+    on the whole."""
+    group_of = list(range(len(items)))
+    members: dict[int, list[int]] = {i: [i] for i in range(len(items))}
+    articles: dict[int, set[str]] = {i: {item.article_id} for i, item in enumerate(items)}
+
+    def mean(gi: int, gj: int) -> float | None:
+        """The mean score between two groups, None where they may not merge."""
+        if articles[gi] & articles[gj]:
+            return None
+        between = scores[np.ix_(members[gi], members[gj])]
+        return None if (between < 0).any() or float(between.mean()) < limits.linkage else float(between.mean())
+
+    def merge(gi: int, gj: int) -> None:
+        members[gi] += members.pop(gj)
+        articles[gi] |= articles.pop(gj)
+        for k in members[gi]:
+            group_of[k] = gi
+
+    for score, i, j in links:
+        gi, gj = group_of[i], group_of[j]
+        if score >= 1.0 and gi != gj:
+            between = scores[np.ix_(members[gi], members[gj])]
+            if not (between < 0).any() and float(between.mean()) >= limits.linkage:
+                merge(gi, gj)
+    neighbours: dict[int, set[int]] = {g: set() for g in members}
+    for _, i, j in links:
+        gi, gj = group_of[i], group_of[j]
+        if gi != gj:
+            neighbours[gi].add(gj)
+            neighbours[gj].add(gi)
+    # (-mean, group, group, their sizes when pushed): an entry from before either grew is stale.
+    heap: list[tuple[float, int, int, int, int]] = []
+
+    def push(gi: int, gj: int) -> None:
+        found = mean(gi, gj)
+        if found is not None:
+            low, high = min(gi, gj), max(gi, gj)
+            heapq.heappush(heap, (-found, low, high, len(members[low]), len(members[high])))
+
+    for gi in members:
+        for gj in neighbours[gi]:
+            if gi < gj:
+                push(gi, gj)
+    while heap:
+        _, gi, gj, size_i, size_j = heapq.heappop(heap)
+        if gi not in members or gj not in members or (size_i, size_j) != (len(members[gi]), len(members[gj])):
+            continue
+        merge(gi, gj)
+        neighbours[gi] = (neighbours[gi] | neighbours.pop(gj)) - {gi, gj}
+        for other in neighbours[gi]:
+            neighbours[other].discard(gj)
+            neighbours[other].add(gi)
+            push(gi, other)
+    return members
 
 
 def _earliest(item: QuotedBy) -> tuple[str, str, int]:
