@@ -317,6 +317,34 @@ def test_lavrov_speaks_in_both_seeds(path: Path) -> None:
         assert any(q.text.startswith("Ми продовжимо наш діалог") and q.cue == "заявив" for q in direct)
 
 
+def test_a_quote_that_goes_on_after_its_attribution_is_the_same_speakers() -> None:
+    text = (
+        '"We will continue our dialogue with the West," Lavrov said on Monday. "The first round will take place '
+        'in Geneva." Reporters asked about the date.\n\n"Nobody knows the date of the next meeting yet," one '
+        'diplomat wrote. It was late. "The talks are over for this year and nothing more will happen."'
+    )
+    found = [(q.text, q.speaker, q.cue) for q in _statements(text, "en")]
+    assert found == [
+        ("We will continue our dialogue with the West", "lvrv", "said"),
+        ("The first round will take place in Geneva.", "lvrv", "said"),
+        ("Nobody knows the date of the next meeting yet", UNATTRIBUTED, "wrote"),
+    ]  # the last quote follows another sentence: nothing says who said it
+
+
+def test_a_chinese_quote_before_the_sentence_naming_its_speaker() -> None:
+    text = (
+        "“新的一年，有些人又做出了同样愚蠢的行为。”纽约州共和党众议员迈克·劳勒在接受《新闻周刊》采访时表示："
+        "“我们并非寻求综合法案，每项法案都必须在会议上加以处理和谈判。”"
+    )
+    found = [(q.text, q.cue) for q in _statements(text, "zh")]
+    assert found == [
+        ("新的一年，有些人又做出了同样愚蠢的行为。", "表示"),
+        ("我们并非寻求综合法案，每项法案都必须在会议上加以处理和谈判。", "表示"),
+    ]
+    later = "“这是我们的家。”他在会后回到家中，最后在网上宣布了消息。"
+    assert not _statements(later, "zh")  # the verb of a later clause is not the quote's cue
+
+
 def test_a_hindi_quote_that_closes_its_sentence_is_not_attributed_by_the_next() -> None:
     text = '"हमें सिर्फ कानून नहीं, सोच भी बदलनी होगी।" सरकार ने नई योजना की घोषणा की और मंत्री ने कहा कि काम जारी है।'
     quoted = [q for q in _statements(text, "hi") if q.kind == "direct"]

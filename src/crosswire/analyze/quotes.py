@@ -50,6 +50,7 @@ _DASH_LINE = re.compile(r"[ \t]*[—–-][ \t]*(?=\w)")
 _DASH_BREAK = re.compile(r"[,.!?…]\s*[—–-]\s*(?=[^\W\d_])")
 _LEAD = re.compile(r"[\s,;]*(?:[—–-]+\s*)?")
 _UNSPACED_THAT = "，：,:"
+_UNSPACED_CLAUSE = re.compile(r"[，,；;]")
 _KEY_WORDS = re.compile(r"\w+")
 
 
@@ -123,8 +124,13 @@ def _direct(reader: QuoteReader, spans: list[tuple[int, int]]) -> list[_Found]:
         lo = lead.end() if lead else after
         if (text[end - 1 : end] == "." and text[lo : lo + 1].isupper()) or text[end - 1 : end] == "।":
             limit = lo  # the quote closed its sentence and a new one starts: not its attribution
-        # Where the verb closes the clause ('…," 2015 में ... कागामे ने कहा'), it is anywhere before the clause's end.
-        first_words = 0 if reader.cues.verb_final else _CUE_WORDS_AFTER
+        # Where the verb closes the clause ('…," 2015 में ... कागामे ने कहा'), or a sentence names the
+        # speaker between two quotes ('“…。”来自蒙大拿州的国会议员马特·罗森代尔…表示：“…”'), the cue is
+        # anywhere before the clause's end or the next quote.
+        first_words = 0 if reader.cues.verb_final or reader.cues.unspaced else _CUE_WORDS_AFTER
+        if reader.cues.unspaced:
+            clause = _UNSPACED_CLAUSE.search(text, lo, limit)
+            limit = clause.start() if clause else limit  # '…，最後，他在Facebook宣布': a later clause's verb
         cue, cue_start, cue_end = reader.cue_in(lo, limit, first_words=first_words, after_quote=True)
         if cue:
             speaker, back = reader.speaker_near(lo, limit, cue, cue_start, cue_end)
@@ -150,7 +156,21 @@ def _direct(reader: QuoteReader, spans: list[tuple[int, int]]) -> list[_Found]:
             speaker = nearest(reader.named, reader.named_starts, begin, colon, colon)
             if speaker is not None and reader.word_count(speaker.end, colon) == 0:
                 found.append(_Found(start, end, "direct", ":", colon, speaker, False))
+        elif found and _continues(reader, found[-1], spans[n - 1], opening):
+            last = found[-1]
+            found.append(_Found(start, end, "direct", last.cue, last.cue_at, last.speaker, last.refers_back))
     return found
+
+
+def _continues(reader: QuoteReader, last: _Found, last_span: tuple[int, int], opening: int) -> bool:
+    """Whether a quote opening at ``opening`` goes on with the statement just before it: it opens
+    the sentence right after the one that attributed the previous quote, in the same paragraph
+    ('"…," Kagame said. "We have to change mindsets."'), as reports quote one speaker at length."""
+    if not last_span[0] <= last.start <= last_span[1] or reader.paragraph(last.start) != reader.paragraph(opening):
+        return False
+    anchor = max(last.cue_at, last_span[1])
+    ends = bisect.bisect_right(reader.ends, opening) - bisect.bisect_right(reader.ends, anchor)
+    return ends == 1 and not reader.text[reader.sentence_start(opening) : opening].strip()
 
 
 def _dash_speech(reader: QuoteReader) -> list[_Found]:
