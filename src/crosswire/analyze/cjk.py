@@ -35,6 +35,7 @@ _KATAKANA = r"[\u30a1-\u30fa\u30fc]"
 _KATAKANA_RUN = re.compile(rf"{_KATAKANA}{{2,}}(?:[・=]{_KATAKANA}{{2,}})*")
 _NAME_SEPARATOR = re.compile(r"[・=]")
 _NASAL = re.compile(r"n(?=[pbm])")
+_PALATAL = re.compile(r"(sh|ch|j)iy(?=[aou])|(?<=[kgnhbpmr])i(?=y[aou])")
 _MIN_SKELETON = 3
 
 
@@ -68,6 +69,14 @@ def find_dates(text: str, known: Iterable[Mention] = ()) -> list[Mention]:
     return found
 
 
+def _romaji(katakana: str) -> str:
+    """Romaji as a Latin spelling of the name would have it: the small ッ only doubles the next
+    consonant ('マッシー' 'masshi', not 'matshi'), and a small ャ/ュ/ョ palatalizes the sound
+    before it ('ジョ' 'jo', not 'jiyo')."""
+    romaji = anyascii(katakana.replace("ッ", "")).lower()
+    return _PALATAL.sub(r"\1", romaji)
+
+
 def katakana_names(text: str) -> list[Mention]:
     """Names written in katakana: the whole run ('ドナルド・トランプ') and its last part ('トランプ'),
     keyed as ``name_key`` keys a Latin name, with r and with l; a last part with a skeleton too
@@ -75,7 +84,7 @@ def katakana_names(text: str) -> list[Mention]:
     found: list[Mention] = []
     for match in _KATAKANA_RUN.finditer(text):
         parts = _NAME_SEPARATOR.split(match.group(0))
-        romaji = [_NASAL.sub("m", anyascii(part).lower()) for part in parts]
+        romaji = [_NASAL.sub("m", _romaji(part)) for part in parts]
         for spelled in {tuple(romaji), tuple(r.replace("r", "l") for r in romaji)}:
             keys = [name_key(r) for r in spelled]
             if len(parts) > 1 and all(keys):
