@@ -331,6 +331,15 @@ def test_a_quote_that_goes_on_after_its_attribution_is_the_same_speakers() -> No
     ]  # the last quote follows another sentence: nothing says who said it
 
 
+def test_the_speaker_is_the_person_not_where_they_come_from() -> None:
+    text = (
+        "Congress did not vote on the bills before the holidays.\n\n"
+        '"We have had ample time to do that and nothing came of it," Congressman Matt Rosendale of Montana '
+        "told Newsweek."
+    )
+    assert [q.speaker for q in _statements(text, "en")] == ["rsndl"]
+
+
 def test_a_chinese_quote_before_the_sentence_naming_its_speaker() -> None:
     text = (
         "“新的一年，有些人又做出了同样愚蠢的行为。”纽约州共和党众议员迈克·劳勒在接受《新闻周刊》采访时表示："

@@ -22,6 +22,7 @@ _NAME_AFTER_CUE = 12  # words after a cue that may name its speaker after a comm
 _NAME_RIGHT_AFTER = 3  # words after a cue that may name its speaker without one ('said Italian astronaut X')
 _ROLE_WORDS = 3  # words before a cue among which a name is still its subject ('Лавров в понедельник заявил')
 _CLAUSE_BREAK = re.compile(r"[,;:()«»\"“”„]")
+_LINKING_WORD = re.compile(r"\s+[^\W\d_A-ZА-ЯЁІЇЄ]{1,4}\s+")  # 'of', 'from', 'de', 'aus', 'из'
 _CLAUSE_END = re.compile(r"\s*(?:[.,;!?…]|$)")
 # Words a full stop follows without ending the sentence ('Mr.', 'г.').
 _ABBREVIATIONS = frozenset(["mr", "mrs", "ms", "dr", "st", "gen", "col", "sen", "rep", "gov", "jr", "vs", "etc"])
@@ -202,7 +203,7 @@ class QuoteReader:
             return agent
         before = self._subject(lo, cue_start, first - 1)
         if before is not None:
-            return before, False
+            return self._head(before, lo), False
         if first > 0 and self.spans[first - 1][0] >= lo and self._common_noun(first - 1):
             return None, False  # 'the minister said': someone the article does not name here
         following = self.words_in(cue_end, hi)[:_NAME_AFTER_CUE]
@@ -225,6 +226,15 @@ class QuoteReader:
         if unlisted is not None:
             return unlisted, False
         return None, self.cues.pro_drop and self.bare(lo, hi, cue_start, cue_end)
+
+    def _head(self, named: Named, lo: int) -> Named:
+        """The name ``named`` qualifies when it follows another through a short lower-case word
+        ('Matt Rosendale of Montana told', 'Kari Nadeau from Stanford said'): the speaker is the
+        first, the second where they come from."""
+        i = bisect.bisect_left(self.named_starts, named.start) - 1
+        if i >= 0 and self.named[i].start >= lo and _LINKING_WORD.fullmatch(self.text, self.named[i].end, named.start):
+            return self.named[i]
+        return named
 
     def _agent(self, lo: int, first: int) -> tuple[Named | None, bool] | None:
         """The speaker marked as the verb's subject by the word after it ('कागामे ने कहा', 'मेसी
