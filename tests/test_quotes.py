@@ -331,6 +331,16 @@ def test_a_quote_that_goes_on_after_its_attribution_is_the_same_speakers() -> No
     ]  # the last quote follows another sentence: nothing says who said it
 
 
+def test_chinese_names_a_foreign_speaker_with_a_middle_dot() -> None:
+    text = (
+        "众议员马特·罗森代尔在接受采访时表示：“我们本来有足够的时间来做这件事。”"
+        "\n他又说，罗森代尔还表示：“领导层必须让委员会完成工作。”"
+    )
+    found = _statements(text, "zh")
+    assert [q.speaker_surface for q in found] == ["马特·罗森代尔", "罗森代尔"]
+    assert found[0].speaker == found[1].speaker != UNATTRIBUTED  # the full name and the surname meet
+
+
 def test_the_speaker_is_the_person_not_where_they_come_from() -> None:
     text = (
         "Congress did not vote on the bills before the holidays.\n\n"

@@ -341,6 +341,8 @@ def find_statements(
     (``entities`` and ``places`` are the analysis's, found in the same text)."""
     if cjk.is_cjk(language) and not cues(language).unspaced:
         language = None
+    if language is not None and language.split("-")[0].lower() == "zh":
+        entities = [*entities, *cjk.transliterated_names(text)]  # the analysis lists no Chinese names
     reader = QuoteReader(text, language, entities, places)
     spans = quoted_spans(text)
     direct = _direct(reader, spans)
