@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from crosswire.encode.centering import LanguageCentering
-from crosswire.link.quote_groups import QuotedBy, QuoteGroup, QuoteVectors, group_quotes
+from crosswire.link.quote_groups import QuotedBy, QuoteGroup, QuoteVectors, group_quotes, story_centered
 from crosswire.service.quote_vectors import quote_vectors
 from crosswire.types import UNATTRIBUTED, Quote
 
@@ -170,3 +170,24 @@ def test_a_quote_joins_the_group_it_matches_on_the_whole() -> None:
     vectors = QuoteVectors(whole.astype(np.float32), np.zeros((0, 7), np.float32), np.zeros(0, np.int64))
     together = _together(group_quotes(items, vectors))
     assert frozenset({("a", 0), ("b", 0), ("c", 0), ("d", 0)}) in together
+
+
+def test_the_story_topic_weighs_less_than_each_statement() -> None:
+    """Three statements in two languages, all on one topic: taking half of each language's mean
+    away widens the gap between a statement's translation and the speaker's other statements; a
+    language with fewer than three quotes keeps its vectors."""
+    rng = np.random.default_rng(7)
+    topic, *own = (rng.normal(size=16) for _ in range(4))
+    rows = [3 * topic + statement + rng.normal(scale=0.2, size=16) for _ in ("en", "ru") for statement in own]
+    rows.append(3 * topic + own[0])
+    whole = np.asarray([r / np.linalg.norm(r) for r in rows], dtype=np.float32)
+    raw = QuoteVectors(whole, np.zeros((0, 16), np.float32), np.zeros(0, np.int64))
+    centered = story_centered(raw, ["en"] * 3 + ["ru"] * 3 + ["uk"], 0.5)
+
+    def gap(vectors: QuoteVectors) -> float:
+        scores = vectors.whole @ vectors.whole.T
+        return float(min(scores[i, 3 + i] - max(scores[i, 3 + j] for j in range(3) if j != i) for i in range(3)))
+
+    assert gap(centered) > gap(raw) + 0.1
+    assert np.allclose(np.linalg.norm(centered.whole, axis=1), 1.0, atol=1e-5)
+    assert np.allclose(centered.whole[6], whole[6])  # one Ukrainian quote: no mean to take
