@@ -148,7 +148,9 @@ def story_centered(vectors: QuoteVectors, languages: Sequence[str | None], share
 
 
 def _unit(rows: np.ndarray) -> np.ndarray:
-    return (rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-9)).astype(np.float32)
+    norms = np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-9)
+    unit: np.ndarray = (rows / norms).astype(np.float32)
+    return unit
 
 
 def meaning_scores(vectors: QuoteVectors, lengths: Sequence[int], contain_ratio: float) -> np.ndarray:
