@@ -44,3 +44,19 @@ def test_fold_term_keeps_latin_words_apart() -> None:
     assert fold_term("gold") != fold_term("hold")
     assert fold_term("party") != fold_term("parti")
     assert fold_term("Straße") == "strasse"
+
+
+def test_devanagari_letters_with_a_nukta_read_as_borrowed_sounds() -> None:
+    # ज़ written as ज and the dot (as most text has it) or as one letter: both are z, as in Zakharova.
+    assert name_key("ज\u093cखारोवा") == name_key("\u095bखारोवा") == name_key("Zakharova")
+    assert name_key("फ\u093cराह") == name_key("Farah")
+
+
+def test_katakana_gemination_and_palatal_sounds_meet_latin_names() -> None:
+    from crosswire.analyze.cjk import katakana_names
+
+    def keys(text: str) -> set[str]:
+        return {m.key for m in katakana_names(text)}
+
+    assert name_key("Massie") in keys("マッシー")  # ッ doubles the next consonant, no 't'
+    assert name_key("Scholz") in keys("ショルツ")  # ショ is 'sho', not 'shiyo'

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pytest
 
 from crosswire.encode.centering import LanguageCentering
-from crosswire.link.quote_groups import QuotedBy, QuoteGroup, QuoteVectors, group_quotes
+from crosswire.link.quote_groups import QuotedBy, QuoteGroup, QuoteVectors, group_quotes, story_centered
 from crosswire.service.quote_vectors import quote_vectors
 from crosswire.types import UNATTRIBUTED, Quote
 
@@ -131,3 +132,62 @@ def test_without_an_encoder_copies_and_figures_still_group() -> None:
         frozenset({("f-uk", 900)}),
     }
     assert {g.matched_by for g in groups} == {"lexical"}
+
+
+def test_two_hindi_statements_are_not_the_same_words() -> None:
+    """Devanagari vowel signs are combining marks: read as words with them, two different Hindi
+    statements share few words and stay apart without an encoder (read letter by letter, they
+    shared nearly all)."""
+    long = (
+        "उल्लंघन की शिकायतों की संख्या में नेता हैं। इसलिए, सार्वजनिक जीवन के सभी क्षेत्रों में नागरिकों के भाषा "
+        "अधिकार के सम्मान पर कड़ा नियंत्रण इस साल सामुदायिक नेताओं की वरीयताओं में होना चाहिए"
+    )
+    items = [
+        _item("a", "hi", "रूसी भाषा को गायब हो जाना चाहिए", "dnlv", "दानिलोव"),
+        _item("b", "hi", long, "krmn", "क्रेमेन"),
+        _item("c", "hi", long.split("। ")[1], "krmn", "क्रेमेन"),  # trimmed: the same words
+    ]
+    assert _together(group_quotes(items)) == {frozenset({("a", 0)}), frozenset({("b", 0), ("c", 0)})}
+
+
+def test_a_quote_joins_the_group_it_matches_on_the_whole() -> None:
+    """The Icelandic version of statement 1 matches statement 2's English version best of any
+    single quote (a weak encoder for the language), but statement 1's three versions better on
+    average: it goes with those."""
+    texts = ["we will keep talking to the west about {}", "the first round takes place in geneva {}"]
+    items = [
+        _item(article, language, texts[n].format(language), start=100 * n)
+        for article, language in (("a", "en"), ("b", "ru"), ("c", "uk"))
+        for n in range(2)
+    ] + [_item("d", "is", texts[0].format("is"))]
+    gram = np.full((7, 7), 0.3)
+    for group in ((0, 2, 4), (1, 3, 5)):
+        gram[np.ix_(group, group)] = 0.8
+    gram[6, :6] = gram[:6, 6] = [0.45, 0.5, 0.45, 0.2, 0.45, 0.2]
+    np.fill_diagonal(gram, 1.0)
+    values, basis = np.linalg.eigh(gram)
+    whole = basis * np.sqrt(np.clip(values, 0, None))
+    vectors = QuoteVectors(whole.astype(np.float32), np.zeros((0, 7), np.float32), np.zeros(0, np.int64))
+    together = _together(group_quotes(items, vectors))
+    assert frozenset({("a", 0), ("b", 0), ("c", 0), ("d", 0)}) in together
+
+
+def test_the_story_topic_weighs_less_than_each_statement() -> None:
+    """Three statements in two languages, all on one topic: taking half of each language's mean
+    away widens the gap between a statement's translation and the speaker's other statements; a
+    language with fewer than three quotes keeps its vectors."""
+    rng = np.random.default_rng(7)
+    topic, *own = (rng.normal(size=16) for _ in range(4))
+    rows = [3 * topic + statement + rng.normal(scale=0.2, size=16) for _ in ("en", "ru") for statement in own]
+    rows.append(3 * topic + own[0])
+    whole = np.asarray([r / np.linalg.norm(r) for r in rows], dtype=np.float32)
+    raw = QuoteVectors(whole, np.zeros((0, 16), np.float32), np.zeros(0, np.int64))
+    centered = story_centered(raw, ["en"] * 3 + ["ru"] * 3 + ["uk"], 0.5)
+
+    def gap(vectors: QuoteVectors) -> float:
+        scores = vectors.whole @ vectors.whole.T
+        return float(min(scores[i, 3 + i] - max(scores[i, 3 + j] for j in range(3) if j != i) for i in range(3)))
+
+    assert gap(centered) > gap(raw) + 0.1
+    assert np.allclose(np.linalg.norm(centered.whole, axis=1), 1.0, atol=1e-5)
+    assert np.allclose(centered.whole[6], whole[6])  # one Ukrainian quote: no mean to take

@@ -5,6 +5,9 @@ bounded work on hostile input, and the round trip through the store and ``show -
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -144,6 +147,14 @@ DIRECT = [
     ("ja", "ラブロフ外相は「西側との対話を続けていく」と述べた。", "西側との対話を続けていく", "lblf", "述べた"),
     ("zh", "他说：“我们将继续与西方进行对话。”", "我们将继续与西方进行对话。", UNATTRIBUTED, "说"),
     ("ja", "声明は『対話を続けることが重要だ』と述べた。", "対話を続けることが重要だ", UNATTRIBUTED, "述べた"),
+    # Hindi closes the clause with its verb, and ने marks the speaker (no capitals mark a name).
+    (
+        "hi",
+        '"हम पश्चिम के साथ अपनी बातचीत जारी रखेंगे," सोमवार को पत्रकारों से विदेश मंत्री लावरोव ने कहा।',
+        "हम पश्चिम के साथ अपनी बातचीत जारी रखेंगे",
+        "lvrv",
+        "कहा",
+    ),
 ]
 
 
@@ -226,6 +237,12 @@ REPORTED = [
         "За словами",
     ),
     (
+        "hi",
+        "लावरोव ने पत्रकारों को बताया कि मास्को बातचीत के तीन दौर आयोजित करेगा।",
+        "मास्को बातचीत के तीन दौर आयोजित करेगा",
+        "बताया",
+    ),
+    (
         "en",
         "According to Lavrov, Moscow will hold three rounds of talks.",
         "Moscow will hold three rounds of talks",
@@ -300,6 +317,59 @@ def test_lavrov_speaks_in_both_seeds(path: Path) -> None:
         assert any(q.text.startswith("Ми продовжимо наш діалог") and q.cue == "заявив" for q in direct)
 
 
+def test_a_quote_that_goes_on_after_its_attribution_is_the_same_speakers() -> None:
+    text = (
+        '"We will continue our dialogue with the West," Lavrov said on Monday. "The first round will take place '
+        'in Geneva." Reporters asked about the date.\n\n"Nobody knows the date of the next meeting yet," one '
+        'diplomat wrote. It was late. "The talks are over for this year and nothing more will happen."'
+    )
+    found = [(q.text, q.speaker, q.cue) for q in _statements(text, "en")]
+    assert found == [
+        ("We will continue our dialogue with the West", "lvrv", "said"),
+        ("The first round will take place in Geneva.", "lvrv", "said"),
+        ("Nobody knows the date of the next meeting yet", UNATTRIBUTED, "wrote"),
+    ]  # the last quote follows another sentence: nothing says who said it
+
+
+def test_chinese_names_a_foreign_speaker_with_a_middle_dot() -> None:
+    text = (
+        "众议员马特·罗森代尔在接受采访时表示：“我们本来有足够的时间来做这件事。”"
+        "\n他又说，罗森代尔还表示：“领导层必须让委员会完成工作。”"
+    )
+    found = _statements(text, "zh")
+    assert [q.speaker_surface for q in found] == ["马特·罗森代尔", "罗森代尔"]
+    assert found[0].speaker == found[1].speaker != UNATTRIBUTED  # the full name and the surname meet
+
+
+def test_the_speaker_is_the_person_not_where_they_come_from() -> None:
+    text = (
+        "Congress did not vote on the bills before the holidays.\n\n"
+        '"We have had ample time to do that and nothing came of it," Congressman Matt Rosendale of Montana '
+        "told Newsweek."
+    )
+    assert [q.speaker for q in _statements(text, "en")] == ["rsndl"]
+
+
+def test_a_chinese_quote_before_the_sentence_naming_its_speaker() -> None:
+    text = (
+        "“新的一年，有些人又做出了同样愚蠢的行为。”纽约州共和党众议员迈克·劳勒在接受《新闻周刊》采访时表示："
+        "“我们并非寻求综合法案，每项法案都必须在会议上加以处理和谈判。”"
+    )
+    found = [(q.text, q.cue) for q in _statements(text, "zh")]
+    assert found == [
+        ("新的一年，有些人又做出了同样愚蠢的行为。", "表示"),
+        ("我们并非寻求综合法案，每项法案都必须在会议上加以处理和谈判。", "表示"),
+    ]
+    later = "“这是我们的家。”他在会后回到家中，最后在网上宣布了消息。"
+    assert not _statements(later, "zh")  # the verb of a later clause is not the quote's cue
+
+
+def test_a_hindi_quote_that_closes_its_sentence_is_not_attributed_by_the_next() -> None:
+    text = '"हमें सिर्फ कानून नहीं, सोच भी बदलनी होगी।" सरकार ने नई योजना की घोषणा की और मंत्री ने कहा कि काम जारी है।'
+    quoted = [q for q in _statements(text, "hi") if q.kind == "direct"]
+    assert not quoted  # the danda ended the quote's sentence: the next one's verb is not its cue
+
+
 def test_hostile_input_is_bounded() -> None:
     marks = "«" * 20_000 + "»" * 20_000 + '"a b c d e" said Lavrov. ' * 5_000 + "„x“ " * 20_000
     long_quote = "«" + "слово " * 5_000 + "», — заявил Лавров."
@@ -309,6 +379,23 @@ def test_hostile_input_is_bounded() -> None:
         assert time.perf_counter() - started < 5
         assert len(found) <= MAX_QUOTES and all(q.end - q.start <= MAX_CHARS for q in found)
     assert len(find_statements(marks, "en", ())) == MAX_QUOTES
+
+
+def test_the_same_text_gives_the_same_statements_in_every_process() -> None:
+    """The cue tables are sets, whose order changes with each process's hash seed: the longest
+    cue that ends at a colon is the one read ('补充说', not the '说' inside it), whatever the order."""
+    script = (
+        "from crosswire.analyze.quotes import find_statements\n"
+        "found = find_statements('他补充说，这项工作将在明年年底之前全部完成。', 'zh', ())\n"
+        "print([(q.start, q.end, q.cue) for q in found])\n"
+    )
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        outputs.add(
+            subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True).stdout
+        )
+    assert len(outputs) == 1 and "'补充说'" in outputs.pop()
 
 
 def test_the_cue_tables_are_data() -> None:

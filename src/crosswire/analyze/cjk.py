@@ -35,7 +35,20 @@ _KATAKANA = r"[\u30a1-\u30fa\u30fc]"
 _KATAKANA_RUN = re.compile(rf"{_KATAKANA}{{2,}}(?:[・=]{_KATAKANA}{{2,}})*")
 _NAME_SEPARATOR = re.compile(r"[・=]")
 _NASAL = re.compile(r"n(?=[pbm])")
+_PALATAL = re.compile(r"(sh|ch|j)iy(?=[aou])|(?<=[kgnhbpmr])i(?=y[aou])")
 _MIN_SKELETON = 3
+# The characters Chinese spells foreign names with (the Xinhua transliteration tables' most used):
+# a name is a run of them on both sides of its middle dot ('迈克·约翰逊'), and the text around it
+# (no spaces) ends where a character outside the set begins ('众议院议长迈克·约翰逊最近').
+_TRANSLITERATION = frozenset(
+    "阿埃艾爱安昂奥巴拜班邦保鲍贝本比彼毕宾波伯博布查达戴丹道德登迪蒂丁东杜多厄恩尔法凡菲费芬丰弗福富盖甘冈戈"
+    "格根古哈海汉豪赫亨胡华霍基吉加贾杰金卡凯坎康柯科克肯库奎拉莱赖兰朗劳勒雷里利莉林琳隆卢鲁路伦罗洛马迈麦曼"
+    "梅蒙米明莫默穆纳奈南内尼宁努诺帕潘佩彭皮普奇恰乔切琴丘萨塞桑瑟森沙尚舍施舒斯索苏塔泰坦汤特提廷托图瓦万旺"
+    "威韦维温沃乌西希锡夏谢辛休雅亚扬耶伊因英尤约扎泽詹朱兹佐翰逊尼娜娅莎丽黛妮蕾芙代茨肖祖"
+)
+_NAME_DOT = re.compile(r"(?<=[\u4e00-\u9fff])[·•‧](?=[\u4e00-\u9fff])")
+_GIVEN_CHARS = 4
+_SURNAME_CHARS = 5
 
 
 def is_cjk(language: str | None) -> bool:
@@ -68,6 +81,38 @@ def find_dates(text: str, known: Iterable[Mention] = ()) -> list[Mention]:
     return found
 
 
+def _romaji(katakana: str) -> str:
+    """Romaji as a Latin spelling of the name would have it: the small ッ only doubles the next
+    consonant ('マッシー' 'masshi', not 'matshi'), and a small ャ/ュ/ョ palatalizes the sound
+    before it ('ジョ' 'jo', not 'jiyo')."""
+    romaji = anyascii(katakana.replace("ッ", "")).lower()
+    return _PALATAL.sub(r"\1", romaji)
+
+
+def transliterated_names(text: str) -> list[Mention]:
+    """Foreign names as Chinese writes them, given name and surname joined by a middle dot
+    ('马特·罗森代尔'): the whole name and its surname, keyed by their pinyin's ``name_key`` (which
+    meets the same name in other Chinese texts, not its Latin spelling: Chinese chooses its
+    characters by sound, and their pinyin is far from the original letters)."""
+    found: list[Mention] = []
+    for dot in _NAME_DOT.finditer(text):
+        start = dot.start()
+        while start > max(dot.start() - _GIVEN_CHARS, 0) and text[start - 1] in _TRANSLITERATION:
+            start -= 1
+        end = dot.end()
+        while end < min(dot.end() + _SURNAME_CHARS, len(text)) and text[end] in _TRANSLITERATION:
+            end += 1
+        if start == dot.start() or end - dot.end() < 2:
+            continue
+        surname = text[dot.end() : end]
+        key = name_key(anyascii(surname).lower())
+        if len(key) >= 2:
+            whole = text[start:end]
+            found.append(Mention(f"{name_key(anyascii(text[start : dot.start()]).lower())}_{key}", whole, "person"))
+            found.append(Mention(key, surname, "person"))
+    return found
+
+
 def katakana_names(text: str) -> list[Mention]:
     """Names written in katakana: the whole run ('ドナルド・トランプ') and its last part ('トランプ'),
     keyed as ``name_key`` keys a Latin name, with r and with l; a last part with a skeleton too
@@ -75,7 +120,7 @@ def katakana_names(text: str) -> list[Mention]:
     found: list[Mention] = []
     for match in _KATAKANA_RUN.finditer(text):
         parts = _NAME_SEPARATOR.split(match.group(0))
-        romaji = [_NASAL.sub("m", anyascii(part).lower()) for part in parts]
+        romaji = [_NASAL.sub("m", _romaji(part)) for part in parts]
         for spelled in {tuple(romaji), tuple(r.replace("r", "l") for r in romaji)}:
             keys = [name_key(r) for r in spelled]
             if len(parts) > 1 and all(keys):

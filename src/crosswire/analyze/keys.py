@@ -53,12 +53,21 @@ _CONSONANT_CLASS = str.maketrans({"z": "s", "c": "k", "q": "k", "g": "h", "w": "
 _VOWEL_CLASS = str.maketrans({"o": "a", "e": "i", "y": "i", "j": "i"})
 _VOWELS = re.compile(r"[aeiouyj]")
 
+# Devanagari writes the sounds of borrowed names with a dot below (nukta): ज़ is z, फ़ is f. Unicode
+# leaves the letter and the dot apart (NFC does not join them), and the transliteration reads the
+# pair as the plain letter ('j'kharova' for Zakharova): the joined letters read right.
+_NUKTA = "\u093c"
+_NUKTA_MAP = {base + _NUKTA: chr(0x958 + i) for i, base in enumerate("कखगजडढफय")}
+_NUKTA_LETTERS = re.compile("|".join(_NUKTA_MAP))
+
 # Each of these letters belongs to one Cyrillic language only, so the map needs no language.
 _CYRILLIC_COUSINS = str.maketrans({"ы": "и", "э": "е", "ё": "е", "є": "е", "ї": "і", "ґ": "г", "ў": "в"})
 
 
 def ascii_lower(text: str) -> str:
     """Transliterate to ASCII and keep only lower-case letters and digits."""
+    if _NUKTA in text:
+        text = _NUKTA_LETTERS.sub(lambda m: _NUKTA_MAP[m.group(0)], text)
     return _NON_ALNUM.sub("", anyascii(text).lower())
 
 

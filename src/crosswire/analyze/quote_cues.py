@@ -26,10 +26,12 @@ class Cues:
     adverb_ending: str  # the ending of most such words ('-ly'), '' for none
     negations: frozenset[str]  # 'not', 'не': a negated speech verb reports nothing
     passive: frozenset[str]  # auxiliaries before a verb that make it passive ('was told that')
+    agent_markers: frozenset[str]  # the word after a verb's subject ('कागामे ने कहा'): the speaker before it
     dash_speech: bool
     relative_after_comma: bool  # ', que' opens a relative clause, not reported speech
     pro_drop: bool
     unspaced: bool
+    verb_final: bool  # the speech verb closes its clause: after a quote it ends the clause ('…," X ने कहा')
 
     by_first: dict[str, tuple[tuple[str, ...], ...]]  # the phrases by their first word, longest first
 
@@ -68,10 +70,12 @@ def _cues(entries: Sequence[dict[str, object]]) -> Cues:
         adverb_ending=entries[0].get("adverb_ending", "") if len(entries) == 1 else "",  # type: ignore[arg-type]
         negations=words("negations"),
         passive=words("passive"),
+        agent_markers=words("agent_markers"),
         dash_speech=all(entry.get("dash_speech") for entry in entries),
         relative_after_comma=all(entry.get("relative_after_comma") for entry in entries),
         pro_drop=all(entry.get("pro_drop") for entry in entries),
         unspaced=all(entry.get("unspaced") for entry in entries),
+        verb_final=all(entry.get("verb_final") for entry in entries),
         by_first=by_first,
     )
 

@@ -22,14 +22,16 @@ _NAME_AFTER_CUE = 12  # words after a cue that may name its speaker after a comm
 _NAME_RIGHT_AFTER = 3  # words after a cue that may name its speaker without one ('said Italian astronaut X')
 _ROLE_WORDS = 3  # words before a cue among which a name is still its subject ('Лавров в понедельник заявил')
 _CLAUSE_BREAK = re.compile(r"[,;:()«»\"“”„]")
+_LINKING_WORD = re.compile(r"\s+[^\W\d_A-ZА-ЯЁІЇЄ]{1,4}\s+")  # 'of', 'from', 'de', 'aus', 'из'
 _CLAUSE_END = re.compile(r"\s*(?:[.,;!?…]|$)")
 # Words a full stop follows without ending the sentence ('Mr.', 'г.').
 _ABBREVIATIONS = frozenset(["mr", "mrs", "ms", "dr", "st", "gen", "col", "sen", "rep", "gov", "jr", "vs", "etc"])
 _ABBREVIATIONS |= {"inc", "co", "ltd", "no", "nr", "ул", "г", "гг", "им", "тыс", "млн", "млрд"}
-# A full stop before a space, or glued to the next sentence as scraped pages have it ('path.Get');
-# Chinese and Japanese full stops end a sentence with no space after them.
+# A full stop (or the Devanagari danda '।') before a space, or glued to the next sentence as
+# scraped pages have it ('path.Get'); Chinese and Japanese full stops end a sentence with no space
+# after them.
 _SENTENCE_END = re.compile(
-    r"[.!?…]+[\"»”’)]*(?=\s|$)|\n|(?<=[a-zа-яёіїє])[.!?](?=[A-ZА-ЯЁІЇЄ][a-zа-яёіїє])|[。！？]+[”」』]*"
+    r"[.!?…।॥]+[\"»”’)]*(?=\s|$)|\n|(?<=[a-zа-яёіїє])[.!?](?=[A-ZА-ЯЁІЇЄ][a-zа-яёіїє])|[。！？]+[”」』]*"
 )
 
 
@@ -196,9 +198,12 @@ class QuoteReader:
         beside = [i for i in (first - 1, last) if 0 <= i < len(self.spans) and lo <= self.spans[i][0] < hi]
         if any(self._pronoun(i) for i in (*beside, *cue_words)):
             return None, True
+        agent = self._agent(lo, first)
+        if agent is not None:
+            return agent
         before = self._subject(lo, cue_start, first - 1)
         if before is not None:
-            return before, False
+            return self._head(before, lo), False
         if first > 0 and self.spans[first - 1][0] >= lo and self._common_noun(first - 1):
             return None, False  # 'the minister said': someone the article does not name here
         following = self.words_in(cue_end, hi)[:_NAME_AFTER_CUE]
@@ -221,6 +226,32 @@ class QuoteReader:
         if unlisted is not None:
             return unlisted, False
         return None, self.cues.pro_drop and self.bare(lo, hi, cue_start, cue_end)
+
+    def _head(self, named: Named, lo: int) -> Named:
+        """The name ``named`` qualifies when it follows another through a short lower-case word
+        ('Matt Rosendale of Montana told', 'Kari Nadeau from Stanford said'): the speaker is the
+        first, the second where they come from."""
+        i = bisect.bisect_left(self.named_starts, named.start) - 1
+        if i >= 0 and self.named[i].start >= lo and _LINKING_WORD.fullmatch(self.text, self.named[i].end, named.start):
+            return self.named[i]
+        return named
+
+    def _agent(self, lo: int, first: int) -> tuple[Named | None, bool] | None:
+        """The speaker marked as the verb's subject by the word after it ('कागामे ने कहा', 'मेसी
+        ने न्यूज़वीक को बताया': the word before ने, a few words before the cue), whether or not
+        the analysis listed it as a name (the script has no capitals to tell one); a pronoun
+        there ('उन्होंने') refers back. None where the clause has no such marker."""
+        if not self.cues.agent_markers:
+            return None
+        for i in range(first - 1, max(first - 1 - _ROLE_WORDS, -1), -1):
+            if self.spans[i][0] < lo or _CLAUSE_BREAK.search(self.text, self.spans[i][1], self.spans[first][0]):
+                return None
+            if self.lower[i] in self.cues.agent_markers and i > 0 and self.spans[i - 1][0] >= lo:
+                if self._pronoun(i - 1):
+                    return None, True
+                listed = nearest(self.named, self.named_starts, self.spans[i - 1][0], self.spans[i - 1][1] + 1, 0)
+                return (listed or self._as_named(i - 1)), False
+        return None
 
     def _unlisted_name(self, lo: int, hi: int, first: int, last: int) -> Named | None:
         """A name beside the cue that the analysis did not list (an acronym, a lone surname it

@@ -50,6 +50,7 @@ _DASH_LINE = re.compile(r"[ \t]*[—–-][ \t]*(?=\w)")
 _DASH_BREAK = re.compile(r"[,.!?…]\s*[—–-]\s*(?=[^\W\d_])")
 _LEAD = re.compile(r"[\s,;]*(?:[—–-]+\s*)?")
 _UNSPACED_THAT = "，：,:"
+_UNSPACED_CLAUSE = re.compile(r"[，,；;]")
 _KEY_WORDS = re.compile(r"\w+")
 
 
@@ -121,9 +122,16 @@ def _direct(reader: QuoteReader, spans: list[tuple[int, int]]) -> list[_Found]:
             limit = min(limit, spans[n + 1][0] - 1)  # the next statement (a quoted name does not end this one)
         lead = _LEAD.match(text, after, limit)
         lo = lead.end() if lead else after
-        if text[end - 1 : end] == "." and text[lo : lo + 1].isupper():
+        if (text[end - 1 : end] == "." and text[lo : lo + 1].isupper()) or text[end - 1 : end] == "।":
             limit = lo  # the quote closed its sentence and a new one starts: not its attribution
-        cue, cue_start, cue_end = reader.cue_in(lo, limit, first_words=_CUE_WORDS_AFTER, after_quote=True)
+        # Where the verb closes the clause ('…," 2015 में ... कागामे ने कहा'), or a sentence names the
+        # speaker between two quotes ('“…。”来自蒙大拿州的国会议员马特·罗森代尔…表示：“…”'), the cue is
+        # anywhere before the clause's end or the next quote.
+        first_words = 0 if reader.cues.verb_final or reader.cues.unspaced else _CUE_WORDS_AFTER
+        if reader.cues.unspaced:
+            clause = _UNSPACED_CLAUSE.search(text, lo, limit)
+            limit = clause.start() if clause else limit  # '…，最後，他在Facebook宣布': a later clause's verb
+        cue, cue_start, cue_end = reader.cue_in(lo, limit, first_words=first_words, after_quote=True)
         if cue:
             speaker, back = reader.speaker_near(lo, limit, cue, cue_start, cue_end)
             if speaker is None and not back and reader.cues.unspaced:  # 'X は「…」と述べた'
@@ -148,7 +156,21 @@ def _direct(reader: QuoteReader, spans: list[tuple[int, int]]) -> list[_Found]:
             speaker = nearest(reader.named, reader.named_starts, begin, colon, colon)
             if speaker is not None and reader.word_count(speaker.end, colon) == 0:
                 found.append(_Found(start, end, "direct", ":", colon, speaker, False))
+        elif found and _continues(reader, found[-1], spans[n - 1], opening):
+            last = found[-1]
+            found.append(_Found(start, end, "direct", last.cue, last.cue_at, last.speaker, last.refers_back))
     return found
+
+
+def _continues(reader: QuoteReader, last: _Found, last_span: tuple[int, int], opening: int) -> bool:
+    """Whether a quote opening at ``opening`` goes on with the statement just before it: it opens
+    the sentence right after the one that attributed the previous quote, in the same paragraph
+    ('"…," Kagame said. "We have to change mindsets."'), as reports quote one speaker at length."""
+    if not last_span[0] <= last.start <= last_span[1] or reader.paragraph(last.start) != reader.paragraph(opening):
+        return False
+    anchor = max(last.cue_at, last_span[1])
+    ends = bisect.bisect_right(reader.ends, opening) - bisect.bisect_right(reader.ends, anchor)
+    return ends == 1 and not reader.text[reader.sentence_start(opening) : opening].strip()
 
 
 def _dash_speech(reader: QuoteReader) -> list[_Found]:
@@ -208,7 +230,7 @@ def _reported(reader: QuoteReader, direct: list[_Found]) -> list[_Found]:
         if text[end - 1 : end] == "?" or text[end : end + 1] == "?":
             return  # 'Würden Sie sagen, dass ...?': a question, not a statement
         end = _before_source(reader, start, end)
-        end = end - 1 if end > start and text[end - 1] in ".!?…。！？" else end
+        end = end - 1 if end > start and text[end - 1] in ".!?…。！？।" else end
         if reader.word_count(start, end) < _MIN_WORDS or end - start > MAX_CHARS:
             return
         if any(s < end and start < e and (min(e, end) - max(s, start)) * 2 >= end - start for s, e in quoted):
@@ -219,14 +241,20 @@ def _reported(reader: QuoteReader, direct: list[_Found]) -> list[_Found]:
         found.append(_Found(start, end, "reported", cue, cue_start, speaker, back))
 
     if reader.cues.unspaced:
+        # Every cue's occurrences, in text order and the longest first where two end together
+        # ('补充说' before its '说'): the table is a set, and its order must not decide the cue.
+        hits = []
         for cue in reader.cues.verbs:
             at = text.find(cue)
             while at >= 0:
-                after = at + len(cue)
-                if text[after : after + 1] in _UNSPACED_THAT and not inside_quote(at):
-                    begin = reader.sentence_start(at)
-                    add(after + 1, reader.sentence_end(after), cue, at, after, begin, at)
-                at = text.find(cue, after)
+                hits.append((at + len(cue), at, cue))
+                at = text.find(cue, at + len(cue))
+        taken: set[int] = set()
+        for after, at, cue in sorted(hits):
+            if after not in taken and text[after : after + 1] in _UNSPACED_THAT and not inside_quote(at):
+                taken.add(after)
+                begin = reader.sentence_start(at)
+                add(after + 1, reader.sentence_end(after), cue, at, after, begin, at)
         return found
     for i, word in enumerate(lower):
         if len(found) >= MAX_QUOTES:
@@ -313,6 +341,8 @@ def find_statements(
     (``entities`` and ``places`` are the analysis's, found in the same text)."""
     if cjk.is_cjk(language) and not cues(language).unspaced:
         language = None
+    if language is not None and language.split("-")[0].lower() == "zh":
+        entities = [*entities, *cjk.transliterated_names(text)]  # the analysis lists no Chinese names
     reader = QuoteReader(text, language, entities, places)
     spans = quoted_spans(text)
     direct = _direct(reader, spans)

@@ -11,10 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_WORD = re.compile(r"\w+")
+from crosswire.analyze.text import WORD_CHAR
+
+# Word characters with combining marks: Devanagari vowel signs are marks, not \w, and without them
+# 'रूसी भाषा' reads as the letters 'र', 'स', 'भ', 'ष', which any two Hindi quotes share.
+_WORD = re.compile(f"{WORD_CHAR}+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
-_SENTENCE_END = re.compile(r"(?<=[.!?…。！？])\s+|(?<=[。！？])")
+_SENTENCE_END = re.compile(r"(?<=[.!?…。！？।])\s+|(?<=[。！？])")
 # Words quoted inside a reported statement ('brewers were "already leading the way" in ...'): the
 # part another outlet may quote alone.
 _INNER = re.compile(r"«([^»]{8,})»|„([^“”]{8,})[“”]|“([^”]{8,})”|\"([^\"]{8,})\"|「([^」]{8,})」|‚([^‘’]{8,})[‘’]")
