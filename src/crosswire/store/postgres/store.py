@@ -24,6 +24,7 @@ from crosswire.represent import compact
 from crosswire.represent.compact import CompactRepresentation
 from crosswire.store import codec, exports
 from crosswire.store.postgres import connection, migrations
+from crosswire.store.postgres.pgvector import PgVectorReads
 from crosswire.store.postgres.queries import int8_array
 from crosswire.store.postgres.reads import SummaryReads
 from crosswire.store.postgres.search import SearchReads
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 _PAGE = 2000  # rows a streaming read fetches at a time
 
 
-class PostgresStore(BatchWrites, SummaryReads, SearchReads):
+class PostgresStore(BatchWrites, SummaryReads, SearchReads, PgVectorReads):
     def __init__(self, url: str, *, create: bool = True) -> None:
         """Open the store in the database ``url`` names; with ``create=False`` a database without
         the crosswire schema is refused rather than filled."""
@@ -47,6 +48,7 @@ class PostgresStore(BatchWrites, SummaryReads, SearchReads):
         # same round trip: the cluster writer asks for them next. Kept only inside a transaction
         # (no other process writes then) and dropped by every write to placements.
         self._placed: dict[str, Assignment | None] = {}
+        self._search_tables: dict[int, bool] = {}  # pgvector search tables by dimension (pgvector.py)
         self.conn = connection.connect(url)
         try:
             migrations.migrate(self.conn, connection.redacted(url), create=create)
