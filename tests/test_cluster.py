@@ -102,8 +102,9 @@ def test_two_stories_merge_only_when_they_match_each_other() -> None:
     # members score against each other (a digest of two happenings links both, and joins none).
     candidates = [_candidate("a", "e-a", "s-a"), _candidate("b", "e-b", "s-b")]
     sizes = lambda ids: {"s-a": 1, "s-b": 1}  # noqa: E731
+    Between = Callable[[Representation, Sequence[Representation]], list[float]]
 
-    def between(table: dict[frozenset[str], float]) -> Callable[[Representation, Sequence[Representation]], list[float]]:
+    def between(table: dict[frozenset[str], float]) -> Between:
         return lambda rep, others: [table[frozenset((rep.article_id, o.article_id))] for o in others]
 
     apart = between({frozenset(("a", "b")): 0.1})
