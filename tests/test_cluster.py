@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from crosswire.cluster import Candidate, ClusterPolicy
 from crosswire.cluster import assign as place
+from crosswire.cluster.online import place as place_scored
 from crosswire.types import Assignment, Representation, Similarity
 
 POLICY = ClusterPolicy(event_threshold=0.6, story_threshold=0.3, event_window_days=3, merge_threshold=0.3)
@@ -93,4 +94,22 @@ def test_an_article_linking_two_stories_merges_them_into_the_larger() -> None:
     assert placement.assignment.story_id == "s-a" and placement.absorbed == ()
     # Without sizes the best match's story keeps its id; a story below the threshold stays apart.
     placement = place(_rep("new"), candidates, POLICY, scores)
+    assert placement.assignment.story_id == "s-a" and placement.absorbed == ("s-b",)
+
+
+def test_two_stories_merge_only_when_they_match_each_other() -> None:
+    # The article matches both stories; whether they become one depends on how their own
+    # members score against each other (a digest of two happenings links both, and joins none).
+    candidates = [_candidate("a", "e-a", "s-a"), _candidate("b", "e-b", "s-b")]
+    sizes = lambda ids: {"s-a": 1, "s-b": 1}  # noqa: E731
+    Between = Callable[[Representation, Sequence[Representation]], list[float]]
+
+    def between(table: dict[frozenset[str], float]) -> Between:
+        return lambda rep, others: [table[frozenset((rep.article_id, o.article_id))] for o in others]
+
+    apart = between({frozenset(("a", "b")): 0.1})
+    placement = place_scored("new", None, candidates, [0.5, 0.4], POLICY, sizes, apart)
+    assert placement.assignment.story_id == "s-a" and placement.absorbed == ()
+    close = between({frozenset(("a", "b")): 0.35})
+    placement = place_scored("new", None, candidates, [0.5, 0.4], POLICY, sizes, close)
     assert placement.assignment.story_id == "s-a" and placement.absorbed == ("s-b",)

@@ -171,6 +171,18 @@ def test_site_lines_are_counted_per_site(store: Store) -> None:
     assert store.site_lines("b.com", 1) == (0, set())
 
 
+def test_site_vector_sums_add_up_per_site_and_language_and_go_with_the_clusters(store: Store) -> None:
+    with store.transaction():
+        store.add_site_vector_sums({("a.com", "en"): (2, np.array([1.0, 2.0])), ("a.com", "de"): (1, np.ones(2))})
+        store.add_site_vector_sums({("a.com", "en"): (1, np.array([0.5, 0.0]))})
+    found = store.site_vector_sums([("a.com", "en"), ("a.com", "de"), ("b.com", "en")])
+    assert sorted(found) == [("a.com", "de"), ("a.com", "en")]
+    assert found[("a.com", "en")][0] == 3 and found[("a.com", "en")][1].tolist() == [1.5, 2.0]
+    with store.transaction():  # recluster places every article again, summing them anew
+        store.clear_clusters()
+    assert store.site_vector_sums([("a.com", "en")]) == {}
+
+
 def test_rejections_are_counted(store: Store) -> None:
     with store.transaction():
         store.add_rejection(Rejection("bad.bin", "binary", "NUL bytes"))

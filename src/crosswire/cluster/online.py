@@ -12,7 +12,7 @@ candidate source is abstract so the same logic runs over any index.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Generic, Protocol, TypeVar
@@ -108,6 +108,26 @@ def _support(found: Sequence[float], members: int, k: int) -> float:
     return sum(best) / k
 
 
+def _stories_match(
+    a: str,
+    b: str,
+    candidates: Sequence[Candidate[Rep]],
+    policy: ClusterPolicy,
+    pair_scores: Callable[[Rep, Sequence[Rep]], Iterable[float]],
+) -> bool:
+    """Whether one of story ``a``'s members among the candidates matches story ``b``'s as a
+    whole (``_support`` at the story threshold), or the other way round."""
+    if a == b:
+        return True
+    members = {story: [c.representation for c in candidates if c.assignment.story_id == story] for story in (a, b)}
+    for one, other in ((a, b), (b, a)):
+        for member in members[one]:
+            found = pair_scores(member, members[other])
+            if _support(list(found), len(members[other]), policy.support) >= policy.story_threshold:
+                return True
+    return False
+
+
 def place(
     article_id: str,
     published: str | None,
@@ -115,6 +135,7 @@ def place(
     scores: Sequence[float],
     policy: ClusterPolicy,
     story_size: Callable[[Sequence[str]], dict[str, int]] | None = None,
+    pair_scores: Callable[[Rep, Sequence[Rep]], Iterable[float]] | None = None,
 ) -> Placement:
     """Place an article among ``candidates`` (scored ``scores``, in the same order), deciding by
     cluster: it joins the event (then the story) it matches best as a whole (``_support``), when
@@ -167,6 +188,8 @@ def place(
         for story, support in story_support.items()
         if support >= max(policy.story_threshold, policy.merge_threshold)
     }
+    if pair_scores is not None:
+        linked = {story for story in linked if _stories_match(story, story_id, candidates, policy, pair_scores)}
     linked.add(story_id)
     if len(linked) > 1 and story_size is not None:
         story_id = max(sorted(linked), key=lambda s: (sizes.get(s, 0), s == story_id))

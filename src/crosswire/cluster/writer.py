@@ -16,9 +16,12 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from crosswire.cluster import specific
 from crosswire.cluster.ann import VectorIndex, vector_index_path
 from crosswire.cluster.online import Candidate, ClusterPolicy, place
+from crosswire.cluster.sites import SiteMeans
 from crosswire.encode.centering import LanguageCentering
+from crosswire.encode.fusion import combine
 from crosswire.link.vectorized import scores
 from crosswire.represent.compact import (
     DOCS_KEY,
@@ -45,7 +48,8 @@ _FREQ_CACHE = 2_000_000
 # Two articles of one site share its template (bylines, section names, sign-offs, the lead the
 # encoder reads), which both kinds of evidence take for content: their score is discounted. Among
 # the 20 largest stories of 2,000 news pages, five were one site's unrelated articles (match
-# reports of one sports site, a K-pop shop's release notes, a business daily's briefs).
+# reports of one sports site, a K-pop shop's release notes, a business daily's briefs). Their
+# cosine is also taken on vectors centered on the site's mean (crosswire.cluster.sites).
 SAME_SITE = 0.8
 SEARCH_PAGE = 2000  # vectors sent to the store's own search index per statement when it is filled
 _SITE_CACHE = 200_000
@@ -167,6 +171,8 @@ class ClusterWriter:
         self.centering: LanguageCentering | None = None
         self.fusion = settings.fusion
         self._sites: dict[str, str | None] = {}  # article id -> site name, for SAME_SITE
+        self.site_means = SiteMeans(store)
+        self._site_names: dict[str, np.ndarray] = {}  # per batch: crosswire.cluster.specific
 
     # -- weighing ------------------------------------------------------------------------------
     def represent(
@@ -315,18 +321,65 @@ class ClusterWriter:
         return sizes
 
     # -- placing -------------------------------------------------------------------------------
-    def _same_site(self, article_id: str, found: Sequence[Candidate[CompactRepresentation]]) -> np.ndarray:
+    def _same_site(self, article_id: str, found: Sequence[CompactRepresentation]) -> np.ndarray:
         """Which of ``found`` come from the site of ``article_id`` (sites unknown: none)."""
         site = self._sites.get(article_id)
         if site is None or not found:
             return np.zeros(len(found), dtype=bool)
-        missing = [c.representation.article_id for c in found if c.representation.article_id not in self._sites]
+        missing = [c.article_id for c in found if c.article_id not in self._sites]
         if missing:
             if len(self._sites) > _SITE_CACHE:
                 self._sites = {article_id: site}
             briefs = self.store.article_briefs(missing)
             self._sites.update({i: briefs[i].site if i in briefs else None for i in missing})
-        return np.array([self._sites.get(c.representation.article_id) == site for c in found], dtype=bool)
+        return np.array([self._sites.get(c.article_id) == site for c in found], dtype=bool)
+
+    def _site_centered(self, rep: CompactRepresentation, site: str) -> np.ndarray:
+        assert rep.vector is not None
+        language_mean = self.center_on(len(rep.vector)).mean(rep.language)
+        return self.site_means.center(rep.vector, language_mean, (site, rep.language or ""))
+
+    def _site_scores(
+        self, rep: CompactRepresentation, found: Sequence[CompactRepresentation], same: np.ndarray, scored: np.ndarray
+    ) -> np.ndarray:
+        """``scored`` with each pair of one site scored again on site-centered vectors."""
+        site = self._sites.get(rep.article_id)
+        if rep.vector is None or site is None:
+            return scored
+        at = [
+            i for i in np.flatnonzero(same).tolist() if (v := found[i].vector) is not None and len(v) == len(rep.vector)
+        ]
+        if not at:
+            return scored
+        others = [found[i] for i in at]
+        lexical = scores(replace(rep, vector=None), others)
+        here = self._site_centered(rep, site)
+        cosines = np.array([here @ self._site_centered(other, site) for other in others])
+        out = scored.copy()
+        out[at] = np.round(combine(lexical, cosines, self.fusion.weight, self.fusion.low, self.fusion.high), 6)
+        return out
+
+    def _names_of_site(self, article_id: str) -> np.ndarray:
+        site = self._sites.get(article_id)
+        if site is None:
+            return np.zeros(0, dtype=np.int64)
+        if site not in self._site_names:
+            self._site_names[site] = specific.site_names(self.store, site)
+        return self._site_names[site]
+
+    def score(self, rep: CompactRepresentation, found: Sequence[CompactRepresentation]) -> np.ndarray:
+        """How well ``rep`` matches each of ``found``: the fused score, pairs of one site compared
+        on site-centered vectors and discounted (``SAME_SITE``), pairs of one language that share
+        no rare name, place or quote discounted too (``crosswire.cluster.specific``)."""
+        scored = scores(rep, found, self.fusion)
+        same_site = self._same_site(rep.article_id, found)
+        if same_site.any():
+            scored = np.where(same_site, self._site_scores(rep, found, same_site, scored) * SAME_SITE, scored)
+        self.freq.prefetch(rep.ids)  # a stored candidate's own keys when it is the one scored
+        rare = specific.rare_keys(rep, self.freq.of, self.n_docs)
+        vague = specific.unspecific(rep, found, rare, same_site, lambda: self._names_of_site(rep.article_id))
+        out: np.ndarray = np.where(vague, scored * specific.UNSPECIFIC, scored)
+        return out
 
     def place(
         self,
@@ -341,10 +394,10 @@ class ClusterWriter:
         overlay = _Overlay()
         limit = self.settings.index_keys
         self._sites.update(sites or {})
+        self._site_names.clear()  # the site statistics grow with each batch
         for rep in reps:
             found = self.candidates(rep, overlay)
-            scored_array = scores(rep, [c.representation for c in found], self.fusion)
-            scored = np.where(self._same_site(rep.article_id, found), scored_array * SAME_SITE, scored_array).tolist()
+            scored = self.score(rep, [c.representation for c in found]).tolist()
             placement = place(
                 rep.article_id,
                 rep.published,
@@ -352,6 +405,7 @@ class ClusterWriter:
                 scored,
                 self.policy,
                 lambda ids: self._story_sizes(overlay, ids),
+                self.score,
             )
             placed = placement.assignment
             for story in placement.absorbed:
@@ -373,6 +427,15 @@ class ClusterWriter:
         if with_vectors and self.centering is not None:
             vectors = [rep.vector for rep in with_vectors if rep.vector is not None]
             self.store.add_language_vector_sums(self.centering.add(vectors, [rep.language for rep in with_vectors]))
+            self.store.add_site_vector_sums(
+                self.site_means.add(
+                    [
+                        ((site, rep.language or ""), rep.vector)
+                        for rep in with_vectors
+                        if rep.vector is not None and (site := self._sites.get(rep.article_id)) is not None
+                    ]
+                )
+            )
         # Stories first (a merge moves stored articles into a story this batch opened), then the
         # merges in the order they happened, each into the story its target ended up in.
         self.store.put_placements(placed_all)

@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
+from typing import TypeVar
 
 import numpy as np
 
@@ -117,11 +118,15 @@ class LanguageCentering:
         return deltas
 
 
+K = TypeVar("K")
+
+
 def merged_sums(
-    current: Mapping[str, tuple[int, np.ndarray]], deltas: Mapping[str, tuple[int, np.ndarray]]
-) -> list[tuple[str, int, bytes]]:
-    """The rows a store writes to add ``deltas`` to its ``current`` sums: (language, count,
-    float64 sum as bytes). Sums of another length (another encoder's) start again."""
+    current: Mapping[K, tuple[int, np.ndarray]], deltas: Mapping[K, tuple[int, np.ndarray]]
+) -> list[tuple[K, int, bytes]]:
+    """The rows a store writes to add ``deltas`` to its ``current`` sums: (key: a language, or a
+    site and language; count; float64 sum as bytes). Sums of another length (another encoder's)
+    start again."""
     rows = []
     for language, (n, total) in deltas.items():
         old_n, old_total = current.get(language, (0, np.zeros(np.shape(total), dtype=np.float64)))

@@ -68,6 +68,14 @@ class Store(Protocol):
         """Add (count, vector sum) changes per language to ``language_vector_sums``."""
         ...
 
+    def site_vector_sums(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], tuple[int, np.ndarray]]:
+        """Per (site, language) of ``keys`` that has any, the number of placed vectors and their float64 sum."""
+        ...
+
+    def add_site_vector_sums(self, deltas: Mapping[tuple[str, str], tuple[int, np.ndarray]]) -> None:
+        """Add (count, vector sum) changes per (site, language) to ``site_vector_sums``."""
+        ...
+
     def count_site_lines(self, docs: Mapping[str, int], lines: Mapping[tuple[str, str], int]) -> None:
         """Add articles per site (``docs``) and, per (site, line key), the articles holding the line."""
         ...

@@ -220,6 +220,27 @@ class SQLiteStore:
         rows = merged_sums(self.language_vector_sums(), deltas)
         self.db.executemany("INSERT OR REPLACE INTO language_vectors VALUES (?,?,?)", rows)
 
+    def site_vector_sums(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], tuple[int, np.ndarray]]:
+        """Per (site, language) of ``keys`` that has any, the number of placed vectors and their float64 sum."""
+        found: dict[tuple[str, str], tuple[int, np.ndarray]] = {}
+        for site, language in keys:
+            row = self.db.execute(
+                "SELECT n, total FROM site_vectors WHERE site = ? AND language = ?", (site, language)
+            ).fetchone()
+            if row is not None:
+                found[(site, language)] = (int(row[0]), np.frombuffer(row[1], dtype=np.float64).copy())
+        return found
+
+    def add_site_vector_sums(self, deltas: Mapping[tuple[str, str], tuple[int, np.ndarray]]) -> None:
+        """Add (count, vector sum) changes per (site, language) to ``site_vector_sums``."""
+        if not deltas:
+            return
+        current = self.site_vector_sums(list(deltas))
+        self.db.executemany(
+            "INSERT OR REPLACE INTO site_vectors VALUES (?,?,?,?)",
+            [(*key, n, total) for key, n, total in merged_sums(current, deltas)],
+        )
+
     def count_site_lines(self, docs: Mapping[str, int], lines: Mapping[tuple[str, str], int]) -> None:
         """Add articles per site (``docs``) and, per (site, line key), the articles holding the line."""
         self.db.executemany(
@@ -461,7 +482,7 @@ class SQLiteStore:
 
     def clear_clusters(self) -> None:
         """Forget every assignment, event and story (call inside a transaction)."""
-        for table in ("assignments", "events", "stories"):
+        for table in ("assignments", "events", "stories", "site_vectors"):
             self.db.execute(f"DELETE FROM {table}")
 
     def cluster_counts(self) -> tuple[int, int]:

@@ -188,6 +188,26 @@ class PostgresStore(BatchWrites, SummaryReads, SearchReads, PgVectorReads):
             rows,
         )
 
+    def site_vector_sums(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], tuple[int, np.ndarray]]:
+        """Per (site, language) of ``keys`` that has any, the number of placed vectors and their float64 sum."""
+        found: dict[tuple[str, str], tuple[int, np.ndarray]] = {}
+        for site, language in keys:
+            row = self._one("SELECT n, total FROM site_vectors WHERE site = %s AND language = %s", (site, language))
+            if row is not None:
+                found[(site, language)] = (int(row[0]), np.frombuffer(row[1], dtype=np.float64).copy())
+        return found
+
+    def add_site_vector_sums(self, deltas: Mapping[tuple[str, str], tuple[int, np.ndarray]]) -> None:
+        """Add (count, vector sum) changes per (site, language) to ``site_vector_sums``."""
+        if not deltas:
+            return
+        current = self.site_vector_sums(list(deltas))
+        self.conn.cursor().executemany(
+            "INSERT INTO site_vectors VALUES (%s, %s, %s, %s) "
+            "ON CONFLICT (site, language) DO UPDATE SET n = excluded.n, total = excluded.total",
+            [(*key, n, total) for key, n, total in merged_sums(current, deltas)],
+        )
+
     def feature_freq(self, ids: Sequence[int]) -> dict[int, int]:
         if not len(ids):
             return {}
@@ -317,7 +337,7 @@ class PostgresStore(BatchWrites, SummaryReads, SearchReads, PgVectorReads):
     def clear_clusters(self) -> None:
         """Forget every assignment, event and story (call inside a transaction)."""
         self._placed.clear()
-        for table in ("assignments", "events", "stories"):
+        for table in ("assignments", "events", "stories", "site_vectors"):
             self.conn.execute(f"DELETE FROM {table}")
 
     def cluster_counts(self) -> tuple[int, int]:

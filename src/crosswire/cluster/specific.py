@@ -1,0 +1,81 @@
+"""Specific evidence: what tells one happening from a topic.
+
+Two reports of one happening in one language name the same people, organizations or places, or
+quote the same words, and most of those keys are rare in the collection. Reports that share only
+a topic (weather forecasts for different cities, road accidents in different regions, one site's
+match reports of different games) share vocabulary, numbers, dates and country names, and the
+encoder finds them alike too: among the 20 largest stories of 2,000 news pages, the members of
+the four topic stories had no rare key in common with any of their three closest members in
+about half the cases, those of the real stories almost never.
+
+So a pair of one language that shares no rare name, place or quote is discounted (``UNSPECIFIC``).
+A key is rare when at most ``RARE_SHARE`` of the stored articles hold it (``RARE_FLOOR`` at least:
+a new store knows too little to say). Two articles of one site must share more than the site
+itself: its places (a local site names its city in most reports; a shop its shipping countries)
+and the names in at least ``SITE_NAME_SHARE`` of its articles (a business daily's "Di Live"
+byline) do not count. Pairs of two languages are left alone: there a missing shared key says
+little, since names are spelled, and found, differently (two thirds of the WMT 2024 translation
+pairs share no rare key).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from crosswire.clean.site import NAME_PREFIX
+from crosswire.represent.compact import GROUP_INDEX, GROUP_SHIFT, CompactRepresentation, key_ids
+from crosswire.represent.features import feature_key
+from crosswire.store.base import Store
+
+_GROUPS = np.array([GROUP_INDEX[g] for g in "eopq"], dtype=np.int64)
+_PLACES = GROUP_INDEX["p"]
+RARE_SHARE = 0.01
+RARE_FLOOR = 10
+UNSPECIFIC = 0.75
+SITE_NAME_MIN = 3
+SITE_NAME_SHARE = 0.1
+_ENTITY_LINES = NAME_PREFIX + "entities:"
+
+
+def rare_keys(rep: CompactRepresentation, counts: Callable[[np.ndarray], np.ndarray], n_docs: int) -> np.ndarray:
+    """The ids of ``rep``'s names, places and quotes held by few stored articles (``counts``:
+    their document frequencies)."""
+    own = rep.ids[np.isin(rep.ids >> GROUP_SHIFT, _GROUPS)]
+    rare: np.ndarray = own[counts(own) <= max(RARE_FLOOR, RARE_SHARE * n_docs)]
+    return rare
+
+
+def site_names(store: Store, site: str) -> np.ndarray:
+    """Feature ids of the names in at least ``SITE_NAME_SHARE`` of the site's articles (and
+    ``SITE_NAME_MIN``), from the site statistics the site pass keeps."""
+    total, _ = store.site_lines(site, 2**62)
+    floor = max(SITE_NAME_MIN, int(SITE_NAME_SHARE * total + 0.999))
+    keys = [key[len(_ENTITY_LINES) :] for key in store.site_lines(site, floor)[1] if key.startswith(_ENTITY_LINES)]
+    if not keys:
+        return np.zeros(0, dtype=np.int64)
+    ids: np.ndarray = np.unique(key_ids([feature_key(k, "org" if k.startswith("org:") else "entity") for k in keys]))
+    return ids
+
+
+def unspecific(
+    rep: CompactRepresentation,
+    others: Sequence[CompactRepresentation],
+    rare: np.ndarray,
+    same_site: np.ndarray,
+    names_of_site: Callable[[], np.ndarray],
+) -> np.ndarray:
+    """Which of ``others`` (in ``rep``'s language) share none of ``rare`` with ``rep``; for
+    those of its site (``same_site``), none but its places and the site's own names."""
+    out = np.zeros(len(others), dtype=bool)
+    if not others:
+        return out
+    of_site = rare
+    if same_site.any():
+        of_site = rare[(rare >> GROUP_SHIFT) != _PLACES]
+        of_site = of_site[~np.isin(of_site, names_of_site())]
+    for i, other in enumerate(others):
+        if other.language == rep.language:
+            out[i] = not np.isin(of_site if same_site[i] else rare, other.ids).any()
+    return out
