@@ -166,6 +166,9 @@ class ClusterWriter:
         self.server_search = False
         self._search_pending: list[tuple[str, np.ndarray]] = []
         self.fresh_vectors = False  # a recluster places every article again: start the index empty
+        # After recount_vectors the language sums hold every stored vector: placing the articles
+        # again must not add them a second time.
+        self.language_sums_final = False
         # Language means of the stored vectors, read when the first vector arrives; scores and the
         # vector index compare vectors centered on them (crosswire.encode.centering).
         self.centering: LanguageCentering | None = None
@@ -239,6 +242,7 @@ class ClusterWriter:
                     if old.get(key, none)[1].shape == (counted.ndim,)
                 }
             )
+            self.language_sums_final = True
         self.centering = None
 
     def _centered(self, rep: CompactRepresentation) -> np.ndarray:
@@ -426,7 +430,8 @@ class ClusterWriter:
         with_vectors = [rep for rep in reps if rep.vector is not None]
         if with_vectors and self.centering is not None:
             vectors = [rep.vector for rep in with_vectors if rep.vector is not None]
-            self.store.add_language_vector_sums(self.centering.add(vectors, [rep.language for rep in with_vectors]))
+            if not self.language_sums_final:
+                self.store.add_language_vector_sums(self.centering.add(vectors, [rep.language for rep in with_vectors]))
             self.store.add_site_vector_sums(
                 self.site_means.add(
                     [
