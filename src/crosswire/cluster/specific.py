@@ -69,13 +69,21 @@ def unspecific(
     """Which of ``others`` (in ``rep``'s language) share none of ``rare`` with ``rep``; for
     those of its site (``same_site``), none but its places and the site's own names."""
     out = np.zeros(len(others), dtype=bool)
-    if not others:
+    same_language = [i for i, other in enumerate(others) if other.language == rep.language]
+    if not same_language:
         return out
     of_site = rare
-    if same_site.any():
+    if same_site[same_language].any():
         of_site = rare[(rare >> GROUP_SHIFT) != _PLACES]
         of_site = of_site[~np.isin(of_site, names_of_site())]
-    for i, other in enumerate(others):
-        if other.language == rep.language:
-            out[i] = not np.isin(of_site if same_site[i] else rare, other.ids).any()
+    # All candidates' keys in one array and one membership test per key set (a test per
+    # candidate cost about a millisecond an article in the writer).
+    ids = np.concatenate([others[i].ids for i in same_language])
+    owner = np.repeat(np.arange(len(same_language)), [len(others[i].ids) for i in same_language])
+    share_rare = np.bincount(owner[np.isin(ids, rare)], minlength=len(same_language)) > 0
+    share_site = (
+        share_rare if of_site is rare else np.bincount(owner[np.isin(ids, of_site)], minlength=len(same_language)) > 0
+    )
+    for j, i in enumerate(same_language):
+        out[i] = not (share_site[j] if same_site[i] else share_rare[j])
     return out
