@@ -6,7 +6,7 @@ import sys
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -64,6 +64,51 @@ def postgres_url(postgres_server: PostgresServer, tmp_path: Path, monkeypatch: p
     """A new empty database on the suite's server; the store's local cache goes under tmp_path."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     return postgres_server.new_database()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+BROWSER_TIMEOUT_MS = 20_000  # any single step of a browser test; a module takes seconds
+
+
+def chromium() -> Path:
+    """Debian's chromium (skips, saying how to install it, where it is missing)."""
+    import shutil
+
+    found = CHROMIUM if CHROMIUM.exists() else Path(shutil.which("chromium") or CHROMIUM)
+    if not found.exists():
+        pytest.skip("Debian's chromium is not installed (make test installs it: apt-get install chromium)")
+    return found
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium driven by Playwright (never Playwright's own browser downloads)."""
+    executable = chromium()
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright comes with the test extra")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(executable), args=BROWSER_ARGS, timeout=BROWSER_TIMEOUT_MS
+        )
+        yield launched
+        launched.close()
+
+
+def new_page(browser: Any, width: int = 1280, height: int = 900, mobile: bool = False) -> Any:
+    """A page in a fresh context; the messages of any dialog a script opens are kept in
+    ``page.dialogs`` (and the dialog dismissed): a test of hostile input asserts there are none."""
+    context = browser.new_context(viewport={"width": width, "height": height}, is_mobile=mobile)
+    page = context.new_page()
+    page.set_default_timeout(BROWSER_TIMEOUT_MS)
+    dialogs: list[str] = []
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.dialogs = dialogs
+    return page
 
 
 @pytest.fixture

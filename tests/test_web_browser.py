@@ -6,36 +6,13 @@ markup as text; every page fits 360 px."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from conftest import RU_SEED, UK_SEED, require_shared
+from conftest import RU_SEED, UK_SEED, new_page, require_shared
 from live_server import live_server
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-TIMEOUT_MS = 20_000  # any single step; the module takes seconds
-
-
-def _chromium() -> Path:
-    found = CHROMIUM if CHROMIUM.exists() else Path(shutil.which("chromium") or CHROMIUM)
-    if not found.exists():
-        pytest.skip("Debian's chromium is not installed (make test installs it: apt-get install chromium)")
-    return found
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = _chromium()
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright comes with the test extra")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(executable), args=ARGS, timeout=TIMEOUT_MS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")
@@ -46,20 +23,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    opened = context.new_page()
-    opened.set_default_timeout(TIMEOUT_MS)
-    dialogs: list[str] = []
-
-    def on_dialog(dialog: Any) -> None:
-        dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    opened.on("dialog", on_dialog)
-    opened.dialogs = dialogs
+    opened = new_page(browser)
     yield opened
-    context.close()
-    assert dialogs == [], f"a page opened a dialog: {dialogs}"
+    opened.context.close()
+    assert opened.dialogs == [], f"a page opened a dialog: {opened.dialogs}"
 
 
 def test_ingest_seeds_find_story_and_compare_across_languages(server: str, page: Any) -> None:
@@ -132,9 +99,7 @@ def test_hostile_articles_run_no_script_and_show_their_markup(server: str, page:
 
 
 def test_every_page_fits_360_px(server: str, browser: Any, hostile_ids: list[str]) -> None:
-    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
-    narrow = context.new_page()
-    narrow.set_default_timeout(TIMEOUT_MS)
+    narrow = new_page(browser, 360, 740, mobile=True)
     story = httpx.get(f"{server}/api/v1/articles/{hostile_ids[1]}").json()["story_id"]
     try:
         for path in (
@@ -152,4 +117,4 @@ def test_every_page_fits_360_px(server: str, browser: Any, hostile_ids: list[str
             assert width <= 360, (path, width)
             assert narrow.locator("header.top nav a").count() == 4
     finally:
-        context.close()
+        narrow.context.close()

@@ -11,19 +11,9 @@ from typing import Any
 
 import httpx
 import pytest
+from conftest import new_page
 from live_server import live_server
 from quote_pair import EN, HOSTILE, HOSTILE_QUOTE, RU
-from test_web_browser import ARGS, TIMEOUT_MS, _chromium
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = _chromium()
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright comes with the test extra")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(executable), args=ARGS, timeout=TIMEOUT_MS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")
@@ -36,18 +26,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list
 
 
 def _narrow(browser: Any) -> Any:
-    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    dialogs: list[str] = []
-
-    def on_dialog(dialog: Any) -> None:
-        dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    page.on("dialog", on_dialog)
-    page.dialogs = dialogs
-    return page
+    return new_page(browser, 360, 740, mobile=True)
 
 
 def test_who_said_what_side_by_side_at_360_px(served: tuple[str, list[dict[str, str]]], browser: Any) -> None:

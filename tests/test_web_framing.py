@@ -11,9 +11,8 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import run_cli
+from conftest import new_page, run_cli
 from live_server import live_server
-from test_web_browser import ARGS, TIMEOUT_MS, _chromium
 
 HOSTILE_SITE = "<img src=x onerror=alert('site')>.example"
 HOSTILE_TITLE = "<script>alert('headline')</script> Lavrov threatens ultimatum"
@@ -85,33 +84,20 @@ def test_outlets_file_joins_country_and_owner(story: tuple[str, str], store_path
     assert "wire.example GB" in run_cli("show", story_id, "--outlets", str(outlets), db=store_path).stdout
 
 
-def test_framing_section_fits_360_px_and_runs_no_script(story: tuple[str, str]) -> None:
-    executable: Path = _chromium()
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright comes with the test extra")
+def test_framing_section_fits_360_px_and_runs_no_script(story: tuple[str, str], browser: Any) -> None:
     base, story_id = story
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(executable), args=ARGS, timeout=TIMEOUT_MS)
-        try:
-            context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
-            page = context.new_page()
-            page.set_default_timeout(TIMEOUT_MS)
-            dialogs: list[str] = []
-
-            def on_dialog(dialog: Any) -> None:
-                dialogs.append(dialog.message)
-                dialog.dismiss()
-
-            page.on("dialog", on_dialog)
-            page.goto(f"{base}/stories/{story_id}")
-            section = page.locator("#framing")
-            assert section.is_visible()
-            assert page.locator("#framing .timechart svg rect.bar").count() == 3
-            assert HOSTILE_TITLE in section.inner_text()
-            assert page.locator("#framing .outlets > li").count() == 2
-            assert page.locator("main script, main img").count() == 0
-            assert page.evaluate("document.documentElement.scrollWidth") <= 360
-            box = section.bounding_box()
-            assert box is not None and box["x"] + box["width"] <= 360
-            assert dialogs == []
-        finally:
-            browser.close()
+    page = new_page(browser, 360, 740, mobile=True)
+    try:
+        page.goto(f"{base}/stories/{story_id}")
+        section = page.locator("#framing")
+        assert section.is_visible()
+        assert page.locator("#framing .timechart svg rect.bar").count() == 3
+        assert HOSTILE_TITLE in section.inner_text()
+        assert page.locator("#framing .outlets > li").count() == 2
+        assert page.locator("main script, main img").count() == 0
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        box = section.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 360
+        assert page.dialogs == []
+    finally:
+        page.context.close()

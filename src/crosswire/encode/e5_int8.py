@@ -289,16 +289,3 @@ class E5Int8(E5Numpy):
         x += self._type
         _layer_norm(x, *self._emb_ln, self.eps)
         return x
-
-
-_SHARED: E5Int8 | None = None
-_SHARED_LOCK = threading.Lock()
-
-
-def shared() -> E5Int8:
-    """One model per process, loaded on first use."""
-    global _SHARED
-    with _SHARED_LOCK:
-        if _SHARED is None:
-            _SHARED = E5Int8()
-        return _SHARED

@@ -35,7 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -441,14 +441,20 @@ def _read_norm(raw: bytes, count: int) -> dict[int, str]:
     return table
 
 
-_SHARED: E5Numpy | None = None
+_SHARED: dict[type, E5Numpy] = {}
 _LOCK = threading.Lock()
+Runtime = TypeVar("Runtime", bound=E5Numpy)
+
+
+def shared_runtime(kind: type[Runtime]) -> Runtime:
+    """One model of each runtime per process (about 140 MB), loaded on first use."""
+    with _LOCK:
+        found = _SHARED.get(kind)
+        if found is None:
+            found = _SHARED[kind] = kind()
+        assert isinstance(found, kind)
+        return found
 
 
 def shared() -> E5Numpy:
-    """One model per process (about 140 MB), loaded on first use."""
-    global _SHARED
-    with _LOCK:
-        if _SHARED is None:
-            _SHARED = E5Numpy()
-        return _SHARED
+    return shared_runtime(E5Numpy)

