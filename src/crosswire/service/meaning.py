@@ -63,19 +63,17 @@ def meaning_matches(
         encoder = get_encoder(spec)
     except (MissingDependency, CrosswireError):
         return []
-    # The store's own index where it keeps one (pgvector on a shared PostgreSQL server: a reader
-    # on another machine has no index file), else the file beside the store.
-    in_store = store.search_vector_count(encoder.dimension)
-    path = vector_index_path(Path(store.path)) if store.path else None
-    if not in_store and (path is None or not path.is_file()):
-        return []
     vector = encoder.encode([query])[0]
     sums = {k: v for k, v in store.language_vector_sums().items() if len(v[1]) == encoder.dimension}
     centering = LanguageCentering.for_encoder(spec, encoder.dimension, sums)
     centered = centering.center(vector[None, :], [_query_language(query)])[0]
-    nearest = store.nearest_vectors(centered, 4 * limit) if in_store else None
+    # The store's own index where it keeps one (pgvector on a shared PostgreSQL server: a reader
+    # on another machine has no index file), else the file beside the store.
+    nearest = store.nearest_vectors(centered, 4 * limit)
     if nearest is None:
-        assert path is not None
+        path = vector_index_path(Path(store.path)) if store.path else None
+        if path is None or not path.is_file():
+            return []
         try:
             nearest = _index(path, encoder.dimension).nearest(centered, 4 * limit)
         except (MissingDependency, CrosswireError):
