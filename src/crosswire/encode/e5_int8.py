@@ -33,7 +33,7 @@ import numpy as np
 from crosswire.encode.e5_numpy import E5Numpy, _dequantize, _Layer, _layer_norm, model_path
 
 # Bump when the graph below changes: the cache key includes it.
-GRAPH_VERSION = 1
+GRAPH_VERSION = 2
 
 
 def available() -> bool:
@@ -47,9 +47,9 @@ def available() -> bool:
 
 
 def _graph(layers: Sequence[_Layer], hidden: int, heads: int, eps: float) -> Any:
-    """The encoder layers and the mean pooling as an ONNX model: inputs ``x`` [batch, tokens,
-    hidden] (embeddings, layer-normed) and ``mask`` [batch, tokens] (1 for a token, 0 for
-    padding); output ``out`` [batch, hidden], the mean of each row's last hidden states."""
+    """The encoder layers and the mean pooling as an ONNX model: input ``x`` [batch, tokens,
+    hidden] (embeddings, layer-normed; no padding: texts run one per call, see
+    ``E5Int8._forward``); output ``out`` [batch, hidden], the mean of each row's last hidden states."""
     from onnx import TensorProto, helper, numpy_helper
 
     nodes: list[Any] = []
@@ -67,13 +67,6 @@ def _graph(layers: Sequence[_Layer], hidden: int, heads: int, eps: float) -> Any
     const("heads_shape", np.array([0, 0, heads, head], np.int64))
     const("hidden_shape", np.array([0, 0, hidden], np.int64))
     const("qkv_split", np.array([hidden] * 3, np.int64))
-    const("axes_1_2", np.array([1, 2], np.int64))
-    const("axis_1", np.array([1], np.int64))
-    const("axis_2", np.array([2], np.int64))
-    const("one", np.array(1.0, np.float32))
-    const("far", np.array(10000.0, np.float32))
-    # Padding is kept out of attention by a large negative score: (mask - 1) * 10000.
-    op("Unsqueeze", [op("Mul", [op("Sub", ["mask", "one"], "mask_off"), "far"], "mask_far"), "axes_1_2"], "mask_bias")
     x = "x"
     for index, layer in enumerate(layers):
         p = f"l{index}."
@@ -89,7 +82,7 @@ def _graph(layers: Sequence[_Layer], hidden: int, heads: int, eps: float) -> Any
         k = op("Transpose", [op("Reshape", [p + "k", "heads_shape"], p + "k4")], p + "kt", perm=[0, 2, 3, 1])
         v = op("Transpose", [op("Reshape", [p + "v", "heads_shape"], p + "v4")], p + "vt", perm=[0, 2, 1, 3])
         # The query was pre-scaled by 1/sqrt(head size) (E5Numpy folds it into its weights).
-        scores = op("Add", [op("MatMul", [q, k], p + "attention.scores"), "mask_bias"], p + "scores+mask")
+        scores = op("MatMul", [q, k], p + "attention.scores")
         weighted = op("MatMul", [op("Softmax", [scores], p + "softmax", axis=-1), v], p + "attention.values")
         context = op(
             "Reshape", [op("Transpose", [weighted], p + "ctx_t", perm=[0, 2, 1, 3]), "hidden_shape"], p + "ctx"
@@ -128,20 +121,11 @@ def _graph(layers: Sequence[_Layer], hidden: int, heads: int, eps: float) -> Any
             epsilon=eps,
             axis=-1,
         )
-    summed = op(
-        "ReduceSum",
-        [op("Mul", [x, op("Unsqueeze", ["mask", "axis_2"], "mask3")], "masked"), "axis_1"],
-        "summed",
-        keepdims=0,
-    )
-    op("Div", [summed, op("ReduceSum", ["mask", "axis_1"], "counts", keepdims=1)], "out")
+    op("ReduceMean", [x], "out", axes=[1], keepdims=0)
     graph = helper.make_graph(
         nodes,
         "e5",
-        [
-            helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", "tokens", hidden]),
-            helper.make_tensor_value_info("mask", TensorProto.FLOAT, ["batch", "tokens"]),
-        ],
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", "tokens", hidden])],
         [helper.make_tensor_value_info("out", TensorProto.FLOAT, ["batch", hidden])],
         weights,
     )
@@ -280,7 +264,7 @@ class E5Int8(E5Numpy):
         means = np.empty((len(segments), self.H), dtype=np.float32)
         for row, ids in enumerate(segments):
             x = self._embed(ids)[None]
-            means[row] = session.run(None, {"x": x, "mask": np.ones((1, len(ids)), dtype=np.float32)})[0][0]
+            means[row] = session.run(None, {"x": x})[0][0]
         return means
 
     def _embed(self, ids: Sequence[int]) -> np.ndarray:
