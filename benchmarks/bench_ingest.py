@@ -73,7 +73,7 @@ def main() -> None:
     load = os.getloadavg()[0]
     extractor = os.environ.get("CROSSWIRE_EXTRACTOR", "default")
     encoder = load_settings().encoder
-    # The faster encoder setting and the lexical engine alone, once each, for the frontier.
+    # The float32 runtime, the faster encoder setting and the lexical engine alone, once each, for the frontier.
     others = (
         {}
         if "--quick" in sys.argv

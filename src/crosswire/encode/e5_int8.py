@@ -24,7 +24,7 @@ import logging
 import os
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -181,7 +181,7 @@ def cache_key(path: Path) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
-def _cached(path: Path, build: Any, usable: Any = lambda data: True) -> bytes:
+def _cached(path: Path, build: Callable[[], bytes], usable: Callable[[bytes], bool] = lambda data: True) -> bytes:
     """The quantized graph for model file ``path``: read from the cache, else built and stored
     (written to a temporary name and renamed, so processes building at once never read half a
     file). A cache that cannot be read or written, or holds what ``usable`` refuses (a damaged
@@ -193,7 +193,7 @@ def _cached(path: Path, build: Any, usable: Any = lambda data: True) -> bytes:
             return found
     except OSError:
         pass
-    data: bytes = build()
+    data = build()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=target.parent, prefix=target.name, suffix=".tmp", delete=False) as handle:
