@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crosswire.lang import LanguageDetector, detect_language, detect_paragraph_languages
+from crosswire.lang import LanguageDetector, detect_article_language, detect_language, detect_paragraph_languages
 
 
 @pytest.mark.parametrize(
@@ -54,6 +54,37 @@ def test_mixed_article_is_flagged() -> None:
 
 def test_no_paragraphs() -> None:
     assert detect_paragraph_languages([]) == (None, [], False)
+    assert detect_article_language([]) == (None, False)
+
+
+ARTICLES = [
+    ["Read more", "Share", *UK, "Photo: AP"],
+    [UK[0], EN[0], UK[1], EN[1]],  # mixed
+    [*UK, EN[0]],  # an English line in a Ukrainian article: under a fifth of its letters
+    [EN[0] + " " + EN[1], UK[0]],  # a longer English paragraph, then a Ukrainian one: mixed
+    ["Read more", "Share", "Photo: AP"],  # nothing long enough
+    ["Kyiv", *UK * 6, "Підписуйтесь на наш канал", "Фото: УНІАН"],
+]
+
+
+@pytest.mark.parametrize("paragraphs", ARTICLES)
+def test_article_language_answers_as_reading_every_paragraph(paragraphs: list[str]) -> None:
+    article, _, mixed = detect_paragraph_languages(paragraphs)
+    assert detect_article_language(paragraphs) == (article, mixed)
+
+
+def test_article_language_stops_reading_once_settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    detector = LanguageDetector()
+    read: list[str] = []
+    detect = detector._detect
+    monkeypatch.setattr(detector, "_detect", lambda sample: read.append(sample) or detect(sample))
+    long_article = [*UK * 5, "Підписуйтесь на наш канал у Telegram, щоб першими дізнаватися новини."]
+    assert detector.article_language(long_article) == ("uk", False)
+    assert len(read) < len(long_article)  # the ten-paragraph vote is settled before the last ones
+    read.clear()
+    mixed = [UK[0], EN[0], UK[1], EN[1], UK[0]]
+    assert detector.article_language(mixed) == ("uk", True)
+    assert len(read) < len(mixed)  # settled as mixed once the rest cannot dilute English below a fifth
 
 
 def test_configured_language_set() -> None:

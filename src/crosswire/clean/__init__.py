@@ -16,7 +16,7 @@ from crosswire.clean.html import ExtractedPage, extract_html
 from crosswire.clean.normalize import needs_repair, normalize_text
 from crosswire.clean.text import REASONS, CleanedText, clean_text
 from crosswire.errors import CrosswireError, InputError
-from crosswire.lang import detect_paragraph_languages
+from crosswire.lang import detect_article_language
 from crosswire.types import Article, RawDocument, Rejection
 
 __all__ = ["EXTRACTORS", "REASONS", "article_id", "clean", "clean_batch", "require_extractor"]
@@ -78,7 +78,7 @@ def _clean(raw: RawDocument, extractor: str) -> Article:
     paragraphs, cut = bound_paragraphs(cleaned.paragraphs)
     truncated = truncated or cut or long_title
 
-    language, _, mixed = detect_paragraph_languages(list(paragraphs))
+    language, mixed = detect_article_language(list(paragraphs))
     language = _language_hint(raw.language) or language or (page.language if page else None)
     flags = list(raw.flags)
     if truncated:

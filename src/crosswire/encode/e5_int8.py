@@ -20,6 +20,8 @@ file and the library versions; where that directory cannot be written it is rebu
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
+import importlib.util
 import logging
 import os
 import tempfile
@@ -37,13 +39,10 @@ GRAPH_VERSION = 2
 
 
 def available() -> bool:
-    """True where onnxruntime and onnx (the graph builder) are installed."""
-    try:
-        import onnx  # noqa: F401
-        import onnxruntime  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """True where onnxruntime and onnx (the graph builder) are installed. Looked up, not
+    imported: importing onnx costs most of a second per process, and it is only needed when the
+    graph is not in the cache."""
+    return all(importlib.util.find_spec(name) is not None for name in ("onnx", "onnxruntime"))
 
 
 def _graph(layers: Sequence[_Layer], hidden: int, heads: int, eps: float) -> Any:
@@ -173,11 +172,9 @@ def cache_dir() -> Path:
 
 
 def cache_key(path: Path) -> str:
-    import onnx
-    import onnxruntime
-
     stat = path.stat()
-    parts = (str(GRAPH_VERSION), str(stat.st_size), str(int(stat.st_mtime)), onnx.__version__, onnxruntime.__version__)
+    versions = (importlib.metadata.version("onnx"), importlib.metadata.version("onnxruntime"))
+    parts = (str(GRAPH_VERSION), str(stat.st_size), str(int(stat.st_mtime)), *versions)
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 

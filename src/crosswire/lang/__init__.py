@@ -8,6 +8,7 @@ __all__ = [
     "DEFAULT_LANGUAGES",
     "LanguageDetector",
     "configure",
+    "detect_article_language",
     "detect_language",
     "detect_paragraph_languages",
 ]
@@ -24,3 +25,9 @@ def detect_paragraph_languages(paragraphs: list[str]) -> tuple[str | None, list[
     paragraphs get None and never decide the article language; the article is mixed when
     paragraphs in other languages carry a fifth or more of its trusted text."""
     return default_detector().detect_paragraphs(paragraphs)
+
+
+def detect_article_language(paragraphs: list[str]) -> tuple[str | None, bool]:
+    """(article language, mixed flag) as ``detect_paragraph_languages`` gives them, reading
+    only as many paragraphs as it takes to settle both."""
+    return default_detector().article_language(paragraphs)
