@@ -77,7 +77,12 @@ def test_article_language_stops_reading_once_settled(monkeypatch: pytest.MonkeyP
     detector = LanguageDetector()
     read: list[str] = []
     detect = detector._detect
-    monkeypatch.setattr(detector, "_detect", lambda sample: read.append(sample) or detect(sample))
+
+    def counted(sample: str) -> str | None:
+        read.append(sample)
+        return detect(sample)
+
+    monkeypatch.setattr(detector, "_detect", counted)
     long_article = [*UK * 5, "Підписуйтесь на наш канал у Telegram, щоб першими дізнаватися новини."]
     assert detector.article_language(long_article) == ("uk", False)
     assert len(read) < len(long_article)  # the ten-paragraph vote is settled before the last ones
