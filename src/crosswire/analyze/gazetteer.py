@@ -177,11 +177,13 @@ def _script(form: str) -> str:
     return "cyrillic" if _CYRILLIC.search(form) else "latin"
 
 
-def _cut(form: str, endings: tuple[str, ...]) -> str:
+def _cut(form: str, endings: _Endings) -> str:
     """``form`` without the longest of ``endings`` it has, if a stem of four letters stays (a
     shorter ending of a short word is no ending: 'самый' is no 'самы' + 'й')."""
-    ending = next((e for e in endings if form.endswith(e)), "")
-    return form[: -len(ending)] if ending and len(form) - len(ending) >= _MIN_STEM else form
+    for length, same_length in endings:
+        if form[-length:] in same_length:
+            return form[:-length] if len(form) - length >= _MIN_STEM else form
+    return form
 
 
 @lru_cache(maxsize=100_000)
@@ -198,10 +200,21 @@ def citation_stem(text: str) -> str:
     return _cut(form, _endings("citation_endings")[_script(form)])
 
 
+# A script's endings grouped by length, longest first: the longest ending a word has is found
+# with one set lookup per length (cutting runs for every new word type of every article).
+_Endings = tuple[tuple[int, frozenset[str]], ...]
+
+
 @lru_cache(maxsize=2)
-def _endings(table: str) -> dict[str, tuple[str, ...]]:
+def _endings(table: str) -> dict[str, _Endings]:
     endings = load_table("analyze_names.json")[table]
-    return {script: tuple(sorted(items, key=len, reverse=True)) for script, items in endings.items()}
+    return {
+        script: tuple(
+            (length, frozenset(e for e in items if len(e) == length))
+            for length in sorted({len(e) for e in items}, reverse=True)
+        )
+        for script, items in endings.items()
+    }
 
 
 @lru_cache(maxsize=64)
