@@ -5,13 +5,22 @@ group."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from crosswire.encode.centering import LanguageCentering
-from crosswire.link.quote_groups import QuotedBy, QuoteGroup, QuoteVectors, group_quotes, story_centered
+from crosswire.link.quote_groups import (
+    QuotedBy,
+    QuoteGroup,
+    QuoteVectors,
+    Thresholds,
+    group_quotes,
+    story_centered,
+)
 from crosswire.link.quote_text import text_length, windows
 from crosswire.service.quote_vectors import quote_vectors
 from crosswire.types import UNATTRIBUTED, Quote
@@ -252,3 +261,28 @@ def test_lengths_and_sentences_compare_across_scripts() -> None:
     assert text_length(english) == len(english)
     parts = [chinese[start:end] for start, end in windows(chinese, 6)]
     assert parts == ["已处于领先地位", chinese[:27], chinese[27:]]
+
+
+def test_a_short_line_matching_one_sentence_does_not_outbid_the_translations() -> None:
+    """An Icelandic statement of two sentences matches its English and Russian translations at
+    0.36 and 0.34 (a weak encoder for the language); one of its sentences matches a short,
+    different Russian line at 0.38. A sentence's match counts ``partial`` less than a whole one
+    (the best of several sentences is high by chance), so the statement goes with its
+    translations, not with the short line."""
+    statement = "We could do a one-year resolution and argue. Then everybody comes to their senses."
+    items = [
+        _item("en", "en", statement),
+        _item("ru", "ru", "Мы могли бы принять резолюцию на год и спорить. Потом все одумаются."),
+        _item("ru", "ru", "он мог бы выручить больше", "snsn", "Сансон", start=300),
+        _item("is", "is", "Við gætum gert eins árs ályktun og deilt. Þá koma allir til vits.", "masi", "Massie"),
+    ]
+    # Rows: the four quotes, then the two sentences of the Icelandic one.
+    cosines = {(0, 1): 0.8, (0, 3): 0.36, (1, 3): 0.34, (3, 4): 0.7, (3, 5): 0.7, (2, 4): 0.38, (4, 5): 0.3}
+    gram = _gram(6, {pair: cosines.get(pair, 0.05) for pair in itertools.combinations(range(6), 2)})
+    values, basis = np.linalg.eigh(gram)
+    rows = (basis * np.sqrt(np.clip(values, 0, None))).astype(np.float32)
+    vectors = QuoteVectors(rows[:4], rows[4:], np.asarray([3, 3], dtype=np.int64))
+    assert abs(float(rows[2] @ rows[4]) - 0.38) < 0.01 and abs(float(rows[0] @ rows[3]) - 0.36) < 0.01
+    assert frozenset({("en", 0), ("ru", 0), ("is", 0)}) in _together(group_quotes(items, vectors))
+    undiscounted = group_quotes(items, vectors, replace(Thresholds(), partial=0.0))
+    assert frozenset({("ru", 300), ("is", 0)}) in _together(undiscounted)
