@@ -5,13 +5,23 @@ group."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from crosswire.encode.centering import LanguageCentering
-from crosswire.link.quote_groups import QuotedBy, QuoteGroup, QuoteVectors, group_quotes, story_centered
+from crosswire.link.quote_groups import (
+    QuotedBy,
+    QuoteGroup,
+    QuoteVectors,
+    Thresholds,
+    group_quotes,
+    story_centered,
+)
+from crosswire.link.quote_text import text_length, windows
 from crosswire.service.quote_vectors import quote_vectors
 from crosswire.types import UNATTRIBUTED, Quote
 
@@ -191,3 +201,88 @@ def test_the_story_topic_weighs_less_than_each_statement() -> None:
     assert gap(centered) > gap(raw) + 0.1
     assert np.allclose(np.linalg.norm(centered.whole, axis=1), 1.0, atol=1e-5)
     assert np.allclose(centered.whole[6], whole[6])  # one Ukrainian quote: no mean to take
+
+
+def _vectors(gram: np.ndarray) -> QuoteVectors:
+    """Unit vectors whose cosines are ``gram`` (no sentence windows)."""
+    values, basis = np.linalg.eigh(gram)
+    whole = basis * np.sqrt(np.clip(values, 0, None))
+    whole /= np.linalg.norm(whole, axis=1, keepdims=True)
+    return QuoteVectors(whole.astype(np.float32), np.zeros((0, len(gram)), np.float32), np.zeros(0, np.int64))
+
+
+def _gram(size: int, cosines: dict[tuple[int, int], float]) -> np.ndarray:
+    gram = np.eye(size)
+    for (i, j), cosine in cosines.items():
+        gram[i, j] = gram[j, i] = cosine
+    return gram
+
+
+def test_a_report_and_the_words_it_quotes_match_by_their_best_part() -> None:
+    """Two articles each carry one statement as a report with words quoted inside it (two
+    overlapping quotes): the reports match, the inner words are a different cut of it in each
+    (cosine below zero between them). Each article's version is its best-matching quote, so the
+    four form one group."""
+    report = "she said brewers were already leading the way on packaging"
+    items = [
+        _item("es", "es", report, UNATTRIBUTED, " "),
+        _item("es", "es", "already leading the way", UNATTRIBUTED, " ", start=20),
+        _item("zh", "zh", report + " and kegs are reused", UNATTRIBUTED, " "),
+        _item("zh", "zh", "kegs are reused", UNATTRIBUTED, " ", start=60),
+    ]
+    vectors = _vectors(_gram(4, {(0, 2): 0.7, (1, 3): -0.2}))
+    assert _together(group_quotes(items, vectors)) == {frozenset({("es", 0), ("es", 20), ("zh", 0), ("zh", 60)})}
+
+
+def test_a_low_cosine_weighs_in_the_average_but_figures_that_disagree_forbid() -> None:
+    """The Icelandic version matches the English one well and the Russian one not at all (a weak
+    encoder for the language: a cosine just below zero): it still joins, the group's average
+    being enough. A German quote as close to all of them, whose figures disagree with the
+    English one, stays out."""
+    items = [
+        _item("en", "en", "We will send 300 observers to the border."),
+        _item("ru", "ru", "Мы направим наблюдателей на границу."),
+        _item("is", "is", "Við munum senda eftirlitsmenn að landamærunum."),
+        _item("de", "de", "Wir werden 500 Beobachter an die Grenze schicken."),
+    ]
+    cosines = {(0, 1): 0.8, (0, 2): 0.5, (1, 2): -0.05, (0, 3): 0.8, (1, 3): 0.8, (2, 3): 0.1}
+    together = _together(group_quotes(items, _vectors(_gram(4, cosines))))
+    assert together == {frozenset({("en", 0), ("ru", 0), ("is", 0)}), frozenset({("de", 0)})}
+
+
+def test_lengths_and_sentences_compare_across_scripts() -> None:
+    """A Chinese character carries about three Latin letters: a Chinese quote and its English
+    original measure alike, so a short Chinese quote is not taken for a trimmed one and a long
+    one is cut into sentences (and the words it quotes, seven characters here) for a shorter
+    quote to match."""
+    english = "Brewers are already leading the way on packaging sustainability, he said."
+    chinese = "他说，啤酒酿造商在包装可持续性方面“已处于领先地位”。啤酒桶可重复使用约165次，30年后才要回收。"
+    assert 0.7 < text_length(chinese[:27]) / text_length(english) < 1.3
+    assert text_length(english) == len(english)
+    parts = [chinese[start:end] for start, end in windows(chinese, 6)]
+    assert parts == ["已处于领先地位", chinese[:27], chinese[27:]]
+
+
+def test_a_short_line_matching_one_sentence_does_not_outbid_the_translations() -> None:
+    """An Icelandic statement of two sentences matches its English and Russian translations at
+    0.36 and 0.34 (a weak encoder for the language); one of its sentences matches a short,
+    different Russian line at 0.38. A sentence's match counts ``partial`` less than a whole one
+    (the best of several sentences is high by chance), so the statement goes with its
+    translations, not with the short line."""
+    statement = "We could do a one-year resolution and argue. Then everybody comes to their senses."
+    items = [
+        _item("en", "en", statement),
+        _item("ru", "ru", "Мы могли бы принять резолюцию на год и спорить. Потом все одумаются."),
+        _item("ru", "ru", "он мог бы выручить больше", "snsn", "Сансон", start=300),
+        _item("is", "is", "Við gætum gert eins árs ályktun og deilt. Þá koma allir til vits.", "masi", "Massie"),
+    ]
+    # Rows: the four quotes, then the two sentences of the Icelandic one.
+    cosines = {(0, 1): 0.8, (0, 3): 0.36, (1, 3): 0.34, (3, 4): 0.7, (3, 5): 0.7, (2, 4): 0.38, (4, 5): 0.3}
+    gram = _gram(6, {pair: cosines.get(pair, 0.05) for pair in itertools.combinations(range(6), 2)})
+    values, basis = np.linalg.eigh(gram)
+    rows = (basis * np.sqrt(np.clip(values, 0, None))).astype(np.float32)
+    vectors = QuoteVectors(rows[:4], rows[4:], np.asarray([3, 3], dtype=np.int64))
+    assert abs(float(rows[2] @ rows[4]) - 0.38) < 0.01 and abs(float(rows[0] @ rows[3]) - 0.36) < 0.01
+    assert frozenset({("en", 0), ("ru", 0), ("is", 0)}) in _together(group_quotes(items, vectors))
+    undiscounted = group_quotes(items, vectors, replace(Thresholds(), partial=0.0))
+    assert frozenset({("ru", 300), ("is", 0)}) in _together(undiscounted)

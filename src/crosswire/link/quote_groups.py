@@ -18,7 +18,10 @@ Groups form along links, the two groups whose quotes match best on average first
 linkage: a quote one strong pair draws toward a speaker's other statement goes to the group of
 its translations, which it matches on the whole), one quote per article in a group unless the two
 are the same words (a lead repeating the body), and a link joins two groups only when their quotes
-match on average (``linkage``), so a chain of near matches does not merge two statements.
+match on average (``linkage``), so a chain of near matches does not merge two statements. The
+average is over articles, each article's version of the statement being its best-matching quote
+(a report and the words quoted inside it are two quotes of one statement); a low cosine pulls the
+average down, only figures that disagree (or speakers that may not differ) forbid a merge.
 Without an encoder, quotes in different languages link only when the same named speaker gives
 the same figures: the grouping is then mostly within one language, and says so
 (``QuoteGroup.matched_by``).
@@ -36,7 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from crosswire.link.quote_text import Surface, containment, numbers_conflict, shared_numbers, surface
+from crosswire.link.quote_text import Surface, containment, numbers_conflict, shared_numbers, surface, text_length
 from crosswire.types import UNATTRIBUTED, Quote
 
 
@@ -66,17 +69,18 @@ _STORY_MEAN_MIN = 3
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    """Centered cosines for a link, tuned on WMT 2024 documents 0-39 (benchmarks/bench_quotes.py)."""
+    """Centered cosines for a link, tuned on WMT 2024 documents 0-39 (benchmarks/bench_quotes.py):
+    the most recall with precision at least 0.94 there (recall 0.943, precision 0.941; ties go
+    to the value nearest the one before)."""
 
-    # Cosines after the story's centering (``story_centering``), which lowers them: were 0.35,
-    # 0.45 and 0.25 without it (tuning docs: precision 0.93 -> 0.96, recall 0.90 -> 0.91).
-    same_speaker: float = 0.25
-    strong: float = 0.35
-    linkage: float = 0.2  # mean score between two groups for a link to join them
+    # Cosines after the story's centering (``story_centering``), which lowers them.
+    same_speaker: float = 0.2
+    strong: float = 0.325
+    linkage: float = 0.15  # mean score between two groups' articles for a link to join them
     # Share of the mean of a story's quotes in one language taken from each of them (where it has
     # three or more): what all of a story's statements share (its topic) says nothing of which
     # two are one, and each statement's own content then weighs more.
-    story_centering: float = 0.5
+    story_centering: float = 0.6
     # Two quotes in one language that are not the same words: their cosine runs higher (the
     # centering is of articles, not quotes; two statements of one speaker on one topic reach 0.4).
     same_language: float = 0.6
@@ -88,6 +92,10 @@ class Thresholds:
     # the outlet or an earlier name instead of the speaker (recall 0.70 -> 0.78, precision kept).
     cross_speaker: bool = True
     contain_ratio: float = 0.7  # a quote shorter than this share of another is matched to its sentences
+    # What a shorter quote's best sentence of a longer one counts less than a whole match: the
+    # best of several sentences is high by chance alone, and a short line drawn to one sentence
+    # of a long statement would otherwise outbid that statement's own translations.
+    partial: float = 0.06
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,16 +161,19 @@ def _unit(rows: np.ndarray) -> np.ndarray:
     return unit
 
 
-def meaning_scores(vectors: QuoteVectors, lengths: Sequence[int], contain_ratio: float) -> np.ndarray:
+def meaning_scores(
+    vectors: QuoteVectors, lengths: Sequence[int], contain_ratio: float, partial: float = 0.0
+) -> np.ndarray:
     """Pairwise centered cosines, raised to the best cosine of the shorter quote against a
-    sentence of the longer when it is much shorter (a trimmed quote against its source)."""
+    sentence of the longer, less ``partial``, when it is much shorter (a trimmed quote against
+    its source)."""
     whole = np.asarray(vectors.whole, dtype=np.float32)
     scores = whole @ whole.T
     if len(vectors.window_owner):
         against = whole @ np.asarray(vectors.windows, dtype=np.float32).T
         size = np.asarray(lengths)
         for owner in np.unique(vectors.window_owner):
-            best = against[:, vectors.window_owner == owner].max(axis=1)
+            best = against[:, vectors.window_owner == owner].max(axis=1) - partial
             shorter = size < contain_ratio * size[owner]
             raised = np.maximum(scores[shorter, owner], best[shorter])
             scores[shorter, owner] = raised
@@ -172,10 +183,13 @@ def meaning_scores(vectors: QuoteVectors, lengths: Sequence[int], contain_ratio:
 
 def _links(
     items: Sequence[QuotedBy], surfaces: Sequence[Surface], meaning: np.ndarray | None, limits: Thresholds
-) -> tuple[list[tuple[float, int, int]], np.ndarray]:
-    """(score, i, j) of every link, and the pairwise score matrix (for the linkage check)."""
+) -> tuple[list[tuple[float, int, int]], np.ndarray, np.ndarray]:
+    """(score, i, j) of every link, the pairwise score matrix (for the linkage check) and the
+    pairs that may never share a group (figures that disagree, speakers that may not differ): a
+    low or negative cosine alone only weighs in the average."""
     n = len(items)
     scores = np.zeros((n, n), dtype=np.float32) if meaning is None else meaning.astype(np.float32, copy=True)
+    blocked = np.zeros((n, n), dtype=bool)
     links = []
     relation = np.zeros((n, n), dtype=bool)  # one named speaker (a lower threshold)
     for i in range(n):
@@ -185,12 +199,10 @@ def _links(
                 scores[i, j] = scores[j, i] = 1.0  # one statement read twice: a direct quote inside its report
                 relation[i, j] = relation[j, i] = True
                 continue
-            if numbers_conflict(surfaces[i], surfaces[j]):
-                scores[i, j] = scores[j, i] = -1.0
-                continue
             who = _speakers(a.quote, b.quote)
-            if who == "different" and not limits.cross_speaker:
+            if numbers_conflict(surfaces[i], surfaces[j]) or (who == "different" and not limits.cross_speaker):
                 scores[i, j] = scores[j, i] = -1.0
+                blocked[i, j] = blocked[j, i] = True
                 continue
             score = float(scores[i, j])
             if a.language == b.language and containment(surfaces[i], surfaces[j]) >= limits.lexical:
@@ -217,7 +229,7 @@ def _links(
             if score >= 1.0 or (mutual and close and score >= needed - 1e-6):  # scores are float32
                 links.append((score, i, j))
     links.sort(key=lambda link: (-link[0], link[1], link[2]))
-    return links, scores
+    return links, scores, blocked
 
 
 def _best_per_language(items: Sequence[QuotedBy], scores: np.ndarray) -> list[dict[str | None, float]]:
@@ -258,16 +270,21 @@ def group_quotes(
     meaning = None
     if vectors is not None and len(items):
         centered = story_centered(vectors, [item.language for item in items], limits.story_centering)
-        meaning = meaning_scores(centered, [len(item.quote.text) for item in items], limits.contain_ratio)
-    links, scores = _links(items, surfaces, meaning, limits)
-    members = _merged(items, links, scores, limits)
+        lengths = [text_length(item.quote.text) for item in items]
+        meaning = meaning_scores(centered, lengths, limits.contain_ratio, limits.partial)
+    links, scores, blocked = _links(items, surfaces, meaning, limits)
+    members = _merged(items, links, scores, blocked, limits)
     matched_by = "lexical" if vectors is None else "encoder"
     groups = [_group([items[k] for k in ks], matched_by) for ks in members.values()]
     return sorted(groups, key=lambda g: (-len({m.site for m in g.members}), -len(g.members), g.id))
 
 
 def _merged(
-    items: Sequence[QuotedBy], links: list[tuple[float, int, int]], scores: np.ndarray, limits: Thresholds
+    items: Sequence[QuotedBy],
+    links: list[tuple[float, int, int]],
+    scores: np.ndarray,
+    blocked: np.ndarray,
+    limits: Thresholds,
 ) -> dict[int, list[int]]:
     """Groups of item indices. The same words join first (a lead repeating the body, a quote
     inside its report); then, of the groups a link joins, those whose quotes match best on
@@ -282,8 +299,8 @@ def _merged(
         """The mean score between two groups, None where they may not merge."""
         if articles[gi] & articles[gj]:
             return None
-        between = scores[np.ix_(members[gi], members[gj])]
-        return None if (between < 0).any() or float(between.mean()) < limits.linkage else float(between.mean())
+        found = _linkage(items, members[gi], members[gj], scores, blocked)
+        return None if found is None or found < limits.linkage else found
 
     def merge(gi: int, gj: int) -> None:
         members[gi] += members.pop(gj)
@@ -294,8 +311,8 @@ def _merged(
     for score, i, j in links:
         gi, gj = group_of[i], group_of[j]
         if score >= 1.0 and gi != gj:
-            between = scores[np.ix_(members[gi], members[gj])]
-            if not (between < 0).any() and float(between.mean()) >= limits.linkage:
+            found = _linkage(items, members[gi], members[gj], scores, blocked)
+            if found is not None and found >= limits.linkage:
                 merge(gi, gj)
     neighbours: dict[int, set[int]] = {g: set() for g in members}
     for _, i, j in links:
@@ -327,6 +344,33 @@ def _merged(
             neighbours[other].add(gi)
             push(gi, other)
     return members
+
+
+def _linkage(
+    items: Sequence[QuotedBy], left: list[int], right: list[int], scores: np.ndarray, blocked: np.ndarray
+) -> float | None:
+    """The mean score between two groups' articles, None where a pair of them is blocked. An
+    article's version of a statement may be several quotes (a report and the words quoted inside
+    it, a lead repeating the body): the best of them stands for it, so the part that a trimmed
+    quote elsewhere does not cover does not count against the match."""
+    if blocked[np.ix_(left, right)].any():
+        return None
+    between = scores[np.ix_(left, right)]
+    rows = _by_article(items, left)
+    columns = _by_article(items, right)
+    if len(rows) == len(left) and len(columns) == len(right):
+        return float(between.mean())
+    best = np.stack([between[r].max(axis=0) for r in rows])
+    per_article = np.stack([best[:, c].max(axis=1) for c in columns], axis=1)
+    return float(per_article.mean())
+
+
+def _by_article(items: Sequence[QuotedBy], members: list[int]) -> list[list[int]]:
+    """Positions in ``members`` grouped by article."""
+    positions: dict[str, list[int]] = {}
+    for position, k in enumerate(members):
+        positions.setdefault(items[k].article_id, []).append(position)
+    return list(positions.values())
 
 
 def _earliest(item: QuotedBy) -> tuple[str, str, int]:

@@ -18,10 +18,13 @@ from crosswire.analyze.text import WORD_CHAR
 _WORD = re.compile(f"{WORD_CHAR}+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+_IDEOGRAPH = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
 _SENTENCE_END = re.compile(r"(?<=[.!?…。！？।])\s+|(?<=[。！？])")
 # Words quoted inside a reported statement ('brewers were "already leading the way" in ...'): the
 # part another outlet may quote alone.
-_INNER = re.compile(r"«([^»]{8,})»|„([^“”]{8,})[“”]|“([^”]{8,})”|\"([^\"]{8,})\"|「([^」]{8,})」|‚([^‘’]{8,})[‘’]")
+_INNER = re.compile(r"«([^»]+)»|„([^“”]+)[“”]|“([^”]+)”|\"([^\"]+)\"|「([^」]+)」|‚([^‘’]+)[‘’]")
+MIN_INNER_LENGTH = 8
 MIN_TOKENS = 4  # fewer words say too little to match on the surface ('we will', 'never')
 MIN_WINDOW_CHARS = 20
 
@@ -63,11 +66,23 @@ def numbers_conflict(a: Surface, b: Surface) -> bool:
     return bool(a.numbers) and bool(b.numbers) and not (a.numbers & b.numbers)
 
 
+def text_length(text: str) -> int:
+    """Length in letters of an alphabet: a Chinese character carries about what three Latin
+    letters do, kana about two (in the WMT 2024 translations, Chinese runs to 0.32 of the
+    English length and Japanese to 0.45), so lengths compare across scripts."""
+    return len(text) + 2 * len(_IDEOGRAPH.findall(text)) + len(_KANA.findall(text))
+
+
 def windows(text: str, max_windows: int) -> list[tuple[int, int]]:
     """(start, end) offsets into ``text`` of its sentences and of the words it quotes inside it,
     for matching a shorter quote against part of a longer one (a text of one sentence has no
     sentence windows: the whole is compared already)."""
-    inner = [match.span(group) for match in _INNER.finditer(text) for group in range(1, 7) if match.group(group)]
+    inner = [
+        match.span(group)
+        for match in _INNER.finditer(text)
+        for group in range(1, 7)
+        if match.group(group) and text_length(match.group(group)) >= MIN_INNER_LENGTH
+    ]
     spans = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
@@ -76,5 +91,5 @@ def windows(text: str, max_windows: int) -> list[tuple[int, int]]:
         start = match.end()
     if start < len(text):
         spans.append((start, len(text)))
-    spans = [(s, e) for s, e in spans if len(text[s:e].strip()) >= MIN_WINDOW_CHARS]
+    spans = [(s, e) for s, e in spans if text_length(text[s:e].strip()) >= MIN_WINDOW_CHARS]
     return (inner + (spans if len(spans) > 1 else []))[:max_windows]

@@ -18,11 +18,11 @@ import numpy as np
 from crosswire.encode import Encoder
 from crosswire.encode.centering import LanguageCentering
 from crosswire.link.quote_groups import QuotedBy, QuoteVectors
-from crosswire.link.quote_text import windows
+from crosswire.link.quote_text import text_length, windows
 
 MAX_WINDOWS = 6  # sentences of one long quote matched against shorter ones
 CACHE_SIZE = 50_000  # vectors kept (384 floats each: ~80 MB at most)
-MIN_WINDOW_SOURCE = 40  # quotes shorter than this are matched whole only
+MIN_WINDOW_SOURCE = 40  # quotes shorter than this (letters, quote_text.text_length) are matched whole only
 
 _CACHE: OrderedDict[tuple[str, str, int, int], np.ndarray] = OrderedDict()
 _LOCK = threading.Lock()
@@ -40,7 +40,7 @@ def _spans(items: Sequence[QuotedBy]) -> tuple[list[tuple[str, int, int, str]], 
     owners = []
     for index, item in enumerate(items):
         text = item.quote.text
-        if len(text) < MIN_WINDOW_SOURCE:
+        if text_length(text) < MIN_WINDOW_SOURCE:
             continue
         for start, end in windows(text, MAX_WINDOWS):
             spans.append((item.article_id, item.quote.start + start, item.quote.start + end, text[start:end]))
