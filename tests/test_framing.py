@@ -160,11 +160,6 @@ def test_show_json_has_framing_with_the_russian_sides_businesslike(seeded: tuple
     assert "how outlets covered it" in text and "stresses: " in text and "quotes: Лавров 100%" in text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="two articles give every one-off word the same z: 'шантаж' and 'ультимативний' (once each) tie with "
-    "~80 other Ukrainian one-off words below the 30 kept (docs/framing.md, 'Limits seen')",
-)
 def test_seeds_ukrainian_side_stresses_blackmail(seeded: tuple[Path, str]) -> None:
     db, story_id = seeded
     framing = json.loads(run_cli("show", story_id, "--json", db=db).stdout)["framing"]
