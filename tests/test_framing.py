@@ -79,7 +79,7 @@ def test_term_prior_counts_documents_per_language() -> None:
 
 def test_names_meet_across_scripts() -> None:
     from crosswire.analyze import analyze
-    from crosswire.service.framing import _groups
+    from crosswire.service.framing_words import name_keys
     from crosswire.types import Article
 
     texts = {
@@ -88,7 +88,7 @@ def test_names_meet_across_scripts() -> None:
         "ru": "Россия заявила НАТО, что переговоры продолжатся.",
     }
     analyses = [analyze(Article(lang, "t", None, text, lang, None)) for lang, text in texts.items()]
-    group = _groups(analyses)
+    group = name_keys(analyses)
     russia = {term for term, key in group.items() if key == "p:RU"}
     assert {"rosiya", "rossiya"} <= russia and any(term.startswith("russia") for term in russia)
 
