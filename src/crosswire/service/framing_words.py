@@ -70,7 +70,11 @@ def outlet_words(
         most common spelling there."""
         if language not in backgrounds:
             known, _ = background(language)
-            named = {key: n for key, terms in members.items() if known and (n := max(known.get(t, 0) for t in terms))}
+            named = (
+                {key: n for key, terms in members.items() if (n := max(map(known.get, terms, repeat(0))))}
+                if known
+                else {}
+            )
             backgrounds[language] = known | named if named else known
         return backgrounds[language]
 
