@@ -6,7 +6,8 @@
 Over a store ingested from news-stream pages, the latest N stored articles (100, 300 and 500)
 are taken as one story's members (any articles will do: the cost is in reading their analyses,
 folding their lemmas, the store's counts of those words and the log-odds per outlet), and
-``framing_of`` is timed: the fastest of 5 runs after a warm-up. Framing is computed when read
+``framing_of`` is timed: the fastest of 5 runs after a warm-up (the warm-up also loads the
+background table, ``crosswire.analyze.term_prior``, once per process). Framing is computed when read
 only: ingest does none of this work. The pages are ingested with the lexical engine alone
 (``encoder = "none"``): the framing view reads no vectors, and the ingest is only the setting.
 """
@@ -67,9 +68,10 @@ def main(argv: list[str]) -> int:
         f"Store of the first {len(pages)} news-stream pages ({report.added} articles, {stories} stories; lexical "
         "engine: the view reads no vectors). The latest N stored articles are taken as one story's members and "
         "`crosswire.service.framing.framing_of` is timed (fastest of 5 after a warm-up): reading their analyses, "
-        "folding their lemmas, one query for the store's counts of those words, and the log-odds for every "
-        "outlet. Added to reading a story page or `show`, not to ingest; words and voices read at most the "
-        "latest 500 articles, so the cost stops growing there.\n\n"
+        "folding their lemmas and linking the names among them, one query for the store's counts of those words, "
+        "the background table's counts, and the log-odds for every outlet. Added to reading a story page or "
+        "`show`, not to ingest; words and voices read at most the latest 500 articles, so the cost stops growing "
+        "there.\n\n"
         f"| articles | outlets | framing |\n|---:|---:|---:|\n{table}"
     )
     json.dump({"title": "Framing at read time (story page, `show`)", "markdown": markdown, "rows": rows}, sys.stdout)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 # The prior's total weight as a share of the focus and rest together: 1 makes it as strong as
@@ -36,23 +36,45 @@ class Scored:
     rest: int  # uses by the rest
 
 
+@dataclass(frozen=True, slots=True)
+class InformativePrior:
+    """The prior over one collection of words (the focus and rest together): pseudo-counts a_w
+    summing to ``a_0 = strength * size``, half in proportion to the collection's own counts, half
+    to a reference (word -> count, any scale, e.g. how many stored articles use it) whose sum over
+    the collection is ``reference_total``. The first half keeps every a_w at least half the word's
+    own count, so a word the reference lacks (a name, a foreign word) is not taken as rare
+    evidence; the second shrinks words common everywhere.
+
+    Made once per collection; ``pseudo_counts`` then costs only the words asked for, so many
+    small focuses are scored against one large collection at the cost of their own words."""
+
+    words: Counter[str]
+    size: int  # sum of ``words``
+    reference_total: float
+    strength: float = PRIOR_STRENGTH
+
+    @property
+    def a_0(self) -> float:
+        return self.strength * self.size
+
+    def pseudo_counts(self, reference: Mapping[str, float], keys: Iterable[str]) -> dict[str, float]:
+        """a_w for each of ``keys`` (``reference`` need hold only those)."""
+        if not self.size:
+            return {}
+        r = self.reference_total
+        share = _REFERENCE_SHARE if r > 0 else 0.0
+        own = self.a_0 * (1 - share) / self.size
+        cited = self.a_0 * share / r if r > 0 else 0.0
+        get = self.words.get
+        return {w: own * get(w, 0) + cited * max(float(reference.get(w, 0.0)), 0.0) for w in keys}
+
+
 def informative_prior(
     reference: Mapping[str, float], words: Counter[str], strength: float = PRIOR_STRENGTH
 ) -> dict[str, float]:
-    """Pseudo-counts a_w for every word of ``words`` (the focus and rest together), summing to
-    ``strength`` times the number of words: half in proportion to ``words`` themselves, half to
-    ``reference`` (word -> count, any scale, e.g. how many stored articles use it). The first half
-    keeps every a_w at least half the word's own count, so a word the reference lacks (a name, a
-    foreign word) is not taken as rare evidence; the second shrinks words common everywhere."""
-    n = sum(words.values())
-    if not n:
-        return {}
-    known = {w: max(float(reference.get(w, 0.0)), 0.0) for w in words}
-    r = sum(known.values())
-    share = _REFERENCE_SHARE if r else 0.0
-    return {
-        w: strength * n * ((1 - share) * count / n + (share * known[w] / r if r else 0.0)) for w, count in words.items()
-    }
+    """``InformativePrior``'s pseudo-counts for every word of ``words``."""
+    total = sum(max(float(reference.get(w, 0.0)), 0.0) for w in words)
+    return InformativePrior(words, sum(words.values()), total, strength).pseudo_counts(reference, words)
 
 
 def log_odds_z(focus: Counter[str], rest: Counter[str], prior: Mapping[str, float]) -> list[Scored]:

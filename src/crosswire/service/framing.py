@@ -14,28 +14,16 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from crosswire.analyze.keys import fold_term
-from crosswire.analyze.log_odds import informative_prior, log_odds_within
 from crosswire.errors import NotFound
 from crosswire.outlets import Outlet, outlet_of, site_key
-from crosswire.represent.compact import key_ids
+from crosswire.service.framing_words import Word, outlet_words
 from crosswire.store.base import Store
 from crosswire.types import UNATTRIBUTED, Analysis, StoryMember
 
 FRAMING_SAMPLE = 500  # latest articles whose words and voices are compared
-WORDS = 30  # distinctive words kept per outlet (the page shows 15, `show` 6)
 VOICES = 6  # speakers kept per outlet
 HEADLINES = 12  # headlines kept per language
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
-
-
-@dataclass(frozen=True, slots=True)
-class Word:
-    word: str  # the outlet's most used lemma under the key
-    key: str  # the cross-script key (``fold_term``) the comparison counts under
-    z: float  # log-odds z-score against the rest (crosswire.analyze.log_odds)
-    count: int  # the outlet's uses
-    rest: int  # the rest's uses
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +96,7 @@ def framing_of(
     by_outlet: dict[str, list[StoryMember]] = defaultdict(list)
     for member in members:
         by_outlet[_outlet(member)].append(member)
-    words = _words(store, sample, analyses)
+    words = outlet_words(store, sample, analyses, _outlet)
     found = []
     for name, own in by_outlet.items():
         site = site_key(own[0].site) or None
@@ -186,75 +174,3 @@ def _voices(analyses: Sequence[Analysis]) -> tuple[tuple[Voice, ...], int]:
         for speaker, n in _ranked(counts)[:VOICES]
     )
     return voices, total
-
-
-def _words(
-    store: Store, sample: Sequence[StoryMember], analyses: dict[str, Analysis]
-) -> dict[str, tuple[str, tuple[Word, ...]]]:
-    """Each outlet's distinctive words: against the other outlets in its main language when
-    there are any, else against all the story's other coverage, words meeting across scripts
-    and related languages under their folded key (переговори/переговоры)."""
-    counts: dict[str, Counter[str]] = {}
-    outlet_of_article: dict[str, str] = {}
-    for m in sample:
-        analysis = analyses.get(m.article_id)
-        if analysis is None:
-            continue
-        counts[m.article_id] = Counter(key for lemma in analysis.terms if (key := fold_term(lemma)))
-        outlet_of_article[m.article_id] = _outlet(m)
-    reference = _store_counts(store, set().union(*counts.values()) if counts else set())
-    language = {m.article_id: m.language or "?" for m in sample}
-    own: dict[str, list[str]] = defaultdict(list)
-    for article, outlet in outlet_of_article.items():
-        own[outlet].append(article)
-    # Each group (a language's coverage, and all of it) is counted, and its prior made, once;
-    # an outlet is scored against its group's total less its own (its words' cost only).
-    groups: dict[str, tuple[Counter[str], dict[str, float], float]] = {}
-    outlets_in = Counter(language_key for o, ids in own.items() for language_key in {language[a] for a in ids})
-
-    def group(name: str, ids: Sequence[str]) -> tuple[Counter[str], dict[str, float], float]:
-        if name not in groups:
-            total: Counter[str] = Counter()
-            for a in ids:
-                total.update(counts[a])
-            prior = informative_prior(reference, total)
-            groups[name] = (total, prior, sum(prior.values()))
-        return groups[name]
-
-    found: dict[str, tuple[str, tuple[Word, ...]]] = {}
-    for outlet, ids in own.items():
-        main = Counter(language[a] for a in ids).most_common(1)[0][0]
-        if outlets_in[main] > 1:
-            against, focus_ids = "same language", [a for a in ids if language[a] == main]
-            total, prior, a_0 = group(main, [a for a in counts if language[a] == main])
-        elif len(own) > 1:
-            against, focus_ids = "all languages", ids
-            total, prior, a_0 = group("", list(counts))
-        else:
-            continue
-        focus: Counter[str] = Counter()
-        for a in focus_ids:
-            focus.update(counts[a])
-        scored = [s for s in log_odds_within(focus, total, prior, a_0)[:WORDS] if s.z > 0]
-        shown = _lemmas({s.word for s in scored}, [analyses[a] for a in focus_ids])
-        words = tuple(Word(shown[s.word].most_common(1)[0][0], s.word, s.z, s.count, s.rest) for s in scored)
-        found[outlet] = (against, words)
-    return found
-
-
-def _lemmas(keys: set[str], analyses: Sequence[Analysis]) -> dict[str, Counter[str]]:
-    """The lemmas the outlet used under each of ``keys``: the most used one is what is shown."""
-    found: dict[str, Counter[str]] = defaultdict(Counter)
-    for analysis in analyses:
-        for lemma in analysis.terms:
-            if (key := fold_term(lemma)) in keys:
-                found[key][lemma] += 1
-    return found
-
-
-def _store_counts(store: Store, keys: set[str]) -> dict[str, float]:
-    """How many stored articles use each folded term: the prior's reference beyond the story."""
-    ordered = sorted(keys)
-    ids = key_ids(["t:" + key for key in ordered]).tolist()
-    freq = store.feature_freq(ids)
-    return {key: float(freq.get(i, 0)) for key, i in zip(ordered, ids, strict=True)}
