@@ -22,7 +22,7 @@ from crosswire.cluster.online import Candidate, ClusterPolicy, place
 from crosswire.cluster.sites import SiteMeans
 from crosswire.encode.centering import LanguageCentering
 from crosswire.encode.fusion import combine
-from crosswire.link.vectorized import scores
+from crosswire.link.vectorized import DenseRows, scores
 from crosswire.represent.compact import (
     DOCS_KEY,
     GROUP_INDEX,
@@ -173,6 +173,9 @@ class ClusterWriter:
         # vector index compare vectors centered on them (crosswire.encode.centering).
         self.centering: LanguageCentering | None = None
         self.fusion = settings.fusion
+        # Each candidate's centered vector, kept while the language means stand (one batch).
+        self._dense = DenseRows(self.fusion)
+        self._site_dense: dict[tuple[str, str], np.ndarray] = {}
         self._sites: dict[str, str | None] = {}  # article id -> site name, for SAME_SITE
         self.site_means = SiteMeans(store)
         self._site_names: dict[str, np.ndarray] = {}  # per batch: crosswire.cluster.specific
@@ -219,7 +222,13 @@ class ClusterWriter:
             sums = {k: v for k, v in self.store.language_vector_sums().items() if len(v[1]) == ndim}
             self.centering = LanguageCentering.for_encoder(self.settings.dense_encoder or "", ndim, sums)
             self.fusion = self.settings.fusion.with_centering(self.centering)
+            self._forget_centered()
         return self.centering
+
+    def _forget_centered(self) -> None:
+        """The means moved: vectors centered on the old ones are stale."""
+        self._dense.clear(self.fusion)
+        self._site_dense.clear()
 
     def recount_vectors(self) -> None:
         """Sum the stored vectors per language again (``recluster``: every article is placed
@@ -247,8 +256,8 @@ class ClusterWriter:
 
     def _centered(self, rep: CompactRepresentation) -> np.ndarray:
         assert rep.vector is not None
-        centering = self.center_on(len(rep.vector))
-        centered: np.ndarray = centering.center(rep.vector[None, :], [rep.language])[0].astype(np.float32)
+        self.center_on(len(rep.vector))
+        centered: np.ndarray = self._dense(rep).astype(np.float32)
         return centered
 
     # -- candidates ------------------------------------------------------------------------------
@@ -340,8 +349,12 @@ class ClusterWriter:
 
     def _site_centered(self, rep: CompactRepresentation, site: str) -> np.ndarray:
         assert rep.vector is not None
-        language_mean = self.center_on(len(rep.vector)).mean(rep.language)
-        return self.site_means.center(rep.vector, language_mean, (site, rep.language or ""))
+        found = self._site_dense.get((rep.article_id, site))
+        if found is None:
+            language_mean = self.center_on(len(rep.vector)).mean(rep.language)
+            found = self.site_means.center(rep.vector, language_mean, (site, rep.language or ""))
+            self._site_dense[(rep.article_id, site)] = found
+        return found
 
     def _site_scores(
         self, rep: CompactRepresentation, found: Sequence[CompactRepresentation], same: np.ndarray, scored: np.ndarray
@@ -375,7 +388,7 @@ class ClusterWriter:
         """How well ``rep`` matches each of ``found``: the fused score, pairs of one site compared
         on site-centered vectors and discounted (``SAME_SITE``), pairs of one language that share
         no rare name, place or quote discounted too (``crosswire.cluster.specific``)."""
-        scored = scores(rep, found, self.fusion)
+        scored = scores(rep, found, self.fusion, dense_row=self._dense)
         same_site = self._same_site(rep.article_id, found)
         if same_site.any():
             scored = np.where(same_site, self._site_scores(rep, found, same_site, scored) * SAME_SITE, scored)
@@ -399,6 +412,7 @@ class ClusterWriter:
         limit = self.settings.index_keys
         self._sites.update(sites or {})
         self._site_names.clear()  # the site statistics grow with each batch
+        self._forget_centered()
         for rep in reps:
             found = self.candidates(rep, overlay)
             scored = self.score(rep, [c.representation for c in found]).tolist()
@@ -441,6 +455,7 @@ class ClusterWriter:
                     ]
                 )
             )
+            self._forget_centered()
         # Stories first (a merge moves stored articles into a story this batch opened), then the
         # merges in the order they happened, each into the story its target ended up in.
         self.store.put_placements(placed_all)

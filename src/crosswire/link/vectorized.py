@@ -9,7 +9,7 @@ computed here (they are for the few pairs a person looks at).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -75,8 +75,11 @@ def scores(
     others: Sequence[CompactRepresentation],
     fusion: Fusion | None = None,
     cal: Calibration | None = None,
+    dense_row: Callable[[CompactRepresentation], np.ndarray] | None = None,
 ) -> np.ndarray:
-    """``similarity(query, other).score`` for every one of ``others``, rounded as it rounds."""
+    """``similarity(query, other).score`` for every one of ``others``, rounded as it rounds.
+    ``dense_row``: an article's vector as the fusion compares it (``DenseRows``), kept by a
+    caller that scores the same candidates again and again."""
     cal = cal or calibration()
     n = len(others)
     if n == 0:
@@ -86,10 +89,15 @@ def scores(
     weight = np.empty((n, N_GROUPS))
     multiplier = np.empty((n, N_GROUPS))
     same = np.empty(n, dtype=bool)
+    # Per language of the others, not per other: a batch's candidates are in a few languages.
+    by_language: dict[str | None, tuple[bool, np.ndarray, np.ndarray]] = {}
     for i, other in enumerate(others):
-        pair_type = cal.pair_type(query.language, other.language)
-        same[i] = pair_type == "same"
-        weight[i], multiplier[i] = table[(pair_type, cal.cross_scripts(query.language, other.language))]
+        found = by_language.get(other.language)
+        if found is None:
+            pair_type = cal.pair_type(query.language, other.language)
+            found = (pair_type == "same", *table[(pair_type, cal.cross_scripts(query.language, other.language))])
+            by_language[other.language] = found
+        same[i], weight[i], multiplier[i] = found
     raw = (weight * np.minimum(cosines * multiplier, np.where(multiplier > 1, 1.0, np.inf))).sum(axis=1)
     raw = np.maximum(raw, 0.0)
     curved = np.empty(n)
@@ -101,7 +109,7 @@ def scores(
     score *= _time_factors(query, others, cal)
     score = np.clip(score, 0.0, 1.0)
     if query.vector is not None:
-        score = _fuse(score, query, others, fusion or _DEFAULT_FUSION)
+        score = _fuse(score, query, others, fusion or _DEFAULT_FUSION, dense_row)
     return np.round(score, 6)
 
 
@@ -118,8 +126,42 @@ def _time_factors(
     return np.where(late, 1.0 - cal.time_depth * np.minimum(1.0, share), 1.0)
 
 
+def dense_row(rep: CompactRepresentation, fusion: Fusion) -> np.ndarray:
+    """``rep``'s vector as ``_fuse`` compares it: float64, centered on its language's mean (and
+    re-normalized) when the fusion has means. Row by row, so one row alone is the same row."""
+    assert rep.vector is not None
+    row = np.asarray(rep.vector, dtype=np.float64)[None, :]
+    if fusion.centering is not None:
+        row = fusion.centering.center(row, [rep.language])
+    out: np.ndarray = row[0]
+    return out
+
+
+class DenseRows:
+    """``dense_row`` kept per article id, for as long as the fusion's means stay as they are
+    (the owner calls ``clear`` when they move)."""
+
+    def __init__(self, fusion: Fusion) -> None:
+        self.fusion = fusion
+        self.rows: dict[str, np.ndarray] = {}
+
+    def clear(self, fusion: Fusion) -> None:
+        self.fusion = fusion
+        self.rows.clear()
+
+    def __call__(self, rep: CompactRepresentation) -> np.ndarray:
+        row = self.rows.get(rep.article_id)
+        if row is None:
+            row = self.rows[rep.article_id] = dense_row(rep, self.fusion)
+        return row
+
+
 def _fuse(
-    lexical: np.ndarray, query: CompactRepresentation, others: Sequence[CompactRepresentation], fusion: Fusion
+    lexical: np.ndarray,
+    query: CompactRepresentation,
+    others: Sequence[CompactRepresentation],
+    fusion: Fusion,
+    dense: Callable[[CompactRepresentation], np.ndarray] | None = None,
 ) -> np.ndarray:
     """The dense cosine combined in (``encode.fusion.combine``) where both articles carry a vector,
     each vector centered on its language's mean when the fusion has means."""
@@ -127,11 +169,8 @@ def _fuse(
     has = np.array([o.vector is not None and len(o.vector) == len(query.vector) for o in others], dtype=bool)
     if not has.any():
         return lexical
-    rows = [query.vector, *(o.vector for o, h in zip(others, has, strict=True) if h)]
-    matrix = np.stack([np.asarray(row, dtype=np.float64) for row in rows])
-    if fusion.centering is not None:
-        languages = [query.language, *(o.language for o, h in zip(others, has, strict=True) if h)]
-        matrix = fusion.centering.center(matrix, languages)
+    row_of = dense or (lambda rep: dense_row(rep, fusion))
+    matrix = np.stack([row_of(query), *(row_of(o) for o, h in zip(others, has, strict=True) if h)])
     norms = np.linalg.norm(matrix, axis=1)
     q, others_matrix, q_norm, others_norms = matrix[0], matrix[1:], norms[0], norms[1:]
     valid = (others_norms > 0) & (q_norm > 0)
