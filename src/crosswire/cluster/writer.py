@@ -22,7 +22,7 @@ from crosswire.cluster.online import Candidate, ClusterPolicy, place
 from crosswire.cluster.sites import SiteMeans
 from crosswire.encode.centering import LanguageCentering
 from crosswire.encode.fusion import combine
-from crosswire.link.vectorized import DenseRows, scores
+from crosswire.link.vectorized import DenseRows, scores_and_lexical
 from crosswire.represent.compact import (
     DOCS_KEY,
     GROUP_INDEX,
@@ -138,6 +138,25 @@ class _Overlay:
         while story_id in self.merged_into:
             story_id = self.merged_into[story_id]
         return story_id
+
+    # The store as it stood when the batch began (it is written once the batch is placed): what
+    # the articles before in the batch read of it, the next ones need not read again.
+    assigned: dict[str, Assignment | None] = field(default_factory=dict)
+    sizes: dict[str, int] = field(default_factory=dict)
+
+    def stored_assignments(self, store: Store, ids: Sequence[str]) -> dict[str, Assignment]:
+        missing = [i for i in ids if i not in self.assigned]
+        if missing:
+            found = store.assignments(missing)
+            self.assigned.update({i: found.get(i) for i in missing})
+        return {i: placed for i in ids if (placed := self.assigned[i]) is not None}
+
+    def stored_sizes(self, store: Store, story_ids: Sequence[str]) -> dict[str, int]:
+        missing = [i for i in story_ids if i not in self.sizes]
+        if missing:
+            found = store.story_sizes(missing)
+            self.sizes.update({i: found.get(i, 0) for i in missing})
+        return {i: self.sizes[i] for i in story_ids}
 
     def sharing(self, ids: Iterable[int]) -> Counter[str]:
         found: Counter[str] = Counter()
@@ -304,7 +323,7 @@ class ClusterWriter:
         missing = [i for i in stored if i not in self._reps]
         for found in self.store.representations(missing).values():
             self._remember(found)
-        assigned = self.store.assignments(stored)
+        assigned = overlay.stored_assignments(self.store, stored)
         out = []
         for i in ids:
             if i in overlay.assignments:
@@ -322,7 +341,7 @@ class ClusterWriter:
         for old in overlay.merged_into:
             merged_from.setdefault(overlay.story(old), []).append(old)
         everyone = sorted({s for story in story_ids for s in (story, *merged_from.get(story, ()))})
-        stored = self.store.story_sizes(everyone)
+        stored = overlay.stored_sizes(self.store, everyone)
         sizes = {
             story: stored.get(story, 0) + sum(stored.get(s, 0) for s in merged_from.get(story, ()))
             for story in story_ids
@@ -357,9 +376,15 @@ class ClusterWriter:
         return found
 
     def _site_scores(
-        self, rep: CompactRepresentation, found: Sequence[CompactRepresentation], same: np.ndarray, scored: np.ndarray
+        self,
+        rep: CompactRepresentation,
+        found: Sequence[CompactRepresentation],
+        same: np.ndarray,
+        scored: np.ndarray,
+        lexical: np.ndarray,
     ) -> np.ndarray:
-        """``scored`` with each pair of one site scored again on site-centered vectors."""
+        """``scored`` with each pair of one site scored again on site-centered vectors
+        (``lexical``: the lexical scores of ``found``)."""
         site = self._sites.get(rep.article_id)
         if rep.vector is None or site is None:
             return scored
@@ -369,11 +394,10 @@ class ClusterWriter:
         if not at:
             return scored
         others = [found[i] for i in at]
-        lexical = scores(replace(rep, vector=None), others)
         here = self._site_centered(rep, site)
         cosines = np.array([here @ self._site_centered(other, site) for other in others])
         out = scored.copy()
-        out[at] = np.round(combine(lexical, cosines, self.fusion.weight, self.fusion.low, self.fusion.high), 6)
+        out[at] = np.round(combine(lexical[at], cosines, self.fusion.weight, self.fusion.low, self.fusion.high), 6)
         return out
 
     def _names_of_site(self, article_id: str) -> np.ndarray:
@@ -388,10 +412,10 @@ class ClusterWriter:
         """How well ``rep`` matches each of ``found``: the fused score, pairs of one site compared
         on site-centered vectors and discounted (``SAME_SITE``), pairs of one language that share
         no rare name, place or quote discounted too (``crosswire.cluster.specific``)."""
-        scored = scores(rep, found, self.fusion, dense_row=self._dense)
+        scored, lexical = scores_and_lexical(rep, found, self.fusion, dense_row=self._dense)
         same_site = self._same_site(rep.article_id, found)
         if same_site.any():
-            scored = np.where(same_site, self._site_scores(rep, found, same_site, scored) * SAME_SITE, scored)
+            scored = np.where(same_site, self._site_scores(rep, found, same_site, scored, lexical) * SAME_SITE, scored)
         self.freq.prefetch(rep.ids)  # a stored candidate's own keys when it is the one scored
         rare = specific.rare_keys(rep, self.freq.of, self.n_docs)
         vague = specific.unspecific(rep, found, rare, same_site, lambda: self._names_of_site(rep.article_id))

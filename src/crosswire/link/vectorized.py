@@ -80,10 +80,23 @@ def scores(
     """``similarity(query, other).score`` for every one of ``others``, rounded as it rounds.
     ``dense_row``: an article's vector as the fusion compares it (``DenseRows``), kept by a
     caller that scores the same candidates again and again."""
+    return scores_and_lexical(query, others, fusion, cal, dense_row)[0]
+
+
+def scores_and_lexical(
+    query: CompactRepresentation,
+    others: Sequence[CompactRepresentation],
+    fusion: Fusion | None = None,
+    cal: Calibration | None = None,
+    dense_row: Callable[[CompactRepresentation], np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``scores``, and the lexical scores alone (what ``scores`` gives for ``query`` without its
+    vector), both rounded: each row is computed on its own, so the lexical score of any subset
+    of ``others`` is that subset of these."""
     cal = cal or calibration()
     n = len(others)
     if n == 0:
-        return np.zeros(0)
+        return np.zeros(0), np.zeros(0)
     cosines = group_cosines(query, others)
     table = _group_weights(cal)
     weight = np.empty((n, N_GROUPS))
@@ -108,9 +121,10 @@ def scores(
     score: np.ndarray = (1.0 - TIE_BREAK) * curved + TIE_BREAK * raw / (1.0 + raw)
     score *= _time_factors(query, others, cal)
     score = np.clip(score, 0.0, 1.0)
-    if query.vector is not None:
-        score = _fuse(score, query, others, fusion or _DEFAULT_FUSION, dense_row)
-    return np.round(score, 6)
+    lexical = np.round(score, 6)
+    if query.vector is None:
+        return lexical, lexical
+    return np.round(_fuse(score, query, others, fusion or _DEFAULT_FUSION, dense_row), 6), lexical
 
 
 def _time_factors(
