@@ -86,6 +86,7 @@ class FeatureFreq:
         self.store = store
         self.ids = np.zeros(0, dtype=np.int64)
         self.counts = np.zeros(0, dtype=np.int64)
+        self.emptied = 0  # times the cache was emptied: ids fetched before may be gone
 
     def _positions(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         at = np.searchsorted(self.ids, ids)
@@ -101,6 +102,7 @@ class FeatureFreq:
             return
         if len(self.ids) + len(missing) > _FREQ_CACHE:
             self.ids, self.counts, missing = self.ids[:0], self.counts[:0], wanted
+            self.emptied += 1
         found = self.store.feature_freq(missing.tolist())
         values = np.fromiter((found.get(i, 0) for i in missing.tolist()), dtype=np.int64, count=len(missing))
         merged = np.concatenate([self.ids, missing])
@@ -198,6 +200,8 @@ class ClusterWriter:
         self._sites: dict[str, str | None] = {}  # article id -> site name, for SAME_SITE
         self.site_means = SiteMeans(store)
         self._site_names: dict[str, np.ndarray] = {}  # per batch: crosswire.cluster.specific
+        # The batch just weighed: article id -> FeatureFreq.emptied when its keys were fetched.
+        self._weighed: dict[str, int] = {}
 
     # -- weighing ------------------------------------------------------------------------------
     def represent(
@@ -206,6 +210,7 @@ class ClusterWriter:
         """Weigh a batch against one snapshot of the document frequencies (updated per batch by
         ``count``, not per article)."""
         languages = {c.language: key_id(language_key(c.language)) for c in counted}
+        self._weighed = {}
         if counted:
             self.freq.prefetch(
                 np.concatenate([np.array(list(languages.values()), dtype=np.int64), *(c.ids for c in counted)])
@@ -217,6 +222,7 @@ class ClusterWriter:
         for i, item in enumerate(counted):
             language_docs = max(self.freq.get(languages[item.language]), 1)
             rep = represent_compact(item, self.freq.of(item.ids).astype(np.float64), n_docs, language_docs)
+            self._weighed[item.article_id] = self.freq.emptied
             vector = vectors[i] if vectors is not None else None
             reps.append(rep if vector is None else replace(rep, vector=vector))
         return reps
@@ -416,7 +422,8 @@ class ClusterWriter:
         same_site = self._same_site(rep.article_id, found)
         if same_site.any():
             scored = np.where(same_site, self._site_scores(rep, found, same_site, scored, lexical) * SAME_SITE, scored)
-        self.freq.prefetch(rep.ids)  # a stored candidate's own keys when it is the one scored
+        if self._weighed.get(rep.article_id) != self.freq.emptied:
+            self.freq.prefetch(rep.ids)  # a stored candidate's own keys when it is the one scored
         rare = specific.rare_keys(rep, self.freq.of, self.n_docs)
         vague = specific.unspecific(rep, found, rare, same_site, lambda: self._names_of_site(rep.article_id))
         out: np.ndarray = np.where(vague, scored * specific.UNSPECIFIC, scored)
