@@ -309,9 +309,13 @@ class ClusterWriter:
         while len(self._reps) > self.CACHE:
             self._reps.popitem(last=False)
 
-    def candidates(self, rep: CompactRepresentation, overlay: _Overlay) -> list[Candidate[CompactRepresentation]]:
+    def candidates(
+        self, rep: CompactRepresentation, overlay: _Overlay, filed: np.ndarray | None = None
+    ) -> list[Candidate[CompactRepresentation]]:
+        """``filed``: ``rep``'s ``index_features``, where the caller has them."""
         limit = self.settings.max_candidates
-        filed = index_features(rep, self.settings.index_keys)
+        if filed is None:
+            filed = index_features(rep, self.settings.index_keys)
         lookup = filed[self.freq.of(filed) <= MAX_POSTINGS].tolist()  # weighed: already fetched
         ranked = [
             *self.store.sharing_features(lookup, limit, self.settings.postings_per_key),
@@ -445,7 +449,8 @@ class ClusterWriter:
         self._site_names.clear()  # the site statistics grow with each batch
         self._forget_centered()
         for rep in reps:
-            found = self.candidates(rep, overlay)
+            filed = index_features(rep, limit)
+            found = self.candidates(rep, overlay, filed)
             scored = self.score(rep, [c.representation for c in found]).tolist()
             placement = place(
                 rep.article_id,
@@ -464,7 +469,6 @@ class ClusterWriter:
                 self.absorbed.update(placement.absorbed)
             overlay.reps[rep.article_id] = rep
             overlay.assignments[rep.article_id] = placed
-            filed = index_features(rep, limit)
             overlay.index[rep.article_id] = filed
             for i in filed.tolist():
                 overlay.postings.setdefault(i, []).append(rep.article_id)

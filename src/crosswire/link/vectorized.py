@@ -187,21 +187,38 @@ def dense_row(rep: CompactRepresentation, fusion: Fusion) -> np.ndarray:
 
 
 class DenseRows:
-    """``dense_row`` kept per article id, for as long as the fusion's means stay as they are
-    (the owner calls ``clear`` when they move)."""
+    """``dense_row`` kept per article id, for as long as the mean of its language stays as it is
+    (the owner calls ``clear`` with the fusion whose means moved)."""
 
     def __init__(self, fusion: Fusion) -> None:
         self.fusion = fusion
-        self.rows: dict[str, np.ndarray] = {}
+        self.rows: dict[str, tuple[np.ndarray, str | None]] = {}
+        self._means: dict[str | None, np.ndarray] = {}  # language -> the mean its rows are centered on
 
     def clear(self, fusion: Fusion) -> None:
+        """Forget the rows whose language's mean changed (all of them for other means)."""
+        centering = fusion.centering
+        if centering is None or centering is not self.fusion.centering:
+            self.rows.clear()
+            self._means.clear()
+        else:
+            moved = {
+                language for language, mean in self._means.items() if not np.array_equal(mean, centering.mean(language))
+            }
+            if moved:
+                self.rows = {key: row for key, row in self.rows.items() if row[1] not in moved}
+                for language in moved:
+                    del self._means[language]
         self.fusion = fusion
-        self.rows.clear()
 
     def __call__(self, rep: CompactRepresentation) -> np.ndarray:
-        row = self.rows.get(rep.article_id)
-        if row is None:
-            row = self.rows[rep.article_id] = dense_row(rep, self.fusion)
+        found = self.rows.get(rep.article_id)
+        if found is not None:
+            return found[0]
+        row = dense_row(rep, self.fusion)
+        self.rows[rep.article_id] = (row, rep.language)
+        if self.fusion.centering is not None and rep.language not in self._means:
+            self._means[rep.language] = self.fusion.centering.mean(rep.language)
         return row
 
 
