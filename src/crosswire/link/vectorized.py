@@ -64,8 +64,8 @@ _tables = threading.local()
 
 
 def _find(query_ids: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(position in ``query_ids``, whether found) of each of ``ids``: what a binary search gives
-    where it finds the id. ``query_ids`` unique."""
+    """Where ``ids`` holds one of ``query_ids`` (positions, ascending), and where in
+    ``query_ids`` each of those is: what a binary search finds. ``query_ids`` unique."""
     table = getattr(_tables, "table", None)
     if table is None:
         table = _tables.table = (np.full(1 << _SLOT_BITS, _EMPTY, dtype=np.int64), np.zeros(1 << _SLOT_BITS, np.int64))
@@ -76,18 +76,20 @@ def _find(query_ids: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarra
         keys[slots] = query_ids
         where[slots] = np.arange(len(query_ids))
         probe = ids & mask
-        at = where[probe]
         hit = keys[probe] == ids
         lost = keys[slots] != query_ids  # ids that share a slot with a later one (a few per query)
-        if lost.any():
-            crowded = query_ids[lost]
-            near = np.minimum(np.searchsorted(crowded, ids), len(crowded) - 1)
-            found = crowded[near] == ids
-            at[found] = np.flatnonzero(lost)[near[found]]
-            hit |= found
+        if not lost.any():
+            found = np.flatnonzero(hit)
+            return found, where[probe[found]]
+        at = where[probe]
+        crowded = query_ids[lost]
+        near = np.minimum(np.searchsorted(crowded, ids), len(crowded) - 1)
+        also = crowded[near] == ids
+        at[also] = np.flatnonzero(lost)[near[also]]
+        found = np.flatnonzero(hit | also)
+        return found, at[found]
     finally:
         keys[slots] = _EMPTY
-    return at, hit
 
 
 def group_cosines(query: CompactRepresentation, others: Sequence[CompactRepresentation]) -> np.ndarray:
@@ -95,13 +97,13 @@ def group_cosines(query: CompactRepresentation, others: Sequence[CompactRepresen
     n = len(others)
     if n == 0 or len(query.ids) == 0:
         return np.zeros((n, N_GROUPS))
-    lengths = np.fromiter((len(o.ids) for o in others), dtype=np.int64, count=n)
+    ends = np.cumsum(np.fromiter((len(o.ids) for o in others), dtype=np.int64, count=n))
     ids = np.concatenate([o.ids for o in others])
     weights = np.concatenate([o.weights for o in others])
-    owner = np.repeat(np.arange(n), lengths)
-    at, hit = _find(query.ids, ids)
-    products = (weights[hit].astype(np.float64) / SCALE) * (query.weights[at[hit]].astype(np.float64) / SCALE)
-    slots = owner[hit] * N_GROUPS + (ids[hit] >> GROUP_SHIFT)
+    shared, at = _find(query.ids, ids)
+    owner = np.searchsorted(ends, shared, side="right")  # which of ``others`` holds each shared id
+    products = (weights[shared].astype(np.float64) / SCALE) * (query.weights[at].astype(np.float64) / SCALE)
+    slots = owner * N_GROUPS + (ids[shared] >> GROUP_SHIFT)
     return np.bincount(slots, weights=products, minlength=n * N_GROUPS).reshape(n, N_GROUPS)
 
 
