@@ -59,7 +59,6 @@ def _ordinal(published: str | None) -> float:
 # ~30,000 ids of an article's candidates is then a few passes over them, where a binary search
 # (searchsorted) in the query's ~600 ids cost about four times as long.
 _SLOT_BITS = 16
-_EMPTY = -1  # no feature id is negative (the group sits in bits 58-61)
 _tables = threading.local()
 
 
@@ -68,28 +67,33 @@ def _find(query_ids: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarra
     ``query_ids`` each of those is: what a binary search finds. ``query_ids`` unique."""
     table = getattr(_tables, "table", None)
     if table is None:
-        table = _tables.table = (np.full(1 << _SLOT_BITS, _EMPTY, dtype=np.int64), np.zeros(1 << _SLOT_BITS, np.int64))
-    keys, where = table
+        size = 1 << _SLOT_BITS
+        table = _tables.table = (np.zeros(size, dtype=bool), np.zeros(size, np.int64), np.zeros(size, np.int64))
+    taken, keys, where = table
     mask = (1 << _SLOT_BITS) - 1
     slots = query_ids & mask
     try:
+        taken[slots] = True
         keys[slots] = query_ids
         where[slots] = np.arange(len(query_ids))
         probe = ids & mask
-        hit = keys[probe] == ids
+        # A small table of taken slots first (it stays in the cache): ~1% of ids pass, then the
+        # whole id is compared.
+        maybe = np.flatnonzero(taken[probe])
+        slot = probe[maybe]
+        held = ids[maybe]
+        hit = keys[slot] == held
+        at = where[slot]
         lost = keys[slots] != query_ids  # ids that share a slot with a later one (a few per query)
-        if not lost.any():
-            found = np.flatnonzero(hit)
-            return found, where[probe[found]]
-        at = where[probe]
-        crowded = query_ids[lost]
-        near = np.minimum(np.searchsorted(crowded, ids), len(crowded) - 1)
-        also = crowded[near] == ids
-        at[also] = np.flatnonzero(lost)[near[also]]
-        found = np.flatnonzero(hit | also)
-        return found, at[found]
+        if lost.any():
+            crowded = query_ids[lost]
+            near = np.minimum(np.searchsorted(crowded, held), len(crowded) - 1)
+            also = crowded[near] == held
+            at[also] = np.flatnonzero(lost)[near[also]]
+            hit |= also
+        return maybe[hit], at[hit]
     finally:
-        keys[slots] = _EMPTY
+        taken[slots] = False
 
 
 def group_cosines(query: CompactRepresentation, others: Sequence[CompactRepresentation]) -> np.ndarray:
