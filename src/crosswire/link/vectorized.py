@@ -196,6 +196,8 @@ class DenseRows:
     """``dense_row`` kept per article id, for as long as the mean of its language stays as it is
     (the owner calls ``clear`` with the fusion whose means moved)."""
 
+    LIMIT = 20_000  # rows kept (3 KB each at 384 dimensions); the candidates are mostly recent articles
+
     def __init__(self, fusion: Fusion) -> None:
         self.fusion = fusion
         self.rows: dict[str, tuple[np.ndarray, str | None]] = {}
@@ -204,7 +206,7 @@ class DenseRows:
     def clear(self, fusion: Fusion) -> None:
         """Forget the rows whose language's mean changed (all of them for other means)."""
         centering = fusion.centering
-        if centering is None or centering is not self.fusion.centering:
+        if centering is None or centering is not self.fusion.centering or len(self.rows) > self.LIMIT:
             self.rows.clear()
             self._means.clear()
         else:
