@@ -140,18 +140,17 @@ def scores_and_lexical(
         return np.zeros(0), np.zeros(0)
     cosines = group_cosines(query, others)
     table = _group_weights(cal)
-    weight = np.empty((n, N_GROUPS))
-    multiplier = np.empty((n, N_GROUPS))
-    same = np.empty(n, dtype=bool)
-    # Per language of the others, not per other: a batch's candidates are in a few languages.
-    by_language: dict[str | None, tuple[bool, np.ndarray, np.ndarray]] = {}
-    for i, other in enumerate(others):
-        found = by_language.get(other.language)
-        if found is None:
-            pair_type = cal.pair_type(query.language, other.language)
-            found = (pair_type == "same", *table[(pair_type, cal.cross_scripts(query.language, other.language))])
-            by_language[other.language] = found
-        same[i], weight[i], multiplier[i] = found
+    # Per language of the others, not per other: an article's candidates are in a few languages.
+    languages: dict[str | None, int] = {}
+    code = np.fromiter((languages.setdefault(o.language, len(languages)) for o in others), dtype=np.intp, count=n)
+    pair_types = [cal.pair_type(query.language, language) for language in languages]
+    rows = [
+        table[(t, cal.cross_scripts(query.language, language))]
+        for t, language in zip(pair_types, languages, strict=True)
+    ]
+    same = np.array([t == "same" for t in pair_types], dtype=bool)[code]
+    weight = np.stack([row[0] for row in rows])[code]
+    multiplier = np.stack([row[1] for row in rows])[code]
     raw = (weight * np.minimum(cosines * multiplier, np.where(multiplier > 1, 1.0, np.inf))).sum(axis=1)
     raw = np.maximum(raw, 0.0)
     curved = np.empty(n)
