@@ -8,7 +8,7 @@ import numpy as np
 
 from crosswire.encode.centering import LanguageCentering
 from crosswire.encode.fusion import Fusion
-from crosswire.link.vectorized import DenseRows, _find, scores, scores_and_lexical
+from crosswire.link.vectorized import DenseRows, find_shared, scores, scores_and_lexical
 from crosswire.represent.compact import GROUP_SHIFT, CompactRepresentation
 
 LANGUAGES = ("en", "de", "ru", "ja", None)
@@ -29,7 +29,7 @@ def _rep(rng: np.random.Generator, i: int, vector: bool = True) -> CompactRepres
     return CompactRepresentation(f"a{i}", language, published, ids, weights, dense)
 
 
-def test_the_hash_table_finds_what_a_binary_search_finds() -> None:
+def test_the_hash_tablefind_shareds_what_a_binary_searchfind_shareds() -> None:
     rng = np.random.default_rng(7)
     for trial in range(200):
         query = np.unique(rng.integers(0, 1 << 62, int(rng.integers(1, 3000))))
@@ -39,7 +39,7 @@ def test_the_hash_table_finds_what_a_binary_search_finds() -> None:
         rng.shuffle(others)
         near = np.minimum(np.searchsorted(query, others), len(query) - 1)
         hit = query[near] == others
-        shared, at = _find(query, others)
+        shared, at = find_shared(query, others)
         assert np.array_equal(shared, np.flatnonzero(hit))
         assert np.array_equal(at, near[hit])
 

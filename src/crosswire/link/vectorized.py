@@ -62,9 +62,9 @@ _SLOT_BITS = 16
 _tables = threading.local()
 
 
-def _find(query_ids: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def find_shared(query_ids: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Where ``ids`` holds one of ``query_ids`` (positions, ascending), and where in
-    ``query_ids`` each of those is: what a binary search finds. ``query_ids`` unique."""
+    ``query_ids`` each of those is: what a binary search finds. ``query_ids`` sorted, unique."""
     table = getattr(_tables, "table", None)
     if table is None:
         size = 1 << _SLOT_BITS
@@ -104,7 +104,7 @@ def group_cosines(query: CompactRepresentation, others: Sequence[CompactRepresen
     ends = np.cumsum(np.fromiter((len(o.ids) for o in others), dtype=np.int64, count=n))
     ids = np.concatenate([o.ids for o in others])
     weights = np.concatenate([o.weights for o in others])
-    shared, at = _find(query.ids, ids)
+    shared, at = find_shared(query.ids, ids)
     owner = np.searchsorted(ends, shared, side="right")  # which of ``others`` holds each shared id
     products = (weights[shared].astype(np.float64) / SCALE) * (query.weights[at].astype(np.float64) / SCALE)
     slots = owner * N_GROUPS + (ids[shared] >> GROUP_SHIFT)
