@@ -144,13 +144,13 @@ def scores_and_lexical(
     languages: dict[str | None, int] = {}
     code = np.fromiter((languages.setdefault(o.language, len(languages)) for o in others), dtype=np.intp, count=n)
     pair_types = [cal.pair_type(query.language, language) for language in languages]
-    rows = [
+    per_language = [
         table[(t, cal.cross_scripts(query.language, language))]
         for t, language in zip(pair_types, languages, strict=True)
     ]
     same = np.array([t == "same" for t in pair_types], dtype=bool)[code]
-    weight = np.stack([row[0] for row in rows])[code]
-    multiplier = np.stack([row[1] for row in rows])[code]
+    weight = np.stack([row[0] for row in per_language])[code]
+    multiplier = np.stack([row[1] for row in per_language])[code]
     raw = (weight * np.minimum(cosines * multiplier, np.where(multiplier > 1, 1.0, np.inf))).sum(axis=1)
     raw = np.maximum(raw, 0.0)
     curved = np.empty(n)
