@@ -12,6 +12,13 @@ how fast the ordered replay on the driver places and stores what the cluster pre
 
     python -m benchmarks ray             # 200 and 1,000 pages, 3 runs each
     python -m benchmarks.bench_ray --quick   # 100 and 300 pages, 1 run
+    python -m benchmarks.bench_ray --replay-only [--profile]   # the replay alone, no Ray (below)
+
+``--replay-only``: for work on the writer. The first LARGE pages are prepared once in this process
+with the same stages (crosswire.stages, the local executor) and kept in a pickle in the temp
+folder; each run then times only the replay into a fresh SQLite store: one uncounted run (it loads
+the gazetteer and fills the per-process caches), then RUNS counted ones, wall and CPU seconds.
+Figures are printed, not recorded.
 """
 
 from __future__ import annotations
@@ -46,11 +53,13 @@ from crosswire.executors.ray_engine import (
     prepared_dataset,
     prepared_paths,
 )
-from crosswire.service.common import stage_context
+from crosswire.ingest.files import read_paths
+from crosswire.service.common import batches, preparer_for, stage_context
 from crosswire.service.ingest import ingest
 from crosswire.settings import Settings
 from crosswire.stages import Prepared
 from crosswire.store import SQLiteStore
+from crosswire.types import RawDocument
 
 QUICK = "--quick" in sys.argv
 SMALL, LARGE = (100, 300) if QUICK else (200, 1000)
@@ -174,6 +183,39 @@ def replay(results: Results, profile: bool = False) -> tuple[float, int, str]:
     return report.added / seconds, report.added, top
 
 
+def local_results(pages: Sequence[Path], settings: Settings) -> Results:
+    """What the cluster would hand the replay for ``pages``, prepared here (the local executor),
+    in the order ``read_paths`` gives them; kept in the temp folder for the next run."""
+    kept = Path(tempfile.gettempdir()) / f"crosswire-replay-{len(pages)}.pkl"
+    if kept.is_file():
+        with kept.open("rb") as handle:
+            found: Results = pickle.load(handle)
+            return found
+    results: Results = []
+    with preparer_for(settings, []) as preparer:
+        for chunk in batches(read_paths(pages), settings.batch_size):
+            raws = [item for item in chunk if isinstance(item, RawDocument)]
+            prepared = iter(preparer.run(raws))
+            results += [(item, next(prepared) if isinstance(item, RawDocument) else None) for item in chunk]
+    with kept.open("wb") as handle:
+        pickle.dump(results, handle)
+    return results
+
+
+def replay_only(profile: bool) -> None:
+    """Replay rates of locally prepared pages: one uncounted run, then RUNS counted ones."""
+    results = local_results(news_pages()[:LARGE], Settings(workers=0))
+    replay(results)
+    for _ in range(RUNS):
+        start = time.process_time()
+        rate, added, _ = replay(results)
+        print(
+            f"{added} articles: {rate:.0f} articles/s, {1000 * (time.process_time() - start) / added:.2f} ms CPU each"
+        )
+    if profile:
+        print(replay(results, profile=True)[2])
+
+
 def _own_share(top: str) -> list[dict[str, Any]]:
     """The cumulative-time rows of crosswire's own functions (the profile's text, parsed)."""
     rows = []
@@ -185,6 +227,9 @@ def _own_share(top: str) -> list[dict[str, Any]]:
 
 
 def main() -> None:
+    if "--replay-only" in sys.argv:
+        replay_only("--profile" in sys.argv)
+        return
     try:
         import ray  # noqa: F401
     except ImportError:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Generic, Protocol, TypeVar
 
 from crosswire.represent.compact import CompactRepresentation
@@ -55,6 +56,7 @@ class ClusterPolicy:
     support: int = 3
 
 
+@lru_cache(maxsize=65_536)  # every candidate's date is read again for each article it meets
 def _day(value: str | None) -> date | None:
     if not value or len(value) < 10:
         return None

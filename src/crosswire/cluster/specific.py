@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from crosswire.clean.site import NAME_PREFIX
+from crosswire.link.vectorized import find_shared
 from crosswire.represent.compact import GROUP_INDEX, GROUP_SHIFT, CompactRepresentation, key_ids
 from crosswire.represent.features import feature_key
 from crosswire.store.base import Store
@@ -76,14 +77,18 @@ def unspecific(
     if same_site[same_language].any():
         of_site = rare[(rare >> GROUP_SHIFT) != _PLACES]
         of_site = of_site[~np.isin(of_site, names_of_site())]
-    # All candidates' keys in one array and one membership test per key set (a test per
-    # candidate cost about a millisecond an article in the writer).
+    # All candidates' keys in one array and one lookup per key set (a test per candidate cost
+    # about a millisecond an article in the writer); only the shared keys find their candidate.
     ids = np.concatenate([others[i].ids for i in same_language])
-    owner = np.repeat(np.arange(len(same_language)), [len(others[i].ids) for i in same_language])
-    share_rare = np.bincount(owner[np.isin(ids, rare)], minlength=len(same_language)) > 0
-    share_site = (
-        share_rare if of_site is rare else np.bincount(owner[np.isin(ids, of_site)], minlength=len(same_language)) > 0
-    )
+    ends = np.cumsum([len(others[i].ids) for i in same_language])
+
+    def sharing(keys: np.ndarray) -> np.ndarray:
+        shared = find_shared(keys, ids)[0] if len(keys) else np.zeros(0, dtype=np.intp)
+        held: np.ndarray = np.bincount(np.searchsorted(ends, shared, side="right"), minlength=len(same_language)) > 0
+        return held
+
+    share_rare = sharing(rare)
+    share_site = share_rare if of_site is rare else sharing(of_site)
     for j, i in enumerate(same_language):
         out[i] = not (share_site[j] if same_site[i] else share_rare[j])
     return out

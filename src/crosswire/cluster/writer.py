@@ -22,7 +22,7 @@ from crosswire.cluster.online import Candidate, ClusterPolicy, place
 from crosswire.cluster.sites import SiteMeans
 from crosswire.encode.centering import LanguageCentering
 from crosswire.encode.fusion import combine
-from crosswire.link.vectorized import scores
+from crosswire.link.vectorized import DenseRows, scores_and_lexical
 from crosswire.represent.compact import (
     DOCS_KEY,
     GROUP_INDEX,
@@ -86,6 +86,7 @@ class FeatureFreq:
         self.store = store
         self.ids = np.zeros(0, dtype=np.int64)
         self.counts = np.zeros(0, dtype=np.int64)
+        self.emptied = 0  # times the cache was emptied: ids fetched before may be gone
 
     def _positions(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         at = np.searchsorted(self.ids, ids)
@@ -101,6 +102,7 @@ class FeatureFreq:
             return
         if len(self.ids) + len(missing) > _FREQ_CACHE:
             self.ids, self.counts, missing = self.ids[:0], self.counts[:0], wanted
+            self.emptied += 1
         found = self.store.feature_freq(missing.tolist())
         values = np.fromiter((found.get(i, 0) for i in missing.tolist()), dtype=np.int64, count=len(missing))
         merged = np.concatenate([self.ids, missing])
@@ -139,6 +141,25 @@ class _Overlay:
             story_id = self.merged_into[story_id]
         return story_id
 
+    # The store as it stood when the batch began (it is written once the batch is placed): what
+    # the articles before in the batch read of it, the next ones need not read again.
+    assigned: dict[str, Assignment | None] = field(default_factory=dict)
+    sizes: dict[str, int] = field(default_factory=dict)
+
+    def stored_assignments(self, store: Store, ids: Sequence[str]) -> dict[str, Assignment]:
+        missing = [i for i in ids if i not in self.assigned]
+        if missing:
+            found = store.assignments(missing)
+            self.assigned.update({i: found.get(i) for i in missing})
+        return {i: placed for i in ids if (placed := self.assigned[i]) is not None}
+
+    def stored_sizes(self, store: Store, story_ids: Sequence[str]) -> dict[str, int]:
+        missing = [i for i in story_ids if i not in self.sizes]
+        if missing:
+            found = store.story_sizes(missing)
+            self.sizes.update({i: found.get(i, 0) for i in missing})
+        return {i: self.sizes[i] for i in story_ids}
+
     def sharing(self, ids: Iterable[int]) -> Counter[str]:
         found: Counter[str] = Counter()
         for i in ids:
@@ -173,9 +194,14 @@ class ClusterWriter:
         # vector index compare vectors centered on them (crosswire.encode.centering).
         self.centering: LanguageCentering | None = None
         self.fusion = settings.fusion
+        # Each candidate's centered vector, kept while the language means stand (one batch).
+        self._dense = DenseRows(self.fusion)
+        self._site_dense: dict[tuple[str, str], np.ndarray] = {}
         self._sites: dict[str, str | None] = {}  # article id -> site name, for SAME_SITE
         self.site_means = SiteMeans(store)
         self._site_names: dict[str, np.ndarray] = {}  # per batch: crosswire.cluster.specific
+        # The batch just weighed: article id -> FeatureFreq.emptied when its keys were fetched.
+        self._weighed: dict[str, int] = {}
 
     # -- weighing ------------------------------------------------------------------------------
     def represent(
@@ -184,6 +210,7 @@ class ClusterWriter:
         """Weigh a batch against one snapshot of the document frequencies (updated per batch by
         ``count``, not per article)."""
         languages = {c.language: key_id(language_key(c.language)) for c in counted}
+        self._weighed = {}
         if counted:
             self.freq.prefetch(
                 np.concatenate([np.array(list(languages.values()), dtype=np.int64), *(c.ids for c in counted)])
@@ -195,6 +222,7 @@ class ClusterWriter:
         for i, item in enumerate(counted):
             language_docs = max(self.freq.get(languages[item.language]), 1)
             rep = represent_compact(item, self.freq.of(item.ids).astype(np.float64), n_docs, language_docs)
+            self._weighed[item.article_id] = self.freq.emptied
             vector = vectors[i] if vectors is not None else None
             reps.append(rep if vector is None else replace(rep, vector=vector))
         return reps
@@ -219,7 +247,13 @@ class ClusterWriter:
             sums = {k: v for k, v in self.store.language_vector_sums().items() if len(v[1]) == ndim}
             self.centering = LanguageCentering.for_encoder(self.settings.dense_encoder or "", ndim, sums)
             self.fusion = self.settings.fusion.with_centering(self.centering)
+            self._forget_centered()
         return self.centering
+
+    def _forget_centered(self) -> None:
+        """The means moved: vectors centered on the old ones are stale."""
+        self._dense.clear(self.fusion)
+        self._site_dense.clear()
 
     def recount_vectors(self) -> None:
         """Sum the stored vectors per language again (``recluster``: every article is placed
@@ -247,8 +281,8 @@ class ClusterWriter:
 
     def _centered(self, rep: CompactRepresentation) -> np.ndarray:
         assert rep.vector is not None
-        centering = self.center_on(len(rep.vector))
-        centered: np.ndarray = centering.center(rep.vector[None, :], [rep.language])[0].astype(np.float32)
+        self.center_on(len(rep.vector))
+        centered: np.ndarray = self._dense(rep).astype(np.float32)
         return centered
 
     # -- candidates ------------------------------------------------------------------------------
@@ -275,9 +309,13 @@ class ClusterWriter:
         while len(self._reps) > self.CACHE:
             self._reps.popitem(last=False)
 
-    def candidates(self, rep: CompactRepresentation, overlay: _Overlay) -> list[Candidate[CompactRepresentation]]:
+    def candidates(
+        self, rep: CompactRepresentation, overlay: _Overlay, filed: np.ndarray | None = None
+    ) -> list[Candidate[CompactRepresentation]]:
+        """``filed``: ``rep``'s ``index_features``, where the caller has them."""
         limit = self.settings.max_candidates
-        filed = index_features(rep, self.settings.index_keys)
+        if filed is None:
+            filed = index_features(rep, self.settings.index_keys)
         lookup = filed[self.freq.of(filed) <= MAX_POSTINGS].tolist()  # weighed: already fetched
         ranked = [
             *self.store.sharing_features(lookup, limit, self.settings.postings_per_key),
@@ -295,7 +333,7 @@ class ClusterWriter:
         missing = [i for i in stored if i not in self._reps]
         for found in self.store.representations(missing).values():
             self._remember(found)
-        assigned = self.store.assignments(stored)
+        assigned = overlay.stored_assignments(self.store, stored)
         out = []
         for i in ids:
             if i in overlay.assignments:
@@ -313,7 +351,7 @@ class ClusterWriter:
         for old in overlay.merged_into:
             merged_from.setdefault(overlay.story(old), []).append(old)
         everyone = sorted({s for story in story_ids for s in (story, *merged_from.get(story, ()))})
-        stored = self.store.story_sizes(everyone)
+        stored = overlay.stored_sizes(self.store, everyone)
         sizes = {
             story: stored.get(story, 0) + sum(stored.get(s, 0) for s in merged_from.get(story, ()))
             for story in story_ids
@@ -340,13 +378,23 @@ class ClusterWriter:
 
     def _site_centered(self, rep: CompactRepresentation, site: str) -> np.ndarray:
         assert rep.vector is not None
-        language_mean = self.center_on(len(rep.vector)).mean(rep.language)
-        return self.site_means.center(rep.vector, language_mean, (site, rep.language or ""))
+        found = self._site_dense.get((rep.article_id, site))
+        if found is None:
+            language_mean = self.center_on(len(rep.vector)).mean(rep.language)
+            found = self.site_means.center(rep.vector, language_mean, (site, rep.language or ""))
+            self._site_dense[(rep.article_id, site)] = found
+        return found
 
     def _site_scores(
-        self, rep: CompactRepresentation, found: Sequence[CompactRepresentation], same: np.ndarray, scored: np.ndarray
+        self,
+        rep: CompactRepresentation,
+        found: Sequence[CompactRepresentation],
+        same: np.ndarray,
+        scored: np.ndarray,
+        lexical: np.ndarray,
     ) -> np.ndarray:
-        """``scored`` with each pair of one site scored again on site-centered vectors."""
+        """``scored`` with each pair of one site scored again on site-centered vectors
+        (``lexical``: the lexical scores of ``found``)."""
         site = self._sites.get(rep.article_id)
         if rep.vector is None or site is None:
             return scored
@@ -356,11 +404,10 @@ class ClusterWriter:
         if not at:
             return scored
         others = [found[i] for i in at]
-        lexical = scores(replace(rep, vector=None), others)
         here = self._site_centered(rep, site)
         cosines = np.array([here @ self._site_centered(other, site) for other in others])
         out = scored.copy()
-        out[at] = np.round(combine(lexical, cosines, self.fusion.weight, self.fusion.low, self.fusion.high), 6)
+        out[at] = np.round(combine(lexical[at], cosines, self.fusion.weight, self.fusion.low, self.fusion.high), 6)
         return out
 
     def _names_of_site(self, article_id: str) -> np.ndarray:
@@ -375,11 +422,12 @@ class ClusterWriter:
         """How well ``rep`` matches each of ``found``: the fused score, pairs of one site compared
         on site-centered vectors and discounted (``SAME_SITE``), pairs of one language that share
         no rare name, place or quote discounted too (``crosswire.cluster.specific``)."""
-        scored = scores(rep, found, self.fusion)
+        scored, lexical = scores_and_lexical(rep, found, self.fusion, dense_row=self._dense)
         same_site = self._same_site(rep.article_id, found)
         if same_site.any():
-            scored = np.where(same_site, self._site_scores(rep, found, same_site, scored) * SAME_SITE, scored)
-        self.freq.prefetch(rep.ids)  # a stored candidate's own keys when it is the one scored
+            scored = np.where(same_site, self._site_scores(rep, found, same_site, scored, lexical) * SAME_SITE, scored)
+        if self._weighed.get(rep.article_id) != self.freq.emptied:
+            self.freq.prefetch(rep.ids)  # a stored candidate's own keys when it is the one scored
         rare = specific.rare_keys(rep, self.freq.of, self.n_docs)
         vague = specific.unspecific(rep, found, rare, same_site, lambda: self._names_of_site(rep.article_id))
         out: np.ndarray = np.where(vague, scored * specific.UNSPECIFIC, scored)
@@ -399,8 +447,10 @@ class ClusterWriter:
         limit = self.settings.index_keys
         self._sites.update(sites or {})
         self._site_names.clear()  # the site statistics grow with each batch
+        self._forget_centered()
         for rep in reps:
-            found = self.candidates(rep, overlay)
+            filed = index_features(rep, limit)
+            found = self.candidates(rep, overlay, filed)
             scored = self.score(rep, [c.representation for c in found]).tolist()
             placement = place(
                 rep.article_id,
@@ -419,7 +469,6 @@ class ClusterWriter:
                 self.absorbed.update(placement.absorbed)
             overlay.reps[rep.article_id] = rep
             overlay.assignments[rep.article_id] = placed
-            filed = index_features(rep, limit)
             overlay.index[rep.article_id] = filed
             for i in filed.tolist():
                 overlay.postings.setdefault(i, []).append(rep.article_id)
@@ -441,6 +490,7 @@ class ClusterWriter:
                     ]
                 )
             )
+            self._forget_centered()
         # Stories first (a merge moves stored articles into a story this batch opened), then the
         # merges in the order they happened, each into the story its target ended up in.
         self.store.put_placements(placed_all)
