@@ -477,3 +477,14 @@ def test_the_hand_checked_sample_holds() -> None:
     span = sum(ok for ok, _ in judged) / len(judged)
     speaker = sum(ok for _, ok in judged) / len(judged)
     assert span >= 0.9 and speaker >= 0.9, (span, speaker)
+
+
+def test_a_reported_clause_ends_at_a_stop_before_a_german_closing_mark() -> None:
+    # A stray closing mark after the full stop ('Skotsko.“') still ends the sentence: the
+    # clause does not run on into the next sentence's quotes.
+    text = (
+        "Matheson prohlásil, že zvýšený zimní tlak není nic nového pro Skotsko.“ Místo „obviňování "
+        "Westminsteru“ byla tentokrát obrana „Westminster je stejně špatný“, jako by to pomohlo."
+    )
+    reported = [q.text for q in _statements(text, "cs") if q.kind == "reported"]
+    assert reported == ["zvýšený zimní tlak není nic nového pro Skotsko"]

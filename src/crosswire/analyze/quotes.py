@@ -52,6 +52,8 @@ _LEAD = re.compile(r"[\s,;]*(?:[—–-]+\s*)?")
 _UNSPACED_THAT = "，：,:"
 _UNSPACED_CLAUSE = re.compile(r"[，,；;]")
 _KEY_WORDS = re.compile(r"\w+")
+_CLOSING = "\"»”’“‘"
+_OPENING = re.compile("[«„‚“‘\"]")
 
 
 def quote_key(quote: str) -> str:
@@ -230,6 +232,8 @@ def _reported(reader: QuoteReader, direct: list[_Found]) -> list[_Found]:
         if text[end - 1 : end] == "?" or text[end : end + 1] == "?":
             return  # 'Würden Sie sagen, dass ...?': a question, not a statement
         end = _before_source(reader, start, end)
+        while end > start and text[end - 1] in _CLOSING and not _OPENING.search(text, start, end - 1):
+            end -= 1  # a mark the clause never opened ('…pro Skotsko.“'): the translation's stray one
         end = end - 1 if end > start and text[end - 1] in ".!?…。！？।" else end
         if reader.word_count(start, end) < _MIN_WORDS or end - start > MAX_CHARS:
             return
