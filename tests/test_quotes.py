@@ -488,3 +488,30 @@ def test_a_reported_clause_ends_at_a_stop_before_a_german_closing_mark() -> None
     )
     reported = [q.text for q in _statements(text, "cs") if q.kind == "reported"]
     assert reported == ["zvýšený zimní tlak není nic nového pro Skotsko"]
+
+
+def test_japanese_reported_speech_closes_with_a_particle_before_its_verb() -> None:
+    text = (
+        "ゲンスラー委員長は、投資信託の承認は他の暗号資産の承認を意味するものではない、と付け加えた。"
+        "同氏は記者団に対し、市場の透明性を高める必要があると語った。"
+    )
+    found = [(q.text, q.kind, q.speaker_surface, q.cue) for q in _statements(text, "ja")]
+    assert found[0] == (
+        "投資信託の承認は他の暗号資産の承認を意味するものではない",
+        "reported",
+        "ゲンスラー",
+        "付け加えた",
+    )
+    assert found[1][:2] == ("市場の透明性を高める必要がある", "reported")
+    again = _statements(text, "ja")
+    assert again[1].speaker == again[0].speaker != UNATTRIBUTED  # 同氏 refers back
+
+
+def test_japanese_according_to_and_what_is_not_speech() -> None:
+    found = _statements("専門家によると、救急外来の待ち時間は過去最長の83時間に達したという。", "ja")
+    assert [(q.text, q.kind, q.cue) for q in found] == [
+        ("救急外来の待ち時間は過去最長の83時間に達した", "reported", "によると")
+    ]
+    # 'is about to' ('…そうとしている') and 'spoke with' ('…と話した') report no statement.
+    assert _statements("政府は住宅セクターにさらに規制を課そうとしている。", "ja") == ()
+    assert _statements("バイデン大統領はトランプ氏と話した。", "ja") == ()

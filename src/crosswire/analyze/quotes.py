@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from crosswire.analyze import cjk
 from crosswire.analyze.quote_cues import cues
 from crosswire.analyze.quote_marks import quoted_spans
+from crosswire.analyze.quote_quotative import quotative_reported
 from crosswire.analyze.quote_reader import QuoteReader
 from crosswire.analyze.speakers import WORD, Named, nearest, other_person_between
 from crosswire.types import UNATTRIBUTED, Mention, Quote
@@ -52,8 +53,8 @@ _LEAD = re.compile(r"[\s,;]*(?:[—–-]+\s*)?")
 _UNSPACED_THAT = "，：,:"
 _UNSPACED_CLAUSE = re.compile(r"[，,；;]")
 _KEY_WORDS = re.compile(r"\w+")
-_CLOSING = "\"»”’“‘"
-_OPENING = re.compile("[«„‚“‘\"]")
+_CLOSING = '"»”’“‘'
+_OPENING = re.compile('[«„‚“‘"]')
 
 
 def quote_key(quote: str) -> str:
@@ -227,7 +228,16 @@ def _reported(reader: QuoteReader, direct: list[_Found]) -> list[_Found]:
         i = bisect.bisect_right(quoted_starts, at) - 1
         return i >= 0 and quoted[i][0] <= at < quoted[i][1]
 
-    def add(start: int, end: int, cue: str, cue_start: int, cue_end: int, lo: int, hi: int) -> None:
+    def add(
+        start: int,
+        end: int,
+        cue: str,
+        cue_start: int,
+        cue_end: int,
+        lo: int,
+        hi: int,
+        speaker: tuple[Named | None, bool] | None = None,
+    ) -> None:
         start, end = _strip(text, start, end)
         if text[end - 1 : end] == "?" or text[end : end + 1] == "?":
             return  # 'Würden Sie sagen, dass ...?': a question, not a statement
@@ -241,8 +251,8 @@ def _reported(reader: QuoteReader, direct: list[_Found]) -> list[_Found]:
             return  # a direct quote holds most of it
         if found and found[-1].start == start:
             return  # 'said the outlook indicated that ...': one clause, two verbs
-        speaker, back = reader.speaker_near(lo, hi, cue, cue_start, cue_end)
-        found.append(_Found(start, end, "reported", cue, cue_start, speaker, back))
+        named, back = speaker or reader.speaker_near(lo, hi, cue, cue_start, cue_end)
+        found.append(_Found(start, end, "reported", cue, cue_start, named, back))
 
     if reader.cues.unspaced:
         # Every cue's occurrences, in text order and the longest first where two end together
@@ -259,6 +269,10 @@ def _reported(reader: QuoteReader, direct: list[_Found]) -> list[_Found]:
                 taken.add(after)
                 begin = reader.sentence_start(at)
                 add(after + 1, reader.sentence_end(after), cue, at, after, begin, at)
+        if reader.cues.quotative:
+            for r in quotative_reported(reader, inside_quote):
+                add(r.start, r.end, r.cue, r.cue_start, r.cue_end, r.start, r.end, (r.speaker, r.refers_back))
+            found.sort(key=lambda f: f.start)
         return found
     for i, word in enumerate(lower):
         if len(found) >= MAX_QUOTES:
