@@ -515,3 +515,41 @@ def test_japanese_according_to_and_what_is_not_speech() -> None:
     # 'is about to' ('…そうとしている') and 'spoke with' ('…と話した') report no statement.
     assert _statements("政府は住宅セクターにさらに規制を課そうとしている。", "ja") == ()
     assert _statements("バイデン大統領はトランプ氏と話した。", "ja") == ()
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "statement", "speaker"),
+    [
+        (
+            "en",
+            "More than 99% of the wine sector is made up of small companies, Sánchez Recarte said.",
+            "More than 99% of the wine sector is made up of small companies",
+            "Sánchez Recarte",
+        ),
+        (
+            "de",
+            "Es ist nicht meine Aufgabe, die Ziele der Brauereien einzuschätzen, so Sánchez Recarte.",
+            "Es ist nicht meine Aufgabe, die Ziele der Brauereien einzuschätzen",
+            "Sánchez Recarte",
+        ),
+        (
+            "de",
+            "Diese Kürzung sollte Motivation und Druckmittel sein, sagte Massie.",
+            "Diese Kürzung sollte Motivation und Druckmittel sein",
+            "Massie",
+        ),
+    ],
+)
+def test_a_statement_attributed_at_its_sentences_end(language: str, text: str, statement: str, speaker: str) -> None:
+    found = _one(text, language)
+    assert (found.text, found.kind, found.speaker_surface) == (statement, "reported", speaker)
+
+
+def test_no_statement_where_the_tail_credits_an_outlet_or_goes_on() -> None:
+    assert (
+        _statements("Про це свідчить заява міністра після переговорів у Варшаві, повідомляє Інтерфакс-Україна.", "uk")
+        == ()
+    )
+    # The verb and its name stand in the middle of a longer sentence: no attribution of its start.
+    long = "In the morning, Lavrov said, the delegations met again in Geneva to set the dates of the next three rounds."
+    assert _statements(long, "en") == ()

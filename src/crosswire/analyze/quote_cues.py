@@ -29,6 +29,7 @@ class Cues:
     agent_markers: frozenset[str]  # the word after a verb's subject ('कागामे ने कहा'): the speaker before it
     quotative: tuple[str, ...]  # the particle closing reported speech before its verb ('…と述べた'), longest first
     topic_markers: frozenset[str]  # the particle after the speaker of such a clause ('X は、…と述べた')
+    relay: frozenset[str]  # verbs crediting a news source at a sentence's end ('…, передает ТАСС')
     according_ends: tuple[str, ...]  # words closing a clause an 'according' phrase opened ('…という')
     dash_speech: bool
     relative_after_comma: bool  # ', que' opens a relative clause, not reported speech
@@ -76,6 +77,7 @@ def _cues(entries: Sequence[dict[str, object]]) -> Cues:
         agent_markers=words("agent_markers"),
         quotative=tuple(sorted(words("quotative"), key=len, reverse=True)),
         topic_markers=words("topic_markers"),
+        relay=words("relay"),
         according_ends=tuple(sorted(words("according_ends"), key=len, reverse=True)),
         dash_speech=all(entry.get("dash_speech") for entry in entries),
         relative_after_comma=all(entry.get("relative_after_comma") for entry in entries),

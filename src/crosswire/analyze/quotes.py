@@ -31,6 +31,7 @@ from crosswire.analyze.quote_cues import cues
 from crosswire.analyze.quote_marks import quoted_spans
 from crosswire.analyze.quote_quotative import quotative_reported
 from crosswire.analyze.quote_reader import QuoteReader
+from crosswire.analyze.quote_tail import tail_attributions
 from crosswire.analyze.speakers import WORD, Named, nearest, other_person_between
 from crosswire.types import UNATTRIBUTED, Mention, Quote
 
@@ -306,6 +307,15 @@ def _reported(reader: QuoteReader, direct: list[_Found]) -> list[_Found]:
             if comma >= 0 and reader.word_count(spans[i + n - 1][1], comma) <= _THAT_WITHIN:
                 cue_end = spans[i + n - 1][1]
                 add(comma + 1, sentence_end, text[at:cue_end], at, cue_end, at, comma)
+    for tail in tail_attributions(reader):
+        cue_start, cue_end = spans[tail.cue_word]
+        if inside_quote(tail.start) or len(found) >= MAX_QUOTES:
+            continue
+        cue = text[cue_start:cue_end]
+        speaker = reader.speaker_near(tail.comma + 1, reader.sentence_end(cue_start), cue, cue_start, cue_end)
+        if speaker[0] is not None or speaker[1]:
+            add(tail.start, tail.end, cue, cue_start, cue_end, 0, 0, speaker)
+    found.sort(key=lambda f: f.start)
     return found
 
 
