@@ -553,3 +553,28 @@ def test_no_statement_where_the_tail_credits_an_outlet_or_goes_on() -> None:
     # The verb and its name stand in the middle of a longer sentence: no attribution of its start.
     long = "In the morning, Lavrov said, the delegations met again in Geneva to set the dates of the next three rounds."
     assert _statements(long, "en") == ()
+
+
+def test_japanese_statement_starts_after_a_clause_that_only_set_the_scene() -> None:
+    text = (
+        "欧州ビール酒造組合は、昨年欧州委員会に送った法的見解を公開したが、その中で、"
+        "どちらか一方を優遇する規則は市場を歪める可能性があると主張している。"
+    )
+    found = _one(text, "ja")
+    assert (found.text, found.cue) == ("どちらか一方を優遇する規則は市場を歪める可能性がある", "主張している")
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "clause"),
+    [
+        ("cs", "Habeck varoval, že se šíří výzvy plné fantazií o revoluci.", "se šíří výzvy plné fantazií o revoluci"),
+        (
+            "is",
+            "Kremen staðfesti einnig að leigubílstjóri hafi verið sektaður fyrir rússnesku.",
+            "leigubílstjóri hafi verið sektaður fyrir rússnesku",
+        ),
+    ],
+)
+def test_warned_and_confirmed_report_speech(language: str, text: str, clause: str) -> None:
+    found = _one(text, language)
+    assert (found.text, found.kind) == (clause, "reported")

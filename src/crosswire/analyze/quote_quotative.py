@@ -26,6 +26,8 @@ from crosswire.analyze.speakers import Named, nearest
 # '公に'), no punctuation, no other quote.
 _LISTENER = re.compile(r"(?:[^、。，「」『』\n]{1,14}?(?:に対して|に対し|に|へ))?\Z")
 _LISTENER_FIRST = re.compile(r"[^、。，「」『』\n]{1,14}?(?:に対して|に対し)[、，]")  # 'X は記者団に対し、…と語った'
+# A clause ending 'but' or 'in it' before the statement: '…見解を公開したが、その中で、…と主張している'.
+_CLAUSE_JOINTS = ("が、", "中で、")
 _MARKER_NAME_GAP = 4  # characters of title between a name and its marker ('マシー氏は', 'ゲンスラー委員長は')
 _SUBJECT_CHARS = 40  # a marker further into the clause than this belongs to the statement itself
 _CLAUSE_PUNCTUATION = "、，, "
@@ -132,6 +134,8 @@ def quotative_reported(reader: QuoteReader, inside_quote: Callable[[int], bool])
         start, end = _strip(text, start, particle)
         listener = _LISTENER_FIRST.match(text, start, end)
         start = listener.end() if listener else start
+        joint = max(text.rfind(j, start, end) + len(j) for j in _CLAUSE_JOINTS)
+        start = joint if joint > start + len(_CLAUSE_JOINTS[0]) else start
         if particle == at and text[end - 1 : end] == "う" and not text.endswith(_CONJECTURE, start, end):
             continue  # '規制を課そうとしている': is about to, not says
         if end > start:
