@@ -578,3 +578,11 @@ def test_japanese_statement_starts_after_a_clause_that_only_set_the_scene() -> N
 def test_warned_and_confirmed_report_speech(language: str, text: str, clause: str) -> None:
     found = _one(text, language)
     assert (found.text, found.kind) == (clause, "reported")
+
+
+def test_a_tail_attribution_needs_its_speaker_and_no_quote_marks() -> None:
+    # The name after 'told' is the listener, and a quoted sentence is read as a direct quote.
+    appositive = "The reporter had received hundreds of calls in one week, a colleague at the paper, told AFP."
+    assert _statements(appositive, "en") == ()
+    quoted = "“I received hundreds of threatening calls in one week,” a reporter at the paper told AFP."
+    assert all(q.kind == "direct" for q in _statements(quoted, "en"))

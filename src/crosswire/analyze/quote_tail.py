@@ -21,6 +21,7 @@ from crosswire.analyze.quote_reader import QuoteReader
 _SPEAKER_WORDS = 4  # words of a name between the comma and a verb after it (', Sánchez Recarte said')
 _TAIL_WORDS = 8  # words after the verb before the sentence ends (', said Massie of Kentucky on Monday.')
 _MIN_STATEMENT_WORDS = 6
+_OPENING_MARKS = '"«„“‘‚'
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,8 @@ def tail_attributions(reader: QuoteReader) -> Iterator[Tail]:
             first -= 1
         if word in cues.after_only and first != i:
             continue  # 'so' counts only right after the statement (', so Spillane')
+        if word in cues.addressee and first == i:
+            continue  # '…, a reporter at the paper, told AFP': the name after it is the listener
         gap = text[spans[first - 1][1] : spans[first][0]] if first else ""
         if gap.strip() != ",":
             continue
@@ -63,6 +66,8 @@ def tail_attributions(reader: QuoteReader) -> Iterator[Tail]:
         ):
             continue
         start = reader.sentence_start(comma)
+        if text[start:comma].lstrip()[:1] in _OPENING_MARKS:
+            continue  # '"…," a reporter told AFP': a direct quote, read with its marks
         if reader.sentence_start(spans[i][0]) != start or reader.word_count(start, comma) < _MIN_STATEMENT_WORDS:
             continue
         yield Tail(start, comma, i, comma)
