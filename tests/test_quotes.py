@@ -477,3 +477,112 @@ def test_the_hand_checked_sample_holds() -> None:
     span = sum(ok for ok, _ in judged) / len(judged)
     speaker = sum(ok for _, ok in judged) / len(judged)
     assert span >= 0.9 and speaker >= 0.9, (span, speaker)
+
+
+def test_a_reported_clause_ends_at_a_stop_before_a_german_closing_mark() -> None:
+    # A stray closing mark after the full stop ('Skotsko.“') still ends the sentence: the
+    # clause does not run on into the next sentence's quotes.
+    text = (
+        "Matheson prohlásil, že zvýšený zimní tlak není nic nového pro Skotsko.“ Místo „obviňování "
+        "Westminsteru“ byla tentokrát obrana „Westminster je stejně špatný“, jako by to pomohlo."
+    )
+    reported = [q.text for q in _statements(text, "cs") if q.kind == "reported"]
+    assert reported == ["zvýšený zimní tlak není nic nového pro Skotsko"]
+
+
+def test_japanese_reported_speech_closes_with_a_particle_before_its_verb() -> None:
+    text = (
+        "ゲンスラー委員長は、投資信託の承認は他の暗号資産の承認を意味するものではない、と付け加えた。"
+        "同氏は記者団に対し、市場の透明性を高める必要があると語った。"
+    )
+    found = [(q.text, q.kind, q.speaker_surface, q.cue) for q in _statements(text, "ja")]
+    assert found[0] == (
+        "投資信託の承認は他の暗号資産の承認を意味するものではない",
+        "reported",
+        "ゲンスラー",
+        "付け加えた",
+    )
+    assert found[1][:2] == ("市場の透明性を高める必要がある", "reported")
+    again = _statements(text, "ja")
+    assert again[1].speaker == again[0].speaker != UNATTRIBUTED  # 同氏 refers back
+
+
+def test_japanese_according_to_and_what_is_not_speech() -> None:
+    found = _statements("専門家によると、救急外来の待ち時間は過去最長の83時間に達したという。", "ja")
+    assert [(q.text, q.kind, q.cue) for q in found] == [
+        ("救急外来の待ち時間は過去最長の83時間に達した", "reported", "によると")
+    ]
+    # 'is about to' ('…そうとしている') and 'spoke with' ('…と話した') report no statement.
+    assert _statements("政府は住宅セクターにさらに規制を課そうとしている。", "ja") == ()
+    assert _statements("バイデン大統領はトランプ氏と話した。", "ja") == ()
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "statement", "speaker"),
+    [
+        (
+            "en",
+            "More than 99% of the wine sector is made up of small companies, Sánchez Recarte said.",
+            "More than 99% of the wine sector is made up of small companies",
+            "Sánchez Recarte",
+        ),
+        (
+            "de",
+            "Es ist nicht meine Aufgabe, die Ziele der Brauereien einzuschätzen, so Sánchez Recarte.",
+            "Es ist nicht meine Aufgabe, die Ziele der Brauereien einzuschätzen",
+            "Sánchez Recarte",
+        ),
+        (
+            "de",
+            "Diese Kürzung sollte Motivation und Druckmittel sein, sagte Massie.",
+            "Diese Kürzung sollte Motivation und Druckmittel sein",
+            "Massie",
+        ),
+    ],
+)
+def test_a_statement_attributed_at_its_sentences_end(language: str, text: str, statement: str, speaker: str) -> None:
+    found = _one(text, language)
+    assert (found.text, found.kind, found.speaker_surface) == (statement, "reported", speaker)
+
+
+def test_no_statement_where_the_tail_credits_an_outlet_or_goes_on() -> None:
+    assert (
+        _statements("Про це свідчить заява міністра після переговорів у Варшаві, повідомляє Інтерфакс-Україна.", "uk")
+        == ()
+    )
+    # The verb and its name stand in the middle of a longer sentence: no attribution of its start.
+    long = "In the morning, Lavrov said, the delegations met again in Geneva to set the dates of the next three rounds."
+    assert _statements(long, "en") == ()
+
+
+def test_japanese_statement_starts_after_a_clause_that_only_set_the_scene() -> None:
+    text = (
+        "欧州ビール酒造組合は、昨年欧州委員会に送った法的見解を公開したが、その中で、"
+        "どちらか一方を優遇する規則は市場を歪める可能性があると主張している。"
+    )
+    found = _one(text, "ja")
+    assert (found.text, found.cue) == ("どちらか一方を優遇する規則は市場を歪める可能性がある", "主張している")
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "clause"),
+    [
+        ("cs", "Habeck varoval, že se šíří výzvy plné fantazií o revoluci.", "se šíří výzvy plné fantazií o revoluci"),
+        (
+            "is",
+            "Kremen staðfesti einnig að leigubílstjóri hafi verið sektaður fyrir rússnesku.",
+            "leigubílstjóri hafi verið sektaður fyrir rússnesku",
+        ),
+    ],
+)
+def test_warned_and_confirmed_report_speech(language: str, text: str, clause: str) -> None:
+    found = _one(text, language)
+    assert (found.text, found.kind) == (clause, "reported")
+
+
+def test_a_tail_attribution_needs_its_speaker_and_no_quote_marks() -> None:
+    # The name after 'told' is the listener, and a quoted sentence is read as a direct quote.
+    appositive = "The reporter had received hundreds of calls in one week, a colleague at the paper, told AFP."
+    assert _statements(appositive, "en") == ()
+    quoted = "“I received hundreds of threatening calls in one week,” a reporter at the paper told AFP."
+    assert all(q.kind == "direct" for q in _statements(quoted, "en"))

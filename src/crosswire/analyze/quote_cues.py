@@ -27,6 +27,10 @@ class Cues:
     negations: frozenset[str]  # 'not', 'не': a negated speech verb reports nothing
     passive: frozenset[str]  # auxiliaries before a verb that make it passive ('was told that')
     agent_markers: frozenset[str]  # the word after a verb's subject ('कागामे ने कहा'): the speaker before it
+    quotative: tuple[str, ...]  # the particle closing reported speech before its verb ('…と述べた'), longest first
+    topic_markers: frozenset[str]  # the particle after the speaker of such a clause ('X は、…と述べた')
+    relay: frozenset[str]  # verbs crediting a news source at a sentence's end ('…, передает ТАСС')
+    according_ends: tuple[str, ...]  # words closing a clause an 'according' phrase opened ('…という')
     dash_speech: bool
     relative_after_comma: bool  # ', que' opens a relative clause, not reported speech
     pro_drop: bool
@@ -71,6 +75,10 @@ def _cues(entries: Sequence[dict[str, object]]) -> Cues:
         negations=words("negations"),
         passive=words("passive"),
         agent_markers=words("agent_markers"),
+        quotative=tuple(sorted(words("quotative"), key=len, reverse=True)),
+        topic_markers=words("topic_markers"),
+        relay=words("relay"),
+        according_ends=tuple(sorted(words("according_ends"), key=len, reverse=True)),
         dash_speech=all(entry.get("dash_speech") for entry in entries),
         relative_after_comma=all(entry.get("relative_after_comma") for entry in entries),
         pro_drop=all(entry.get("pro_drop") for entry in entries),

@@ -29,9 +29,10 @@ _ABBREVIATIONS = frozenset(["mr", "mrs", "ms", "dr", "st", "gen", "col", "sen", 
 _ABBREVIATIONS |= {"inc", "co", "ltd", "no", "nr", "ул", "г", "гг", "им", "тыс", "млн", "млрд"}
 # A full stop (or the Devanagari danda '।') before a space, or glued to the next sentence as
 # scraped pages have it ('path.Get'); Chinese and Japanese full stops end a sentence with no space
-# after them.
+# after them. Closing marks after the stop belong to its sentence, German and Czech ones too
+# ('…pro Skotsko.“ Místo'), so that a reported clause stops there.
 _SENTENCE_END = re.compile(
-    r"[.!?…।॥]+[\"»”’)]*(?=\s|$)|\n|(?<=[a-zа-яёіїє])[.!?](?=[A-ZА-ЯЁІЇЄ][a-zа-яёіїє])|[。！？]+[”」』]*"
+    r"[.!?…।॥]+[\"»”’“‘)]*(?=\s|$)|\n|(?<=[a-zа-яёіїє])[.!?](?=[A-ZА-ЯЁІЇЄ][a-zа-яёіїє])|[。！？]+[”」』]*"
 )
 
 

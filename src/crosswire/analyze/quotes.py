@@ -29,7 +29,9 @@ from dataclasses import dataclass
 from crosswire.analyze import cjk
 from crosswire.analyze.quote_cues import cues
 from crosswire.analyze.quote_marks import quoted_spans
+from crosswire.analyze.quote_quotative import quotative_reported
 from crosswire.analyze.quote_reader import QuoteReader
+from crosswire.analyze.quote_tail import tail_attributions
 from crosswire.analyze.speakers import WORD, Named, nearest, other_person_between
 from crosswire.types import UNATTRIBUTED, Mention, Quote
 
@@ -52,6 +54,8 @@ _LEAD = re.compile(r"[\s,;]*(?:[—–-]+\s*)?")
 _UNSPACED_THAT = "，：,:"
 _UNSPACED_CLAUSE = re.compile(r"[，,；;]")
 _KEY_WORDS = re.compile(r"\w+")
+_CLOSING = '"»”’“‘'
+_OPENING = re.compile('[«„‚“‘"]')
 
 
 def quote_key(quote: str) -> str:
@@ -225,11 +229,22 @@ def _reported(reader: QuoteReader, direct: list[_Found]) -> list[_Found]:
         i = bisect.bisect_right(quoted_starts, at) - 1
         return i >= 0 and quoted[i][0] <= at < quoted[i][1]
 
-    def add(start: int, end: int, cue: str, cue_start: int, cue_end: int, lo: int, hi: int) -> None:
+    def add(
+        start: int,
+        end: int,
+        cue: str,
+        cue_start: int,
+        cue_end: int,
+        lo: int,
+        hi: int,
+        speaker: tuple[Named | None, bool] | None = None,
+    ) -> None:
         start, end = _strip(text, start, end)
         if text[end - 1 : end] == "?" or text[end : end + 1] == "?":
             return  # 'Würden Sie sagen, dass ...?': a question, not a statement
         end = _before_source(reader, start, end)
+        while end > start and text[end - 1] in _CLOSING and not _OPENING.search(text, start, end - 1):
+            end -= 1  # a mark the clause never opened ('…pro Skotsko.“'): the translation's stray one
         end = end - 1 if end > start and text[end - 1] in ".!?…。！？।" else end
         if reader.word_count(start, end) < _MIN_WORDS or end - start > MAX_CHARS:
             return
@@ -237,8 +252,8 @@ def _reported(reader: QuoteReader, direct: list[_Found]) -> list[_Found]:
             return  # a direct quote holds most of it
         if found and found[-1].start == start:
             return  # 'said the outlook indicated that ...': one clause, two verbs
-        speaker, back = reader.speaker_near(lo, hi, cue, cue_start, cue_end)
-        found.append(_Found(start, end, "reported", cue, cue_start, speaker, back))
+        named, back = speaker or reader.speaker_near(lo, hi, cue, cue_start, cue_end)
+        found.append(_Found(start, end, "reported", cue, cue_start, named, back))
 
     if reader.cues.unspaced:
         # Every cue's occurrences, in text order and the longest first where two end together
@@ -255,6 +270,10 @@ def _reported(reader: QuoteReader, direct: list[_Found]) -> list[_Found]:
                 taken.add(after)
                 begin = reader.sentence_start(at)
                 add(after + 1, reader.sentence_end(after), cue, at, after, begin, at)
+        if reader.cues.quotative:
+            for r in quotative_reported(reader, inside_quote):
+                add(r.start, r.end, r.cue, r.cue_start, r.cue_end, r.start, r.end, (r.speaker, r.refers_back))
+            found.sort(key=lambda f: f.start)
         return found
     for i, word in enumerate(lower):
         if len(found) >= MAX_QUOTES:
@@ -288,6 +307,15 @@ def _reported(reader: QuoteReader, direct: list[_Found]) -> list[_Found]:
             if comma >= 0 and reader.word_count(spans[i + n - 1][1], comma) <= _THAT_WITHIN:
                 cue_end = spans[i + n - 1][1]
                 add(comma + 1, sentence_end, text[at:cue_end], at, cue_end, at, comma)
+    for tail in tail_attributions(reader):
+        cue_start, cue_end = spans[tail.cue_word]
+        if inside_quote(tail.start) or len(found) >= MAX_QUOTES:
+            continue
+        cue = text[cue_start:cue_end]
+        speaker = reader.speaker_near(tail.comma + 1, reader.sentence_end(cue_start), cue, cue_start, cue_end)
+        if speaker[0] is not None or speaker[1]:
+            add(tail.start, tail.end, cue, cue_start, cue_end, 0, 0, speaker)
+    found.sort(key=lambda f: f.start)
     return found
 
 
