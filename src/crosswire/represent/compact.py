@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
@@ -89,6 +89,20 @@ class CompactRepresentation:
 
     def float_weights(self) -> np.ndarray:
         return self.weights.astype(np.float64) / SCALE
+
+
+def less(counted: Counted, part: Counted) -> Counted | None:
+    """``counted`` without ``part``, the counts of some of the same article's mentions (ids with
+    nothing left go); None when ``part`` holds an id ``counted`` lacks (it is no part of it).
+    Exactly a recount without those mentions: every weight is a sum of 2.0, 1.0 and 0.5, which
+    floating point adds and subtracts without rounding."""
+    at = np.searchsorted(counted.ids, part.ids)
+    if len(part.ids) and (at[-1] >= len(counted.ids) or not np.array_equal(counted.ids[at], part.ids)):
+        return None
+    counts = counted.counts.copy()
+    counts[at] -= part.counts
+    keep = counts > 0
+    return replace(counted, ids=counted.ids[keep], counts=counts[keep], prior=counted.prior[keep])
 
 
 def count(article_id: str, language: str | None, published: str | None, counts: Mapping[str, float]) -> Counted:
