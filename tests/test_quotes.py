@@ -381,6 +381,21 @@ def test_hostile_input_is_bounded() -> None:
     assert len(find_statements(marks, "en", ())) == MAX_QUOTES
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "あいう述べ" * 20_000,  # verbs and no sentence end: each verb once read its whole sentence back
+        "専門家によると、あいう述べ" * 8_000,  # each verb once checked every 'according' statement
+        "山田は" + "あいうえお" * 20_000 + "と語った",
+    ],
+)
+def test_hostile_japanese_reported_speech_is_bounded(text: str) -> None:
+    started = time.process_time()
+    found = find_statements(text, "ja", ())
+    assert time.process_time() - started < 10  # about 0.2 s; 200 s before the clause was bounded
+    assert len(found) <= MAX_QUOTES and all(q.end - q.start <= MAX_CHARS for q in found)
+
+
 def test_the_same_text_gives_the_same_statements_in_every_process() -> None:
     """The cue tables are sets, whose order changes with each process's hash seed: the longest
     cue that ends at a colon is the one read ('补充说', not the '说' inside it), whatever the order."""
