@@ -121,46 +121,42 @@ class LanguageDetector:
 
     def _vote(self, paragraphs: list[str], found: list[str | None], weights: list[int]) -> tuple[str | None, bool]:
         """The letter-weighted vote of the paragraphs' languages (ties: the earlier paragraph's)."""
-        votes: Counter[str] = Counter()
-        for language, weight in zip(found, weights, strict=True):
-            if language:
-                votes[language] += weight
+        votes = _letters(found, weights)
         if not votes:
             # Many short lines may still say enough together; one short line never does.
             joined = " ".join(paragraphs)
             article = self.detect(joined) if letter_weight(joined) >= 3 * MIN_LETTERS else None
             return article, False
         article = votes.most_common(1)[0][0]
-        trusted = _trusted(found, weights)
-        total = sum(trusted.values())
-        second = max((w for lang, w in trusted.items() if lang != article), default=0)
+        second, total = _other_language(found, weights, article)
         return article, bool(total) and second / total >= MIXED_SHARE
 
 
-def _trusted(found: list[str | None], weights: list[int]) -> Counter[str]:
-    """Letters per language in the paragraphs long enough to count towards a mixed article."""
-    trusted: Counter[str] = Counter()
+def _letters(found: list[str | None], weights: list[int], least: int = 0) -> Counter[str]:
+    """Letters per language, in the paragraphs of ``least`` letters or more whose language is known."""
+    letters: Counter[str] = Counter()
     for language, weight in zip(found, weights, strict=True):
-        if language and weight >= MIXED_MIN_LETTERS:
-            trusted[language] += weight
-    return trusted
+        if language and weight >= least:
+            letters[language] += weight
+    return letters
+
+
+def _other_language(found: list[str | None], weights: list[int], article: str) -> tuple[int, int]:
+    """(letters of the largest language other than ``article``, all letters) in the paragraphs
+    long enough to count towards a mixed article."""
+    trusted = _letters(found, weights, MIXED_MIN_LETTERS)
+    return max((w for lang, w in trusted.items() if lang != article), default=0), sum(trusted.values())
 
 
 def _settled(found: list[str | None], weights: list[int], unread: int, unread_trusted: int) -> tuple[str, bool] | None:
     """(article language, mixed) when the paragraphs not yet read (``unread`` letters, of which
     ``unread_trusted`` in trusted paragraphs) cannot change them, whatever their languages;
     else None."""
-    votes: Counter[str] = Counter()
-    for language, weight in zip(found, weights, strict=True):
-        if language:
-            votes[language] += weight
-    ranked = votes.most_common(2)
+    ranked = _letters(found, weights).most_common(2)
     if not ranked or ranked[0][1] - (ranked[1][1] if len(ranked) > 1 else 0) <= unread:
         return None
     article = ranked[0][0]
-    trusted = _trusted(found, weights)
-    total = sum(trusted.values())
-    second = max((w for lang, w in trusted.items() if lang != article), default=0)
+    second, total = _other_language(found, weights, article)
     # The unread letters can raise the share of another language at most to this, and lower it
     # at least to that.
     highest = (second + unread_trusted) / (total + unread_trusted) if total + unread_trusted else 0.0
