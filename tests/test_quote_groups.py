@@ -12,6 +12,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from crosswire.analyze.cjk import katakana_names
+from crosswire.analyze.keys import name_key
 from crosswire.encode.centering import LanguageCentering
 from crosswire.link.quote_groups import (
     QuotedBy,
@@ -21,7 +23,7 @@ from crosswire.link.quote_groups import (
     group_quotes,
     story_centered,
 )
-from crosswire.link.quote_text import text_length, windows
+from crosswire.link.quote_text import numbers_conflict, surface, text_length, windows
 from crosswire.service.quote_vectors import quote_vectors
 from crosswire.types import UNATTRIBUTED, Quote
 
@@ -286,3 +288,43 @@ def test_a_short_line_matching_one_sentence_does_not_outbid_the_translations() -
     assert frozenset({("en", 0), ("ru", 0), ("is", 0)}) in _together(group_quotes(items, vectors))
     undiscounted = group_quotes(items, vectors, replace(Thresholds(), partial=0.0))
     assert frozenset({("ru", 300), ("is", 0)}) in _together(undiscounted)
+
+
+SQUADS = {"ru": "Разойтись по группам и по машинам!", "ja": "各隊に分かれ、乗りこめ"}
+
+
+def _key(name: str, language: str) -> str:
+    """The speaker key the analysis gives a name: kana names by their romaji (the smaller of the
+    r and l readings, as crosswire.analyze.speakers keeps one), others by ``name_key``."""
+    return min(m.key for m in katakana_names(name)) if language == "ja" else name_key(name)
+
+
+@pytest.mark.parametrize(
+    ("latin", "other", "language"),
+    [("Shaw", "Шоу", "ru"), ("Cohren", "コーレン", "ja"), ("Lavrov", "ラブロフ", "ja"), ("Ravik", "ラヴィク", "ja")],
+)
+def test_a_speaker_spelled_in_another_script_is_the_same_speaker(latin: str, other: str, language: str) -> None:
+    """Kana has no l/r and writes v as b or f, Cyrillic and kana have no h and write w as u: the
+    keys of one name in two scripts may differ there ('sav' for Shaw, 'sau' for Шоу), and the
+    two versions of a statement are then still one speaker's, linked at the lower same-speaker
+    threshold. Another name in that script is not taken for the speaker."""
+    assert _key(other, language) != name_key(latin)
+    cosine = (Thresholds().same_speaker + Thresholds().strong) / 2  # enough for one speaker, not for two
+    vectors = _vectors(_gram(2, {(0, 1): cosine}))
+    english = _item("en", "en", "Get with your squads and mount up", name_key(latin), latin)
+    same = _item("xx", language, SQUADS[language], _key(other, language), other)
+    assert len(group_quotes([english, same], vectors)) == 1
+    stranger = {"ru": "Ганнибал", "ja": "ハンニバル"}[language]
+    another = _item("xx", language, SQUADS[language], _key(stranger, language), stranger)
+    assert len(group_quotes([english, another], vectors)) == 2
+
+
+def test_figures_agree_however_thousands_and_digits_are_written() -> None:
+    """'1 600' (Czech, a no-break space between the thousands), '1.600' (Spanish), '1,600' and
+    Devanagari '१,६००' (Hindi) are one figure: the translations of one statement do not disagree
+    on it, while another figure still does."""
+    forms = ["cestoval 1\u00a0600 mil", "viajó las 1.600 millas", "1,600 मील की यात्रा", "१,६०० मील", "１６００マイル"]
+    for a, b in itertools.combinations(forms, 2):
+        assert not numbers_conflict(surface(a), surface(b)), (a, b)
+    assert numbers_conflict(surface(forms[0]), surface("cestoval 1 700 mil"))
+    assert surface("v roce 2023 100 lidí").numbers == {"2023", "100"}  # a year then a count: two numbers

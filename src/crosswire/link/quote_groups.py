@@ -124,15 +124,33 @@ def _script(text: str) -> str:
     return ""
 
 
+# What one script's spelling of a name may lose in another's: kana and Chinese have no l/r
+# distinction and write v as b or f (Ravik ラヴィク 'lvk', Ivory アイボリー 'aibali', Lavrov ラブロフ
+# 'lblf'), Cyrillic and kana have no h and write w as u (Shaw Шоу 'sau', Latin 'sav'; Cohren
+# コーレン 'kln').
+_SCRIPT_LOSSES = str.maketrans({"l": "r", "b": "v", "f": "v", "u": "v", "h": None})
+_LOOSE_VOWELS = re.compile(r"[aeioyj]")
+_REPEATED = re.compile(r"(.)\1+")
+_MIN_LOOSE = 2  # a skeleton of one consonant would meet too many names
+
+
+def _loose(key: str) -> str:
+    """A person key's consonants with the distinctions some scripts cannot write merged."""
+    return _REPEATED.sub(r"\1", _LOOSE_VOWELS.sub("", key.translate(_SCRIPT_LOSSES)))
+
+
 def _speakers(a: Quote, b: Quote) -> str:
     """'same', 'unknown' (one or both unattributed), 'apart' (keys from scripts that cannot
-    meet: decided by meaning alone) or 'different'."""
+    meet: decided by meaning alone) or 'different'. Across scripts, keys that differ only where
+    one script cannot write the other's distinction are the same speaker."""
     if a.speaker == UNATTRIBUTED or b.speaker == UNATTRIBUTED:
         return "unknown"
     if a.speaker == b.speaker or _consonants(a.speaker) == _consonants(b.speaker):
         return "same"
     if _script(a.speaker_surface) != _script(b.speaker_surface):
-        return "apart"
+        person = not a.speaker.startswith("org:") and not b.speaker.startswith("org:")
+        loose = _loose(a.speaker)
+        return "same" if person and len(loose) >= _MIN_LOOSE and loose == _loose(b.speaker) else "apart"
     return "different"
 
 

@@ -9,6 +9,7 @@ Scripts written without spaces (Chinese, Japanese) are compared by character pai
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from crosswire.analyze.text import WORD_CHAR
@@ -16,7 +17,10 @@ from crosswire.analyze.text import WORD_CHAR
 # Word characters with combining marks: Devanagari vowel signs are marks, not \w, and without them
 # 'रूसी भाषा' reads as the letters 'र', 'स', 'भ', 'ष', which any two Hindi quotes share.
 _WORD = re.compile(f"{WORD_CHAR}+")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# Thousands grouped by a (narrow, no-break) space, as Czech, Russian or French write them ('1 600'),
+# or by a point or comma: all read as one number, so '1 600' and '1.600' agree.
+_NUMBER = re.compile(r"(?<!\d)\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?![\d.,]\d)|\d+(?:[.,]\d+)*")
+_SEPARATORS = re.compile(r"[.,\s]")
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _IDEOGRAPH = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
@@ -44,8 +48,14 @@ def surface(text: str) -> Surface:
         tokens = frozenset(chars[i : i + 2] for i in range(len(chars) - 1))
     else:
         tokens = frozenset(word for word in _WORD.findall(lowered) if not word.isdigit())
-    numbers = frozenset(re.sub(r"[.,]", "", n) for n in _NUMBER.findall(text) if len(n) > 1 or n != "0")
+    numbers = frozenset(_digits(n) for n in _NUMBER.findall(text) if len(n) > 1 or n != "0")
     return Surface(tokens, numbers)
+
+
+def _digits(number: str) -> str:
+    """A number's digits in ASCII, separators out: Devanagari '१६००' and full-width '１６００' are
+    the '1600' another language writes."""
+    return "".join(str(unicodedata.digit(char)) for char in _SEPARATORS.sub("", number))
 
 
 def containment(a: Surface, b: Surface) -> float:
