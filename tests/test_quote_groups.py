@@ -328,3 +328,19 @@ def test_figures_agree_however_thousands_and_digits_are_written() -> None:
         assert not numbers_conflict(surface(a), surface(b)), (a, b)
     assert numbers_conflict(surface(forms[0]), surface("cestoval 1 700 mil"))
     assert surface("v roce 2023 100 lidí").numbers == {"2023", "100"}  # a year then a count: two numbers
+
+
+def test_who_said_it_decides_between_two_lines_as_close_in_meaning() -> None:
+    """Shaw's short order in Czech matches an unattributed English line of the same scene ('All
+    tanks, move out') a little better than Shaw's own English line (0.33 against 0.27: short
+    lines match weakly). The same speaker counts for the pair, so it joins Shaw's line; were the
+    speaker not to count, it would go with the other."""
+    items = [
+        _item("en", "en", "Get with your squads and mount up", "sav", "Shaw"),
+        _item("en", "en", "All tanks, we are moving out", UNATTRIBUTED, " ", start=100),
+        _item("cs", "cs", "Všichni ke svým družstvům a nasedat.", "sav", "Shaw"),
+    ]
+    vectors = _vectors(_gram(3, {(0, 2): 0.27, (1, 2): 0.33, (0, 1): 0.0}))
+    assert frozenset({("en", 0), ("cs", 0)}) in _together(group_quotes(items, vectors))
+    blind = group_quotes(items, vectors, replace(Thresholds(), speaker_bonus=0.0))
+    assert frozenset({("en", 100), ("cs", 0)}) in _together(blind)
