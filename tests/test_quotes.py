@@ -601,3 +601,39 @@ def test_a_tail_attribution_needs_its_speaker_and_no_quote_marks() -> None:
     assert _statements(appositive, "en") == ()
     quoted = "“I received hundreds of threatening calls in one week,” a reporter at the paper told AFP."
     assert all(q.kind == "direct" for q in _statements(quoted, "en"))
+
+
+@pytest.mark.parametrize(
+    ("text", "clause", "speaker"),
+    [
+        # 'X's saying is that ...': the owner of the verbal noun is the speaker.
+        ("बेकरी कंपनी ग्रेग्स का कहना है कि वह इस साल कीमतें नहीं बढ़ाएगी।", "वह इस साल कीमतें नहीं बढ़ाएगी", "ग्रेग्स"),
+        # The ergative marker several words before the verb: still its subject.
+        (
+            "प्रधानमंत्री जॉनसन ने संसद में सार्वजनिक रूप से कहा है कि बजट फरवरी तक पारित होगा।",
+            "बजट फरवरी तक पारित होगा",
+            "जॉनसन",
+        ),
+    ],
+    ids=["owner-of-a-verbal-noun", "ergative-far-from-its-verb"],
+)
+def test_hindi_speakers_marked_before_the_verb(text: str, clause: str, speaker: str) -> None:
+    found = _one(text, "hi")
+    assert (found.text, found.kind, found.speaker_surface) == (clause, "reported", speaker)
+
+
+def test_a_hindi_pronoun_subject_refers_back_wherever_it_stands() -> None:
+    """'उन्होंने पत्रकारों से कहा कि' (he told reporters that) and 'उनका कहना है कि' (his saying
+    is that): the pronoun is the verb's subject, the speaker the one named before."""
+    text = (
+        "वित्त मंत्री सीतारमण ने कहा कि महंगाई काबू में है।\n"
+        "उन्होंने दिल्ली में पत्रकारों से कहा कि अगले साल विकास तेज़ होगा।\n"
+        "उनका कहना है कि बैंकों की हालत अब पहले से बेहतर है।"
+    )
+    found = _statements(text, "hi")
+    assert [q.text for q in found] == [
+        "महंगाई काबू में है",
+        "अगले साल विकास तेज़ होगा",
+        "बैंकों की हालत अब पहले से बेहतर है",
+    ]
+    assert {q.speaker_surface for q in found} == {"सीतारमण"}

@@ -27,6 +27,8 @@ class Cues:
     negations: frozenset[str]  # 'not', 'не': a negated speech verb reports nothing
     passive: frozenset[str]  # auxiliaries before a verb that make it passive ('was told that')
     agent_markers: frozenset[str]  # the word after a verb's subject ('कागामे ने कहा'): the speaker before it
+    agent_pronouns: frozenset[str]  # pronouns holding that marker ('उन्होंने'): the verb's subject refers back
+    owner_markers: frozenset[str]  # the word after the owner of a verbal-noun cue ('ग्रेग्स का कहना है')
     quotative: tuple[str, ...]  # the particle closing reported speech before its verb ('…と述べた'), longest first
     topic_markers: frozenset[str]  # the particle after the speaker of such a clause ('X は、…と述べた')
     relay: frozenset[str]  # verbs crediting a news source at a sentence's end ('…, передает ТАСС')
@@ -75,6 +77,8 @@ def _cues(entries: Sequence[dict[str, object]]) -> Cues:
         negations=words("negations"),
         passive=words("passive"),
         agent_markers=words("agent_markers"),
+        agent_pronouns=words("agent_pronouns"),
+        owner_markers=words("owner_markers"),
         quotative=tuple(sorted(words("quotative"), key=len, reverse=True)),
         topic_markers=words("topic_markers"),
         relay=words("relay"),

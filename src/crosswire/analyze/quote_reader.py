@@ -21,6 +21,9 @@ from crosswire.types import Mention
 _NAME_AFTER_CUE = 12  # words after a cue that may name its speaker after a comma ('said its senior author, X')
 _NAME_RIGHT_AFTER = 3  # words after a cue that may name its speaker without one ('said Italian astronaut X')
 _ROLE_WORDS = 3  # words before a cue among which a name is still its subject ('Лавров в понедельник заявил')
+# Words between a marked subject and its verb ('जॉनसन ने सार्वजनिक रूप से कहा'): the marker says
+# whose verb it is, so it may stand further back than an unmarked name.
+_AGENT_WORDS = 6
 _CLAUSE_BREAK = re.compile(r"[,;:()«»\"“”„]")
 _LINKING_WORD = re.compile(r"\s+[^\W\d_A-ZА-ЯЁІЇЄ]{1,4}\s+")  # 'of', 'from', 'de', 'aus', 'из'
 _CLAUSE_END = re.compile(r"\s*(?:[.,;!?…]|$)")
@@ -238,16 +241,23 @@ class QuoteReader:
         return named
 
     def _agent(self, lo: int, first: int) -> tuple[Named | None, bool] | None:
-        """The speaker marked as the verb's subject by the word after it ('कागामे ने कहा', 'मेसी
-        ने न्यूज़वीक को बताया': the word before ने, a few words before the cue), whether or not
-        the analysis listed it as a name (the script has no capitals to tell one); a pronoun
-        there ('उन्होंने') refers back. None where the clause has no such marker."""
+        """The speaker marked as the verb's subject by the word after it ('कागामे ने कहा', 'जॉनसन
+        ने सार्वजनिक रूप से कहा': the word before ने, a few words before the cue), or as the owner
+        of a verbal noun cue right after it ('ग्रेग्स का कहना है कि', Greggs's saying is that),
+        whether or not the analysis listed it as a name (the script has no capitals to tell one);
+        a pronoun there ('उन्होंने पत्रकारों को बताया', 'उनका कहना है') refers back. None where the
+        clause has no such marker."""
         if not self.cues.agent_markers:
             return None
-        for i in range(first - 1, max(first - 1 - _ROLE_WORDS, -1), -1):
+        for i in range(first - 1, max(first - 1 - _AGENT_WORDS, -1), -1):
             if self.spans[i][0] < lo or _CLAUSE_BREAK.search(self.text, self.spans[i][1], self.spans[first][0]):
                 return None
-            if self.lower[i] in self.cues.agent_markers and i > 0 and self.spans[i - 1][0] >= lo:
+            if self.lower[i] in self.cues.agent_pronouns:
+                return None, True
+            marker = self.lower[i] in self.cues.agent_markers or (
+                i == first - 1 and self.lower[i] in self.cues.owner_markers
+            )
+            if marker and i > 0 and self.spans[i - 1][0] >= lo:
                 if self._pronoun(i - 1):
                     return None, True
                 listed = nearest(self.named, self.named_starts, self.spans[i - 1][0], self.spans[i - 1][1] + 1, 0)
