@@ -637,3 +637,11 @@ def test_a_hindi_pronoun_subject_refers_back_wherever_it_stands() -> None:
         "बैंकों की हालत अब पहले से बेहतर है",
     ]
     assert {q.speaker_surface for q in found} == {"सीतारमण"}
+
+
+def test_chinese_phrases_ending_in_said_that_report_nothing() -> None:
+    """'对于投资者来说，' (as for investors) and '老实说，' (honestly) end in 说 and a comma, as '他说，'
+    does: they open no statement, while the speech verb beside them still does."""
+    assert _statements("对于投资者来说，这次降息是一个好消息。老实说，市场早有预期。", "zh") == ()
+    found = _one("对于投资者来说，这次降息是一个好消息。分析师李明说，市场对这次降息早有预期。", "zh")
+    assert (found.text, found.cue) == ("市场对这次降息早有预期", "说")

@@ -33,6 +33,7 @@ class Cues:
     topic_markers: frozenset[str]  # the particle after the speaker of such a clause ('X は、…と述べた')
     relay: frozenset[str]  # verbs crediting a news source at a sentence's end ('…, передает ТАСС')
     according_ends: tuple[str, ...]  # words closing a clause an 'according' phrase opened ('…という')
+    not_cues: tuple[str, ...]  # phrases ending in a cue that introduce no speech ('对我来说', as for me)
     dash_speech: bool
     relative_after_comma: bool  # ', que' opens a relative clause, not reported speech
     pro_drop: bool
@@ -48,6 +49,10 @@ class Cues:
             if i + n <= len(words) and all(p == WILDCARD or p == words[i + k] for k, p in enumerate(phrase)):
                 return n
         return 0
+
+    def not_speech(self, text: str, cue_end: int) -> bool:
+        """Whether the cue ending at ``cue_end`` closes a phrase that introduces no speech."""
+        return any(text.endswith(phrase, 0, cue_end) for phrase in self.not_cues)
 
     def opens_reported(self, word: str) -> bool:
         """Whether ``word`` is the conjunction of reported speech ('that', 'что', and French
@@ -83,6 +88,7 @@ def _cues(entries: Sequence[dict[str, object]]) -> Cues:
         topic_markers=words("topic_markers"),
         relay=words("relay"),
         according_ends=tuple(sorted(words("according_ends"), key=len, reverse=True)),
+        not_cues=tuple(words("not_cues")),
         dash_speech=all(entry.get("dash_speech") for entry in entries),
         relative_after_comma=all(entry.get("relative_after_comma") for entry in entries),
         pro_drop=all(entry.get("pro_drop") for entry in entries),

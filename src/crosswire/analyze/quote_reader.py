@@ -130,6 +130,8 @@ class QuoteReader:
         best = ("", -1, -1)
         for cue in (*self.cues.verbs, *(" ".join(p) for p in self.cues.according)):
             at = window.rfind(cue) if last else window.find(cue)
+            if at >= 0 and self.cues.not_speech(self.text, lo + at + len(cue)):
+                continue  # '对我来说': the one occurrence looked at is no cue
             better = lo + at > best[1] if last else lo + at < best[1]
             if at >= 0 and (best[1] < 0 or better or (lo + at == best[1] and len(cue) > len(best[0]))):
                 best = (cue, lo + at, lo + at + len(cue))

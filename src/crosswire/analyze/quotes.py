@@ -266,7 +266,9 @@ def _reported(reader: QuoteReader, direct: list[_Found]) -> list[_Found]:
                 at = text.find(cue, at + len(cue))
         taken: set[int] = set()
         for after, at, cue in sorted(hits):
-            if after not in taken and text[after : after + 1] in _UNSPACED_THAT and not inside_quote(at):
+            if after in taken or reader.cues.not_speech(text, after):
+                continue
+            if text[after : after + 1] in _UNSPACED_THAT and not inside_quote(at):
                 taken.add(after)
                 begin = reader.sentence_start(at)
                 add(after + 1, reader.sentence_end(after), cue, at, after, begin, at)
