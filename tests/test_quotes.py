@@ -645,3 +645,22 @@ def test_chinese_phrases_ending_in_said_that_report_nothing() -> None:
     assert _statements("对于投资者来说，这次降息是一个好消息。老实说，市场早有预期。", "zh") == ()
     found = _one("对于投资者来说，这次降息是一个好消息。分析师李明说，市场对这次降息早有预期。", "zh")
     assert (found.text, found.cue) == ("市场对这次降息早有预期", "说")
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("is", "Þau mundu meira að segja að læsa hurðinni á eftir sér."),  # 'meira að segja': even
+        ("is", "Að því sögðu að veðrið var gott fórum við öll saman út að ganga."),  # 'that said'
+        ("is", "Hann svaraði engu í því að hurðin á bílnum opnaðist skyndilega."),  # 'í því að': just as
+        ("en", "That said, most analysts expect that rates will fall next year."),
+    ],
+    ids=["is-even", "is-that-said", "is-just-as", "en-that-said"],
+)
+def test_idioms_holding_a_speech_verb_report_nothing(language: str, text: str) -> None:
+    assert _statements(text, language, lead=False) == ()
+
+
+def test_icelandic_reported_speech_beside_those_idioms_still_counts() -> None:
+    found = _one("Ráðherrann sagði meira að segja að verðbólgan myndi hjaðna á næsta ári.", "is")
+    assert (found.text, found.kind, found.cue) == ("verðbólgan myndi hjaðna á næsta ári", "reported", "sagði")

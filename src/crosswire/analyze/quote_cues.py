@@ -33,7 +33,7 @@ class Cues:
     topic_markers: frozenset[str]  # the particle after the speaker of such a clause ('X は、…と述べた')
     relay: frozenset[str]  # verbs crediting a news source at a sentence's end ('…, передает ТАСС')
     according_ends: tuple[str, ...]  # words closing a clause an 'according' phrase opened ('…という')
-    not_cues: tuple[str, ...]  # phrases ending in a cue that introduce no speech ('对我来说', as for me)
+    not_cues: tuple[str, ...]  # phrases holding a cue that introduce no speech ('对我来说' as for me, 'that said')
     dash_speech: bool
     relative_after_comma: bool  # ', que' opens a relative clause, not reported speech
     pro_drop: bool
@@ -51,8 +51,19 @@ class Cues:
         return 0
 
     def not_speech(self, text: str, cue_end: int) -> bool:
-        """Whether the cue ending at ``cue_end`` closes a phrase that introduces no speech."""
+        """Unspaced text: whether the cue ending at ``cue_end`` closes a phrase that introduces no
+        speech."""
         return any(text.endswith(phrase, 0, cue_end) for phrase in self.not_cues)
+
+    def not_speech_at(self, words: Sequence[str], i: int) -> bool:
+        """Spaced text: whether ``words[i]`` (a cue, or the conjunction after one) is part of a
+        phrase that introduces no speech ('meira að segja', even)."""
+        for phrase in self.not_cues:
+            parts = phrase.split()
+            for k, part in enumerate(parts):
+                if part == words[i] and i >= k and list(words[i - k : i - k + len(parts)]) == parts:
+                    return True
+        return False
 
     def opens_reported(self, word: str) -> bool:
         """Whether ``word`` is the conjunction of reported speech ('that', 'что', and French

@@ -285,6 +285,8 @@ def _reported(reader: QuoteReader, direct: list[_Found]) -> list[_Found]:
             continue
         sentence_end = reader.sentence_end(at)
         if word in reader.cues.verbs:
+            if reader.cues.not_cues and reader.cues.not_speech_at(lower, i):
+                continue  # 'meira að segja' (even), 'that said'
             if i and lower[i - 1] in reader.cues.passive:
                 continue  # 'was told that': the speaker is not its subject
             if any(lower[k] in reader.cues.negations for k in range(max(i - _NEGATION_WORDS, 0), i)):
@@ -292,7 +294,7 @@ def _reported(reader: QuoteReader, direct: list[_Found]) -> list[_Found]:
             for j in range(i + 1, min(i + 1 + _THAT_WITHIN, len(lower))):
                 if spans[j][0] >= sentence_end:
                     break
-                if reader.cues.opens_reported(lower[j]):
+                if reader.cues.opens_reported(lower[j]) and not reader.cues.not_speech_at(lower, j):
                     if lower[j - 1] in reader.cues.relative or (
                         reader.cues.relative_after_comma and text[spans[j - 1][1] : spans[j][0]].strip() == ","
                     ):
