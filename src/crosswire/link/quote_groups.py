@@ -39,6 +39,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -122,10 +123,12 @@ class QuoteGroup:
     matched_by: str  # "encoder" or "lexical" (no encoder: same-language words, figures)
 
 
+@lru_cache(maxsize=4096)  # a story has few speakers and many pairs of quotes
 def _consonants(key: str) -> str:
     return re.sub(r"[aeiouy]", "", key)
 
 
+@lru_cache(maxsize=4096)
 def _script(text: str) -> str:
     for char in text:
         if char.isalpha():
@@ -143,6 +146,7 @@ _REPEATED = re.compile(r"(.)\1+")
 _MIN_LOOSE = 2  # a skeleton of one consonant would meet too many names
 
 
+@lru_cache(maxsize=4096)
 def _loose(key: str) -> str:
     """A person key's consonants with the distinctions some scripts cannot write merged."""
     return _REPEATED.sub(r"\1", _LOOSE_VOWELS.sub("", key.translate(_SCRIPT_LOSSES)))
