@@ -17,6 +17,18 @@ from crosswire.lang import LanguageDetector, detect_article_language, detect_lan
         ("Die Regierung hat heute neue Maßnahmen beschlossen.", "de"),
         ("The government approved new measures on Wednesday.", "en"),
         ("Rząd przyjął w środę nowe przepisy dotyczące podatków.", "pl"),
+        # Languages the default set once lacked, which came out as a neighbour (Swedish, Turkish, ...).
+        ("Forsætisráðherra sagði í dag á blaðamannafundi að efnahagur landsins væri að vaxa hratt.", "is"),
+        ("Kryeministri tha sot në Tiranë se ekonomia e vendit po rritet me shpejtësi.", "sq"),
+        ("Prezident bu gün mətbuat konfransında bildirib ki, ölkənin iqtisadiyyatı sürətlə inkişaf edir.", "az"),
+        ("Rais amesema leo jijini Nairobi kwamba uchumi wa nchi unakua kwa kasi na serikali itaanzisha miradi.", "sw"),
+        ("پاکستان کے وزیر اعظم نے آج کہا کہ ملک کی معیشت تیزی سے ترقی کر رہی ہے۔", "ur"),
+        ("প্রধানমন্ত্রী আজ ঢাকায় এক সংবাদ সম্মেলনে বলেছেন যে দেশের অর্থনীতি দ্রুত বৃদ্ধি পাচ্ছে।", "bn"),
+        # ... while the languages they sit beside keep their text.
+        ("Кабінет міністрів ухвалив нові правила реєстрації підприємств для малого бізнесу.", "uk"),
+        ("सरकार ने आज कहा कि देश की अर्थव्यवस्था तेजी से बढ़ रही है और नई परियोजनाएं शुरू होंगी।", "hi"),
+        ("Pemerintah mengumumkan hari ini bahwa ekonomi negara tumbuh dengan cepat tahun ini.", "id"),
+        ("Vlada je danas objavila da će se nove mjere primjenjivati od prvog siječnja.", "hr"),
     ],
 )
 def test_sentences(text: str, language: str) -> None:
