@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
+from crosswire.clean.blocked import check_not_blocked
 from crosswire.clean.fast import extract_fast
 from crosswire.clean.fast import require as require_fast
 from crosswire.clean.guard import bound_paragraphs, bound_title, check_text, input_limit, truncate
@@ -70,6 +71,7 @@ def _clean(raw: RawDocument, extractor: str) -> Article:
     repaired = repair and normalized != normalize_text(body, repair=False)
     body = normalized
     title_hint, long_title = bound_title(raw.title or (page.title if page else None))
+    check_not_blocked(title_hint, [body])
     # Text an HTML extractor chose is trusted: only lines with a definite reason are removed.
     extracted = page is not None and not page.fallback
     cleaned: CleanedText = clean_text(body, title=title_hint, keep_unknown=extracted)
