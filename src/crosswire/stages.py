@@ -91,7 +91,9 @@ def site_pass(docs: Sequence[PreparedDocument], boilerplate: Mapping[str, set[st
         statements = find_statements(trimmed.text, analysis.language, analysis.entities, analysis.places)
         analysis = replace(analysis, statements=statements)
         counted = recount(doc.counted, doc.analysis, analysis)
-        out.append(PreparedDocument(trimmed, analysis, counted or counted_of(analysis), doc.vector))
+        if counted is None:  # the subtraction left a key the article lacked: count afresh
+            counted = counted_of(analysis)
+        out.append(PreparedDocument(trimmed, analysis, counted, doc.vector))
     return out
 
 
