@@ -275,3 +275,34 @@ def test_vietnamese_names_count_only_whole() -> None:
     keys = {m.key for m in found.entities}
     assert {"trnh_kvk", "nhn_ksn_fuk"} <= keys
     assert not any("_" not in key for key in keys)  # no syllable alone, no surname alone
+
+
+_FORMS_TEXTS = {
+    "en": "The Russians and the British met in Kyiv; US-backed talks on NATO, the EU-Kommission and Americans.",
+    "de": "Die Russen trafen in Kiew Vertreter Europas und der Berliner Regierung; EU-Kommission, Amerikaner.",
+    "fr": "Les Français et les Russes ont parlé à Kiev de l'OTAN, des États-Unis et de l'Union européenne.",
+    "cs": "Čeští a ruští ministři jednali v Kyjevě o NATO, Spojených státech a Evropské unii.",
+    "pl": "Rosjanie i Polacy rozmawiali w Kijowie o NATO i Stanach Zjednoczonych; Amerykanie milczeli.",
+    "hu": "Az oroszok és az ukránok Kijevben tárgyaltak a NATO-ról és az Egyesült Államokról.",
+    "ka": "რუსეთი და საქართველო თბილისში შეხვდნენ NATO-ს წარმომადგენლებს.",
+    "uk": "Міністр Лавров у Києві говорив про НАТО та США; Сергій Николаєв не погодився з Москвою.",
+}
+
+
+@pytest.mark.parametrize("language", sorted(_FORMS_TEXTS))
+def test_token_forms_shortcut_equals_the_general_reading(language: str) -> None:
+    # The gazetteer's fast path for one-word tokens against its general path, on every token of
+    # texts in each mode of matching (names as written, Snowball stems, plain, a dictionary).
+    from crosswire.analyze.gazetteer import _mode, gazetteer
+    from crosswire.analyze.morphology import morphology
+    from crosswire.analyze.text import tokenize
+
+    index = gazetteer()
+    text = _FORMS_TEXTS[language]
+    tokens = tokenize(text, language)
+    keys = [index._forms_key(_mode(language), language, t, morphology().word(language, t.text)) for t in tokens]
+    assert keys
+    for key in keys:
+        mode, lang, word, *rest = key
+        assert index._compute_forms(key) == index._forms_of(str(mode), str(lang), str(word), rest)
+    assert any(index._compute_forms(key).starts for key in keys)

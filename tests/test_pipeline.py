@@ -81,3 +81,25 @@ def test_a_repeat_in_the_next_batch_is_present_while_the_first_is_in_flight(tmp_
     assert (report.added, report.present) == (3, 2)
     assert len(store.all_article_ids()) == 3
     assert store.db.execute("SELECT count(*) FROM assignments").fetchone()[0] == 3
+
+
+def _collector_state(_: object) -> tuple[tuple[int, int, int], bool]:
+    import gc
+
+    return gc.get_threshold(), gc.get_freeze_count() > 0
+
+
+def _failed(item: object, reason: str, detail: str) -> tuple[tuple[int, int, int], bool]:
+    raise AssertionError(f"{reason}: {detail}")
+
+
+def test_workers_collect_garbage_rarely_and_never_walk_what_they_inherited() -> None:
+    import gc
+
+    from crosswire.executors.local import WORKER_GC_THRESHOLD, LocalExecutor
+
+    before = gc.get_threshold(), gc.get_freeze_count()
+    with LocalExecutor(_collector_state, _failed, workers=1, timeout=30) as executor:
+        [(threshold, frozen)] = executor.run([None])
+    assert threshold == WORKER_GC_THRESHOLD and frozen
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before  # the calling process is left as it was

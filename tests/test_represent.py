@@ -142,3 +142,54 @@ def test_counts_less_some_mentions_equal_a_recount_without_them() -> None:
     assert len(found.ids) == len(count_analysis(whole).ids) - 1
     foreign = Analysis("a", "uk", None, entities=(Mention("xyz", "Xyz", "person"),))
     assert less(count_analysis(whole), count_analysis(foreign)) is None  # not a part of it
+
+
+_ARTICLE_PARAGRAPHS = (
+    "Підписуйтесь на наш канал у Telegram, щоб першими дізнаватися новини",
+    "Міністр закордонних справ Росії Сергій Лавров 15 лютого 2022 року заявив у Москві, що переговори з США "
+    "та НАТО щодо гарантій безпеки тривають. «Ми продовжимо наш діалог», — сказав Лавров.",
+    "За його словами, Москва чекає відповіді Вашингтона до кінця місяця; у Києві заяву назвали тиском.",
+    "Переговори у Женеві тривали понад сім годин, сторони домовилися зустрітися знову в березні.",
+    "Усі права захищені. Передрук матеріалів лише з посиланням на джерело. © 2022",
+)
+
+
+@pytest.mark.parametrize("dropped_at", [(0,), (4,), (0, 4), (2,), (1, 3)])
+def test_recount_after_dropped_paragraphs_equals_a_full_count(dropped_at: tuple[int, ...]) -> None:
+    # The site pass's fast path (a recount of only the keys whose weight changes) against the
+    # plain one (counting the subtracted analysis from scratch): dropping the first paragraph
+    # moves other lemmas into the double-weighted lead, dropping the last one does not.
+    from dataclasses import replace
+
+    from crosswire.analyze import analyze
+    from crosswire.analyze.subtract import subtract
+    from crosswire.represent.compact import count_analysis, recount
+    from crosswire.types import Article
+
+    article = Article(
+        id="a", source="s", title=None, text="\n\n".join(_ARTICLE_PARAGRAPHS), language="uk", published="2022-02-16"
+    )
+    before = analyze(article)
+    dropped = "\n\n".join(_ARTICLE_PARAGRAPHS[i] for i in dropped_at)
+    after = subtract(before, analyze(replace(article, text=dropped)))
+    assert after.terms != before.terms
+    found = recount(count_analysis(before), before, after)
+    plain = count_analysis(after)
+    assert found is not None
+    assert found.ids.tolist() == plain.ids.tolist()
+    assert found.counts.tolist() == plain.counts.tolist() and found.prior.tolist() == plain.prior.tolist()
+    assert (found.article_id, found.language, found.published) == (plain.article_id, plain.language, plain.published)
+
+
+def test_recount_refuses_what_is_no_part_of_the_article() -> None:
+    from dataclasses import replace
+
+    from crosswire.represent.compact import count_analysis, recount
+
+    counted = count_analysis(SAMPLE)
+    assert recount(counted, SAMPLE, replace(SAMPLE, terms=(*SAMPLE.terms, "мир"))) is None  # a lemma it lacks
+    foreign = replace(SAMPLE, entities=(*SAMPLE.entities, Mention("xyz", "Xyz", "person")))
+    assert recount(counted, SAMPLE, foreign) is None  # a key it lacks
+    more = replace(SAMPLE, places=(*SAMPLE.places, Mention("US", "США", "place")))
+    found = recount(counted, SAMPLE, more)  # a key it has, once more: still exactly a recount
+    assert found is not None and found.counts.tolist() == count_analysis(more).counts.tolist()

@@ -24,7 +24,7 @@ from crosswire.clean import clean
 from crosswire.clean.site import NAME_PREFIX, drop_site_boilerplate, site_of
 from crosswire.encode import encode_articles, get_encoder
 from crosswire.errors import InputError
-from crosswire.represent.compact import Counted, count_analysis, less
+from crosswire.represent.compact import Counted, count_analysis, less, recount
 from crosswire.types import Analysis, Article, Mention, RawDocument, Rejection
 
 
@@ -90,7 +90,10 @@ def site_pass(docs: Sequence[PreparedDocument], boilerplate: Mapping[str, set[st
         # Quote offsets point into the text, which just lost paragraphs: find them again (cheap).
         statements = find_statements(trimmed.text, analysis.language, analysis.entities, analysis.places)
         analysis = replace(analysis, statements=statements)
-        out.append(PreparedDocument(trimmed, analysis, counted_of(analysis), doc.vector))
+        counted = recount(doc.counted, doc.analysis, analysis)
+        if counted is None:  # the subtraction left a key the article lacked: count afresh
+            counted = counted_of(analysis)
+        out.append(PreparedDocument(trimmed, analysis, counted, doc.vector))
     return out
 
 

@@ -396,6 +396,32 @@ class Gazetteer:
     def _compute_forms(self, key: tuple[str | bool, ...]) -> _Forms:
         mode, language, text, *rest = key
         assert isinstance(mode, str) and isinstance(language, str) and isinstance(text, str)
+        if mode == "dictionary" or (mode == "fixed" and _name_suffixes(language)):
+            return self._forms_of(mode, language, text, rest)
+        # One word (and its Snowball stem), one cut: what ``_forms_of`` finds, without its lists
+        # and generators. Most new tokens of a stream come here, and this took half their cost.
+        lemma = rest[0]
+        assert isinstance(lemma, str)
+        form = exact_form(text)
+        other = exact_form(lemma) if mode == "stemmed" else form
+        exact: tuple[str, ...] = (form,) if other == form else (form, other)
+        stemmed = stem_form(text)
+        cut: tuple[str, ...] = (stemmed,) if stemmed != form else ()
+        snowball: tuple[str, ...] = (_fold(text), _fold(lemma)) if mode != "plain" else ()
+        index, stems = self._exact, self._stem
+        starts = (
+            form in index
+            or form in stems
+            or other in index
+            or other in stems
+            or (bool(cut) and stemmed in stems)
+            or bool(snowball and snowball[0][:_ADJECTIVE_KEY] in self._adjectives_in(language))
+            or text.partition("-")[0].isupper()
+        )
+        return _Forms(exact, cut, snowball, starts)
+
+    def _forms_of(self, mode: str, language: str, text: str, rest: list[str | bool]) -> _Forms:
+        """A token's forms, in general (``_compute_forms`` takes a shortcut where it can)."""
         if mode == "dictionary":
             person, *lemmas = rest
             # Every reading counts: the first of 'Києві' is the legendary Кий.

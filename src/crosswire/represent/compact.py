@@ -192,11 +192,11 @@ def _lemma_ids(lemma: str) -> tuple[int, float, np.ndarray, np.ndarray] | None:
     return hash_key(term), float(prior_df.get(term, 0)), key_ids(grams, cached=False), gram_priors
 
 
-def count_analysis(analysis: Analysis) -> Counted:
-    """``count(..., count_features(analysis)[0])`` without building the dict: the same counts."""
-    from crosswire.represent.features import _COARSER_DATE, _LEAD_WEIGHT, LEAD_TERMS, feature_key
+def _mention_keys(analysis: Analysis) -> tuple[list[str], list[float]]:
+    """The feature keys of an analysis' names, places, numbers, quotes and dates, with their
+    weights (a date also counts, for less, as its month and year)."""
+    from crosswire.represent.features import _COARSER_DATE, feature_key
 
-    prior_df = prior()[0]
     keys: list[str] = [
         feature_key(m.key, m.kind) for m in (*analysis.entities, *analysis.places, *analysis.numbers, *analysis.quotes)
     ]
@@ -208,14 +208,28 @@ def count_analysis(analysis: Analysis) -> Counted:
         for cut in range(len(parts) - 1, 0, -1):
             keys.append("d:" + "-".join(parts[:cut]))
             weights.append(_COARSER_DATE)
+    return keys, weights
+
+
+def _lemma_weights(terms: Sequence[str]) -> dict[str, float]:
+    """Each lemma's weight: its occurrences, those of the lead counting double."""
+    from crosswire.represent.features import _LEAD_WEIGHT, LEAD_TERMS
+
+    per_lemma: dict[str, float] = {}
+    for position, lemma in enumerate(terms):
+        per_lemma[lemma] = per_lemma.get(lemma, 0.0) + (_LEAD_WEIGHT if position < LEAD_TERMS else 1.0)
+    return per_lemma
+
+
+def count_analysis(analysis: Analysis) -> Counted:
+    """``count(..., count_features(analysis)[0])`` without building the dict: the same counts."""
+    prior_df = prior()[0]
+    keys, weights = _mention_keys(analysis)
     id_parts = [key_ids(keys)]
     weight_parts = [np.array(weights)]
     prior_parts = [np.fromiter((prior_df.get(k, 0) for k in keys), dtype=np.float64, count=len(keys))]
-    per_lemma: dict[str, float] = {}
-    for position, lemma in enumerate(analysis.terms):
-        per_lemma[lemma] = per_lemma.get(lemma, 0.0) + (_LEAD_WEIGHT if position < LEAD_TERMS else 1.0)
     term_ids, term_weights, term_priors, gram_lengths = [], [], [], []
-    for lemma, weight in per_lemma.items():
+    for lemma, weight in _lemma_weights(analysis.terms).items():
         found = _lemma_ids(lemma)
         if found is None:
             continue
@@ -237,3 +251,46 @@ def count_analysis(analysis: Analysis) -> Counted:
     priors = np.zeros(len(unique))
     priors[inverse] = np.concatenate(prior_parts)
     return Counted(analysis.article_id, analysis.language, analysis.published, unique, counts, priors)
+
+
+def recount(counted: Counted, before: Analysis, after: Analysis) -> Counted | None:
+    """``count_analysis(after)``, from ``counted`` (the counts of ``before``) where ``after`` is
+    ``before`` less some of its mentions and terms (``subtract``): only the keys whose weight
+    changes are looked up (the removed ones, and the lead's lemmas that moved). The site pass
+    runs beside the writer, whose process has not met most lemmas: a full recount there paid
+    their hashing again. Exact, as ``less`` is (every weight is a sum of 2.0, 1.0 and 0.5).
+    None when ``after`` holds a key or a weight ``before`` lacks (it is no part of it)."""
+    old, new = _lemma_weights(before.terms), _lemma_weights(after.terms)
+    if not new.keys() <= old.keys():
+        return None
+    changed: dict[str, float] = {}
+    for (keys, weights), sign in ((_mention_keys(before), -1.0), (_mention_keys(after), 1.0)):
+        for key, weight in zip(keys, weights, strict=True):
+            changed[key] = changed.get(key, 0.0) + sign * weight
+    id_parts = [key_ids([key for key, delta in changed.items() if delta])]
+    delta_parts = [np.array([delta for delta in changed.values() if delta], dtype=np.float64)]
+    for lemma, weight in old.items():
+        delta = new.get(lemma, 0.0) - weight
+        found = _lemma_ids(lemma) if delta else None
+        if found is not None:
+            id_parts += [np.array([found[0]], dtype=np.int64), found[2]]
+            delta_parts += [np.array([delta]), np.full(len(found[2]), delta)]
+    unique, inverse = np.unique(np.concatenate(id_parts), return_inverse=True)
+    deltas = np.bincount(inverse, weights=np.concatenate(delta_parts), minlength=len(unique))
+    at = np.searchsorted(counted.ids, unique)
+    if len(unique) and (at[-1] >= len(counted.ids) or not np.array_equal(counted.ids[at], unique)):
+        return None
+    counts = counted.counts.copy()
+    counts[at] += deltas
+    if (counts < 0).any():
+        return None
+    keep = counts > 0
+    return replace(
+        counted,
+        article_id=after.article_id,
+        language=after.language,
+        published=after.published,
+        ids=counted.ids[keep],
+        counts=counts[keep],
+        prior=counted.prior[keep],
+    )
