@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -103,3 +104,45 @@ def test_workers_collect_garbage_rarely_and_never_walk_what_they_inherited() -> 
         [(threshold, frozen)] = executor.run([None])
     assert threshold == WORKER_GC_THRESHOLD and frozen
     assert (gc.get_threshold(), gc.get_freeze_count()) == before  # the calling process is left as it was
+
+
+def test_a_job_relaxes_the_callers_collector_only_while_it_runs() -> None:
+    import gc
+    import threading
+
+    from crosswire.executors.local import WORKER_GC_THRESHOLD, relaxed_collector
+
+    before = gc.get_threshold()
+    inside, release = threading.Event(), threading.Event()
+
+    def other_job() -> None:
+        with relaxed_collector():
+            inside.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=other_job)
+    with relaxed_collector():
+        assert gc.get_threshold() == WORKER_GC_THRESHOLD
+        thread.start()
+        assert inside.wait(10)
+    # The other job still runs: the setting stays until the last one leaves.
+    assert gc.get_threshold() == WORKER_GC_THRESHOLD
+    release.set()
+    thread.join(10)
+    assert gc.get_threshold() == before
+
+
+def test_ingest_leaves_the_callers_collector_as_it_was(tmp_path: Path) -> None:
+    import gc
+
+    from crosswire.service import ingest_paths
+    from crosswire.settings import Settings
+    from crosswire.store import SQLiteStore
+
+    before = gc.get_threshold()
+    page = tmp_path / "in" / "note.txt"
+    page.parent.mkdir()
+    page.write_text("Council approves budget\n\nThe city council approved the budget on Tuesday. " * 3)
+    store = SQLiteStore(tmp_path / "s.db")
+    report = ingest_paths(store, [page.parent], Settings(db=str(tmp_path / "s.db"), workers=0, encoder="none"))
+    assert report.added == 1 and gc.get_threshold() == before

@@ -21,6 +21,7 @@ from crosswire.clean.site import NAME_PREFIX, article_line_keys, boilerplate_flo
 from crosswire.cluster.writer import ClusterWriter
 from crosswire.encode import Encoder, encode_articles
 from crosswire.executors import Executor
+from crosswire.executors.local import relaxed_collector
 from crosswire.ingest.files import read_paths
 from crosswire.service.common import batches, encoder_of, preparer_for
 from crosswire.service.search import index_for_search
@@ -186,6 +187,7 @@ def ingest(
             on_item(batch.size)
 
     with ExitStack() as stack:
+        stack.enter_context(relaxed_collector())
         if preparer is not None:
             stack.enter_context(preparer)
         pending: _Batch | None = None
