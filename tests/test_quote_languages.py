@@ -1,0 +1,96 @@
+"""Quote cues of the languages added after the first ones: for each, a direct quote with its
+speaker after it and before it, reported speech ('said that'), an 'according to' phrase, a
+pronoun that refers back, and sentences holding a cue that are no statement (an idiom, a
+question). The sentences are written for these tests; each opens with a lead that names the
+speaker in full, as a report does, so that the name finder has its evidence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from crosswire.analyze import analyze
+from crosswire.types import Article, Quote
+
+
+@dataclass(frozen=True)
+class Language:
+    lead: str  # names the speaker in full
+    after: tuple[str, str, str]  # (text, quote, speaker as written): '"…," said X'
+    before: tuple[str, str, str]  # 'X said: "…"'
+    reported: tuple[str, str, str]  # 'X said that …'
+    according: tuple[str, str, str]  # 'According to X, …'
+    pronoun: tuple[str, int]  # two quotes, the second's speaker a pronoun or none: both X's
+    none: tuple[str, ...]  # no statement
+
+
+LANGUAGES = {
+    "pt": Language(
+        lead="O ministro das Finanças Fernando Haddad falou com jornalistas em Brasília.",
+        after=(
+            '"Vamos reduzir os impostos no próximo ano", disse Haddad.',
+            "Vamos reduzir os impostos no próximo ano",
+            "Haddad",
+        ),
+        before=(
+            'Haddad afirmou: "O governo não vai aumentar os impostos neste ano."',
+            "O governo não vai aumentar os impostos neste ano.",
+            "Haddad",
+        ),
+        reported=(
+            "Haddad disse na terça-feira que o governo vai reduzir os impostos.",
+            "o governo vai reduzir os impostos",
+            "Haddad",
+        ),
+        according=(
+            "Segundo Haddad, o governo vai reduzir os impostos no próximo ano.",
+            "o governo vai reduzir os impostos no próximo ano",
+            "Haddad",
+        ),
+        pronoun=('"Vamos reduzir os impostos", disse Haddad.\n"Não há outro caminho para o país", acrescentou ele.', 2),
+        none=(
+            "Isso quer dizer que o governo vai reduzir os impostos no próximo ano.",  # 'that is to say'
+            "O problema diz respeito ao orçamento que o governo apresentou ontem.",  # 'concerns'
+            "O ministro Haddad perguntou se o governo vai reduzir os impostos no próximo ano?",
+            # the verb opens a clause: no tail attribution of what comes before its comma
+            "O ex-presidente Lula, durante um discurso na frente da sede em Curitiba, anunciou que vai ao ABC.",
+        ),
+    ),
+}
+
+
+def _statements(text: str, language: str) -> tuple[Quote, ...]:
+    found = analyze(Article(id="t", source="test", title=None, text=text, language=language, published=None))
+    for quote in found.statements:
+        assert text[quote.start : quote.end] == quote.text
+    return found.statements
+
+
+def _with_lead(language: str, text: str) -> tuple[Quote, ...]:
+    return _statements(f"{LANGUAGES[language].lead}\n{text}", language)
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+@pytest.mark.parametrize("case", ["after", "before", "reported", "according"])
+def test_a_statement_and_its_speaker(language: str, case: str) -> None:
+    text, statement, speaker = getattr(LANGUAGES[language], case)
+    found = _with_lead(language, text)
+    assert [(q.text, q.speaker_surface) for q in found] == [(statement, speaker)]
+    assert found[0].kind == ("reported" if case in ("reported", "according") else "direct")
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+def test_a_pronoun_refers_back_to_the_speaker(language: str) -> None:
+    text, count = LANGUAGES[language].pronoun
+    found = _with_lead(language, text)
+    speaker = LANGUAGES[language].after[2]
+    assert len(found) == count
+    assert {q.speaker for q in found} == {found[0].speaker} and found[0].speaker_surface == speaker
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [(language, text) for language in sorted(LANGUAGES) for text in LANGUAGES[language].none]
+)
+def test_no_statement(language: str, text: str) -> None:
+    assert _with_lead(language, text) == ()
