@@ -22,10 +22,33 @@ class Language:
     reported: tuple[str, str, str]  # 'X said that …'
     according: tuple[str, str, str]  # 'According to X, …'
     pronoun: tuple[str, int]  # two quotes, the second's speaker a pronoun or none: both X's
+    # Arabic, Persian, Korean: the analysis finds no names in the script, so ('') no speaker either
     none: tuple[str, ...]  # no statement
 
 
 LANGUAGES = {
+    "ar": Language(
+        lead="التقى وزير الخارجية الروسي سيرغي لافروف بالصحفيين في موسكو.",
+        after=("«سنواصل الحوار مع الغرب»، قال لافروف.", "سنواصل الحوار مع الغرب", ""),
+        before=("وقال لافروف: «سنواصل الحوار مع الغرب في العام المقبل».", "سنواصل الحوار مع الغرب في العام المقبل", ""),
+        reported=(
+            "وقال لافروف يوم الاثنين إن موسكو ستعقد ثلاث جولات من المحادثات.",
+            "موسكو ستعقد ثلاث جولات من المحادثات",
+            "",
+        ),
+        # the Arabic comma closes the phrase
+        according=("ووفقا للافروف، ستعقد موسكو ثلاث جولات من المحادثات.", "ستعقد موسكو ثلاث جولات من المحادثات", ""),
+        # 'and he added that': no subject
+        pronoun=(
+            "وقال لافروف: «سنواصل الحوار مع الغرب في العام المقبل».\nوأضاف أن موسكو ستعقد ثلاث جولات من المحادثات.",
+            2,
+        ),
+        none=(
+            "هل قال الوزير إن موسكو ستعقد ثلاث جولات من المحادثات؟",  # a question
+            "وقال الوزير بعد أن وصل إلى المطار في ساعة متأخرة من الليل.",  # 'after' before the conjunction
+            "يجب أن نعمل معا من أجل مستقبل أفضل لأطفالنا.",  # 'must': a conjunction with no speech verb
+        ),
+    ),
     "pt": Language(
         lead="O ministro das Finanças Fernando Haddad falou com jornalistas em Brasília.",
         after=(
@@ -85,7 +108,7 @@ def test_a_pronoun_refers_back_to_the_speaker(language: str) -> None:
     text, count = LANGUAGES[language].pronoun
     found = _with_lead(language, text)
     speaker = LANGUAGES[language].after[2]
-    assert len(found) == count
+    assert len(found) == count and all(q.speaker_surface == speaker or not speaker for q in found)
     assert {q.speaker for q in found} == {found[0].speaker} and found[0].speaker_surface == speaker
 
 

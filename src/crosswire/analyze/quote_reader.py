@@ -35,7 +35,7 @@ _ABBREVIATIONS |= {"inc", "co", "ltd", "no", "nr", "ул", "г", "гг", "им",
 # after them. Closing marks after the stop belong to its sentence, German and Czech ones too
 # ('…pro Skotsko.“ Místo'), so that a reported clause stops there.
 _SENTENCE_END = re.compile(
-    r"[.!?…।॥]+[\"»”’“‘)]*(?=\s|$)|\n|(?<=[a-zа-яёіїє])[.!?](?=[A-ZА-ЯЁІЇЄ][a-zа-яёіїє])|[。！？]+[”」』]*"
+    r"[.!?؟…।॥]+[\"»”’“‘)]*(?=\s|$)|\n|(?<=[a-zа-яёіїє])[.!?](?=[A-ZА-ЯЁІЇЄ][a-zа-яёіїє])|[。！？]+[”」』]*"
 )
 
 

@@ -54,6 +54,8 @@ _LEAD = re.compile(r"[\s,;]*(?:[—–-]+\s*)?")
 _UNSPACED_THAT = "，：,:"
 _UNSPACED_CLAUSE = re.compile(r"[，,；;]")
 _KEY_WORDS = re.compile(r"\w+")
+_COMMA = re.compile("[,،]")  # the Arabic script's comma too ('وفقا للوزير، ...')
+_QUESTION = frozenset("?؟")
 _CLOSING = '"»”’“‘'
 _OPENING = re.compile('[«„‚“‘"]')
 
@@ -97,9 +99,9 @@ def _end(match: re.Match[str] | None) -> int:
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and (text[start].isspace() or text[start] in ",;:—–-"):
+    while start < end and (text[start].isspace() or text[start] in ",،;:—–-"):
         start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",،"):
         end -= 1
     return start, end
 
@@ -240,7 +242,7 @@ def _reported(reader: QuoteReader, direct: list[_Found]) -> list[_Found]:
         speaker: tuple[Named | None, bool] | None = None,
     ) -> None:
         start, end = _strip(text, start, end)
-        if text[end - 1 : end] == "?" or text[end : end + 1] == "?":
+        if text[end - 1 : end] in _QUESTION or text[end : end + 1] in _QUESTION:
             return  # 'Würden Sie sagen, dass ...?': a question, not a statement
         end = _before_source(reader, start, end)
         while end > start and text[end - 1] in _CLOSING and not _OPENING.search(text, start, end - 1):
@@ -307,7 +309,8 @@ def _reported(reader: QuoteReader, direct: list[_Found]) -> list[_Found]:
             continue
         n = reader.cues.phrase_at(lower, i)
         if n and reader.sentence_start(at) >= (spans[i - 1][1] if i else 0):  # opens its sentence
-            comma = text.find(",", spans[i + n - 1][1], sentence_end)
+            found_comma = _COMMA.search(text, spans[i + n - 1][1], sentence_end)
+            comma = found_comma.start() if found_comma else -1
             if comma >= 0 and reader.word_count(spans[i + n - 1][1], comma) <= _THAT_WITHIN:
                 cue_end = spans[i + n - 1][1]
                 add(comma + 1, sentence_end, text[at:cue_end], at, cue_end, at, comma)
