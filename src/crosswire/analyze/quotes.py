@@ -140,9 +140,16 @@ def _direct(reader: QuoteReader, spans: list[tuple[int, int]]) -> list[_Found]:
         cue, cue_start, cue_end = reader.cue_in(lo, limit, first_words=first_words, after_quote=True)
         if cue:
             speaker, back = reader.speaker_near(lo, limit, cue, cue_start, cue_end)
-            if speaker is None and not back and reader.cues.unspaced:  # 'X は「…」と述べた'
+            if speaker is None and (
+                (not back and reader.cues.unspaced)  # 'X は「…」と述べた'
+                or (
+                    reader.cues.verb_final
+                    and not any(reader.lower[i] in reader.cues.pronouns for i in reader.words_in(lo, limit))
+                )
+            ):  # 'Erdoğan, "…" dedi': a verb-final clause's subject stands before its quote
                 begin = max(reader.sentence_start(inner_start - 1), inner_start - _WINDOW)
-                speaker = nearest(reader.named, reader.named_starts, begin, inner_start - 1, inner_start - 1)
+                before = nearest(reader.named, reader.named_starts, begin, inner_start - 1, inner_start - 1)
+                speaker, back = (before, False) if before is not None else (speaker, back)
             found.append(_Found(start, end, "direct", cue, cue_start, speaker, back))
             continue
         opening = inner_start - 1
