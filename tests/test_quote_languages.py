@@ -27,6 +27,36 @@ class Language:
 
 
 LANGUAGES = {
+    "nl": Language(
+        lead="Premier Mark Rutte sprak dinsdag in Den Haag met journalisten.",
+        after=(
+            '"We gaan de lasten verlichten", zei Rutte tegen journalisten.',
+            "We gaan de lasten verlichten",
+            "Rutte",
+        ),
+        before=(
+            'Rutte zei: "De regering gaat de belastingen volgend jaar verlagen."',
+            "De regering gaat de belastingen volgend jaar verlagen.",
+            "Rutte",
+        ),
+        reported=(
+            "Premier Rutte zei dinsdag dat de regering de belastingen gaat verlagen.",
+            "de regering de belastingen gaat verlagen",
+            "Rutte",
+        ),
+        # no comma after the name: the verb of the inverted clause follows it
+        according=(
+            "Volgens Rutte gaat de regering de belastingen volgend jaar verlagen.",
+            "gaat de regering de belastingen volgend jaar verlagen",
+            "Rutte",
+        ),
+        pronoun=('"We gaan de lasten verlichten", zei Rutte. "Er is geen andere weg", voegde hij eraan toe.', 2),
+        none=(
+            "Dat wil zeggen dat de regering de belastingen volgend jaar gaat verlagen.",  # 'that is to say'
+            "Zei Rutte echt dat de regering de belastingen gaat verlagen?",
+            "Het boek dat Rutte schreef over het kabinet gaat over de belastingen.",  # a relative 'dat'
+        ),
+    ),
     "tr": Language(
         lead="Hazine ve Maliye Bakanı Berat Albayrak, Ankara'da gazetecilerle görüştü.",
         after=('"Vergileri gelecek yıl düşüreceğiz" dedi Albayrak.', "Vergileri gelecek yıl düşüreceğiz", "Albayrak"),
@@ -136,6 +166,11 @@ def test_a_pronoun_refers_back_to_the_speaker(language: str) -> None:
     speaker = LANGUAGES[language].after[2]
     assert len(found) == count and all(q.speaker_surface == speaker or not speaker for q in found)
     assert {q.speaker for q in found} == {found[0].speaker} and found[0].speaker_surface == speaker
+
+
+def test_a_dutch_speaker_after_an_inverted_verb() -> None:
+    found = _with_lead("nl", "Het spel komt in 2020 uit, al benadrukt Rutte wel dat het DNA van de studio erin zit.")
+    assert [(q.text, q.speaker_surface) for q in found] == [("het DNA van de studio erin zit", "Rutte")]
 
 
 @pytest.mark.parametrize(

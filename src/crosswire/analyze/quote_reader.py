@@ -207,6 +207,9 @@ class QuoteReader:
         agent = self._agent(lo, first)
         if agent is not None:
             return agent
+        inverted = self._inverted_subject(lo, hi, first, last)
+        if inverted is not None:
+            return inverted, False
         before = self._subject(lo, cue_start, first - 1)
         if before is not None:
             return self._head(before, lo), False
@@ -232,6 +235,18 @@ class QuoteReader:
         if unlisted is not None:
             return unlisted, False
         return None, self.cues.pro_drop and self.bare(lo, hi, cue_start, cue_end)
+
+    def _inverted_subject(self, lo: int, hi: int, first: int, last: int) -> Named | None:
+        """Where the verb comes second, a name right after the cue is its subject when no name
+        stands right before it ('Grounded …, al benadrukt Dowling wel dat …'); None elsewhere."""
+        if not self.cues.verb_second or last >= len(self.spans) or not lo <= self.spans[last][0] < hi:
+            return None
+        k = bisect.bisect_left(self.named_starts, self.spans[last][0])
+        if k == len(self.named) or self.named[k].start != self.spans[last][0]:
+            return None
+        if first > 0 and self.spans[first - 1][0] >= lo and self._name_like(first - 1):
+            return None  # 'Rutte zei Jansen …': the name before is the subject
+        return self.named[k]
 
     def _head(self, named: Named, lo: int) -> Named:
         """The name ``named`` qualifies when it follows another through a short lower-case word

@@ -316,10 +316,13 @@ def _reported(reader: QuoteReader, direct: list[_Found]) -> list[_Found]:
             continue
         n = reader.cues.phrase_at(lower, i)
         if n and reader.sentence_start(at) >= (spans[i - 1][1] if i else 0):  # opens its sentence
-            found_comma = _COMMA.search(text, spans[i + n - 1][1], sentence_end)
+            cue_end = spans[i + n - 1][1]
+            name_end = _name_then_verb(reader, i + n)
+            found_comma = _COMMA.search(text, cue_end, sentence_end)
             comma = found_comma.start() if found_comma else -1
-            if comma >= 0 and reader.word_count(spans[i + n - 1][1], comma) <= _THAT_WITHIN:
-                cue_end = spans[i + n - 1][1]
+            if name_end >= 0:  # 'Volgens Rutte gaat de regering …', 'Laut Peskow ist …': no comma
+                add(name_end, sentence_end, text[at:cue_end], at, cue_end, at, name_end)
+            elif comma >= 0 and reader.word_count(cue_end, comma) <= _THAT_WITHIN:
                 add(comma + 1, sentence_end, text[at:cue_end], at, cue_end, at, comma)
     for tail in tail_attributions(reader):
         cue_start, cue_end = spans[tail.cue_word]
@@ -331,6 +334,22 @@ def _reported(reader: QuoteReader, direct: list[_Found]) -> list[_Found]:
             add(tail.start, tail.end, cue, cue_start, cue_end, 0, 0, speaker)
     found.sort(key=lambda f: f.start)
     return found
+
+
+def _name_then_verb(reader: QuoteReader, i: int) -> int:
+    """The end of a name that starts at word ``i`` right after an 'according to' phrase and is
+    followed by a lower-case word with no comma between (the verb of a verb-second clause:
+    'Volgens Rutte gaat …'), else -1."""
+    if i >= len(reader.spans):
+        return -1
+    k = bisect.bisect_left(reader.named_starts, reader.spans[i][0])
+    if k == len(reader.named) or reader.named[k].start != reader.spans[i][0]:
+        return -1
+    end = reader.named[k].end
+    nxt = bisect.bisect_left(reader.starts, end)
+    if nxt < len(reader.spans) and not reader.text[end : reader.spans[nxt][0]].strip():
+        return end if reader.text[reader.spans[nxt][0]].islower() else -1
+    return -1
 
 
 def _referent(reader: QuoteReader, last: Named | None, at: int) -> Named | None:
