@@ -27,6 +27,28 @@ class Language:
 
 
 LANGUAGES = {
+    "ko": Language(
+        lead="문재인 대통령은 청와대에서 기자들과 만났다.",
+        # the quotative particle on the closing mark ('”라고') cues the quote
+        after=(
+            "“우리는 내년에 세금을 반드시 낮출 것입니다”라고 문 대통령이 말했다.",
+            "우리는 내년에 세금을 반드시 낮출 것입니다",
+            "",
+        ),
+        before=(
+            "문 대통령은 “우리는 내년에 세금을 반드시 낮출 것입니다”고 강조했다.",
+            "우리는 내년에 세금을 반드시 낮출 것입니다",
+            "",
+        ),
+        # reported speech ends in a particle on its verb ('낮추겠다고 밝혔다'); 'X에 따르면' follows its noun
+        reported=None,
+        according=None,
+        pronoun=(
+            "“우리는 내년에 세금을 낮출 것입니다”라고 문 대통령이 말했다. 그는 “다른 길은 전혀 없습니다”라고 덧붙였다.",
+            2,
+        ),
+        none=("이 영화는 “우리 모두의 행복한 대한민국” 캠페인의 일부다.",),  # a title, no cue
+    ),
     "nl": Language(
         lead="Premier Mark Rutte sprak dinsdag in Den Haag met journalisten.",
         after=(
