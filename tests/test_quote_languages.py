@@ -27,6 +27,143 @@ class Language:
 
 
 LANGUAGES = {
+    "el": Language(
+        lead="Ο πρωθυπουργός Κυριάκος Μητσοτάκης μίλησε στους δημοσιογράφους στην Αθήνα.",
+        after=(
+            "«Θα μειώσουμε τους φόρους τον επόμενο χρόνο», είπε ο Μητσοτάκης.",
+            "Θα μειώσουμε τους φόρους τον επόμενο χρόνο",
+            "Μητσοτάκης",
+        ),
+        before=(
+            "Ο Μητσοτάκης δήλωσε: «Η κυβέρνηση θα μειώσει τους φόρους τον επόμενο χρόνο.»",
+            "Η κυβέρνηση θα μειώσει τους φόρους τον επόμενο χρόνο.",
+            "Μητσοτάκης",
+        ),
+        reported=(
+            "Ο Μητσοτάκης δήλωσε την Τρίτη ότι η κυβέρνηση θα μειώσει τους φόρους.",
+            "η κυβέρνηση θα μειώσει τους φόρους",
+            "Μητσοτάκης",
+        ),
+        according=(
+            "Σύμφωνα με τον Μητσοτάκη, η κυβέρνηση θα μειώσει τους φόρους τον επόμενο χρόνο.",
+            "η κυβέρνηση θα μειώσει τους φόρους τον επόμενο χρόνο",
+            "Μητσοτάκη",
+        ),
+        # a dropped subject ('πρόσθεσε', he added)
+        pronoun=("«Θα μειώσουμε τους φόρους», είπε ο Μητσοτάκης. «Δεν υπάρχει άλλος δρόμος για τη χώρα», πρόσθεσε.", 2),
+        none=(
+            "Με άλλα λόγια, η κυβέρνηση δεν είπε τίποτα για τους φόρους που θα μειώσει.",  # 'in other words'
+            "Ο Μητσοτάκης δεν είπε ότι η κυβέρνηση θα μειώσει τους φόρους.",  # what was not said
+            "Είπε ο Μητσοτάκης ότι η κυβέρνηση θα μειώσει τους φόρους?",
+        ),
+    ),
+    "bg": Language(
+        lead="Премиерът Бойко Борисов говори с журналисти в София във вторник.",
+        after=("„Ще намалим данъците догодина“, каза Борисов.", "Ще намалим данъците догодина", "Борисов"),
+        before=(
+            "Борисов заяви: „Правителството ще намали данъците догодина.“",
+            "Правителството ще намали данъците догодина.",
+            "Борисов",
+        ),
+        reported=(
+            "Борисов заяви във вторник, че правителството ще намали данъците.",
+            "правителството ще намали данъците",
+            "Борисов",
+        ),
+        according=(
+            "Според Борисов правителството ще намали данъците догодина.",
+            "правителството ще намали данъците догодина",
+            "Борисов",
+        ),
+        pronoun=("„Ще намалим данъците догодина“, каза Борисов.\n– Няма друг път за страната – добави той.", 2),
+        none=(
+            "С други думи, правителството не каза нищо за данъците, които ще намали.",  # 'in other words'
+            "Каза ли Борисов, че правителството ще намали данъците?",
+            "Борисов не каза, че правителството ще намали данъците.",
+        ),
+    ),
+    "ro": Language(
+        lead="Premierul Ludovic Orban a vorbit marți cu jurnaliștii la București.",
+        after=("„Vom reduce taxele anul viitor”, a declarat Orban.", "Vom reduce taxele anul viitor", "Orban"),
+        before=(
+            "Orban a spus: „Guvernul va reduce taxele anul viitor.”",
+            "Guvernul va reduce taxele anul viitor.",
+            "Orban",
+        ),
+        reported=("Orban a declarat marți că guvernul va reduce taxele.", "guvernul va reduce taxele", "Orban"),
+        according=(
+            "Potrivit lui Orban, guvernul va reduce taxele anul viitor.",
+            "guvernul va reduce taxele anul viitor",
+            "Orban",
+        ),
+        pronoun=(
+            "„Vom reduce taxele anul viitor”, a declarat Orban. „Nu există altă cale pentru țară”, a adăugat el.",
+            2,
+        ),
+        none=(
+            "Cu alte cuvinte, guvernul nu a spus nimic despre taxele pe care le va reduce.",  # 'in other words'
+            "A spus Orban că guvernul va reduce taxele?",
+            "Datele publicate vineri arată că guvernul va reduce taxele anul viitor.",  # 'data show'
+        ),
+    ),
+    "id": Language(
+        lead="Presiden Joko Widodo berbicara kepada wartawan di Istana Negara, Jakarta.",
+        after=(
+            '"Kami akan menurunkan pajak tahun depan," kata Jokowi.',
+            "Kami akan menurunkan pajak tahun depan",
+            "Jokowi",
+        ),
+        before=(
+            'Widodo mengatakan: "Pemerintah akan menurunkan pajak tahun depan."',
+            "Pemerintah akan menurunkan pajak tahun depan.",
+            "Widodo",
+        ),
+        reported=(
+            "Widodo mengatakan pada hari Selasa bahwa pemerintah akan menurunkan pajak.",
+            "pemerintah akan menurunkan pajak",
+            "Widodo",
+        ),
+        according=(
+            "Menurut Widodo, pemerintah akan menurunkan pajak tahun depan.",
+            "pemerintah akan menurunkan pajak tahun depan",
+            "Widodo",
+        ),
+        # 'ujarnya', he said: the pronoun is in the verb
+        pronoun=('"Kami akan menurunkan pajak," kata Jokowi.\n"Tidak ada jalan lain bagi negara ini," ujarnya.', 2),
+        none=(
+            "Dengan kata lain, pemerintah akan menurunkan pajak tahun depan.",  # 'in other words'
+            "Apakah Widodo mengatakan bahwa pemerintah akan menurunkan pajak?",
+            "Widodo tidak mengatakan bahwa pemerintah akan menurunkan pajak.",
+        ),
+    ),
+    "sv": Language(
+        lead="Statsminister Magdalena Andersson talade med journalister i Stockholm på tisdagen.",
+        after=("– Vi ska sänka skatterna nästa år, säger Andersson.", "Vi ska sänka skatterna nästa år", "Andersson"),
+        before=(
+            "Andersson sa: ”Regeringen ska sänka skatterna nästa år.”",
+            "Regeringen ska sänka skatterna nästa år.",
+            "Andersson",
+        ),
+        reported=(
+            "Andersson sa på tisdagen att regeringen ska sänka skatterna.",
+            "regeringen ska sänka skatterna",
+            "Andersson",
+        ),
+        according=(
+            "Enligt Andersson ska regeringen sänka skatterna nästa år.",
+            "ska regeringen sänka skatterna nästa år",
+            "Andersson",
+        ),
+        pronoun=(
+            "– Vi ska sänka skatterna nästa år, säger Andersson.\n– Det finns ingen annan väg för landet, säger hon.",
+            2,
+        ),
+        none=(
+            "Sa Andersson verkligen att regeringen ska sänka skatterna?",
+            "Andersson sa inte att regeringen ska sänka skatterna.",
+            "Det är så att säga en fråga om skatterna nästa år.",  # 'so to speak'
+        ),
+    ),
     "ko": Language(
         lead="문재인 대통령은 청와대에서 기자들과 만났다.",
         # the quotative particle on the closing mark ('”라고') cues the quote

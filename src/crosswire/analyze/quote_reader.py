@@ -165,7 +165,10 @@ class QuoteReader:
             start = self.spans[max(before_cue - _ROLE_WORDS + 1, 0)][0]
 
             def joined(item: Named) -> bool:
-                return not _CLAUSE_BREAK.search(self.text, item.end, cue_start)
+                # A name right before that noun qualifies it ('Ο Τούρκος πρόεδρος είπε', 'de
+                # Japanse televisie meldde', 'a Trump spokesman said'): the noun is the subject.
+                qualifies = not self.text[item.end : self.spans[before_cue][0]].strip()
+                return not qualifies and not _CLAUSE_BREAK.search(self.text, item.end, cue_start)
 
             return nearest(self.named, self.named_starts, max(start, lo), cue_start, cue_start, allowed=joined)
         return nearest(self.named, self.named_starts, lo, cue_start, cue_start)
@@ -230,7 +233,7 @@ class QuoteReader:
             after_hi = self.spans[following[-1]][1]
             after = nearest(self.named, self.named_starts, cue_end, after_hi, cue_end, listener, placed)
             if after is not None:
-                return after, False
+                return self._apposed(after, hi), False
         unlisted = self._unlisted_name(lo, hi, first, last)
         if unlisted is not None:
             return unlisted, False
@@ -247,6 +250,16 @@ class QuoteReader:
         if first > 0 and self.spans[first - 1][0] >= lo and self._name_like(first - 1):
             return None  # 'Rutte zei Jansen …': the name before is the subject
         return self.named[k]
+
+    def _apposed(self, named: Named, hi: int) -> Named:
+        """The person a comma sets beside ``named`` when it is no person ('a scris ministrul
+        Educaţiei, Monica Anisie', 'said the head of NATO, Jens Stoltenberg'), else ``named``."""
+        k = bisect.bisect_right(self.named_starts, named.start)
+        if named.kind != "person" and k < len(self.named):
+            other = self.named[k]
+            if other.kind != "org" and other.end <= hi and self.text[named.end : other.start].strip() == ",":
+                return other
+        return named
 
     def _head(self, named: Named, lo: int) -> Named:
         """The name ``named`` qualifies when it follows another through a short lower-case word

@@ -50,6 +50,9 @@ _CARRY_CHARS = 1500
 _DASH_LINE = re.compile(r"[ \t]*[—–-][ \t]*(?=\w)")
 # The end of a dash-speech part: punctuation, a dash, then the narrator's words in lower case.
 _DASH_BREAK = re.compile(r"[,.!?…]\s*[—–-]\s*(?=[^\W\d_])")
+# Russian style aside, a dash with no punctuation before it, or a comma alone (Swedish).
+_LOOSE_DASH_BREAK = re.compile(r"(?:[,.!?…]\s*[—–-]|\s[—–-]|,)\s*(?=[^\W\d_])")
+_LOOSE_BREAKS = 8
 _LEAD = re.compile(r"[\s,;]*(?:[—–-]+\s*)?")
 _UNSPACED_THAT = "，：,:"
 _UNSPACED_CLAUSE = re.compile(r"[，,；;]")
@@ -197,14 +200,19 @@ def _dash_speech(reader: QuoteReader) -> list[_Found]:
         line_end = text.find("\n", line_start)
         line_end = len(text) if line_end < 0 else line_end
         cut = _DASH_BREAK.search(text, opening.end(), line_end)
-        if cut is None or not text[cut.end()].islower():
-            continue  # no narrator: a list item, or an interview's answer
-        narrator_end = _DASH_BREAK.search(text, cut.end(), line_end)
-        stop = narrator_end.start() if narrator_end else reader.sentence_end(cut.end())
-        cue, cue_start, cue_end = reader.cue_in(cut.end(), min(stop, line_end), first_words=_CUE_WORDS_AFTER)
+        cue, cue_start, cue_end, stop = "", -1, -1, line_end
+        narrator_end = None
+        if cut is not None and text[cut.end()].islower():
+            narrator_end = _DASH_BREAK.search(text, cut.end(), line_end)
+            stop = min(narrator_end.start() if narrator_end else reader.sentence_end(cut.end()), line_end)
+            cue, cue_start, cue_end = reader.cue_in(cut.end(), stop, first_words=_CUE_WORDS_AFTER)
         if not cue:
-            continue
-        speaker, back = reader.speaker_near(cut.end(), min(stop, line_end), cue, cue_start, cue_end)
+            cut, narrator_end = _loose_break(reader, opening.end(), line_end), None
+            if cut is None:
+                continue  # no narrator: a list item, or an interview's answer
+            stop = min(reader.sentence_end(cut.end()), line_end)
+            cue, cue_start, cue_end = reader.cue_in(cut.end(), stop, first_words=_CUE_WORDS_AFTER)
+        speaker, back = reader.speaker_near(cut.end(), stop, cue, cue_start, cue_end)
         parts = [(opening.end(), cut.start() + (text[cut.start()] in "!?…"))]
         if narrator_end is not None:
             parts.append((narrator_end.end(), line_end))
@@ -213,6 +221,20 @@ def _dash_speech(reader: QuoteReader) -> list[_Found]:
             if reader.word_count(start, end) >= _MIN_WORDS and end - start <= MAX_CHARS:
                 found.append(_Found(start, end, "direct", cue, cue_start, speaker, back))
     return found
+
+
+def _loose_break(reader: QuoteReader, start: int, line_end: int) -> re.Match[str] | None:
+    """The end of a dash-speech part where the narrator follows a bare dash ('– Няма друг път –
+    добави той') or only a comma ('– Vi ska sänka skatterna, säger Andersson'): the first such
+    break whose next few words hold a cue (the first few checked, so a long line stays cheap)."""
+    for n, match in enumerate(_LOOSE_DASH_BREAK.finditer(reader.text, start, line_end)):
+        if n >= _LOOSE_BREAKS:
+            break
+        if reader.text[match.end()].islower():
+            stop = min(reader.sentence_end(match.end()), line_end)
+            if reader.cue_in(match.end(), stop, first_words=_CUE_WORDS_AFTER if match.group().strip(", ") else 3)[0]:
+                return match
+    return None
 
 
 def _before_source(reader: QuoteReader, start: int, end: int) -> int:
@@ -298,7 +320,10 @@ def _reported(reader: QuoteReader, direct: list[_Found]) -> list[_Found]:
                 continue  # 'meira að segja' (even), 'that said'
             if i and lower[i - 1] in reader.cues.passive:
                 continue  # 'was told that': the speaker is not its subject
-            if any(lower[k] in reader.cues.negations for k in range(max(i - _NEGATION_WORDS, 0), i)):
+            after = i + 2 if reader.cues.verb_second else i  # 'sa inte att', 'zei niet dat'
+            if any(
+                lower[k] in reader.cues.negations for k in range(max(i - _NEGATION_WORDS, 0), min(after, len(lower)))
+            ):
                 continue  # 'das würde ich nicht sagen, dass ...': what was not said
             for j in range(i + 1, min(i + 1 + _THAT_WITHIN, len(lower))):
                 if spans[j][0] >= sentence_end:
