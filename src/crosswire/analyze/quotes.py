@@ -206,7 +206,7 @@ def _dash_speech(reader: QuoteReader) -> list[_Found]:
             narrator_end = _DASH_BREAK.search(text, cut.end(), line_end)
             stop = min(narrator_end.start() if narrator_end else reader.sentence_end(cut.end()), line_end)
             cue, cue_start, cue_end = reader.cue_in(cut.end(), stop, first_words=_CUE_WORDS_AFTER)
-        if not cue:
+        if not cue or cut is None:
             cut, narrator_end = _loose_break(reader, opening.end(), line_end), None
             if cut is None:
                 continue  # no narrator: a list item, or an interview's answer
