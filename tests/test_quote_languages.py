@@ -27,6 +27,31 @@ class Language:
 
 
 LANGUAGES = {
+    "fa": Language(
+        lead="محمد جواد ظریف وزیر امور خارجه ایران روز سه‌شنبه با خبرنگاران در تهران دیدار کرد.",
+        after=("«ما گفتگو با اروپا را ادامه خواهیم داد»، ظریف گفت.", "ما گفتگو با اروپا را ادامه خواهیم داد", ""),
+        before=("ظریف گفت: «ما گفتگو با اروپا را ادامه خواهیم داد.»", "ما گفتگو با اروپا را ادامه خواهیم داد.", ""),
+        reported=(
+            "ظریف روز سه‌شنبه گفت که ایران گفتگو با اروپا را ادامه خواهد داد.",
+            "ایران گفتگو با اروپا را ادامه خواهد داد",
+            "",
+        ),
+        according=(
+            "به گفته ظریف، ایران گفتگو با اروپا را ادامه خواهد داد.",
+            "ایران گفتگو با اروپا را ادامه خواهد داد",
+            "",
+        ),
+        # 'he added:' and the statement with no quote marks
+        pronoun=(
+            "ظریف گفت: «ما گفتگو با اروپا را ادامه خواهیم داد.»\nوی افزود: هیچ راه دیگری برای کشور وجود ندارد.",
+            2,
+        ),
+        none=(
+            "او گفت‌وگوهای زیادی داشت که همه درباره اقتصاد کشور بود.",  # 'conversations', one word
+            "در حالی که ایران گفتگو با اروپا را ادامه می‌دهد، آمریکا تحریم‌ها را افزایش داد.",
+            "آیا ظریف گفت که ایران گفتگو با اروپا را ادامه خواهد داد؟",
+        ),
+    ),
     "el": Language(
         lead="Ο πρωθυπουργός Κυριάκος Μητσοτάκης μίλησε στους δημοσιογράφους στην Αθήνα.",
         after=(
@@ -330,6 +355,17 @@ def test_a_pronoun_refers_back_to_the_speaker(language: str) -> None:
 def test_a_dutch_speaker_after_an_inverted_verb() -> None:
     found = _with_lead("nl", "Het spel komt in 2020 uit, al benadrukt Rutte wel dat het DNA van de studio erin zit.")
     assert [(q.text, q.speaker_surface) for q in found] == [("het DNA van de studio erin zit", "Rutte")]
+
+
+def test_a_statement_after_a_speech_verb_and_a_colon_without_quote_marks() -> None:
+    """'ظریف در این دیدار تصریح کرد: …' (Zarif stated at this meeting: …), the light verb 'کرد'
+    between the cue and the colon; a colon before quote marks leaves the quote to be read as one."""
+    found = _with_lead("fa", "ظریف در این دیدار تصریح کرد: ایران گفتگو با اروپا را ادامه خواهد داد.")
+    assert [(q.text, q.kind, q.cue) for q in found] == [
+        ("ایران گفتگو با اروپا را ادامه خواهد داد", "reported", "تصریح")
+    ]
+    english = _statements("Lavrov said: Moscow will hold three rounds of talks next year.", "en")
+    assert [(q.text, q.kind) for q in english] == [("Moscow will hold three rounds of talks next year", "reported")]
 
 
 @pytest.mark.parametrize(

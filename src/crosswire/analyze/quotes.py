@@ -237,6 +237,24 @@ def _loose_break(reader: QuoteReader, start: int, line_end: int) -> re.Match[str
     return None
 
 
+def _colon_after(reader: QuoteReader, i: int, sentence_end: int) -> int:
+    """Where a colon follows the speech verb ``words[i]``, or the light verb after it ('تصریح
+    کرد:', stated), and opens unquoted words: its position, else -1."""
+    text, spans = reader.text, reader.spans
+    for k in (i, i + 1):
+        if k >= len(spans) or spans[k][1] >= sentence_end:
+            return -1
+        gap = text[spans[k][1] : spans[k][1] + 3]
+        rest = gap.lstrip()
+        if rest[:1] == ":":
+            colon = spans[k][1] + len(gap) - len(rest)
+            after = text[colon + 1 : colon + 8].lstrip()[:1]
+            return colon if after and not _OPENING.match(after) and after not in "—–-" else -1
+        if rest[:1] and not rest[:1].isalnum():
+            return -1
+    return -1
+
+
 def _before_source(reader: QuoteReader, start: int, end: int) -> int:
     """The end of a reported clause before a source named at its end ('..., передает
     "Газета.ru"', '..., the agency said')."""
@@ -325,6 +343,11 @@ def _reported(reader: QuoteReader, direct: list[_Found]) -> list[_Found]:
                 lower[k] in reader.cues.negations for k in range(max(i - _NEGATION_WORDS, 0), min(after, len(lower)))
             ):
                 continue  # 'das würde ich nicht sagen, dass ...': what was not said
+            colon = _colon_after(reader, i, sentence_end)
+            if colon >= 0:  # 'وی تصریح کرد: …' (he stated: …), with no quote marks
+                begin = reader.sentence_start(at)
+                add(colon + 1, sentence_end, text[at : spans[i][1]], at, spans[i][1], begin, at)
+                continue
             for j in range(i + 1, min(i + 1 + _THAT_WITHIN, len(lower))):
                 if spans[j][0] >= sentence_end:
                     break
