@@ -27,6 +27,31 @@ class Language:
 
 
 LANGUAGES = {
+    "hu": Language(
+        lead="Mike Pompeo amerikai külügyminiszter kedden Budapesten újságírókkal beszélt.",
+        after=("„Jövőre megerősítjük a szövetséget” – mondta Pompeo.", "Jövőre megerősítjük a szövetséget", "Pompeo"),
+        before=(
+            "Pompeo azt mondta: „A kormány jövőre megerősíti a szövetséget.”",
+            "A kormány jövőre megerősíti a szövetséget.",
+            "Pompeo",
+        ),
+        reported=(
+            "Pompeo kedden azt mondta, hogy a kormány megerősíti a szövetséget.",
+            "a kormány megerősíti a szövetséget",
+            "Pompeo",
+        ),
+        according=None,  # 'Pompeo szerint' follows its noun
+        # the narrator after a bare dash, its subject dropped
+        pronoun=(
+            "„Jövőre megerősítjük a szövetséget” – mondta Pompeo.\n– Nincs más út az ország számára – tette hozzá.",
+            2,
+        ),
+        none=(
+            "Pompeo nem mondta, hogy a kormány megerősíti a szövetséget.",
+            "Mondta Pompeo, hogy a kormány megerősíti a szövetséget?",
+            "Úgy tűnik, hogy a kormány jövőre megerősíti a szövetséget.",
+        ),
+    ),
     "fa": Language(
         lead="محمد جواد ظریف وزیر امور خارجه ایران روز سه‌شنبه با خبرنگاران در تهران دیدار کرد.",
         after=("«ما گفتگو با اروپا را ادامه خواهیم داد»، ظریف گفت.", "ما گفتگو با اروپا را ادامه خواهیم داد", ""),
@@ -366,6 +391,12 @@ def test_a_statement_after_a_speech_verb_and_a_colon_without_quote_marks() -> No
     ]
     english = _statements("Lavrov said: Moscow will hold three rounds of talks next year.", "en")
     assert [(q.text, q.kind) for q in english] == [("Moscow will hold three rounds of talks next year", "reported")]
+
+
+def test_a_hungarian_name_in_an_oblique_case_is_no_speaker() -> None:
+    """'mondta az Euronewsnak Pompeo' (Pompeo told Euronews): the dative name is the listener."""
+    found = _with_lead("hu", "„Jövőre megerősítjük a szövetséget” – mondta az Euronewsnak Pompeo.")
+    assert [q.speaker for q in found] == ["pmp"]
 
 
 @pytest.mark.parametrize(

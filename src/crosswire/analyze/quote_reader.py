@@ -59,6 +59,10 @@ class QuoteReader:
             self.named = locate_unspaced(text, entities, places)
         else:
             self.named = locate(text, self.spans, entities, places)
+        if self.cues.oblique_endings:  # 'mondta az InfoRádióban' (said on InfoRádió): a place, a listener
+            self.named = [
+                n for n in self.named if not text[n.start : n.end].lower().endswith(self.cues.oblique_endings)
+            ]
         self.named_starts = [n.start for n in self.named]
 
     def _ends_sentence(self, match: re.Match[str]) -> bool:
