@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import pytest
 
 from crosswire.analyze import analyze
-from crosswire.types import Article, Quote
+from crosswire.analyze.quotes import find_statements
+from crosswire.types import UNATTRIBUTED, Article, Mention, Quote
 
 
 @dataclass(frozen=True)
@@ -394,9 +395,14 @@ def test_a_statement_after_a_speech_verb_and_a_colon_without_quote_marks() -> No
 
 
 def test_a_hungarian_name_in_an_oblique_case_is_no_speaker() -> None:
-    """'mondta az Euronewsnak Pompeo' (Pompeo told Euronews): the dative name is the listener."""
-    found = _with_lead("hu", "„Jövőre megerősítjük a szövetséget” – mondta az Euronewsnak Pompeo.")
-    assert [q.speaker for q in found] == ["pmp"]
+    """'mondta az Euronewsnak' (said to Euronews): the dative name is the listener, not the
+    speaker, even where the analysis listed it as a name."""
+    text = "„Jövőre megerősítjük a szövetséget” – mondta az Euronewsnak egy diplomata."
+    entities = [Mention(key="org:euronews", surface="Euronewsnak", kind="org")]
+    assert [q.speaker for q in find_statements(text, "hu", entities)] == [UNATTRIBUTED]
+    named = "„Jövőre megerősítjük a szövetséget” – mondta az Euronews szóvivője."
+    entities = [Mention(key="org:euronews", surface="Euronews", kind="org")]
+    assert [q.speaker for q in find_statements(named, "hu", entities)] == ["org:euronews"]
 
 
 @pytest.mark.parametrize(
