@@ -405,6 +405,17 @@ def test_a_hungarian_name_in_an_oblique_case_is_no_speaker() -> None:
     assert [q.speaker for q in find_statements(named, "hu", entities)] == ["org:euronews"]
 
 
+def test_a_capitalized_adjective_of_the_subject_is_no_speaker() -> None:
+    """Greek and Dutch capitalize adjectives of peoples and places: 'ο Τούρκος πρόεδρος' (the
+    Turkish president), 'de Japanse televisie' (Japanese television) name no one."""
+    greek = _with_lead("el", "«Θα μειώσουμε τους φόρους τον επόμενο χρόνο», ανέφερε ο Τούρκος πρόεδρος.")
+    assert [(q.text, q.speaker) for q in greek] == [("Θα μειώσουμε τους φόρους τον επόμενο χρόνο", UNATTRIBUTED)]
+    greek = _with_lead("el", "Ο Τούρκος πρόεδρος είπε ότι η κυβέρνηση θα μειώσει τους φόρους.")
+    assert [q.speaker for q in greek] == [UNATTRIBUTED]
+    dutch = _with_lead("nl", "Een programma op de Japanse televisie meldde dat veel bedrijven brillen verbieden.")
+    assert [q.speaker for q in dutch] == [UNATTRIBUTED]
+
+
 @pytest.mark.parametrize(
     ("language", "text"), [(language, text) for language in sorted(LANGUAGES) for text in LANGUAGES[language].none]
 )

@@ -26,6 +26,10 @@ _ROLE_WORDS = 3  # words before a cue among which a name is still its subject ('
 _AGENT_WORDS = 6
 _CLAUSE_BREAK = re.compile(r"[,;:()«»\"“”„]")
 _LINKING_WORD = re.compile(r"\s+[^\W\d_A-ZА-ЯЁІЇЄ]{1,4}\s+")  # 'of', 'from', 'de', 'aus', 'из'
+# An article, a one-word name, a lower-case word and the clause's end: the name is an adjective
+# of that noun ('ο Τούρκος πρόεδρος.', 'the Turkish president.').
+_QUALIFIED = re.compile(r"[ \t]+([^\W\d_]+)\s*(?:[.,;!?…]|$)")
+_ARTICLE = re.compile(r"(?:^|\s)[^\W\d_]{1,3}[ \t]+$")
 _CLAUSE_END = re.compile(r"\s*(?:[.,;!?…]|$)")
 # Words a full stop follows without ending the sentence ('Mr.', 'г.').
 _ABBREVIATIONS = frozenset(["mr", "mrs", "ms", "dr", "st", "gen", "col", "sen", "rep", "gov", "jr", "vs", "etc"])
@@ -229,7 +233,10 @@ class QuoteReader:
 
             def placed(item: Named) -> bool:
                 """'said Italian astronaut Luca Parmitano'; 'said its senior author, Kari Nadeau';
-                '— рассказал региональный директор организации Эльдар Бурханов.'"""
+                '— рассказал региональный директор организации Эльдар Бурханов.' Not a name that
+                only qualifies the noun closing the clause ('ανέφερε ο Τούρκος πρόεδρος.')."""
+                if self._qualifies(item):
+                    return False
                 if item.start < close or self.text[max(item.start - 4, 0) : item.start].rstrip().endswith(","):
                     return True
                 return item.kind != "org" and bool(_CLAUSE_END.match(self.text, item.end))
@@ -254,6 +261,18 @@ class QuoteReader:
         if first > 0 and self.spans[first - 1][0] >= lo and self._name_like(first - 1):
             return None  # 'Rutte zei Jansen …': the name before is the subject
         return self.named[k]
+
+    def _qualifies(self, item: Named) -> bool:
+        """Whether the one-word name ``item`` stands between an article and the noun closing its
+        clause, as an adjective does ('ανέφερε ο Τούρκος πρόεδρος.'), not as a subject ('– mondta
+        Orbán miniszterelnök.': no article)."""
+        following = _QUALIFIED.match(self.text, item.end)
+        if following is None or not following.group(1)[0].islower() or " " in self.text[item.start : item.end]:
+            return False
+        word = following.group(1).lower()
+        if word in self.stopwords or word in self.cues.adverbs:
+            return False
+        return bool(_ARTICLE.search(self.text, max(item.start - 6, 0), item.start))
 
     def _apposed(self, named: Named, hi: int) -> Named:
         """The person a comma sets beside ``named`` when it is no person ('a scris ministrul
