@@ -400,7 +400,7 @@ def test_a_hungarian_name_in_an_oblique_case_is_no_speaker() -> None:
     text = "„Jövőre megerősítjük a szövetséget” – mondta az Euronewsnak egy diplomata."
     entities = [Mention(key="org:euronews", surface="Euronewsnak", kind="org")]
     assert [q.speaker for q in find_statements(text, "hu", entities)] == [UNATTRIBUTED]
-    named = "„Jövőre megerősítjük a szövetséget” – mondta az Euronews szóvivője."
+    named = "„Jövőre megerősítjük a szövetséget” – közölte az Euronews pénteken."
     entities = [Mention(key="org:euronews", surface="Euronews", kind="org")]
     assert [q.speaker for q in find_statements(named, "hu", entities)] == ["org:euronews"]
 
