@@ -39,6 +39,8 @@ class Cues:
     pro_drop: bool
     unspaced: bool
     verb_final: bool  # the speech verb closes its clause: after a quote it ends the clause ('…," X ने कहा')
+    oblique_endings: tuple[str, ...]  # case endings of a name that is no verb's subject ('Euronewsnak', to Euronews)
+    verb_second: bool  # after a fronted phrase the verb precedes its subject ('…, al benadrukt Dowling dat')
 
     by_first: dict[str, tuple[tuple[str, ...], ...]]  # the phrases by their first word, longest first
 
@@ -105,6 +107,8 @@ def _cues(entries: Sequence[dict[str, object]]) -> Cues:
         pro_drop=all(entry.get("pro_drop") for entry in entries),
         unspaced=all(entry.get("unspaced") for entry in entries),
         verb_final=all(entry.get("verb_final") for entry in entries),
+        oblique_endings=tuple(words("oblique_endings")),
+        verb_second=all(entry.get("verb_second") for entry in entries),
         by_first=by_first,
     )
 

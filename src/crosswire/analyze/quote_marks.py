@@ -1,4 +1,4 @@
-"""Where quote marks open and close: «…», „…“, „…”, “…”, ‚…‘, ‘…’, "…", 「…」, 『…』.
+"""Where quote marks open and close: «…», „…“, „…”, “…”, ‚…‘, ‘…’, "…", ”…” (Swedish), 「…」, 『…』.
 
 One pass over the marks of a text with a small stack per paragraph (quotes never cross a line
 break here: a line break empties the stack). Marks that serve both sides (“ opens in English and
@@ -15,8 +15,12 @@ import re
 
 _MARK = re.compile('[«»„“”‚‘’"「」『』\n]')
 # Opening mark -> the marks that close it.
-_CLOSERS = {"«": "»", "„": "“”", "“": "”", "‚": "‘’", "‘": "’", '"': '"', "「": "」", "『": "』"}
+_CLOSERS = {"«": "»", "„": "“”", "“": "”", "‚": "‘’", "‘": "’", '"': '"', "”": "”", "「": "」", "『": "』"}
 _ALWAYS_OPEN = frozenset("«„「『")
+# Closing marks that are also something else, closing only where they stand like one: '"' and
+# '’' (inch, apostrophe), and '”' after an opening '”' (Swedish), though not after '“'
+# ('“…”라고', '“…”表示').
+_AMBIGUOUS = {opening: '"’' + ("”" if opening == "”" else "") for opening in _CLOSERS}
 _MAX_DEPTH = 16
 
 
@@ -50,7 +54,7 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
             stack.clear()
             continue
         top = stack[-1][0] if stack else ""
-        if top and mark in _CLOSERS[top] and (mark not in '"’' or _closing(text, i)):
+        if top and mark in _CLOSERS[top] and (mark not in _AMBIGUOUS[top] or _closing(text, i)):
             j = len(stack) - 1
         elif mark in _ALWAYS_OPEN or (mark in _CLOSERS and _opening(text, i)):
             if len(stack) >= _MAX_DEPTH:

@@ -26,6 +26,10 @@ _ROLE_WORDS = 3  # words before a cue among which a name is still its subject ('
 _AGENT_WORDS = 6
 _CLAUSE_BREAK = re.compile(r"[,;:()«»\"“”„]")
 _LINKING_WORD = re.compile(r"\s+[^\W\d_A-ZА-ЯЁІЇЄ]{1,4}\s+")  # 'of', 'from', 'de', 'aus', 'из'
+# An article, a one-word name, a lower-case word and the clause's end: the name is an adjective
+# of that noun ('ο Τούρκος πρόεδρος.', 'the Turkish president.').
+_QUALIFIED = re.compile(r"[ \t]+([^\W\d_]+)\s*(?:[.,;!?…]|$)")
+_ARTICLE = re.compile(r"(?:^|\s)[^\W\d_]{1,3}[ \t]+$")
 _CLAUSE_END = re.compile(r"\s*(?:[.,;!?…]|$)")
 # Words a full stop follows without ending the sentence ('Mr.', 'г.').
 _ABBREVIATIONS = frozenset(["mr", "mrs", "ms", "dr", "st", "gen", "col", "sen", "rep", "gov", "jr", "vs", "etc"])
@@ -35,7 +39,7 @@ _ABBREVIATIONS |= {"inc", "co", "ltd", "no", "nr", "ул", "г", "гг", "им",
 # after them. Closing marks after the stop belong to its sentence, German and Czech ones too
 # ('…pro Skotsko.“ Místo'), so that a reported clause stops there.
 _SENTENCE_END = re.compile(
-    r"[.!?…।॥]+[\"»”’“‘)]*(?=\s|$)|\n|(?<=[a-zа-яёіїє])[.!?](?=[A-ZА-ЯЁІЇЄ][a-zа-яёіїє])|[。！？]+[”」』]*"
+    r"[.!?؟…।॥]+[\"»”’“‘)]*(?=\s|$)|\n|(?<=[a-zа-яёіїє])[.!?](?=[A-ZА-ЯЁІЇЄ][a-zа-яёіїє])|[。！？]+[”」』]*"
 )
 
 
@@ -59,6 +63,10 @@ class QuoteReader:
             self.named = locate_unspaced(text, entities, places)
         else:
             self.named = locate(text, self.spans, entities, places)
+        if self.cues.oblique_endings:  # 'mondta az InfoRádióban' (said on InfoRádió): a place, a listener
+            self.named = [
+                n for n in self.named if not text[n.start : n.end].lower().endswith(self.cues.oblique_endings)
+            ]
         self.named_starts = [n.start for n in self.named]
 
     def _ends_sentence(self, match: re.Match[str]) -> bool:
@@ -165,7 +173,10 @@ class QuoteReader:
             start = self.spans[max(before_cue - _ROLE_WORDS + 1, 0)][0]
 
             def joined(item: Named) -> bool:
-                return not _CLAUSE_BREAK.search(self.text, item.end, cue_start)
+                # A name right before that noun qualifies it ('Ο Τούρκος πρόεδρος είπε', 'de
+                # Japanse televisie meldde', 'a Trump spokesman said'): the noun is the subject.
+                qualifies = not self.text[item.end : self.spans[before_cue][0]].strip()
+                return not qualifies and not _CLAUSE_BREAK.search(self.text, item.end, cue_start)
 
             return nearest(self.named, self.named_starts, max(start, lo), cue_start, cue_start, allowed=joined)
         return nearest(self.named, self.named_starts, lo, cue_start, cue_start)
@@ -207,6 +218,9 @@ class QuoteReader:
         agent = self._agent(lo, first)
         if agent is not None:
             return agent
+        inverted = self._inverted_subject(lo, hi, first, last)
+        if inverted is not None:
+            return inverted, False
         before = self._subject(lo, cue_start, first - 1)
         if before is not None:
             return self._head(before, lo), False
@@ -219,7 +233,10 @@ class QuoteReader:
 
             def placed(item: Named) -> bool:
                 """'said Italian astronaut Luca Parmitano'; 'said its senior author, Kari Nadeau';
-                '— рассказал региональный директор организации Эльдар Бурханов.'"""
+                '— рассказал региональный директор организации Эльдар Бурханов.' Not a name that
+                only qualifies the noun closing the clause ('ανέφερε ο Τούρκος πρόεδρος.')."""
+                if self._qualifies(item):
+                    return False
                 if item.start < close or self.text[max(item.start - 4, 0) : item.start].rstrip().endswith(","):
                     return True
                 return item.kind != "org" and bool(_CLAUSE_END.match(self.text, item.end))
@@ -227,11 +244,45 @@ class QuoteReader:
             after_hi = self.spans[following[-1]][1]
             after = nearest(self.named, self.named_starts, cue_end, after_hi, cue_end, listener, placed)
             if after is not None:
-                return after, False
+                return self._apposed(after, hi), False
         unlisted = self._unlisted_name(lo, hi, first, last)
         if unlisted is not None:
             return unlisted, False
         return None, self.cues.pro_drop and self.bare(lo, hi, cue_start, cue_end)
+
+    def _inverted_subject(self, lo: int, hi: int, first: int, last: int) -> Named | None:
+        """Where the verb comes second, a name right after the cue is its subject when no name
+        stands right before it ('Grounded …, al benadrukt Dowling wel dat …'); None elsewhere."""
+        if not self.cues.verb_second or last >= len(self.spans) or not lo <= self.spans[last][0] < hi:
+            return None
+        k = bisect.bisect_left(self.named_starts, self.spans[last][0])
+        if k == len(self.named) or self.named[k].start != self.spans[last][0]:
+            return None
+        if first > 0 and self.spans[first - 1][0] >= lo and self._name_like(first - 1):
+            return None  # 'Rutte zei Jansen …': the name before is the subject
+        return self.named[k]
+
+    def _qualifies(self, item: Named) -> bool:
+        """Whether the one-word name ``item`` stands between an article and the noun closing its
+        clause, as an adjective does ('ανέφερε ο Τούρκος πρόεδρος.'), not as a subject ('– mondta
+        Orbán miniszterelnök.': no article)."""
+        following = _QUALIFIED.match(self.text, item.end)
+        if following is None or not following.group(1)[0].islower() or " " in self.text[item.start : item.end]:
+            return False
+        word = following.group(1).lower()
+        if word in self.stopwords or word in self.cues.adverbs:
+            return False
+        return bool(_ARTICLE.search(self.text, max(item.start - 6, 0), item.start))
+
+    def _apposed(self, named: Named, hi: int) -> Named:
+        """The person a comma sets beside ``named`` when it is no person ('a scris ministrul
+        Educaţiei, Monica Anisie', 'said the head of NATO, Jens Stoltenberg'), else ``named``."""
+        k = bisect.bisect_right(self.named_starts, named.start)
+        if named.kind != "person" and k < len(self.named):
+            other = self.named[k]
+            if other.kind != "org" and other.end <= hi and self.text[named.end : other.start].strip() == ",":
+                return other
+        return named
 
     def _head(self, named: Named, lo: int) -> Named:
         """The name ``named`` qualifies when it follows another through a short lower-case word

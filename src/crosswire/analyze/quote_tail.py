@@ -53,6 +53,8 @@ def tail_attributions(reader: QuoteReader) -> Iterator[Tail]:
             first -= 1
         if word in cues.after_only and first != i:
             continue  # 'so' counts only right after the statement (', so Spillane')
+        if i + 1 < len(lower) and cues.opens_reported(lower[i + 1]):
+            continue  # 'X, durante o discurso, anunciou que …': the verb opens a clause, ends none
         if word in cues.addressee and first == i:
             continue  # '…, a reporter at the paper, told AFP': the name after it is the listener
         gap = text[spans[first - 1][1] : spans[first][0]] if first else ""

@@ -50,10 +50,15 @@ _CARRY_CHARS = 1500
 _DASH_LINE = re.compile(r"[ \t]*[—–-][ \t]*(?=\w)")
 # The end of a dash-speech part: punctuation, a dash, then the narrator's words in lower case.
 _DASH_BREAK = re.compile(r"[,.!?…]\s*[—–-]\s*(?=[^\W\d_])")
+# Russian style aside, a dash with no punctuation before it, or a comma alone (Swedish).
+_LOOSE_DASH_BREAK = re.compile(r"(?:[,.!?…]\s*[—–-]|\s[—–-]|,)\s*(?=[^\W\d_])")
+_LOOSE_BREAKS = 8
 _LEAD = re.compile(r"[\s,;]*(?:[—–-]+\s*)?")
 _UNSPACED_THAT = "，：,:"
 _UNSPACED_CLAUSE = re.compile(r"[，,；;]")
 _KEY_WORDS = re.compile(r"\w+")
+_COMMA = re.compile("[,،]")  # the Arabic script's comma too ('وفقا للوزير، ...')
+_QUESTION = frozenset("?؟")
 _CLOSING = '"»”’“‘'
 _OPENING = re.compile('[«„‚“‘"]')
 
@@ -97,9 +102,9 @@ def _end(match: re.Match[str] | None) -> int:
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and (text[start].isspace() or text[start] in ",;:—–-"):
+    while start < end and (text[start].isspace() or text[start] in ",،;:—–-"):
         start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",،"):
         end -= 1
     return start, end
 
@@ -138,9 +143,16 @@ def _direct(reader: QuoteReader, spans: list[tuple[int, int]]) -> list[_Found]:
         cue, cue_start, cue_end = reader.cue_in(lo, limit, first_words=first_words, after_quote=True)
         if cue:
             speaker, back = reader.speaker_near(lo, limit, cue, cue_start, cue_end)
-            if speaker is None and not back and reader.cues.unspaced:  # 'X は「…」と述べた'
+            if speaker is None and (
+                (not back and reader.cues.unspaced)  # 'X は「…」と述べた'
+                or (
+                    reader.cues.verb_final
+                    and not any(reader.lower[i] in reader.cues.pronouns for i in reader.words_in(lo, limit))
+                )
+            ):  # 'Erdoğan, "…" dedi': a verb-final clause's subject stands before its quote
                 begin = max(reader.sentence_start(inner_start - 1), inner_start - _WINDOW)
-                speaker = nearest(reader.named, reader.named_starts, begin, inner_start - 1, inner_start - 1)
+                before = nearest(reader.named, reader.named_starts, begin, inner_start - 1, inner_start - 1)
+                speaker, back = (before, False) if before is not None else (speaker, back)
             found.append(_Found(start, end, "direct", cue, cue_start, speaker, back))
             continue
         opening = inner_start - 1
@@ -188,14 +200,19 @@ def _dash_speech(reader: QuoteReader) -> list[_Found]:
         line_end = text.find("\n", line_start)
         line_end = len(text) if line_end < 0 else line_end
         cut = _DASH_BREAK.search(text, opening.end(), line_end)
-        if cut is None or not text[cut.end()].islower():
-            continue  # no narrator: a list item, or an interview's answer
-        narrator_end = _DASH_BREAK.search(text, cut.end(), line_end)
-        stop = narrator_end.start() if narrator_end else reader.sentence_end(cut.end())
-        cue, cue_start, cue_end = reader.cue_in(cut.end(), min(stop, line_end), first_words=_CUE_WORDS_AFTER)
-        if not cue:
-            continue
-        speaker, back = reader.speaker_near(cut.end(), min(stop, line_end), cue, cue_start, cue_end)
+        cue, cue_start, cue_end, stop = "", -1, -1, line_end
+        narrator_end = None
+        if cut is not None and text[cut.end()].islower():
+            narrator_end = _DASH_BREAK.search(text, cut.end(), line_end)
+            stop = min(narrator_end.start() if narrator_end else reader.sentence_end(cut.end()), line_end)
+            cue, cue_start, cue_end = reader.cue_in(cut.end(), stop, first_words=_CUE_WORDS_AFTER)
+        if not cue or cut is None:
+            cut, narrator_end = _loose_break(reader, opening.end(), line_end), None
+            if cut is None:
+                continue  # no narrator: a list item, or an interview's answer
+            stop = min(reader.sentence_end(cut.end()), line_end)
+            cue, cue_start, cue_end = reader.cue_in(cut.end(), stop, first_words=_CUE_WORDS_AFTER)
+        speaker, back = reader.speaker_near(cut.end(), stop, cue, cue_start, cue_end)
         parts = [(opening.end(), cut.start() + (text[cut.start()] in "!?…"))]
         if narrator_end is not None:
             parts.append((narrator_end.end(), line_end))
@@ -204,6 +221,38 @@ def _dash_speech(reader: QuoteReader) -> list[_Found]:
             if reader.word_count(start, end) >= _MIN_WORDS and end - start <= MAX_CHARS:
                 found.append(_Found(start, end, "direct", cue, cue_start, speaker, back))
     return found
+
+
+def _loose_break(reader: QuoteReader, start: int, line_end: int) -> re.Match[str] | None:
+    """The end of a dash-speech part where the narrator follows a bare dash ('– Няма друг път –
+    добави той') or only a comma ('– Vi ska sänka skatterna, säger Andersson'): the first such
+    break whose next few words hold a cue (the first few checked, so a long line stays cheap)."""
+    for n, match in enumerate(_LOOSE_DASH_BREAK.finditer(reader.text, start, line_end)):
+        if n >= _LOOSE_BREAKS:
+            break
+        if reader.text[match.end()].islower():
+            stop = min(reader.sentence_end(match.end()), line_end)
+            if reader.cue_in(match.end(), stop, first_words=_CUE_WORDS_AFTER if match.group().strip(", ") else 3)[0]:
+                return match
+    return None
+
+
+def _colon_after(reader: QuoteReader, i: int, sentence_end: int) -> int:
+    """Where a colon follows the speech verb ``words[i]``, or the light verb after it ('تصریح
+    کرد:', stated), and opens unquoted words: its position, else -1."""
+    text, spans = reader.text, reader.spans
+    for k in (i, i + 1):
+        if k >= len(spans) or spans[k][1] >= sentence_end:
+            return -1
+        gap = text[spans[k][1] : spans[k][1] + 3]
+        rest = gap.lstrip()
+        if rest[:1] == ":":
+            colon = spans[k][1] + len(gap) - len(rest)
+            after = text[colon + 1 : colon + 8].lstrip()[:1]
+            return colon if after and not _OPENING.match(after) and after not in "—–-" else -1
+        if rest[:1] and not rest[:1].isalnum():
+            return -1
+    return -1
 
 
 def _before_source(reader: QuoteReader, start: int, end: int) -> int:
@@ -240,7 +289,7 @@ def _reported(reader: QuoteReader, direct: list[_Found]) -> list[_Found]:
         speaker: tuple[Named | None, bool] | None = None,
     ) -> None:
         start, end = _strip(text, start, end)
-        if text[end - 1 : end] == "?" or text[end : end + 1] == "?":
+        if text[end - 1 : end] in _QUESTION or text[end : end + 1] in _QUESTION:
             return  # 'Würden Sie sagen, dass ...?': a question, not a statement
         end = _before_source(reader, start, end)
         while end > start and text[end - 1] in _CLOSING and not _OPENING.search(text, start, end - 1):
@@ -289,8 +338,16 @@ def _reported(reader: QuoteReader, direct: list[_Found]) -> list[_Found]:
                 continue  # 'meira að segja' (even), 'that said'
             if i and lower[i - 1] in reader.cues.passive:
                 continue  # 'was told that': the speaker is not its subject
-            if any(lower[k] in reader.cues.negations for k in range(max(i - _NEGATION_WORDS, 0), i)):
+            after = i + 2 if reader.cues.verb_second else i  # 'sa inte att', 'zei niet dat'
+            if any(
+                lower[k] in reader.cues.negations for k in range(max(i - _NEGATION_WORDS, 0), min(after, len(lower)))
+            ):
                 continue  # 'das würde ich nicht sagen, dass ...': what was not said
+            colon = _colon_after(reader, i, sentence_end)
+            if colon >= 0:  # 'وی تصریح کرد: …' (he stated: …), with no quote marks
+                begin = reader.sentence_start(at)
+                add(colon + 1, sentence_end, text[at : spans[i][1]], at, spans[i][1], begin, at)
+                continue
             for j in range(i + 1, min(i + 1 + _THAT_WITHIN, len(lower))):
                 if spans[j][0] >= sentence_end:
                     break
@@ -307,9 +364,13 @@ def _reported(reader: QuoteReader, direct: list[_Found]) -> list[_Found]:
             continue
         n = reader.cues.phrase_at(lower, i)
         if n and reader.sentence_start(at) >= (spans[i - 1][1] if i else 0):  # opens its sentence
-            comma = text.find(",", spans[i + n - 1][1], sentence_end)
-            if comma >= 0 and reader.word_count(spans[i + n - 1][1], comma) <= _THAT_WITHIN:
-                cue_end = spans[i + n - 1][1]
+            cue_end = spans[i + n - 1][1]
+            name_end = _name_then_verb(reader, i + n)
+            found_comma = _COMMA.search(text, cue_end, sentence_end)
+            comma = found_comma.start() if found_comma else -1
+            if name_end >= 0:  # 'Volgens Rutte gaat de regering …', 'Laut Peskow ist …': no comma
+                add(name_end, sentence_end, text[at:cue_end], at, cue_end, at, name_end)
+            elif comma >= 0 and reader.word_count(cue_end, comma) <= _THAT_WITHIN:
                 add(comma + 1, sentence_end, text[at:cue_end], at, cue_end, at, comma)
     for tail in tail_attributions(reader):
         cue_start, cue_end = spans[tail.cue_word]
@@ -321,6 +382,22 @@ def _reported(reader: QuoteReader, direct: list[_Found]) -> list[_Found]:
             add(tail.start, tail.end, cue, cue_start, cue_end, 0, 0, speaker)
     found.sort(key=lambda f: f.start)
     return found
+
+
+def _name_then_verb(reader: QuoteReader, i: int) -> int:
+    """The end of a name that starts at word ``i`` right after an 'according to' phrase and is
+    followed by a lower-case word with no comma between (the verb of a verb-second clause:
+    'Volgens Rutte gaat …'), else -1."""
+    if i >= len(reader.spans):
+        return -1
+    k = bisect.bisect_left(reader.named_starts, reader.spans[i][0])
+    if k == len(reader.named) or reader.named[k].start != reader.spans[i][0]:
+        return -1
+    end = reader.named[k].end
+    nxt = bisect.bisect_left(reader.starts, end)
+    if nxt < len(reader.spans) and not reader.text[end : reader.spans[nxt][0]].strip():
+        return end if reader.text[reader.spans[nxt][0]].islower() else -1
+    return -1
 
 
 def _referent(reader: QuoteReader, last: Named | None, at: int) -> Named | None:

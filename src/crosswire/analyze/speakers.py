@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from crosswire.analyze.text import WORD_CHAR
 from crosswire.types import Mention
 
-WORD = re.compile(rf"{WORD_CHAR}+(?:[-'’]{WORD_CHAR}+)*")
+# The zero-width non-joiner joins the parts of one Persian word ('گفت‌وگو', conversation, is no 'گفت', said).
+WORD = re.compile(rf"{WORD_CHAR}+(?:[-'’\u200c]{WORD_CHAR}+)*")
 _MAX_NAME_WORDS = 5
 _MAX_NAMES = 500
 _SPEAKING_KINDS = frozenset({"person", "org", "entity"})
