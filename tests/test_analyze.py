@@ -306,3 +306,16 @@ def test_token_forms_shortcut_equals_the_general_reading(language: str) -> None:
         mode, lang, word, *rest = key
         assert index._compute_forms(key) == index._forms_of(str(mode), str(lang), str(word), rest)
     assert any(index._compute_forms(key).starts for key in keys)
+
+
+def test_a_surname_the_dictionary_reads_only_as_a_verb_form_keeps_its_form() -> None:
+    # pymorphy3 reads 'Нортону' and 'Корен' as forms of verbs ('корить'): as names they keep their
+    # own form, so they meet their Latin spellings.
+    def keys(text: str, language: str) -> set[str]:
+        article = Article(id="x", source="x", title=None, text=text, language=language, published=None)
+        return {m.key for m in analyze(article).entities}
+
+    russian = keys("Премию вручили Эдварду Нортону в субботу. Профессор Корен поблагодарил зрителей.", "ru")
+    english = keys("The award went to Edward Norton on Saturday. Professor Koren thanked the audience.", "en")
+    assert {"dvrd_nrtn", "nrtn"} <= russian & english
+    assert "krn" in russian & english

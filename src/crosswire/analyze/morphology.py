@@ -68,6 +68,7 @@ SNOWBALL: dict[str, str] = {
 }
 STEMMED_LANGUAGES = frozenset(SNOWBALL)
 _FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL", "INTJ", "NPRO", "NUMR", "PRED"})
+_VERB_POS = frozenset({"VERB", "INFN", "PRTS", "GRND"})
 # OpenCorpora tags that mark a proper-name reading, in the order we prefer them.
 _NAME_TAGS: tuple[tuple[str, NameKind], ...] = (
     ("Surn", "person"),
@@ -119,6 +120,13 @@ def _analyze_pymorphy(language: str, form: str, stop: frozenset[str]) -> Word:
                 name_lemma = named.normal_form.replace("ё", "е")
                 name_kind = kind if named.is_known else None
                 break
+        else:
+            if tag.POS in _VERB_POS:
+                # A name is no verb form: a surname the dictionary knows only as one ('Корен', a
+                # participle of 'корить') keeps a noun reading, else its own form, so it meets its
+                # spellings in other scripts ('krn' like Cohren, not 'krt').
+                noun = next((p for p in parses if p.tag.POS == "NOUN"), None)
+                name_lemma = noun.normal_form.replace("ё", "е") if noun is not None else form.lower().replace("ё", "е")
     return Word(lemma, function, name_lemma, name_kind, readings, best_kind if best.is_known else None)
 
 
