@@ -24,8 +24,8 @@ from crosswire.clean import clean
 from crosswire.clean.site import NAME_PREFIX, drop_site_boilerplate, site_of
 from crosswire.encode import encode_articles, get_encoder
 from crosswire.errors import InputError
-from crosswire.represent.compact import Counted, count_analysis, less, recount
-from crosswire.types import Analysis, Article, Mention, RawDocument, Rejection
+from crosswire.represent.compact import Counted, count_analysis, recount
+from crosswire.types import Analysis, Article, RawDocument, Rejection
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,26 +102,16 @@ def _drop_site_names(doc: PreparedDocument, furniture: set[str]) -> PreparedDocu
     (``furniture_keys``: a copyright holder, the date every byline carries)."""
     if not furniture:
         return doc
-    kept: dict[str, tuple[Mention, ...]] = {}
-    dropped: dict[str, tuple[Mention, ...]] = {}
-    for group in FURNITURE_GROUPS:
-        mentions = getattr(doc.analysis, group)
-        kept[group] = tuple(m for m in mentions if f"{NAME_PREFIX}{group}:{m.key}" not in furniture)
-        dropped[group] = tuple(m for m in mentions if f"{NAME_PREFIX}{group}:{m.key}" in furniture)
-    if not any(dropped.values()):
+    kept = {
+        group: tuple(m for m in getattr(doc.analysis, group) if f"{NAME_PREFIX}{group}:{m.key}" not in furniture)
+        for group in FURNITURE_GROUPS
+    }
+    if all(len(kept[group]) == len(getattr(doc.analysis, group)) for group in FURNITURE_GROUPS):
         return doc
     analysis = replace(doc.analysis, entities=kept["entities"], numbers=kept["numbers"], dates=kept["dates"])
     # Only the dropped mentions' counts come off: recounting the whole article here, beside the
     # writer, cost 3 ms an article of a site with furniture (its n-gram caches are the workers').
-    only_dropped = Analysis(
-        doc.analysis.article_id,
-        doc.analysis.language,
-        doc.analysis.published,
-        entities=dropped["entities"],
-        numbers=dropped["numbers"],
-        dates=dropped["dates"],
-    )
-    counted = less(doc.counted, counted_of(only_dropped))
+    counted = recount(doc.counted, doc.analysis, analysis)
     return PreparedDocument(doc.article, analysis, counted if counted is not None else counted_of(analysis), doc.vector)
 
 

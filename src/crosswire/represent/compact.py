@@ -91,20 +91,6 @@ class CompactRepresentation:
         return self.weights.astype(np.float64) / SCALE
 
 
-def less(counted: Counted, part: Counted) -> Counted | None:
-    """``counted`` without ``part``, the counts of some of the same article's mentions (ids with
-    nothing left go); None when ``part`` holds an id ``counted`` lacks (it is no part of it).
-    Exactly a recount without those mentions: every weight is a sum of 2.0, 1.0 and 0.5, which
-    floating point adds and subtracts without rounding."""
-    at = np.searchsorted(counted.ids, part.ids)
-    if len(part.ids) and (at[-1] >= len(counted.ids) or not np.array_equal(counted.ids[at], part.ids)):
-        return None
-    counts = counted.counts.copy()
-    counts[at] -= part.counts
-    keep = counts > 0
-    return replace(counted, ids=counted.ids[keep], counts=counts[keep], prior=counted.prior[keep])
-
-
 def count(article_id: str, language: str | None, published: str | None, counts: Mapping[str, float]) -> Counted:
     """``Counted`` from a ``count_features`` dict."""
     keys = list(counts)
@@ -258,7 +244,8 @@ def recount(counted: Counted, before: Analysis, after: Analysis) -> Counted | No
     ``before`` less some of its mentions and terms (``subtract``): only the keys whose weight
     changes are looked up (the removed ones, and the lead's lemmas that moved). The site pass
     runs beside the writer, whose process has not met most lemmas: a full recount there paid
-    their hashing again. Exact, as ``less`` is (every weight is a sum of 2.0, 1.0 and 0.5).
+    their hashing again. Exact: every weight is a sum of 2.0, 1.0 and 0.5, which floating point
+    adds and subtracts without rounding.
     None when ``after`` holds a key or a weight ``before`` lacks (it is no part of it)."""
     old, new = _lemma_weights(before.terms), _lemma_weights(after.terms)
     if not new.keys() <= old.keys():
