@@ -77,16 +77,14 @@ def build(analyses: Iterable[Analysis]) -> dict[str, object]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from crosswire.analyze import analyze_batch
-    from crosswire.represent.build_prior import wmt_articles
+    from crosswire.represent.build_prior import wmt_articles, write_data
 
     args = list(sys.argv[1:] if argv is None else argv)
     if len(args) != 1:
         print(__doc__, file=sys.stderr)
         return 2
     table = build(analyze_batch(wmt_articles(Path(args[0]))))
-    target = Path(__file__).resolve().parent.parent / "data" / NAME
-    target.write_text(json.dumps(table, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
-    print(f"wrote {target}")
+    print(f"wrote {write_data(NAME, table)}")
     return 0
 
 

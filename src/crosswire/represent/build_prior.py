@@ -28,6 +28,13 @@ def build_prior(analyses: Iterable[Analysis], min_df: int = MIN_DF) -> dict[str,
     return {"_about": "Written by crosswire.represent.build_prior.", "n_docs": n_docs, "g": kept}
 
 
+def write_data(name: str, table: object) -> Path:
+    """Write ``table`` as compact JSON to the package's data folder under ``name``; its path."""
+    target = Path(__file__).resolve().parent.parent / "data" / name
+    target.write_text(json.dumps(table, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    return target
+
+
 def wmt_articles(folder: Path) -> Iterable[Article]:
     """Every document of every language in the WMT ``*.docs.jsonl`` files of ``folder``."""
     for path in sorted(folder.glob("*.docs.jsonl")):
@@ -55,8 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     table = build_prior(analyze_batch(wmt_articles(Path(args[0]))))
     grams = table["g"]
     assert isinstance(grams, dict)
-    target = Path(__file__).resolve().parent.parent / "data" / NAME
-    target.write_text(json.dumps(table, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    target = write_data(NAME, table)
     print(f"wrote {target}: {len(grams)} n-grams from {table['n_docs']} documents")
     return 0
 
