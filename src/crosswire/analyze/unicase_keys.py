@@ -12,7 +12,8 @@ rare), and the first reading is the one the script's own names have (b, f; Revis
 the key under which the name speaks.
 
 Korean adds a vowel 'eu' after a consonant that a foreign name ends or clusters with (트럼프
-teu-reom-peu); vowels are not part of the skeleton, so it needs no handling beyond the reading.
+teu-reom-peu): the reading leaves it out ('trmp'), so that a short name keeps the vowels it has
+(아사드 'asad', Assad).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ _FINALS = (
 )  # fmt: skip
 _RIEUL, _BIEUP, _JIEUT, _PIEUP = 5, 7, 12, 17
 _FINAL_RIEUL, _FINAL_IEUNG = 8, 21
+_EU = 18
 # How a foreign name's consonants read where Korean has none of its own: v, z, f.
 _FOREIGN = {_BIEUP: "v", _JIEUT: "z", _PIEUP: "f"}
 _MAX_READINGS = 4
@@ -61,7 +63,7 @@ def _arabic_letters(word: str, language: str | None) -> list[tuple[str, ...]]:
         if char in choices:
             letters.append(choices[char])
         elif char == "و":  # a consonant at the start and after a long a ('لاوروف', 'واشنطن'), else a vowel
-            letters.append(("v",) if i == 0 or previous in _HAMZA_SEATS else ("u",))
+            letters.append(("v",) if i == 0 or (i > 1 and previous in _HAMZA_SEATS) else ("u",))
         elif char in ("ه", "ہ") and i == len(word) - 1 and language in ("fa", "ur"):
             letters.append(("e",))  # a final silent h ('خامنه')
         elif char in _ARABIC:
@@ -90,7 +92,7 @@ def is_hangul(char: str) -> bool:
 
 
 def hangul_readings(word: str) -> list[str]:
-    """Revised Romanization of a Hangul name word ('트럼프' 'teureompeu'), then the readings of a
+    """Revised Romanization of a Hangul name word without the added 'eu' ('트럼프' 'treomp'), then the readings of a
     foreign name: an initial ㄹ as l ('라브로프' Lavrov), ㅂ, ㅈ and ㅍ as v, z and f ('젤렌스키'
     Zelensky). A final ㅇ that ends the word reads n: it writes the nasal vowel of French names
     ('마크롱' Macron)."""
@@ -115,7 +117,8 @@ def hangul_readings(word: str) -> list[str]:
             elif foreign and initial in _FOREIGN:
                 sound = _FOREIGN[initial]
             coda = "n" if final == _FINAL_IEUNG and i == len(syllables) - 1 else _FINALS[final]
-            parts.append(sound + _MEDIALS[medial] + coda)
+            vowel = "" if medial == _EU and not final else _MEDIALS[medial]  # the added 'eu' (트럼프)
+            parts.append(sound + vowel + coda)
         readings.append("".join(parts))
     return readings
 
@@ -124,8 +127,5 @@ def hangul_readings(word: str) -> list[str]:
 def unicase_keys(word: str, language: str | None) -> tuple[str, ...]:
     """``name_key`` of each reading of a name word in Arabic script or Hangul, the native reading's
     first, without repeats; empty for a word in neither script."""
-    if any(is_hangul(c) for c in word):
-        readings = hangul_readings(word)
-    else:
-        readings = arabic_readings(word, language)
+    readings = hangul_readings(word) if any(is_hangul(c) for c in word) else arabic_readings(word, language)
     return tuple(k for k in dict.fromkeys(name_key(r) for r in readings) if k)

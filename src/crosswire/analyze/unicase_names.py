@@ -158,7 +158,7 @@ class _Text:
         title, place or word of a role."""
         word = self.words[i]
         tables = self.tables
-        if len(word) < _MIN_LETTERS or word in tables.not_names or word in tables.title_words:
+        if len(word) < _MIN_LETTERS or word in tables.title_words or not tables.not_names.isdisjoint(self.bare(word)):
             return False
         if word in tables.modifiers or word in self.place_words:
             return False
@@ -287,9 +287,30 @@ def _candidates(text: _Text) -> list[_Name]:
     return found
 
 
+# Word shapes of Arabic verbs and of nouns with a pronoun ('قوله', 'يريد', 'أبرزت', 'امام'): a word
+# of such a shape said only once closes no name.
+_VERB_LIKE = re.compile(r"^(?:[يا]|ال).{2,}|.{2,}(?:ه|ها|هم|ت|وا|ون|ين)$")
+_SURE_REPEATS = 3
+
+
+def _trimmed(text: _Text, name: _Name) -> _Name | None:
+    """Arabic: ``name`` less the words at its end of a verb's or a pronoun-suffixed noun's shape
+    that the article has once ('جبران باسيل قوله' his saying); None where nothing is left or a lone
+    such word remains that the article has fewer than three times."""
+    if text.language != "ar":
+        return name
+    words = list(name.words)
+    while len(words) > 1 and _VERB_LIKE.match(words[-1]) and text.bare_counts[words[-1]] < 2:
+        words.pop()
+    if len(words) == 1 and _VERB_LIKE.match(words[0]) and text.bare_counts[words[0]] < _SURE_REPEATS:
+        return None
+    return _Name(tuple(words), name.native, name.placed)
+
+
 def _confirmed(text: _Text, names: list[_Name]) -> list[_Name]:
     """The candidates named again in the article, or in full, or (a Korean's) by family name and
     title."""
+    names = [short for name in names if (short := _trimmed(text, name)) is not None]
     surnames = Counter(name.words[-1] for name in names)
     families = {name.words[0][0] for name in names if name.native}
     titled_families = {
