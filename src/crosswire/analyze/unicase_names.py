@@ -364,8 +364,8 @@ def find_unicase_names(text: str, language: str | None, places: Sequence[Mention
     found: list[Mention] = []
     for name in names:
         key_sets = [_keys(article, w, name.native) for w in name.words if w not in _CONNECTORS]
-        if not all(key_sets):
-            continue
+        if not key_sets or not all(key_sets):
+            continue  # connectors alone, or a word with no letters to key
         surnames.setdefault(name.words[-1], key_sets[-1])
         if len(key_sets) > 1:
             found += _mentions(key_sets, " ".join(name.words))
