@@ -12,6 +12,7 @@ from crosswire.analyze.names import find_names
 from crosswire.analyze.numbers import find_numbers
 from crosswire.analyze.quotes import find_quotes, find_statements
 from crosswire.analyze.text import tokenize
+from crosswire.analyze.unicase_names import find_unicase_names
 from crosswire.clean.normalize import fold_homoglyphs, normalize_text
 from crosswire.types import Analysis, Article, Mention
 
@@ -83,6 +84,7 @@ def analyze(article: Article) -> Analysis:
     if language == "ja":
         entities.extend(cjk.katakana_names(text))
     places.extend(named_places)
+    entities.extend(find_unicase_names(text, language, places))
 
     finder = _date_finder()
     dates = finder(text, language, article.published) if finder else []
