@@ -226,7 +226,7 @@ LANGUAGES = {
         before=(
             "문 대통령은 “우리는 내년에 세금을 반드시 낮출 것입니다”고 강조했다.",
             "우리는 내년에 세금을 반드시 낮출 것입니다",
-            "",
+            "문",
         ),
         # reported speech ends in a particle on its verb ('낮추겠다고 밝혔다'); 'X에 따르면' follows its noun
         reported=None,

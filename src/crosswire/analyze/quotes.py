@@ -59,6 +59,8 @@ _UNSPACED_CLAUSE = re.compile(r"[，,；;]")
 _KEY_WORDS = re.compile(r"\w+")
 _COMMA = re.compile("[,،]")  # the Arabic script's comma too ('وفقا للوزير، ...')
 _QUESTION = frozenset("?؟")
+# Scripts written without spaces between words: read by their own cue tables, or else generically.
+_UNSPACED = frozenset({"zh", "ja"})
 _CLOSING = '"»”’“‘'
 _OPENING = re.compile('[«„‚“‘"]')
 
@@ -448,8 +450,8 @@ def find_statements(
 ) -> tuple[Quote, ...]:
     """The statements quoted or reported in an article's body ``text``, with their speakers
     (``entities`` and ``places`` are the analysis's, found in the same text)."""
-    if cjk.is_cjk(language) and not cues(language).unspaced:
-        language = None
+    if language is not None and language.split("-")[0].lower() in _UNSPACED and not cues(language).unspaced:
+        language = None  # a spaced language's cues would be looked for between spaces it does not write
     if language is not None and language.split("-")[0].lower() == "zh":
         entities = [*entities, *cjk.transliterated_names(text)]  # the analysis lists no Chinese names
     reader = QuoteReader(text, language, entities, places)
