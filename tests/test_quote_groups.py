@@ -14,6 +14,7 @@ import pytest
 
 from crosswire.analyze.cjk import katakana_names
 from crosswire.analyze.keys import name_key
+from crosswire.analyze.unicase_keys import unicase_keys
 from crosswire.encode.centering import LanguageCentering
 from crosswire.link.quote_groups import (
     QuotedBy,
@@ -290,21 +291,31 @@ def test_a_short_line_matching_one_sentence_does_not_outbid_the_translations() -
     assert frozenset({("ru", 300), ("is", 0)}) in _together(undiscounted)
 
 
-SQUADS = {"ru": "Разойтись по группам и по машинам!", "ja": "各隊に分かれ、乗りこめ"}
+SQUADS = {"ru": "Разойтись по группам и по машинам!", "ja": "各隊に分かれ、乗りこめ", "ar": "انقسموا إلى فرق واركبوا!"}
 
 
 def _key(name: str, language: str) -> str:
     """The speaker key the analysis gives a name: kana names by their romaji (the smaller of the
-    r and l readings, as crosswire.analyze.speakers keeps one), others by ``name_key``."""
+    r and l readings, as crosswire.analyze.speakers keeps one), Arabic ones by their own reading
+    (the first of ``unicase_keys``), others by ``name_key``."""
+    if language == "ar":
+        return unicase_keys(name, language)[0]
     return min(m.key for m in katakana_names(name)) if language == "ja" else name_key(name)
 
 
 @pytest.mark.parametrize(
     ("latin", "other", "language"),
-    [("Shaw", "Шоу", "ru"), ("Cohren", "コーレン", "ja"), ("Lavrov", "ラブロフ", "ja"), ("Ravik", "ラヴィク", "ja")],
+    [
+        ("Shaw", "Шоу", "ru"),
+        ("Cohren", "コーレン", "ja"),
+        ("Lavrov", "ラブロフ", "ja"),
+        ("Ravik", "ラヴィク", "ja"),
+        ("Putin", "بوتين", "ar"),  # Arabic writes p as b
+    ],
 )
 def test_a_speaker_spelled_in_another_script_is_the_same_speaker(latin: str, other: str, language: str) -> None:
-    """Kana has no l/r and writes v as b or f, Cyrillic and kana have no h and write w as u: the
+    """Kana has no l/r and writes v as b or f, Cyrillic and kana have no h and write w as u, Arabic
+    has no p: the
     keys of one name in two scripts may differ there ('sav' for Shaw, 'sau' for Шоу), and the
     two versions of a statement are then still one speaker's, linked at the lower same-speaker
     threshold. Another name in that script is not taken for the speaker."""
@@ -314,7 +325,7 @@ def test_a_speaker_spelled_in_another_script_is_the_same_speaker(latin: str, oth
     english = _item("en", "en", "Get with your squads and mount up", name_key(latin), latin)
     same = _item("xx", language, SQUADS[language], _key(other, language), other)
     assert len(group_quotes([english, same], vectors)) == 1
-    stranger = {"ru": "Ганнибал", "ja": "ハンニバル"}[language]
+    stranger = {"ru": "Ганнибал", "ja": "ハンニバル", "ar": "هانيبال"}[language]
     another = _item("xx", language, SQUADS[language], _key(stranger, language), stranger)
     assert len(group_quotes([english, another], vectors)) == 2
 

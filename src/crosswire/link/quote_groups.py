@@ -139,8 +139,8 @@ def _script(text: str) -> str:
 # What one script's spelling of a name may lose in another's: kana and Chinese have no l/r
 # distinction and write v as b or f (Ravik ラヴィク 'lvk', Ivory アイボリー 'aibali', Lavrov ラブロフ
 # 'lblf'), Cyrillic and kana have no h and write w as u (Shaw Шоу 'sau', Latin 'sav'; Cohren
-# コーレン 'kln').
-_SCRIPT_LOSSES = str.maketrans({"l": "r", "b": "v", "f": "v", "u": "v", "h": None})
+# コーレン 'kln'); Arabic has no p and writes it as b (Putin بوتين 'btn').
+_SCRIPT_LOSSES = str.maketrans({"l": "r", "b": "v", "f": "v", "p": "v", "u": "v", "h": None})
 _LOOSE_VOWELS = re.compile(r"[aeioyj]")
 _REPEATED = re.compile(r"(.)\1+")
 _MIN_LOOSE = 2  # a skeleton of one consonant would meet too many names
