@@ -200,6 +200,24 @@ def test_a_name_finds_its_spellings_in_other_languages_and_scripts(empty_store: 
     assert {ids["uk.txt"], ids["en.txt"]} <= found and ids["other.txt"] not in found  # Russian spelling: in neither
 
 
+def test_a_latin_name_finds_it_in_arabic_and_hangul(empty_store: Store, tmp_path: Path) -> None:
+    """Scripts without capitals: the names the analysis finds there (after a title, said again)
+    carry Latin readings, so a Latin query reaches them."""
+    texts = {
+        "ar.txt": "بوتين يلتقي وفدا تركيا في موسكو\n\nالتقى الرئيس الروسي فلاديمير بوتين وفدا تركيا في موسكو يوم"
+        " الاثنين، وقال بوتين إن المحادثات استمرت ثلاث ساعات وتناولت التعاون الاقتصادي بين البلدين.\n",
+        "ko.txt": "푸틴, 터키 대표단과 회담\n\n블라디미르 푸틴 러시아 대통령은 월요일 모스크바에서 터키 대표단을"
+        " 만났다. 푸틴 대통령은 회담이 세 시간 동안 이어졌으며 양국의 경제 협력을 논의했다고 밝혔다.\n",
+        "en.txt": "Putin meets Turkish delegation\n\nPresident Vladimir Putin met a Turkish delegation in Moscow"
+        " on Monday; Putin said the talks lasted three hours.\n",
+        "other.txt": "Harvest report\n\nFarmers in the region reported a record harvest of wheat this autumn,"
+        " the ministry said on Monday.\n",
+    }
+    store, ids = _stored_texts(empty_store, tmp_path, texts)
+    found = {m.article.article_id for story in search(store, "Putin").stories for m in story.matches}
+    assert {ids["ar.txt"], ids["ko.txt"], ids["en.txt"]} <= found and ids["other.txt"] not in found
+
+
 def test_a_title_match_outranks_a_body_mention(empty_store: Store, tmp_path: Path) -> None:
     body = " ".join(f"Sentence {i} about the regional budget and its many lines." for i in range(30))
     texts = {
