@@ -377,6 +377,24 @@ def test_a_statement_and_its_speaker(language: str, case: str) -> None:
     assert found[0].kind == ("reported" if case in ("reported", "according") else "direct")
 
 
+# Arabic opens its clause with the verb: what follows it, up to the conjunction, is its subject.
+# A noun there, or right before the verb, is a subject the text does not name ('sources said',
+# 'predictions say'), not the minister named earlier in the sentence; a title before a name is not.
+ARABIC_SUBJECTS = [
+    ("وبعد أن التقى لافروف نظيره التركي، قالت مصادر مطلعة إن موسكو ستعقد ثلاث جولات من المحادثات.", ""),
+    ("والتقى لافروف نظيره التركي، وذكرت قناة محلية أن موسكو ستعقد ثلاث جولات من المحادثات.", ""),
+    ("ويلتقي لافروف نظيره التركي مع وجود ترجيحات تقول إن موسكو ستعقد ثلاث جولات من المحادثات.", ""),
+    ("وقال وزير الخارجية الروسي سيرغي لافروف الاثنين إن موسكو ستعقد ثلاث جولات من المحادثات.", "سيرغي لافروف"),
+    ("وأكد الوزير لافروف أمس أن موسكو ستعقد ثلاث جولات من المحادثات.", "لافروف"),
+]
+
+
+@pytest.mark.parametrize(("text", "speaker"), ARABIC_SUBJECTS)
+def test_an_arabic_verb_is_followed_by_its_subject(text: str, speaker: str) -> None:
+    found = _with_lead("ar", text)
+    assert [(q.text, q.speaker_surface) for q in found] == [("موسكو ستعقد ثلاث جولات من المحادثات", speaker)]
+
+
 # Korean: now that '문 대통령' names the first quote's speaker, the second quote's '그는' (he), before
 # its quote and not beside the cue after it, is not yet read as referring back.
 _PRONOUN_GAPS = {"ko": "a Korean pronoun before its quote (그는 “…”라고) does not refer back yet"}

@@ -41,6 +41,9 @@ class Cues:
     verb_final: bool  # the speech verb closes its clause: after a quote it ends the clause ('…," X ने कहा')
     oblique_endings: tuple[str, ...]  # case endings of a name that is no verb's subject ('Euronewsnak', to Euronews)
     verb_second: bool  # after a fronted phrase the verb precedes its subject ('…, al benadrukt Dowling dat')
+    # The verb opens its clause and its subject follows ('وقال مسؤولون إن'), in a script without
+    # capitals: a noun right after the verb is its subject, whether or not it is a name.
+    verb_first: bool
 
     by_first: dict[str, tuple[tuple[str, ...], ...]]  # the phrases by their first word, longest first
 
@@ -109,6 +112,7 @@ def _cues(entries: Sequence[dict[str, object]]) -> Cues:
         verb_final=all(entry.get("verb_final") for entry in entries),
         oblique_endings=tuple(words("oblique_endings")),
         verb_second=all(entry.get("verb_second") for entry in entries),
+        verb_first=all(entry.get("verb_first") for entry in entries),
         by_first=by_first,
     )
 

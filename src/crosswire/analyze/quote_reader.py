@@ -20,6 +20,8 @@ from crosswire.types import Mention
 
 _NAME_AFTER_CUE = 12  # words after a cue that may name its speaker after a comma ('said its senior author, X')
 _NAME_RIGHT_AFTER = 3  # words after a cue that may name its speaker without one ('said Italian astronaut X')
+# Words after an opening verb that may hold its subject ('وقال وزير الخارجية الروسي سيرغي لافروف').
+_VERB_FIRST_SUBJECT = 7
 _ROLE_WORDS = 3  # words before a cue among which a name is still its subject ('Лавров в понедельник заявил')
 # Words between a marked subject and its verb ('जॉनसन ने सार्वजनिक रूप से कहा'): the marker says
 # whose verb it is, so it may stand further back than an unmarked name.
@@ -185,12 +187,20 @@ class QuoteReader:
         word = self.lower[i]
         text = self.text[self.spans[i][0] : self.spans[i][1]]
         return (
-            text[:1].islower()
+            (text[:1].islower() or (self.cues.verb_first and self._uncased_noun(i)))
             and word not in self.stopwords
             and word not in self.cues.adverbs
             and word not in self.cues.pronouns
             and not (self.cues.adverb_ending and word.endswith(self.cues.adverb_ending))
         )
+
+    def _uncased_noun(self, i: int) -> bool:
+        """In a script without capitals, a word that is no part of a name, place or time word
+        ('ترجيحات تقول إن', predictions say that)."""
+        start, word = self.spans[i][0], self.lower[i]
+        k = bisect.bisect_right(self.named_starts, start) - 1
+        in_name = k >= 0 and self.named[k].start <= start < self.named[k].end
+        return not (in_name or word in self.place_forms or is_calendar_word(word, self.language))
 
     def bare(self, lo: int, hi: int, cue_start: int, cue_end: int) -> bool:
         """Whether [lo, hi) holds no word but the cue: a dropped subject ('—dijo.')."""
@@ -221,6 +231,10 @@ class QuoteReader:
         inverted = self._inverted_subject(lo, hi, first, last)
         if inverted is not None:
             return inverted, False
+        if self.cues.verb_first:
+            subject = self._subject_after_verb(lo, hi, last)
+            if subject is not None:
+                return subject if isinstance(subject, Named) else None, False
         before = self._subject(lo, cue_start, first - 1)
         if before is not None:
             return self._head(before, lo), False
@@ -249,6 +263,35 @@ class QuoteReader:
         if unlisted is not None:
             return unlisted, False
         return None, self.cues.pro_drop and self.bare(lo, hi, cue_start, cue_end)
+
+    def _subject_after_verb(self, lo: int, hi: int, last: int) -> Named | str | None:
+        """Where the verb opens its clause (``verb_first``): the name among the words between the
+        verb and its conjunction ('وقال وزير الخارجية سيرغي لافروف إن'), else "noun" when other words
+        stand there ('وقالت مصادر مطلعة إن', 'وذكرت قناة ... أن': a subject the text does not name),
+        else None (the verb's subject dropped, 'وأضاف أن', or set off: another reading decides).
+        Time words and adverbs after the verb are no subject ('أكد الأربعاء، أن')."""
+        subject = False
+        for i in range(last, min(last + _VERB_FIRST_SUBJECT, len(self.spans))):
+            start = self.spans[i][0]
+            if not lo <= start < hi or _CLAUSE_BREAK.search(self.text, self.spans[i - 1][1], start):
+                break
+            k = bisect.bisect_left(self.named_starts, start)
+            if k < len(self.named) and self.named[k].start == start:
+                return self._apposed(self.named[k], hi)
+            word = self.lower[i]
+            if word in self.cues.that:
+                break
+            if word in self.cues.pronouns:
+                return None
+            if (
+                word in self.stopwords
+                or word in self.cues.adverbs
+                or word in self.place_forms  # 'وقال في موسكو إن': where, not who
+                or is_calendar_word(word, self.language)
+            ):
+                continue
+            subject = True
+        return "noun" if subject else None
 
     def _inverted_subject(self, lo: int, hi: int, first: int, last: int) -> Named | None:
         """Where the verb comes second, a name right after the cue is its subject when no name

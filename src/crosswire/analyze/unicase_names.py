@@ -37,7 +37,8 @@ _ARTICLE = "ال"
 _CONNECTORS = frozenset({"بن", "ابن", "بنت", "آل", "أبو", "ابو", "عبد", "أبي"})
 _NAME_WORDS = 3  # name words after a connector-free title ('رجب طيب أردوغان')
 _SKIPPED = 4  # words between a title and its name ('وزير الخارجية الروسي')
-_ARABIC_LETTERS = re.compile(r"[\u0621-\u064a\u0671-\u06d3]+")
+# Letters, not the tatweel (U+0640) that stretches a word across a line ('لـ«أوبك»', to OPEC).
+_ARABIC_LETTERS = re.compile(r"[\u0621-\u063f\u0641-\u064a\u0671-\u06d3]+")
 _ADJECTIVE_ENDING = "ية"  # 'الروسية', 'مفوضية': an adjective or an abstract noun, never a name
 # A preposition written onto a noun of the m- pattern or one opening with hamza ('بمحافظة', 'لأردوغان'):
 # no name opens so.
@@ -158,7 +159,11 @@ class _Text:
         title, place or word of a role."""
         word = self.words[i]
         tables = self.tables
-        if len(word) < _MIN_LETTERS or word in tables.title_words or not tables.not_names.isdisjoint(self.bare(word)):
+        if (
+            len(word.replace("\u0640", "")) < _MIN_LETTERS
+            or word in tables.title_words
+            or not tables.not_names.isdisjoint(self.bare(word))
+        ):
             return False
         if word in tables.modifiers or word in self.place_words:
             return False
