@@ -85,6 +85,12 @@ def test_a_name_said_once_after_a_title_is_no_name() -> None:
     assert _names("وقال الرئيس هادي إن الحكومة ستخفض الضرائب. وأكد هادي ذلك.", "ar") == {"هادي"}
 
 
+def test_a_given_name_alone_is_no_name_but_counts_in_a_full_one() -> None:
+    """'اللواء أشرف' said twice is a general called Ashraf, one of many: no key to link articles by."""
+    assert _names("وقال اللواء أشرف إن الطريق سيفتح غدا. وأكد أشرف ذلك.", "ar") == set()
+    assert _names("وقال اللواء أشرف صبحي إن الطريق سيفتح غدا.", "ar") == {"أشرف صبحي", "صبحي"}
+
+
 def test_korean_names_with_titles_and_particles() -> None:
     text = (
         "도널드 트럼프 미국 대통령은 9일 기자들과 만났다. 트럼프 대통령이 말했다.\n"

@@ -59,6 +59,7 @@ class _Tables:
     particles: tuple[str, ...]  # longest first
     institution_endings: tuple[str, ...]
     between: frozenset[str]
+    given_names: frozenset[str]  # common given names: no name alone
 
 
 @cache
@@ -81,6 +82,7 @@ def _tables(language: str) -> _Tables:
         particles=tuple(sorted(table["ko_particles"], key=len, reverse=True)),
         institution_endings=tuple(table["ko_institution_endings"]),
         between=frozenset(table["ko_between"]),
+        given_names=frozenset(table["given_names"].get(language, ())),
     )
 
 
@@ -330,6 +332,8 @@ def _confirmed(text: _Text, names: list[_Name]) -> list[_Name]:
         again = text.bare_counts[surname] > 1 or surnames[surname] > 1
         if text.language == "ko" and not name.native:
             sure = name.placed or (_foreign_sounding(surname) and (full or again))
+        elif not full and surname in text.tables.given_names:
+            sure = False  # 'اللواء أشرف': a given name alone names nobody in particular
         else:
             sure = full or again or (name.native and surname[0] in titled_families)
         if sure:
