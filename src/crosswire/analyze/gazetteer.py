@@ -77,6 +77,11 @@ _CLDR_LOCALES = [
     "da",
     "el",
     "ar",
+    # Scripts without capitals: a country not known as a place is read as a person's name
+    # after a title ('نخست وزیر ایتالیا', Italy's prime minister; 'مورالس ... بولیوی').
+    "fa",
+    "ur",
+    "ko",
 ]
 # CLDR codes that are not countries (EU, the UN, eurozone, pseudo-locales, unknown region).
 _NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})
