@@ -233,6 +233,8 @@ def test_digit_runs_that_are_no_number_are_skipped_not_fatal() -> None:
         ("La riunione si è tenuta all'Aia.", "it", {"the-hague"}),
         ("Обсуждали выполнение Минских соглашений в Донецкой области.", "ru", {"minsk", "donetsk"}),
         ("Делегация Соединенных Штатов прибыла в Николаев.", "ru", {"US", "mykolaiv"}),
+        ("미국은 중국의 제안을 거절했고 러시아에서 회담이 열렸다.", "ko", {"US", "CN", "RU"}),  # particles
+        ("نخست وزیر ایتالیا به بولیوی سفر کرد.", "fa", {"IT", "BO"}),
     ],
 )
 def test_inflected_places_and_nationality_adjectives_still_match(text: str, language: str, expected: set[str]) -> None:
@@ -248,6 +250,7 @@ def test_inflected_places_and_nationality_adjectives_still_match(text: str, lang
         ("He lives on Seal Island with D&L staff.", "en", {"IS", "the-hague"}),  # Czech 'Island', Italian "L'Aia"
         ("Seule menace pour les Verts.", "fr", {"seoul"}),  # a French word, Seoul's name elsewhere
         ("Досі за електроенергію платила наша установа.", "uk", {"doha"}),  # a sentence-start adverb
+        ("그것은 문제를 해결하는 수단으로 쓰였다.", "ko", {"SD"}),  # 'means', not Sudan
     ],
 )
 def test_words_of_another_kind_are_no_places(text: str, language: str, not_expected: set[str]) -> None:

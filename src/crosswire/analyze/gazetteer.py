@@ -97,6 +97,8 @@ _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _MAX_NAME_TOKENS = 8
 _FORMS_CACHE_LIMIT = 500_000
 _MIN_STEM = 4
+# A Korean name less its particle keeps at least two syllables ('미국은' -> '미국', the United States).
+_MIN_SYLLABLES = 2
 _ADJECTIVE_KEY = 3
 
 
@@ -440,7 +442,8 @@ class Gazetteer:
                 lower = text.lower()
                 sources = [text]
                 sources += [lower[: -len(s)] + instead for s, instead in _name_suffixes(language) if lower.endswith(s)]
-                sources = [s for s in sources if len(s) >= _MIN_STEM or s == text]
+                shortest = _MIN_SYLLABLES if language == "ko" else _MIN_STEM
+                sources = [s for s in sources if len(s) >= shortest or s == text]
             else:
                 # A Snowball stem is already cut: cutting endings again makes unrelated words
                 # meet, so it meets exact forms only (Czech 'Kyjeva' -> 'kyjev').
