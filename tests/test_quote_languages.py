@@ -395,20 +395,7 @@ def test_an_arabic_verb_is_followed_by_its_subject(text: str, speaker: str) -> N
     assert [(q.text, q.speaker_surface) for q in found] == [("موسكو ستعقد ثلاث جولات من المحادثات", speaker)]
 
 
-# Korean: now that '문 대통령' names the first quote's speaker, the second quote's '그는' (he), before
-# its quote and not beside the cue after it, is not yet read as referring back.
-_PRONOUN_GAPS = {"ko": "a Korean pronoun before its quote (그는 “…”라고) does not refer back yet"}
-
-
-@pytest.mark.parametrize(
-    "language",
-    [
-        pytest.param(language, marks=pytest.mark.xfail(reason=_PRONOUN_GAPS[language], strict=True))
-        if language in _PRONOUN_GAPS
-        else language
-        for language in sorted(LANGUAGES)
-    ],
-)
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
 def test_a_pronoun_refers_back_to_the_speaker(language: str) -> None:
     text, count = LANGUAGES[language].pronoun
     found = _with_lead(language, text)

@@ -147,7 +147,7 @@ class QuoteReader:
                 best = (cue, lo + at, lo + at + len(cue))
         return best
 
-    def _pronoun(self, i: int) -> bool:
+    def is_pronoun(self, i: int) -> bool:
         return 0 <= i < len(self.lower) and self.lower[i] in self.cues.pronouns
 
     def _subject(self, lo: int, cue_start: int, before_cue: int) -> Named | None:
@@ -223,7 +223,7 @@ class QuoteReader:
         cue_words = self.words_in(cue_start, cue_end)
         first, last = cue_words.start, cue_words.stop
         beside = [i for i in (first - 1, last) if 0 <= i < len(self.spans) and lo <= self.spans[i][0] < hi]
-        if any(self._pronoun(i) for i in (*beside, *cue_words)):
+        if any(self.is_pronoun(i) for i in (*beside, *cue_words)):
             return None, True
         agent = self._agent(lo, first)
         if agent is not None:
@@ -354,7 +354,7 @@ class QuoteReader:
                 i == first - 1 and self.lower[i] in self.cues.owner_markers
             )
             if marker and i > 0 and self.spans[i - 1][0] >= lo:
-                if self._pronoun(i - 1):
+                if self.is_pronoun(i - 1):
                     return None, True
                 listed = nearest(self.named, self.named_starts, self.spans[i - 1][0], self.spans[i - 1][1] + 1, 0)
                 return (listed or self._as_named(i - 1)), False

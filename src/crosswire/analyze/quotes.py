@@ -154,7 +154,14 @@ def _direct(reader: QuoteReader, spans: list[tuple[int, int]]) -> list[_Found]:
             ):  # 'Erdoğan, "…" dedi': a verb-final clause's subject stands before its quote
                 begin = max(reader.sentence_start(inner_start - 1), inner_start - _WINDOW)
                 before = nearest(reader.named, reader.named_starts, begin, inner_start - 1, inner_start - 1)
-                speaker, back = (before, False) if before is not None else (speaker, back)
+                pronoun = max(
+                    (reader.starts[i] for i in reader.words_in(begin, inner_start - 1) if reader.is_pronoun(i)),
+                    default=-1,
+                )
+                if pronoun > (before.start if before is not None else -1):
+                    speaker, back = None, True  # '그는 “…”라고 덧붙였다': he, the last speaker
+                elif before is not None:
+                    speaker, back = before, False
             found.append(_Found(start, end, "direct", cue, cue_start, speaker, back))
             continue
         opening = inner_start - 1
