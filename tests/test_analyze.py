@@ -235,6 +235,7 @@ def test_digit_runs_that_are_no_number_are_skipped_not_fatal() -> None:
         ("Делегация Соединенных Штатов прибыла в Николаев.", "ru", {"US", "mykolaiv"}),
         ("미국은 중국의 제안을 거절했고 러시아에서 회담이 열렸다.", "ko", {"US", "CN", "RU"}),  # particles
         ("نخست وزیر ایتالیا به بولیوی سفر کرد.", "fa", {"IT", "BO"}),
+        ("अमेरिका, रूस और ब्रिटेन के बीच बातचीत हुई।", "hi", {"US", "RU", "GB"}),
     ],
 )
 def test_inflected_places_and_nationality_adjectives_still_match(text: str, language: str, expected: set[str]) -> None:

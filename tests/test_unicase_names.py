@@ -40,6 +40,11 @@ def _analyzed(text: str, language: str) -> Article:
         ("Zelensky", "젤렌스키", "ko"),
         ("Macron", "마크롱", "ko"),
         ("Assad", "아사드", "ko"),
+        ("Trump", "ट्रंप", "hi"),
+        ("Narendra", "नरेंद्र", "hi"),  # the anusvara sounded as n
+        ("Blinken", "ब्लिंकन", "hi"),
+        ("Macron", "मैक्रों", "hi"),
+        ("Zakharova", "ज़ाखारोवा", "hi"),
     ],
 )
 def test_a_name_meets_its_latin_spelling(latin: str, written: str, language: str) -> None:
@@ -90,6 +95,17 @@ def test_a_given_name_alone_is_no_name_but_counts_in_a_full_one() -> None:
     """'اللواء أشرف' said twice is a general called Ashraf, one of many: no key to link articles by."""
     assert _names("وقال اللواء أشرف إن الطريق سيفتح غدا. وأكد أشرف ذلك.", "ar") == set()
     assert _names("وقال اللواء أشرف صبحي إن الطريق سيفتح غدا.", "ar") == {"أشرف صبحي", "صبحي"}
+
+
+def test_hindi_names_after_titles_and_their_later_mentions() -> None:
+    text = (
+        "अमेरिकी राष्ट्रपति डोनाल्ड ट्रंप ने सोमवार को कहा कि बातचीत जारी रहेगी। ट्रंप ने यह भी कहा कि"
+        " प्रधानमंत्री नरेंद्र मोदी से उनकी मुलाकात अच्छी रही। राष्ट्रपति ने कहा कि मुलाकात सामने आया।"
+    )
+    found = find_unicase_names(text, "hi")
+    people = {m.surface: m.key for m in found if m.kind == "person"}
+    assert people == {"डोनाल्ड ट्रंप": "dnld_trmp", "ट्रंप": "trmp", "नरेंद्र मोदी": "nrndr_madi", "मोदी": "madi"}
+    assert people["डोनाल्ड ट्रंप"] == "_".join(name_key(w) for w in ("Donald", "Trump"))  # as Latin text keys it
 
 
 def test_korean_names_with_titles_and_particles() -> None:

@@ -82,6 +82,7 @@ _CLDR_LOCALES = [
     "fa",
     "ur",
     "ko",
+    "hi",
 ]
 # CLDR codes that are not countries (EU, the UN, eurozone, pseudo-locales, unknown region).
 _NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})

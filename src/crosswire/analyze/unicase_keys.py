@@ -123,9 +123,30 @@ def hangul_readings(word: str) -> list[str]:
     return readings
 
 
+_ANUSVARA, _CANDRABINDU, _VIRAMA = "\u0902", "\u0901", "\u094d"
+_LABIALS = frozenset("पफबभम")
+
+
+def _nasals(word: str) -> str:
+    """The anusvara as the nasal it is sounded as, n (m before p, b, m), and the candrabindu (a
+    nasal vowel) dropped: transliterated as written, 'नरेंद्र' reads 'nremdr' and 'मैक्रों'
+    'maikrom', where their Latin spellings have n (Narendra, Macron)."""
+    out = []
+    for i, char in enumerate(word):
+        if char == _ANUSVARA:
+            labial = i + 1 < len(word) and word[i + 1] in _LABIALS
+            out.append(("म" if labial else "न") + _VIRAMA)
+        elif char != _CANDRABINDU:
+            out.append(char)
+    return "".join(out)
+
+
 @lru_cache(maxsize=50_000)
 def unicase_keys(word: str, language: str | None) -> tuple[str, ...]:
-    """``name_key`` of each reading of a name word in Arabic script or Hangul, the native reading's
-    first, without repeats; empty for a word in neither script."""
-    readings = hangul_readings(word) if any(is_hangul(c) for c in word) else arabic_readings(word, language)
+    """``name_key`` of each reading of a name word in Arabic script, Hangul or Devanagari, the native
+    reading's first, without repeats; empty for a word in none of them."""
+    if any("\u0900" <= c <= "\u097f" for c in word):
+        readings = [_nasals(word)]  # Devanagari writes a name's sounds: ``name_key`` transliterates it
+    else:
+        readings = hangul_readings(word) if any(is_hangul(c) for c in word) else arabic_readings(word, language)
     return tuple(k for k in dict.fromkeys(name_key(r) for r in readings) if k)

@@ -34,13 +34,14 @@ ARABIC_SCRIPT = frozenset({"ar", "fa", "ur"})
 # Where names are looked for. Not yet Persian and Urdu: their tables name too many words that are
 # none (a hand check of Persian news: 7 of 15 attributed speakers right, the rest ministries,
 # services and common nouns after a title, 'وزیر صنعت', 'آتش نشانی'); Urdu is untried on news.
-UNICASE_LANGUAGES = frozenset({"ar", "ko"})
+UNICASE_LANGUAGES = frozenset({"ar", "ko", "hi"})
 _TABLE = "analyze_unicase_names.json"
 _CLITICS = "وفبلك"  # one-letter words Arabic writes onto the next ('ولافروف', 'بترامب')
 _ARTICLE = "ال"
 _CONNECTORS = frozenset({"بن", "ابن", "بنت", "آل", "أبو", "ابو", "عبد", "أبي"})
 _NAME_WORDS = 3  # name words after a connector-free title ('رجب طيب أردوغان')
 _SKIPPED = 4  # words between a title and its name ('وزير الخارجية الروسي')
+_DEVANAGARI = re.compile(r"[\u0900-\u0963\u0971-\u097f\u200c\u200d]+")  # letters and signs, not digits or dandas
 # Letters, not the tatweel (U+0640) that stretches a word across a line ('لـ«أوبك»', to OPEC).
 _ARABIC_LETTERS = re.compile(r"[\u0621-\u063f\u0641-\u064a\u0671-\u06d3]+")
 _ADJECTIVE_ENDING = "ية"  # 'الروسية', 'مفوضية': an adjective or an abstract noun, never a name
@@ -129,7 +130,7 @@ class _Text:
             for particle in self.tables.particles:
                 if word.endswith(particle) and len(word) > len(particle):
                     forms.add(word[: -len(particle)])
-        elif len(word) > 3:
+        elif len(word) > 3 and self.language != "hi":
             if word[0] in _CLITICS:
                 forms.add(word[1:])
             if word.startswith("لل"):
@@ -177,6 +178,8 @@ class _Text:
             return False
         if self.language == "ko":
             return all(is_hangul(c) for c in word)
+        if self.language == "hi":
+            return bool(_DEVANAGARI.fullmatch(word))
         if self.language == "ar" and (word.startswith("لل") or (word[:1] in _CLITICS and word[1:3] == _ARTICLE)):
             return False  # 'بالصحفيين', 'والحكومة': a noun with the article
         if self.language == "ar" and (_PREPOSITION.match(word) or word.endswith(_ADJECTIVE_ENDING)):
