@@ -23,7 +23,6 @@ class Language:
     reported: tuple[str, str, str] | None  # 'X said that …'; None where the table cannot read it
     according: tuple[str, str, str] | None  # 'According to X, …'
     pronoun: tuple[str, int]  # two quotes, the second's speaker a pronoun or none: both X's
-    # Persian: the analysis finds no names in its script yet, so ('') no speaker either
     none: tuple[str, ...]  # no statement
 
 
@@ -55,17 +54,17 @@ LANGUAGES = {
     ),
     "fa": Language(
         lead="محمد جواد ظریف وزیر امور خارجه ایران روز سه‌شنبه با خبرنگاران در تهران دیدار کرد.",
-        after=("«ما گفتگو با اروپا را ادامه خواهیم داد»، ظریف گفت.", "ما گفتگو با اروپا را ادامه خواهیم داد", ""),
-        before=("ظریف گفت: «ما گفتگو با اروپا را ادامه خواهیم داد.»", "ما گفتگو با اروپا را ادامه خواهیم داد.", ""),
+        after=("«ما گفتگو با اروپا را ادامه خواهیم داد»، ظریف گفت.", "ما گفتگو با اروپا را ادامه خواهیم داد", "ظریف"),
+        before=("ظریف گفت: «ما گفتگو با اروپا را ادامه خواهیم داد.»", "ما گفتگو با اروپا را ادامه خواهیم داد.", "ظریف"),
         reported=(
             "ظریف روز سه‌شنبه گفت که ایران گفتگو با اروپا را ادامه خواهد داد.",
             "ایران گفتگو با اروپا را ادامه خواهد داد",
-            "",
+            "ظریف",
         ),
         according=(
             "به گفته ظریف، ایران گفتگو با اروپا را ادامه خواهد داد.",
             "ایران گفتگو با اروپا را ادامه خواهد داد",
-            "",
+            "ظریف",
         ),
         # 'he added:' and the statement with no quote marks
         pronoun=(

@@ -1,5 +1,5 @@
-"""Names in Arabic and Korean text, which have no capitals: found beside a title and confirmed by
-a second mention or a full name, keyed (Persian and Urdu spellings too) so that they meet the
+"""Names in Arabic, Persian, Hindi and Korean text, which have no capitals: found beside a title
+and confirmed by a second mention or a full name, keyed (Urdu spellings too) so that they meet the
 Latin spelling of the same name, and read as the speakers of quotes. The sentences are written
 for these tests."""
 
@@ -118,6 +118,17 @@ def test_korean_names_with_titles_and_particles() -> None:
     assert ("도널드 트럼프", "dnld_trmp") in people
     assert {s for s, k in people if k == "trmp"} == {"트럼프", "트럼프에게"}
     assert {s for s, k in people if k == "mun_iain"} == {"문재인", "문"}
+
+
+def test_persian_names_open_with_a_given_name_or_follow_an_honorific() -> None:
+    """A Persian title chains nouns after it with the ezafe ('وزیر صنعت', minister of industry): a
+    name there must open with a known given name; after a title only people take ('سردار'), a word
+    said again is enough."""
+    text = "محمد جواد ظریف وزیر امور خارجه ایران روز سه‌شنبه به تهران رفت. ظریف گفت که گفتگو ادامه دارد."
+    assert _names(text, "fa") == {"محمد جواد ظریف", "ظریف"}
+    assert _names("سردار سلامی گفت که سپاه آماده است. سلامی افزود که دشمن شکست می‌خورد.", "fa") == {"سلامی"}
+    assert _names("وزیر صنعت گفت که تولید افزایش یافت. وزیر صنعت افزود که صادرات بیشتر شد.", "fa") == set()
+    assert _names("پیشنهاد وزیر نیرو پذیرفته شد. پیشنهاد وزیر درباره برق بود.", "fa") == set()
 
 
 def test_speakers_of_arabic_and_korean_quotes_and_their_keys_across_scripts() -> None:

@@ -1,6 +1,6 @@
-"""Person names in scripts without capitals: Arabic and Korean (Hangul), where
-``names.find_names`` has no capital letter to go by (the tables hold Persian and Urdu too, not yet
-used: ``UNICASE_LANGUAGES``).
+"""Person names in scripts without capitals: Arabic, Persian, Hindi (Devanagari) and Korean
+(Hangul), where ``names.find_names`` has no capital letter to go by (the tables hold Urdu too, not
+yet used: ``UNICASE_LANGUAGES``).
 
 A word is taken for a name only on evidence, a wrong name being worse than a missing one (names
 link articles): a title or role next to it ('الرئيس ترامب', 'وزير الخارجية الروسي سيرغي لافروف',
@@ -31,10 +31,8 @@ from crosswire.analyze.unicase_keys import hangul_readings, is_hangul, unicase_k
 from crosswire.types import Mention
 
 ARABIC_SCRIPT = frozenset({"ar", "fa", "ur"})
-# Where names are looked for. Not yet Persian and Urdu: their tables name too many words that are
-# none (a hand check of Persian news: 7 of 15 attributed speakers right, the rest ministries,
-# services and common nouns after a title, 'وزیر صنعت', 'آتش نشانی'); Urdu is untried on news.
-UNICASE_LANGUAGES = frozenset({"ar", "ko", "hi"})
+# Where names are looked for. Not Urdu: untried on news (its titles are in the table).
+UNICASE_LANGUAGES = frozenset({"ar", "ko", "hi", "fa"})
 _TABLE = "analyze_unicase_names.json"
 _CLITICS = "وفبلك"  # one-letter words Arabic writes onto the next ('ولافروف', 'بترامب')
 _ARTICLE = "ال"
@@ -65,6 +63,7 @@ class _Tables:
     institution_endings: tuple[str, ...]
     between: frozenset[str]
     given_names: frozenset[str]  # common given names: no name alone
+    honorifics: tuple[tuple[str, ...], ...]  # Persian: titles only a person takes ('آقای', 'سردار')
 
 
 @cache
@@ -88,6 +87,9 @@ def _tables(language: str) -> _Tables:
         institution_endings=tuple(table["ko_institution_endings"]),
         between=frozenset(table["ko_between"]),
         given_names=frozenset(table["given_names"].get(language, ())),
+        honorifics=tuple(
+            sorted({tuple(h.split()) for h in table["honorifics"].get(language, ())}, key=len, reverse=True)
+        ),
     )
 
 
@@ -96,6 +98,7 @@ class _Name:
     words: tuple[str, ...]  # as the title found them: given names, then the surname
     native: bool = False  # a Korean's name: family syllable and given name in one word
     placed: bool = False  # Korean: a country or ministry stands between it and its title
+    honored: bool = False  # Persian: after a title only a person takes
 
 
 _EU = 18  # the vowel ㅡ
@@ -305,7 +308,8 @@ def _candidates(text: _Text) -> list[_Name]:
         if n:
             run = _after_title(text, i + n)
             if run:
-                found.append(_Name(tuple(text.words[k] for k in run)))
+                honored = bool(tables.honorifics) and text.title_at(i, tables.honorifics) == n
+                found.append(_Name(tuple(text.words[k] for k in run), honored=honored))
         if tables.titles_after and text.title_at(i, tables.titles_after):
             run, placed = _before_title(text, i)
             if run:
@@ -334,6 +338,30 @@ def _trimmed(text: _Text, name: _Name) -> _Name | None:
     return _Name(tuple(words), name.native, name.placed)
 
 
+# Languages whose titles chain nouns after them with the ezafe ('وزیر صنعت، معدن و تجارت', minister
+# of industry, mines and trade): a word after a title is a name only on more evidence.
+_EZAFE = frozenset({"fa"})
+
+
+def _anchored(text: _Text, names: list[_Name]) -> list[_Name]:
+    """Persian candidates that are names: those after an honorific, and full names opening with a
+    known given name (the words before it dropped: 'حضور رضا اردکانیان', the presence of Reza
+    Ardakanian); a single word after any other title only where the article names that person in
+    full."""
+    given = text.tables.given_names
+    kept: list[_Name] = []
+    for name in names:
+        if name.honored:
+            kept.append(name)
+            continue
+        opening = next((k for k, word in enumerate(name.words) if word in given), None)
+        if opening is not None and len(name.words) - opening > 1 and name.words[-1] not in given:
+            kept.append(_Name(name.words[opening:], honored=True))
+    in_full = {name.words[-1] for name in kept if len(name.words) > 1}
+    kept += [name for name in names if len(name.words) == 1 and not name.honored and name.words[0] in in_full]
+    return kept
+
+
 def _confirmed(text: _Text, names: list[_Name]) -> list[_Name]:
     """The candidates named again in the article, or in full, or (a Korean's) by family name and
     title."""
@@ -345,6 +373,9 @@ def _confirmed(text: _Text, names: list[_Name]) -> list[_Name]:
         for i in range(1, len(text.words))
         if text.words[i - 1] in families and text.joined(i) and text.title_at(i, text.tables.titles_after)
     }
+    if text.language in _EZAFE:
+        names = _anchored(text, names)
+        surnames = Counter(name.words[-1] for name in names)
     kept: dict[tuple[str, ...], _Name] = {}
     for name in names:
         surname = name.words[-1]
