@@ -136,6 +136,14 @@ def test_months_and_roman_numerals_are_not_names() -> None:
     assert _analyze("The talks on Monday in January reached phase III.", "en").entities == ()
 
 
+def test_english_dates_on_pages_in_other_scripts_are_not_names() -> None:
+    """'15 Nov 2019' in a Persian or Russian byline: the month's capital names no one."""
+    assert _analyze("بیشترین آمار اشتغال 15 Nov 2019 by عصر ايران گفت.", "fa").entities == ()
+    assert _entity_keys(_analyze("Опубликовано 15 Nov 2019. Лавров заявил, что Dec будет трудным.", "ru")) == {
+        name_key("Лавров")
+    }
+
+
 def test_agencies_are_consumed_without_evidence() -> None:
     analysis = _analyze("Про це повідомляє Інтерфакс-Україна з посиланням на Reuters.", "uk")
     assert analysis.entities == () and analysis.places == ()

@@ -143,6 +143,10 @@ class _Reader:
         self.tokens, self.words, self.language = tokens, words, language or ""
         self.german = self.language in _NOUN_CAPITALIZING
         self.calendar = _calendar_words(self.language or "en")
+        if not any(word.isascii() for word in self.calendar):
+            # A language not written in Latin letters quotes English dates as they are ('15 Nov 2019'
+            # on a Persian page): their capitals are no names either.
+            self.calendar |= _calendar_words("en")
         self.status = [self._status(i, covered) for i in range(len(tokens))]
         self.keys = [
             name_key(name_form(t, w, language)) if s and w is not None else ""
