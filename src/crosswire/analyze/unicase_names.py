@@ -130,9 +130,7 @@ class _Text:
         without a particle (Korean)."""
         forms = {word}
         if self.language == "ko":
-            for particle in self.tables.particles:
-                if word.endswith(particle) and len(word) > len(particle):
-                    forms.add(word[: -len(particle)])
+            forms.update(word[: -len(p)] for p in self.tables.particles if word.endswith(p) and len(word) > len(p))
         elif len(word) > 3 and self.language != "hi":
             if word[0] in _CLITICS:
                 forms.add(word[1:])
@@ -140,21 +138,19 @@ class _Text:
                 forms.update((word[2:], _ARTICLE + word[2:]))  # 'للافروف' li + Lavrov, 'للرئيس' li + al-raʾīs
         return forms
 
-    def _without_particle(self, word: str) -> list[str]:
-        return [word[: -len(p)] for p in self.tables.particles if word.endswith(p) and len(word) > len(p)]
-
     def title_at(self, i: int, titles: tuple[tuple[str, ...], ...]) -> int:
         """Length in words of the title starting at word ``i``, 0 for none."""
         first = self.words[i]
-        heads = self.bare(first) if self.language != "ko" else {first}
-        forms = heads if self.language != "ko" else {first, *self._without_particle(first)}
+        forms = self.bare(first)
+        # A title's first word takes no particle; its last may, in Korean ('대통령은').
+        heads = forms if self.language != "ko" else {first}
         index = _by_first_word(titles)
         for _, title in sorted({entry for form in forms for entry in index.get(form, ())}):
             n = len(title)
             if i + n > len(self.words) or not all(self.joined(i + k) for k in range(1, n)):
                 continue
             tail = self.words[i + n - 1]
-            tails = {tail, *self._without_particle(tail)} if self.language == "ko" else {tail}
+            tails = self.bare(tail) if self.language == "ko" else {tail}
             if n == 1 and (title[0] in heads or title[0] in tails):
                 return 1
             if (
