@@ -283,14 +283,7 @@ class QuoteReader:
                 break
             if word in self.cues.pronouns:
                 return None
-            if (
-                word in self.stopwords
-                or word in self.cues.adverbs
-                or word in self.place_forms  # 'وقال في موسكو إن': where, not who
-                or is_calendar_word(word, self.language)
-            ):
-                continue
-            subject = True
+            subject = subject or self._common_noun(i)  # not 'في موسكو' (where) nor 'الأربعاء' (when)
         return "noun" if subject else None
 
     def _inverted_subject(self, lo: int, hi: int, first: int, last: int) -> Named | None:
