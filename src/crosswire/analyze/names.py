@@ -72,6 +72,15 @@ def _calendar_words(language: str) -> frozenset[str]:
     return frozenset(words)
 
 
+@cache
+def _unnamed_calendar_words(language: str) -> frozenset[str]:
+    """Calendar words whose capital names no one in a text of ``language``: its own, and English
+    ones too where the language is not written in Latin letters, since its pages quote English
+    dates as they are ('15 Nov 2019' on a Persian page)."""
+    own = _calendar_words(language)
+    return own if any(word.isascii() for word in own) else own | _calendar_words("en")
+
+
 def is_calendar_word(word: str, language: str | None) -> bool:
     """Whether ``word`` names a month or a weekday in ``language`` (capitalized, never a name)."""
     return word.lower().rstrip(".") in _calendar_words(language or "en")
@@ -142,11 +151,7 @@ class _Reader:
     def __init__(self, tokens: Sequence[Token], words: Sequence[Word | None], covered: set[int], language: str | None):
         self.tokens, self.words, self.language = tokens, words, language or ""
         self.german = self.language in _NOUN_CAPITALIZING
-        self.calendar = _calendar_words(self.language or "en")
-        if not any(word.isascii() for word in self.calendar):
-            # A language not written in Latin letters quotes English dates as they are ('15 Nov 2019'
-            # on a Persian page): their capitals are no names either.
-            self.calendar |= _calendar_words("en")
+        self.calendar = _unnamed_calendar_words(self.language or "en")
         self.status = [self._status(i, covered) for i in range(len(tokens))]
         self.keys = [
             name_key(name_form(t, w, language)) if s and w is not None else ""
