@@ -76,6 +76,7 @@ def _tables(language: str) -> _Tables:
 
     before, after = phrases("titles_before"), phrases("titles_after")
     verbs = cues(language).verbs if language in table["not_names"] else frozenset()
+    suffixes = load_table("analyze_names.json")["name_suffixes"].get(language, ())  # Korean particles
     return _Tables(
         titles_before=before,
         titles_after=after,
@@ -83,7 +84,7 @@ def _tables(language: str) -> _Tables:
         modifiers=frozenset(table["modifiers"].get(language, ())),
         not_names=frozenset(table["not_names"].get(language, ())) | stopwords(language) | verbs,
         family=frozenset(table["ko_family"]),
-        particles=tuple(sorted(table["ko_particles"], key=len, reverse=True)),
+        particles=tuple(sorted((s for s, _ in suffixes), key=len, reverse=True)),
         institution_endings=tuple(table["ko_institution_endings"]),
         between=frozenset(table["ko_between"]),
         given_names=frozenset(table["given_names"].get(language, ())),
