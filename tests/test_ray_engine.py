@@ -170,6 +170,9 @@ def test_both_worker_nodes_prepare_documents(cluster: str, ray_run: tuple[Run, R
     assert set(job.nodes) == workers  # every row names the node that prepared it: the head prepared none
     assert min(job.nodes.values()) >= 5
     assert sum(job.nodes.values()) >= run.report.added
+    # Into an empty store the steps after preparing ran on the cluster too (crosswire.service.planned):
+    # the site pass, weighing and the candidates and scores, batch by batch, on both nodes.
+    assert set(job.step_nodes) == workers
 
 
 @needs_ray

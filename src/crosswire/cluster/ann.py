@@ -11,10 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
 from crosswire.errors import MissingDependency
+
+
+class NearestVectors(Protocol):
+    """What the cluster writer asks of a nearest-vector search."""
+
+    def __len__(self) -> int: ...
+
+    def add(self, article_ids: Sequence[str], vectors: np.ndarray) -> None: ...
+
+    def nearest(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]: ...
 
 
 def vector_index_path(db: Path) -> Path:

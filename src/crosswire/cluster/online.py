@@ -21,9 +21,18 @@ from typing import Generic, Protocol, TypeVar
 from crosswire.represent.compact import CompactRepresentation
 from crosswire.types import Assignment, Representation, Similarity
 
+
+@dataclass(frozen=True, slots=True)
+class Dated:
+    """An article as placing needs it when its scores were computed ahead (crosswire.cluster.plan)."""
+
+    article_id: str
+    published: str | None
+
+
 # Either kind of representation, one kind per run: place() needs only its date, and whoever
 # scores candidates gets back the kind it filed.
-Rep = TypeVar("Rep", Representation, CompactRepresentation)
+Rep = TypeVar("Rep", Representation, CompactRepresentation, Dated)
 
 
 @dataclass(frozen=True, slots=True)

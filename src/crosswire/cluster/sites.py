@@ -29,6 +29,15 @@ _CACHE = 50_000  # (site, language) sums kept in memory (3 KB each at 384 dimens
 SiteKey = tuple[str, str]
 
 
+def site_sum_changes(placed: Sequence[tuple[SiteKey, np.ndarray]]) -> dict[SiteKey, tuple[int, np.ndarray]]:
+    """Per (site, language), the count and float64 sum of ``placed`` vectors."""
+    deltas: dict[SiteKey, tuple[int, np.ndarray]] = {}
+    for key, vector in placed:
+        count, total = deltas.get(key, (0, np.zeros(len(vector))))
+        deltas[key] = (count + 1, total + np.asarray(vector, dtype=np.float64))
+    return deltas
+
+
 class SiteMeans:
     """Per (site, language), the count and sum of the vectors placed so far, read from the
     store on first use and kept up to date as batches are placed."""
@@ -61,10 +70,7 @@ class SiteMeans:
 
     def add(self, placed: Sequence[tuple[SiteKey, np.ndarray]]) -> dict[SiteKey, tuple[int, np.ndarray]]:
         """Count placed vectors in; returns the changes, to be stored."""
-        deltas: dict[SiteKey, tuple[int, np.ndarray]] = {}
-        for key, vector in placed:
-            count, total = deltas.get(key, (0, np.zeros(len(vector))))
-            deltas[key] = (count + 1, total + np.asarray(vector, dtype=np.float64))
+        deltas = site_sum_changes(placed)
         self.load(list(deltas))
         for key, (count, total) in deltas.items():
             old = self.sums.get(key)

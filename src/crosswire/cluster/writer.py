@@ -17,8 +17,9 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from crosswire.cluster import specific
-from crosswire.cluster.ann import VectorIndex, vector_index_path
-from crosswire.cluster.online import Candidate, ClusterPolicy, place
+from crosswire.cluster.ann import NearestVectors, VectorIndex, vector_index_path
+from crosswire.cluster.online import Candidate, ClusterPolicy, Dated, place
+from crosswire.cluster.plan import Plan
 from crosswire.cluster.sites import SiteMeans
 from crosswire.encode.centering import LanguageCentering
 from crosswire.encode.fusion import combine
@@ -75,6 +76,17 @@ def index_features(rep: CompactRepresentation, limit: int) -> np.ndarray:
     ids, weights = rep.ids[telling], rep.weights[telling]
     order = np.lexsort((-ids, -weights.astype(np.int64)))
     return ids[order[:limit]]
+
+
+def frequency_changes(counted: Sequence[Counted], sign: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """(feature ids, changes) of the document frequencies when ``counted`` are added (``sign``
+    -1: removed), the article count and each language's included."""
+    languages = np.array(
+        [key_id(language_key(item.language)) for item in counted] + [key_id(DOCS_KEY)] * len(counted),
+        dtype=np.int64,
+    )
+    ids, times = np.unique(np.concatenate([languages, *(item.ids for item in counted)]), return_counts=True)
+    return ids, sign * times
 
 
 class FeatureFreq:
@@ -182,7 +194,8 @@ class ClusterWriter:
         self.cause = cause  # what merges are recorded as
         self.absorbed: set[str] = set()  # stories merged away since the caller last looked
         self._reps: OrderedDict[str, CompactRepresentation] = OrderedDict()
-        self.vectors: VectorIndex | None = None
+        # The nearest-vector search: the HNSW index beside the store, or a plan's exact search.
+        self.vectors: NearestVectors | None = None
         # The store's own search index (pgvector), where it has one: vectors waiting to be sent.
         self.server_search = False
         self._search_pending: list[tuple[str, np.ndarray]] = []
@@ -231,12 +244,7 @@ class ClusterWriter:
         """Document-frequency changes of adding (or, ``sign`` -1, removing) articles."""
         if not counted:
             return {}
-        languages = np.array(
-            [key_id(language_key(item.language)) for item in counted] + [key_id(DOCS_KEY)] * len(counted),
-            dtype=np.int64,
-        )
-        ids, times = np.unique(np.concatenate([languages, *(item.ids for item in counted)]), return_counts=True)
-        deltas = sign * times
+        ids, deltas = frequency_changes(counted, sign)
         self.freq.add(ids, deltas)
         self.n_docs += sign * len(counted)
         return dict(zip(ids.tolist(), deltas.tolist(), strict=True))
@@ -279,28 +287,29 @@ class ClusterWriter:
             self.language_sums_final = True
         self.centering = None
 
-    def _centered(self, rep: CompactRepresentation) -> np.ndarray:
+    def centered(self, rep: CompactRepresentation) -> np.ndarray:
         assert rep.vector is not None
         self.center_on(len(rep.vector))
         centered: np.ndarray = self._dense(rep).astype(np.float32)
         return centered
 
     # -- candidates ------------------------------------------------------------------------------
-    def open_vectors(self, ndim: int) -> VectorIndex:
+    def open_vectors(self, ndim: int) -> NearestVectors:
         """The vector index beside the store (of vectors centered on their language's mean),
         rebuilt from the stored vectors unless it holds exactly them."""
         if self.vectors is None:
             self._sync_server_search(ndim)
-            self.vectors = VectorIndex(ndim, vector_index_path(self.store.path))
+            index = VectorIndex(ndim, vector_index_path(self.store.path))
             if self.fresh_vectors:
-                self.vectors.clear()
-            elif len(self.vectors) != self.store.vector_count():
+                index.clear()
+            elif len(index) != self.store.vector_count():
                 centering = self.center_on(ndim)
-                self.vectors.rebuild(
+                index.rebuild(
                     (article_id, centering.center(vector[None, :], [language])[0])
                     for article_id, vector, language in self.store.all_vectors()
                     if len(vector) == ndim
                 )
+            self.vectors = index
         return self.vectors
 
     def _remember(self, rep: CompactRepresentation) -> None:
@@ -309,13 +318,11 @@ class ClusterWriter:
         while len(self._reps) > self.CACHE:
             self._reps.popitem(last=False)
 
-    def candidates(
-        self, rep: CompactRepresentation, overlay: _Overlay, filed: np.ndarray | None = None
-    ) -> list[Candidate[CompactRepresentation]]:
-        """``filed``: ``rep``'s ``index_features``, where the caller has them."""
+    def candidate_ids(self, rep: CompactRepresentation, overlay: _Overlay, filed: np.ndarray) -> list[str]:
+        """The articles ``rep`` is scored against, best first: those filed under the most of its
+        index features (``filed``), then its nearest vectors. Where the articles before it were
+        placed does not enter: a plan (``plan``) computes them ahead of the decisions."""
         limit = self.settings.max_candidates
-        if filed is None:
-            filed = index_features(rep, self.settings.index_keys)
         lookup = filed[self.freq.of(filed) <= MAX_POSTINGS].tolist()  # weighed: already fetched
         ranked = [
             *self.store.sharing_features(lookup, limit, self.settings.postings_per_key),
@@ -326,13 +333,26 @@ class ClusterWriter:
         ids = [article_id for article_id, _ in ranked[:limit] if article_id != rep.article_id]
         if rep.vector is not None:
             known = set(ids)
-            for near, _ in self.open_vectors(len(rep.vector)).nearest(self._centered(rep), limit // 2):
+            for near, _ in self.open_vectors(len(rep.vector)).nearest(self.centered(rep), limit // 2):
                 if near != rep.article_id and near not in known:
                     ids.append(near)
-        stored = [i for i in ids if i not in overlay.assignments]
-        missing = [i for i in stored if i not in self._reps]
+        return ids
+
+    def _stored_reps(self, ids: Sequence[str]) -> None:
+        """Have the stored representations of ``ids`` in the cache."""
+        missing = [i for i in ids if i not in self._reps]
         for found in self.store.representations(missing).values():
             self._remember(found)
+
+    def candidates(
+        self, rep: CompactRepresentation, overlay: _Overlay, filed: np.ndarray | None = None
+    ) -> list[Candidate[CompactRepresentation]]:
+        """``filed``: ``rep``'s ``index_features``, where the caller has them."""
+        if filed is None:
+            filed = index_features(rep, self.settings.index_keys)
+        ids = self.candidate_ids(rep, overlay, filed)
+        stored = [i for i in ids if i not in overlay.reps]
+        self._stored_reps(stored)
         assigned = overlay.stored_assignments(self.store, stored)
         out = []
         for i in ids:
@@ -363,6 +383,10 @@ class ClusterWriter:
         return sizes
 
     # -- placing -------------------------------------------------------------------------------
+    def learn_sites(self, sites: Mapping[str, str | None]) -> None:
+        """Articles' site names (pairs from one site are discounted, ``SAME_SITE``)."""
+        self._sites.update(sites)
+
     def _same_site(self, article_id: str, found: Sequence[CompactRepresentation]) -> np.ndarray:
         """Which of ``found`` come from the site of ``article_id`` (sites unknown: none)."""
         site = self._sites.get(article_id)
@@ -422,6 +446,8 @@ class ClusterWriter:
         """How well ``rep`` matches each of ``found``: the fused score, pairs of one site compared
         on site-centered vectors and discounted (``SAME_SITE``), pairs of one language that share
         no rare name, place or quote discounted too (``crosswire.cluster.specific``)."""
+        if rep.vector is not None:  # vectors are compared centered: the means must be read first
+            self.center_on(len(rep.vector))
         scored, lexical = scores_and_lexical(rep, found, self.fusion, dense_row=self._dense)
         same_site = self._same_site(rep.article_id, found)
         if same_site.any():
@@ -432,6 +458,32 @@ class ClusterWriter:
         vague = specific.unspecific(rep, found, rare, same_site, lambda: self._names_of_site(rep.article_id))
         out: np.ndarray = np.where(vague, scored * specific.UNSPECIFIC, scored)
         return out
+
+    def plan(self, reps: Sequence[CompactRepresentation], sites: Mapping[str, str | None] | None = None) -> list[Plan]:
+        """What placing ``reps`` in order needs that does not depend on where the articles before
+        them went: each one's candidates and scores, and the candidates' scores against each other
+        where a merge check may need them (``place`` computes the same, interleaved with its
+        decisions). ``crosswire.cluster.plan.Decider`` then places them; nothing is stored."""
+        overlay = _Overlay()
+        limit = self.settings.index_keys
+        self.learn_sites(sites or {})
+        self._site_names.clear()
+        self._forget_centered()
+        # Weighed elsewhere (crosswire.service.planned): the look-ups read the frequencies cached.
+        self.freq.prefetch(np.concatenate([np.zeros(0, dtype=np.int64), *(rep.ids for rep in reps)]))
+        plans = []
+        for rep in reps:
+            filed = index_features(rep, limit)
+            ids = self.candidate_ids(rep, overlay, filed)
+            self._stored_reps([i for i in ids if i not in overlay.reps])
+            found = [r for i in ids if (r := overlay.reps.get(i) or self._reps.get(i)) is not None]
+            dated = tuple(Dated(other.article_id, other.published) for other in found)
+            plans.append(Plan(rep.article_id, rep.published, dated, self.score(rep, found).tolist()))
+            overlay.reps[rep.article_id] = rep
+            for i in filed.tolist():
+                overlay.postings.setdefault(i, []).append(rep.article_id)
+            self._keep(rep)
+        return plans
 
     def place(
         self,
@@ -512,7 +564,7 @@ class ClusterWriter:
         articles are written)."""
         self._remember(rep)
         if rep.vector is not None:
-            centered = self._centered(rep)
+            centered = self.centered(rep)
             self.open_vectors(len(rep.vector)).add([rep.article_id], centered[None, :])
             if self.server_search:
                 self._search_pending.append((rep.article_id, centered))
@@ -542,5 +594,5 @@ class ClusterWriter:
 
     def save_vectors(self) -> None:
         """Keep the vector index for the next run (after the data it mirrors is committed)."""
-        if self.vectors is not None:
+        if isinstance(self.vectors, VectorIndex):
             self.vectors.save()

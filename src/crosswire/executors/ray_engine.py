@@ -17,8 +17,9 @@ How the work is split:
 * Ray Data sorts the rows by their order key; the driver streams them back and hands them to
   ``crosswire.service.ingest.ingest`` through ``Replayed``, an executor that answers with what
   the cluster prepared. The site pass, document frequencies, placing, and the store writes run
-  there, batch by batch, exactly as in a local run: they depend on the articles placed before,
-  so they are not split across machines (docs/cluster.md says what that costs).
+  there, batch by batch, exactly as in a local run: they depend on the articles placed before.
+  Into an empty store, ``RayJob.map`` runs those steps on the cluster instead, from prefix sums
+  over batches (crosswire.service.planned), and the driver only decides and loads.
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ ROWS_PER_BLOCK = 64
 # Stored documents sent to the cluster at once per actor (re-clean): each window starts its actors
 # again, so it should take them well over their few seconds of loading.
 WINDOW_PER_ACTOR = 2000
+# Tasks per CPU of a planned ingest's steps (crosswire.service.planned): batches differ in cost.
+TASKS_PER_CPU = 3
 
 Item = RawDocument | Rejection
 Keyed = tuple[tuple[int, int], Item, Prepared | None]  # (order key, item, what preparing it gave)
@@ -83,6 +86,7 @@ class RayJob:
     address: str | None = None
     actors: int | None = None  # prepare actors; None: one per CPU of the cluster
     nodes: Counter[str] = field(default_factory=Counter)  # documents prepared per node id
+    step_nodes: Counter[str] = field(default_factory=Counter)  # planned-ingest step items run per node id
     _started: bool = False
 
     def __enter__(self) -> Self:
@@ -105,12 +109,33 @@ class RayJob:
 
             ray.shutdown()
 
+    def map(self, step: Callable[[Any, Any], Any], shared: Any, items: Sequence[Any]) -> list[Any]:
+        """``step(shared, item)`` for every item, as Ray tasks of one CPU (a run of consecutive
+        items each, a few per CPU); ``shared`` goes to the object store once. Results in item order."""
+        import ray
+
+        if not items:
+            return []
+        per_task = math.ceil(len(items) / (self.actor_count() * TASKS_PER_CPU))
+        shared_ref = ray.put(shared)
+        run = ray.remote(num_cpus=1)(_run_steps)
+        done = ray.get([run.remote(step, shared_ref, items[i : i + per_task]) for i in range(0, len(items), per_task)])
+        for node, results in done:
+            self.step_nodes[node] += len(results)
+        return [result for _, results in done for result in results]
+
     def actor_count(self) -> int:
         import ray
 
         if self.actors is not None:
             return max(1, self.actors)
         return max(1, int(ray.cluster_resources().get("CPU", 1)))
+
+
+def _run_steps(step: Callable[[Any, Any], Any], shared: Any, items: Sequence[Any]) -> tuple[str, list[Any]]:
+    import ray
+
+    return ray.get_runtime_context().get_node_id(), [step(shared, item) for item in items]
 
 
 # -- reading and preparing, on the cluster ---------------------------------------------------------

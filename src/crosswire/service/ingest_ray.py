@@ -1,6 +1,10 @@
-"""Ingest and re-clean with the prepare stage on a Ray cluster (crosswire.executors.ray_engine):
-the cluster prepares, and the ordinary use cases (crosswire.service.ingest) replay the results
-in order on this machine, so every decision after preparing is the local path's own code."""
+"""Ingest and re-clean with the prepare stage on a Ray cluster (crosswire.executors.ray_engine).
+
+Into an empty store (a backfill), the cluster also runs the steps after preparing (the site pass,
+weighing, candidates and scores, batch by batch: crosswire.service.planned) and this machine only
+decides, in input order, and loads the store. Into a store that holds articles, and for a
+re-clean, the ordinary use cases (crosswire.service.ingest) replay what the cluster prepared, in
+order, on this machine. Either way every decision is the local path's own code."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from crosswire.errors import CrosswireError
 from crosswire.executors.ray_engine import RayJob, Replayed, Stage, prepared_documents, prepared_paths
 from crosswire.service.common import stage_context
 from crosswire.service.ingest import IngestReport, RecleanReport, ingest, reclean
+from crosswire.service.planned import ingest_planned
 from crosswire.settings import Settings
 from crosswire.store.base import Store
 from crosswire.types import RawDocument
@@ -32,7 +37,11 @@ def ingest_paths_ray(
     urls = [str(path) for path in paths if "://" in str(path)]
     if urls:
         raise CrosswireError(f"--engine ray reads files, folders and web archives, not URLs ({urls[0]})")
-    replayed = Replayed(prepared_paths(job, paths, _stage(settings)))
+    prepared = prepared_paths(job, paths, _stage(settings))
+    if not store.article_count():
+        # Into an empty store every step but the decisions runs on the cluster too.
+        return ingest_planned(store, prepared, settings, job.map, on_item).report
+    replayed = Replayed(prepared)
     return ingest(store, replayed.items(), settings, on_item, preparer=replayed)
 
 

@@ -1,0 +1,111 @@
+"""Placing from plans: the order-dependent part of clustering alone.
+
+Every decision of the cluster writer depends on where the articles before were placed, but most of
+its work does not: an article's candidates and its scores against them depend only on the
+articles before it and their statistics (crosswire.cluster.prefix). A ``Plan`` holds that work;
+``Decider`` replays plans in input order through the same ``place`` as the writer, keeping what
+the decisions need (each article's event and story, story sizes, merges) in memory. The Ray
+engine computes plans on its workers and decides on the driver (docs/cluster.md).
+
+A merge check (an article that matches two stories) compares the candidates with each other.
+Few articles need one (1 of 997 news pages), and which ones depends on the decisions, so those
+scores are not planned: the decider asks ``pair_scores`` for them, with the batch's number.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from crosswire.cluster.online import Candidate, ClusterPolicy, Dated, place
+from crosswire.types import Assignment
+
+# (batch, article, others): the article's scores against the others, as the writer scores them
+# while it places that batch.
+PairScores = Callable[[int, str, Sequence[str]], Iterable[float]]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """An article's candidates (best first) with its scores against them."""
+
+    article_id: str
+    published: str | None
+    candidates: tuple[Dated, ...]
+    scores: list[float]
+
+
+@dataclass(frozen=True, slots=True)
+class Merge:
+    """Stories ``absorbed`` joined into ``into`` by ``article_id`` (``into`` as it stood when the
+    batch that merged them ended, as the writer records it)."""
+
+    into: str
+    absorbed: tuple[str, ...]
+    article_id: str
+
+
+class Decider:
+    """Places planned articles in order: the same decisions as ``ClusterWriter.place`` on the
+    same articles, with story sizes and merges kept in memory instead of read from the store."""
+
+    def __init__(self, policy: ClusterPolicy, pair_scores: PairScores) -> None:
+        self.policy = policy
+        self.pair_scores = pair_scores
+        self.batch = 0  # the batch being placed
+        self.assigned: dict[str, Assignment] = {}  # story ids as placed; ``story`` follows merges
+        self.merged_into: dict[str, str] = {}
+        self.sizes: Counter[str] = Counter()
+        self.merges: list[Merge] = []
+        self._batch_merges: list[tuple[str, tuple[str, ...], str]] = []
+
+    def story(self, story_id: str) -> str:
+        path = []
+        while story_id in self.merged_into:
+            path.append(story_id)
+            story_id = self.merged_into[story_id]
+        for step in path:  # shorten the chain for the next look-up
+            self.merged_into[step] = story_id
+        return story_id
+
+    def _story_sizes(self, story_ids: Sequence[str]) -> dict[str, int]:
+        return {story: self.sizes[story] for story in story_ids}
+
+    def decide(self, plan: Plan) -> Assignment:
+        found = []
+        for other in plan.candidates:
+            at = self.assigned[other.article_id]
+            story = self.story(at.story_id)
+            found.append(Candidate(other, at if story == at.story_id else replace(at, story_id=story)))
+
+        def pair_scores(member: Dated, others: Sequence[Dated]) -> Iterable[float]:
+            return self.pair_scores(self.batch, member.article_id, [other.article_id for other in others])
+
+        placement = place(
+            plan.article_id, plan.published, found, plan.scores, self.policy, self._story_sizes, pair_scores
+        )
+        placed = placement.assignment
+        for absorbed in placement.absorbed:
+            self.merged_into[absorbed] = placed.story_id
+            self.sizes[placed.story_id] += self.sizes.pop(absorbed, 0)
+        if placement.absorbed:
+            self._batch_merges.append((placed.story_id, placement.absorbed, plan.article_id))
+        self.assigned[plan.article_id] = placed
+        self.sizes[placed.story_id] += 1
+        return placed
+
+    def end_batch(self) -> None:
+        """Record the batch's merges as the writer does when it stores a batch: each into the
+        story its target ended up in by the batch's end."""
+        self.merges += [Merge(self.story(into), absorbed, article) for into, absorbed, article in self._batch_merges]
+        self._batch_merges = []
+        self.batch += 1
+
+    def assignments(self) -> list[Assignment]:
+        """Every placed article, in placing order, in the story it ended up in."""
+        out = []
+        for placed in self.assigned.values():
+            story = self.story(placed.story_id)
+            out.append(placed if story == placed.story_id else replace(placed, story_id=story))
+        return out

@@ -1,0 +1,177 @@
+"""Ingest by plans (crosswire.service.planned): every step but the placing decisions computed per
+batch from prefix sums, the decisions replayed in order. Held to the sequential ingest: the same
+store, table by table, on news pages with the default settings and with tight ones (small
+batches and candidate lists, postings cut at 3 per key, merges at a low threshold), and the
+prefix state answering every store read the writer makes as the store answered it."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from conftest import SEEDS, SHARED
+
+from crosswire.cluster.writer import ClusterWriter, index_features
+from crosswire.errors import CrosswireError
+from crosswire.executors.ray_engine import Replayed
+from crosswire.ingest.files import read_paths
+from crosswire.represent.compact import CompactRepresentation
+from crosswire.service.common import batches, preparer_for
+from crosswire.service.ingest import ingest
+from crosswire.service.planned import ingest_planned
+from crosswire.settings import Settings
+from crosswire.stages import Prepared
+from crosswire.store import SQLiteStore
+from crosswire.types import Assignment, RawDocument, Rejection
+
+NEWS = SHARED / "data" / "news-stream" / "tgnews-2019-html.tar.xz"
+PAGES = 160
+TIGHT = Settings(
+    workers=0,
+    batch_size=16,
+    max_candidates=12,
+    index_keys=8,
+    postings_per_key=3,
+    merge_threshold=0.4,  # two merges among these pages
+    story_threshold=0.35,
+)
+Results = list[tuple[RawDocument | Rejection, Prepared | None]]
+
+# Every table a run writes, less the columns that hold the time of writing.
+TABLES = (
+    "SELECT article_id, event_id, story_id, score FROM assignments ORDER BY article_id",
+    "SELECT id, story_id FROM events ORDER BY id",
+    "SELECT id FROM stories ORDER BY id",
+    "SELECT kind, story_id, sources, article_id, cause FROM cluster_changes ORDER BY id",
+    "SELECT article_id, data, seq FROM compact_representations ORDER BY article_id",
+    "SELECT * FROM feature_postings ORDER BY 1, 2, 3",
+    "SELECT * FROM feature_freq ORDER BY 1",
+    "SELECT * FROM vectors ORDER BY 1",
+    "SELECT * FROM language_vectors ORDER BY 1",
+    "SELECT * FROM site_vectors ORDER BY 1, 2",
+    "SELECT * FROM site_docs ORDER BY 1",
+    "SELECT * FROM site_lines ORDER BY 1, 2",
+    "SELECT * FROM analyses ORDER BY 1",
+    "SELECT story_id, title, articles, events, first_date, last_date, data, timeline FROM story_summaries "
+    "ORDER BY story_id",
+    "SELECT * FROM meta WHERE key = 'posting_seq'",
+    "SELECT count(*) FROM article_search",
+)
+
+
+@pytest.fixture(scope="module")
+def results() -> Results:
+    """News pages (and the seeds, twice: repeats) as the prepare stage gives them, in order."""
+    if not NEWS.exists():
+        pytest.skip("needs ../shared (the news-stream pages): the seeds alone do not cluster enough to tell")
+    import sys
+
+    from conftest import ROOT
+
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from benchmarks.scale_corpus import news_pages
+
+    paths = [*news_pages()[:PAGES], SEEDS, SEEDS]
+    out: Results = []
+    with preparer_for(Settings(workers=0), []) as preparer:
+        for chunk in batches(read_paths(paths), 64):
+            raws = [item for item in chunk if isinstance(item, RawDocument)]
+            prepared = iter(preparer.run(raws))
+            out += [(item, next(prepared) if isinstance(item, RawDocument) else None) for item in chunk]
+    return out
+
+
+def _sequential(folder: Path, results: Results, settings: Settings) -> SQLiteStore:
+    store = SQLiteStore(folder / "sequential.db")
+    replayed = Replayed(results)
+    ingest(store, replayed.items(), settings, preparer=replayed)
+    return store
+
+
+def _tables(store: SQLiteStore) -> list[list[tuple[object, ...]]]:
+    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with sqlite3.connect(store.path) as db:
+        return [db.execute(query).fetchall() for query in TABLES]
+
+
+@pytest.mark.parametrize("tight", [False, True], ids=["default", "tight"])
+def test_planned_ingest_stores_what_the_sequential_ingest_stores(results: Results, tmp_path: Path, tight: bool) -> None:
+    settings = TIGHT if tight else Settings(workers=0)
+    sequential = _sequential(tmp_path, results, settings)
+    planned_store = SQLiteStore(tmp_path / "planned.db")
+    run = ingest_planned(planned_store, results, settings)
+    expected, found = _tables(sequential), _tables(planned_store)
+    for query, want, got in zip(TABLES, expected, found, strict=True):
+        assert got == want, query
+    ids = sequential.all_article_ids()
+    assert planned_store.articles(ids) == sequential.articles(ids)
+    assert run.report.added == len(ids) and run.report.present == len(list(SEEDS.iterdir()))
+    stories, events = sequential.cluster_counts()
+    assert 1 < stories < len(ids) and stories <= events  # the pages do cluster
+    changes = sequential.cluster_changes()
+    if tight:  # the merges' bookkeeping is held to the sequential one too
+        assert changes, "the tight settings were meant to merge stories"
+    assert run.decide_rate > 0 and set(run.seconds) >= {"plans", "decide", "load"}
+
+
+def test_the_prefix_state_answers_the_writers_reads_as_the_store(
+    results: Results, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At each batch of a sequential ingest, the store's answers to the writer's reads (document
+    frequencies, the latest postings per key with the cut, site statistics, vector sums) and the
+    planned state's answers as of that batch are the same."""
+    settings = TIGHT
+    run = ingest_planned(SQLiteStore(tmp_path / "planned.db"), results, settings)
+    state = run.state
+    assert state is not None
+    checked = {"batches": 0, "cut": 0}
+    place = ClusterWriter.place
+
+    def checking(
+        writer: ClusterWriter,
+        reps: Sequence[CompactRepresentation],
+        *,
+        fresh: bool = False,
+        sites: Mapping[str, str | None] | None = None,
+    ) -> list[Assignment]:
+        store, view = writer.store, state.as_of(checked["batches"])
+        ids = sorted({int(i) for rep in reps for i in rep.ids.tolist()})
+        assert view.feature_freq(ids) == store.feature_freq(ids)
+        for rep in reps:
+            filed = index_features(rep, settings.index_keys).tolist()
+            for per in (1, 3, 500):
+                assert view.sharing_features(filed, 20, per) == store.sharing_features(filed, 20, per)
+            counts = store.feature_freq(filed)
+            checked["cut"] += any(n > 3 for n in counts.values())
+        named = {site for site in (sites or {}).values() if site}
+        for site in sorted(named):
+            for floor in (1, 2, 4, 2**62):
+                assert view.site_lines(site, floor) == store.site_lines(site, floor)
+        _same_sums(view.language_vector_sums(), store.language_vector_sums())
+        keys = sorted({(site, rep.language or "") for rep in reps for site in named})
+        _same_sums(view.site_vector_sums(keys), store.site_vector_sums(keys))
+        checked["batches"] += 1
+        return place(writer, reps, fresh=fresh, sites=sites)
+
+    monkeypatch.setattr(ClusterWriter, "place", checking)
+    _sequential(tmp_path, results, settings)
+    assert checked["batches"] == state.n_batches > 5
+    assert checked["cut"] > 10  # keys filed under more articles than the cut: the cut was tested
+
+
+def _same_sums(got: Mapping[Any, tuple[int, np.ndarray]], want: Mapping[Any, tuple[int, np.ndarray]]) -> None:
+    assert got.keys() == want.keys()
+    for key, (count, total) in want.items():
+        assert got[key][0] == count and np.array_equal(got[key][1], total), key
+
+
+def test_planned_ingest_refuses_a_store_with_articles(results: Results, tmp_path: Path) -> None:
+    settings = Settings(workers=0)
+    store = _sequential(tmp_path, results[:20], settings)
+    with pytest.raises(CrosswireError, match="empty store"):
+        ingest_planned(store, results[20:], settings)
