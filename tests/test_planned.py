@@ -21,8 +21,8 @@ from crosswire.executors.ray_engine import Replayed
 from crosswire.ingest.files import read_paths
 from crosswire.represent.compact import CompactRepresentation
 from crosswire.service.common import batches, preparer_for
-from crosswire.service.ingest import ingest
-from crosswire.service.planned import ingest_planned
+from crosswire.service.ingest import ingest, recluster
+from crosswire.service.planned import ingest_planned, recluster_planned
 from crosswire.settings import Settings
 from crosswire.stages import Prepared
 from crosswire.store import SQLiteStore
@@ -175,3 +175,40 @@ def test_planned_ingest_refuses_a_store_with_articles(results: Results, tmp_path
     store = _sequential(tmp_path, results[:20], settings)
     with pytest.raises(CrosswireError, match="empty store"):
         ingest_planned(store, results[20:], settings)
+
+
+def test_a_planned_store_goes_on_as_a_sequential_one(results: Results, tmp_path: Path) -> None:
+    """The next (sequential) ingest into a store the planned ingest made finds what it would find
+    in a store the sequential ingest made, vector index included: the same tables after it."""
+    settings, first, then = TIGHT, results[:100], results[100:]
+    stores = []
+    for name, planned in (("sequential", False), ("planned", True)):
+        folder = tmp_path / name
+        folder.mkdir()
+        if planned:
+            store = SQLiteStore(folder / "sequential.db")
+            ingest_planned(store, first, settings)
+        else:
+            store = _sequential(folder, first, settings)
+        assert (folder / "sequential.db.vectors.usearch").is_file()
+        replayed = Replayed(then)
+        ingest(store, replayed.items(), settings, preparer=replayed)
+        stores.append(store)
+    for query, want, got in zip(TABLES, _tables(stores[0]), _tables(stores[1]), strict=True):
+        assert got == want, query
+
+
+def test_planned_recluster_rebuilds_what_the_sequential_recluster_rebuilds(results: Results, tmp_path: Path) -> None:
+    """Ingested with the default settings, re-clustered with the tight ones (renames, merges and
+    splits recorded): the same tables either way."""
+    stores = []
+    for name, planned in (("sequential", False), ("planned", True)):
+        folder = tmp_path / name
+        folder.mkdir()
+        store = _sequential(folder, results, Settings(workers=0))
+        report = recluster_planned(store, TIGHT) if planned else recluster(store, TIGHT)
+        assert report.articles == len(store.all_article_ids()) and 1 < report.stories < report.articles
+        stores.append(store)
+    for query, want, got in zip(TABLES, _tables(stores[0]), _tables(stores[1]), strict=True):
+        assert got == want, query
+    assert any(change["cause"] == "recluster" for change in stores[0].cluster_changes())

@@ -19,7 +19,7 @@ from fixture_server import article
 from test_sources_warc import write_warc
 
 from crosswire.executors.ray_engine import RayJob
-from crosswire.service.ingest import IngestReport, RecleanReport, ingest_paths, reclean
+from crosswire.service.ingest import IngestReport, RecleanReport, ingest_paths, reclean, recluster
 from crosswire.settings import Settings
 from crosswire.store import SQLiteStore
 from crosswire.types import Assignment
@@ -192,6 +192,27 @@ def test_ray_reclean_matches_local_reclean(local_run: Run, ray_run: tuple[Run, R
     ids = here.all_article_ids()
     assert there.articles(ids) == here.articles(ids)
     assert _assignments(there) == _assignments(here)
+
+
+@needs_ray
+def test_ray_recluster_matches_local_recluster(local_run: Run, ray_run: tuple[Run, RayJob], tmp_path: Path) -> None:
+    """Through the command line, with other clustering settings than the ingest's (the user's
+    config file): the batches' weighing, candidates and scores on both nodes, the same events
+    and stories as the local recluster."""
+    tight = {"batch_size": 16, "event_threshold": 0.5, "story_threshold": 0.4, "merge_threshold": 0.45}
+    here = _copy(local_run.store, tmp_path / "local.db")
+    expected = recluster(here, Settings(db=str(tmp_path / "local.db"), workers=0, **tight))  # type: ignore[arg-type]
+    _copy(ray_run[0].store, tmp_path / "ray.db").close()
+    config = tmp_path / "no-config" / "crosswire" / "config.toml"  # where run_cli points XDG_CONFIG_HOME
+    config.parent.mkdir(parents=True)
+    config.write_text("".join(f"{key} = {value}\n" for key, value in tight.items()), encoding="utf-8")
+    done = run_cli("recluster", "--engine", "ray", db=tmp_path / "ray.db")
+    assert done.returncode == 0, done.stderr
+    assert f"re-clustered {expected.articles} articles into {expected.stories} stories" in done.stderr
+    assert "batches weighed and planned on 2 Ray nodes" in done.stderr
+    there = SQLiteStore(tmp_path / "ray.db")
+    assert _assignments(there) == _assignments(here)
+    assert there.cluster_counts() == here.cluster_counts() == (expected.stories, expected.events)
 
 
 def test_ray_engine_without_ray_says_what_to_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -220,6 +220,8 @@ def ingest(
     render.print_ingest_report(report, settings.db, meter.summary())
     if job is not None:
         render.print_ray_nodes(job.nodes)
+        if job.step_nodes:
+            render.print_ray_steps(job.step_nodes)
     if report.rejected:
         raise typer.Exit(1)
 
@@ -247,14 +249,24 @@ def reclean(db: DbOption = None, engine: EngineOption = "local", ray_address: Ra
 
 @app.command()
 @guarded
-def recluster(db: DbOption = None) -> None:
+def recluster(db: DbOption = None, engine: EngineOption = "local", ray_address: RayAddressOption = None) -> None:
     """Rebuild every event and story from the stored articles (after changing clustering settings
-    or the encoder), in publication order, so the result does not depend on ingestion order."""
+    or the encoder), in publication order, so the result does not depend on ingestion order. With
+    `--engine ray`, each batch's weighing, candidates and scores run on the cluster."""
+    job = _ray_job(engine, ray_address)
     settings = _settings(db)
     store = _open(settings)
     with progress.meter("re-clustering", "article", total=store.article_count()) as meter:
-        report = service.recluster(store, settings, on_item=meter)
+        if job is None:
+            report = service.recluster(store, settings, on_item=meter)
+        else:
+            from crosswire.service.ingest_ray import recluster_ray
+
+            with job:
+                report = recluster_ray(store, settings, job, on_item=meter)
     render.print_recluster_report(report, meter.summary())
+    if job is not None:
+        render.print_ray_steps(job.step_nodes)
 
 
 @app.command()

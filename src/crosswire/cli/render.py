@@ -108,6 +108,13 @@ def print_ray_nodes(nodes: Counter[str]) -> None:
     err.print(Text(f"prepared on {plural(len(nodes), 'Ray node')}" + (f" ({shares})" if shares else "")))
 
 
+def print_ray_steps(nodes: Counter[str]) -> None:
+    shares = ", ".join(f"{node[:8]} {count}" for node, count in nodes.most_common())
+    err.print(
+        Text(f"batches weighed and planned on {plural(len(nodes), 'Ray node')}" + (f" ({shares})" if shares else ""))
+    )
+
+
 def print_recluster_report(report: ReclusterReport, summary: str = "") -> None:
     line = (
         f"re-clustered {plural(report.articles, 'article')} into {plural(report.stories, 'story')} "

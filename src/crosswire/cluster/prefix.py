@@ -38,7 +38,12 @@ class _Frequencies:
     """Document frequencies before each batch, from each batch's changes: one sorted array of
     (feature, batch) with running counts per feature, so a batch's look-up is two searchsorted."""
 
-    def __init__(self, deltas: Sequence[tuple[np.ndarray, np.ndarray]]) -> None:
+    def __init__(
+        self, deltas: Sequence[tuple[np.ndarray, np.ndarray]], base: tuple[np.ndarray, np.ndarray] | None = None
+    ) -> None:
+        # What every batch starts from (sorted ids, counts): the stored frequencies a recluster
+        # weighs against.
+        self.base = base or (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
         self.stride = len(deltas) + 1
         ids = np.concatenate([d[0] for d in deltas]) if deltas else np.zeros(0, dtype=np.int64)
         counts = np.concatenate([d[1] for d in deltas]) if deltas else np.zeros(0, dtype=np.int64)
@@ -55,6 +60,11 @@ class _Frequencies:
         """Counts of ``ids`` over the batches before ``batch``."""
         ids = np.asarray(ids, dtype=np.int64)
         out = np.zeros(len(ids), dtype=np.int64)
+        base_ids, base_counts = self.base
+        if len(base_ids) and len(ids):
+            at = np.minimum(np.searchsorted(base_ids, ids), len(base_ids) - 1)
+            found = base_ids[at] == ids
+            out[found] = base_counts[at[found]]
         if not len(self.features) or not len(ids):
             return out
         rank = np.searchsorted(self.features, ids)
@@ -63,7 +73,7 @@ class _Frequencies:
         at = np.searchsorted(self.keys, rank * self.stride + batch) - 1
         hit = known & (at >= 0)
         hit[hit] = self.keys[at[hit]] // self.stride == rank[hit]
-        out[hit] = self.totals[at[hit]]
+        out[hit] += self.totals[at[hit]]
         return out
 
 
@@ -88,6 +98,7 @@ class PrefixState:
     def __init__(self, n_batches: int) -> None:
         self.n_batches = n_batches
         self._sites: dict[str, _SiteLines] = {}
+        self._site_answers: dict[tuple[str, int], tuple[int, set[str]]] | None = None
         self._freq = _Frequencies([])
         self._language_sums: list[VectorSums] = [{} for _ in range(n_batches + 1)]
         self._site_sums: dict[SiteKey, tuple[list[int], list[tuple[int, np.ndarray]]]] = {}
@@ -114,9 +125,25 @@ class PrefixState:
                 kept.docs.append(docs_before + docs.get(site, 0))
                 kept.lines.append(lines_before + by_site.get(site, Counter()))
 
-    def add_frequencies(self, deltas: Sequence[tuple[np.ndarray, np.ndarray]]) -> None:
-        """Each batch's document-frequency changes (feature ids, counts), in batch order."""
-        self._freq = _Frequencies(deltas)
+    def add_frequencies(
+        self, deltas: Sequence[tuple[np.ndarray, np.ndarray]], base: Mapping[int, int] | None = None
+    ) -> None:
+        """Each batch's document-frequency changes (feature ids, counts), in batch order, over
+        ``base`` (the frequencies before the first batch)."""
+        start = None
+        if base:
+            ids = np.array(sorted(base), dtype=np.int64)
+            start = ids, np.array([base[i] for i in ids.tolist()], dtype=np.int64)
+        self._freq = _Frequencies(deltas, start)
+
+    def keep_language_sums(self, sums: Mapping[str, tuple[int, np.ndarray]]) -> None:
+        """The vector sums per language every batch sees (a recluster's: counted once, up front)."""
+        self._language_sums = [dict(sums)] * (self.n_batches + 1)
+
+    def keep_site_lines(self, answers: Mapping[tuple[str, int], tuple[int, set[str]]]) -> None:
+        """The site statistics every batch sees, as the store's answers to the reads the writer
+        makes (site, floor) -> (articles, keys): a recluster's, which it does not change."""
+        self._site_answers = dict(answers)
 
     def add_vector_sums(
         self,
@@ -199,6 +226,8 @@ class BatchView:
         return {i: _Brief(self.state.sites.get(i)) for i in ids if i in self.state.sites}
 
     def site_lines(self, site: str, min_articles: int) -> tuple[int, set[str]]:
+        if self.state._site_answers is not None:
+            return self.state._site_answers[(site, min_articles)]  # a read not foreseen must fail
         kept = self.state._sites.get(site)
         if kept is None:
             return 0, set()

@@ -14,8 +14,8 @@ from pathlib import Path
 from crosswire.errors import CrosswireError
 from crosswire.executors.ray_engine import RayJob, Replayed, Stage, prepared_documents, prepared_paths
 from crosswire.service.common import stage_context
-from crosswire.service.ingest import IngestReport, RecleanReport, ingest, reclean
-from crosswire.service.planned import ingest_planned
+from crosswire.service.ingest import IngestReport, RecleanReport, ReclusterReport, ingest, reclean
+from crosswire.service.planned import ingest_planned, recluster_planned
 from crosswire.settings import Settings
 from crosswire.store.base import Store
 from crosswire.types import RawDocument
@@ -59,3 +59,11 @@ def reclean_ray(
     """``reclean`` with the stored inputs prepared again on ``job``'s cluster (sent from here)."""
     replayed = Replayed(prepared_documents(job, _stored_inputs(store), _stage(settings)))
     return reclean(store, settings, on_item, preparer=replayed)
+
+
+def recluster_ray(
+    store: Store, settings: Settings, job: RayJob, on_item: Callable[[int], None] | None = None
+) -> ReclusterReport:
+    """``recluster`` with each batch's weighing, candidates and scores run on ``job``'s cluster
+    (crosswire.service.planned); the decisions and the store's writes stay here."""
+    return recluster_planned(store, settings, job.map, on_item)

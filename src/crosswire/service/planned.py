@@ -33,19 +33,34 @@ from typing import Any, TypeVar, cast
 
 import numpy as np
 
+from crosswire.analyze import analyze
 from crosswire.clean import article_id
+from crosswire.cluster import specific
+from crosswire.cluster.ann import VectorIndex, vector_index_path
 from crosswire.cluster.plan import Decider, Plan
 from crosswire.cluster.prefix import PrefixState
 from crosswire.cluster.sites import site_sum_changes
-from crosswire.cluster.writer import ClusterWriter, frequency_changes, index_features, policy_of
+from crosswire.cluster.writer import SEARCH_PAGE, ClusterWriter, frequency_changes, index_features, policy_of
 from crosswire.encode.centering import LanguageCentering
 from crosswire.errors import CrosswireError
-from crosswire.represent.compact import CompactRepresentation, Counted
-from crosswire.service.ingest import IngestReport, SiteCounts, _site_lines, _site_pass
+from crosswire.represent.compact import DOCS_KEY, CompactRepresentation, Counted, key_id, language_key
+from crosswire.service.common import batches as chunks
+from crosswire.service.common import encoder_of
+from crosswire.service.ingest import (
+    IngestReport,
+    ReclusterReport,
+    SiteCounts,
+    _encode_missing,
+    _record_changes,
+    _site_lines,
+    _site_pass,
+    _stable_ids,
+    _stored_vectors,
+)
 from crosswire.service.search import index_for_search
-from crosswire.service.stories import refresh_summaries
+from crosswire.service.stories import rebuild_summaries, refresh_summaries
 from crosswire.settings import Settings
-from crosswire.stages import Prepared, PreparedDocument
+from crosswire.stages import Prepared, PreparedDocument, counted_of
 from crosswire.store.base import Store
 from crosswire.types import RawDocument, Rejection
 
@@ -65,6 +80,7 @@ class _Batch:
     rejections: list[Rejection]
     raws: dict[str, RawDocument]
     docs: list[PreparedDocument]
+    size: int = 0  # inputs read, repeats included
 
 
 @dataclass
@@ -108,9 +124,11 @@ def _batches(results: Iterable[tuple[RawDocument | Rejection, Prepared | None]],
                     current.docs.append(prepared)
         count += 1
         if count == size:
+            current.size = count
             out.append(current)
             current, count = _Batch([], {}, []), 0
     if count:
+        current.size = count
         out.append(current)
     return out, repeats
 
@@ -171,6 +189,67 @@ class _MergeScores:
         return scored
 
 
+class _Clock:
+    """Seconds per step."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[name] = self.seconds.get(name, 0.0) + now - self._last
+        self._last = now
+
+
+def _vector_changes(
+    batches: Sequence[Sequence[tuple[str | None, str | None, np.ndarray | None]]],
+) -> tuple[list[dict[str, tuple[int, np.ndarray]]], list[dict[tuple[str, str], tuple[int, np.ndarray]]]]:
+    """Per batch of (site, language, vector), the changes of the vector sums per language and per
+    (site, language), computed as the writer computes them when it places the batch."""
+    languages, sites = [], []
+    for batch in batches:
+        kept = [(site, language, vector) for site, language, vector in batch if vector is not None]
+        ndim = len(kept[0][2]) if kept else 0
+        languages.append(LanguageCentering(ndim).add([v for _, _, v in kept], [language for _, language, _ in kept]))
+        sites.append(site_sum_changes([((site, language or ""), v) for site, language, v in kept if site is not None]))
+    return languages, sites
+
+
+@dataclass
+class _Placed:
+    reps: list[list[CompactRepresentation]]
+    index: dict[str, np.ndarray]
+    plans: list[list[Plan]]
+    decider: Decider
+
+
+def _weigh_and_place(
+    shared: _Shared,
+    counted: Sequence[list[Counted]],
+    vectors: Sequence[list[np.ndarray | None]],
+    sites: dict[str, str | None],
+    mapper: Mapper,
+    clock: _Clock,
+) -> _Placed:
+    """Steps 4 to 6: weigh and plan every batch (``mapper``), then decide in order."""
+    weighed = mapper(_weighed, shared, [(b, counted[b], vectors[b]) for b in range(len(counted))])
+    reps = [found[0] for found in weighed]
+    index = {i: features for found in weighed for i, features in found[1].items()}
+    centered = {i: row for found in weighed for i, row in found[2].items()}
+    shared.state.add_representations(reps, index, centered, sites)
+    clock.lap("weighing")
+    plans = mapper(_planned, shared, list(enumerate(reps)))
+    clock.lap("plans")
+    decider = Decider(policy_of(shared.settings), _MergeScores(shared))
+    for batch_plans in plans:
+        for plan in batch_plans:
+            decider.decide(plan)
+        decider.end_batch()
+    clock.lap("decide")
+    return _Placed(reps, index, plans, decider)
+
+
 def ingest_planned(
     store: Store,
     results: Iterable[tuple[RawDocument | Rejection, Prepared | None]],
@@ -183,68 +262,125 @@ def ingest_planned(
     ``mapper`` runs the per-batch steps (here, in this process, unless given)."""
     if store.article_count():
         raise CrosswireError("planned ingest needs an empty store (use the sequential ingest to add to one)")
-    seconds: dict[str, float] = {}
-    clock = time.perf_counter()
-
-    def lap(name: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        seconds[name] = seconds.get(name, 0.0) + now - clock
-        clock = now
-
+    clock = _Clock()
     batches, repeats = _batches(results, settings.batch_size)
-    lap("read")
+    clock.lap("read")
     state = PrefixState(len(batches))
     counts = mapper(_count_site_lines, None, [batch.docs for batch in batches])
     state.add_site_counts(counts)
     shared = _Shared(settings, state)
-    lap("site statistics")
+    clock.lap("site statistics")
     passed = mapper(_site_passed, shared, [(b, batch.docs, counts[b]) for b, batch in enumerate(batches)])
     for batch, docs in zip(batches, passed, strict=True):
         batch.docs = docs
-    lap("site pass")
+    clock.lap("site pass")
     counted = [[doc.counted for doc in batch.docs] for batch in batches]
     state.add_frequencies([frequency_changes(c) if c else _no_changes() for c in counted])
-    language_changes, site_changes = [], []
-    for batch in batches:
-        with_vectors = [doc for doc in batch.docs if doc.vector is not None]
-        vectors = [doc.vector for doc in with_vectors if doc.vector is not None]
-        ndim = len(vectors[0]) if vectors else 0
-        language_changes.append(LanguageCentering(ndim).add(vectors, [doc.counted.language for doc in with_vectors]))
-        site_changes.append(
-            site_sum_changes(
-                [
-                    ((site, doc.counted.language or ""), doc.vector)
-                    for doc in with_vectors
-                    if doc.vector is not None and (site := doc.article.site) is not None
-                ]
-            )
-        )
-    state.add_vector_sums(language_changes, site_changes)
-    lap("frequencies")
-    weighed = mapper(
-        _weighed, shared, [(b, counted[b], [doc.vector for doc in batch.docs]) for b, batch in enumerate(batches)]
+    language_changes, site_changes = _vector_changes(
+        [[(doc.article.site, doc.counted.language, doc.vector) for doc in batch.docs] for batch in batches]
     )
-    reps = [found[0] for found in weighed]
-    index = {i: features for found in weighed for i, features in found[1].items()}
-    centered = {i: row for found in weighed for i, row in found[2].items()}
+    state.add_vector_sums(language_changes, site_changes)
+    clock.lap("frequencies")
     sites = {doc.article.id: doc.article.site for batch in batches for doc in batch.docs}
-    state.add_representations(reps, index, centered, sites)
-    lap("weighing")
-    plans = mapper(_planned, shared, list(enumerate(reps)))
-    lap("plans")
-    decider = Decider(policy_of(settings), _MergeScores(shared))
-    for batch_plans in plans:
-        for plan in batch_plans:
-            decider.decide(plan)
-        decider.end_batch()
-    lap("decide")
-    report = _load(store, batches, reps, index, decider, counts, language_changes, site_changes, counted)
+    vectors = [[doc.vector for doc in batch.docs] for batch in batches]
+    placed = _weigh_and_place(shared, counted, vectors, sites, mapper, clock)
+    report = _load(store, batches, placed, counts, language_changes, site_changes, counted, state, on_item)
     report.present = repeats
-    if on_item:
-        on_item(sum(len(batch.docs) + len(batch.rejections) for batch in batches))
-    lap("load")
-    return PlannedRun(report, plans, seconds, state)
+    clock.lap("load")
+    return PlannedRun(report, placed.plans, clock.seconds, state)
+
+
+def recluster_planned(
+    store: Store, settings: Settings, mapper: Mapper = in_process, on_item: Callable[[int], None] | None = None
+) -> ReclusterReport:
+    """``recluster`` with each batch's weighing, candidates and scores computed apart
+    (``mapper``): every batch weighs against the stored frequencies and statistics, which a
+    recluster leaves as they are, and finds candidates among the postings and vectors rebuilt
+    before it (prefix sums); only the decisions run in order. The same events and stories."""
+    clock = _Clock()
+    encoder = encoder_of(settings)
+    ids = store.article_ids_by_time()
+    with store.transaction():
+        if encoder is not None and store.vector_count() < len(ids):
+            _encode_missing(store, encoder, ids)
+        ClusterWriter(store, settings).recount_vectors()
+        before = store.story_of_articles()
+        store.clear_clusters()
+        store.clear_postings()  # rebuilt in publication order, as the writer rebuilds them
+        counted: list[list[Counted]] = []
+        vectors: list[list[np.ndarray | None]] = []
+        described: list[list[tuple[str | None, str | None, np.ndarray | None]]] = []
+        sites: dict[str, str | None] = {}
+        for chunk in chunks(ids, settings.batch_size):
+            articles = store.articles(chunk)
+            stored = store.analyses([article.id for article in articles])
+            batch_counted = [counted_of(stored.get(article.id) or analyze(article)) for article in articles]
+            batch_vectors: list[np.ndarray | None] = [None] * len(articles)
+            if encoder is not None:
+                batch_vectors = _stored_vectors(store, encoder, articles)
+            counted.append(batch_counted)
+            vectors.append(batch_vectors)
+            described.append(
+                [(a.site, c.language, v) for a, c, v in zip(articles, batch_counted, batch_vectors, strict=True)]
+            )
+            sites.update({article.id: article.site for article in articles})
+        clock.lap("read")
+        state = PrefixState(len(counted))
+        _, site_changes = _vector_changes(described)
+        state.add_vector_sums([{} for _ in counted], site_changes)
+        state.keep_language_sums(store.language_vector_sums())  # counted once, up front
+        state.add_frequencies([_no_changes() for _ in counted], store.feature_freq(_weighed_keys(counted)))
+        state.keep_site_lines(_site_reads(store, {site for site in sites.values() if site is not None}))
+        clock.lap("frequencies")
+        placed = _weigh_and_place(_Shared(settings, state), counted, vectors, sites, mapper, clock)
+        for batch_reps in placed.reps:
+            index = {rep.article_id: placed.index[rep.article_id] for rep in batch_reps}
+            store.put_representations(batch_reps, index, fresh=True)
+            if on_item:
+                on_item(len(batch_reps))
+        store.add_site_vector_sums(_summed(site_changes))
+        store.put_placements(placed.decider.assignments())
+        for merge in placed.decider.merges:
+            store.merge_stories(merge.into, merge.absorbed, merge.article_id, "recluster-pass")
+        after = store.story_of_articles()
+        renames = _stable_ids(before, after)
+        store.rename_stories(renames)
+        _record_changes(store, before, {article: renames.get(story, story) for article, story in after.items()})
+        rebuild_summaries(store)
+        vector_index = _vector_search(store, state)
+    if vector_index is not None:
+        vector_index.save()
+    clock.lap("load")
+    return ReclusterReport(len(ids), *store.cluster_counts())
+
+
+def _weighed_keys(counted: Sequence[Sequence[Counted]]) -> list[int]:
+    """The feature ids weighing reads: the articles' own, their languages' and the article count."""
+    languages = {key_id(language_key(c.language)) for batch in counted for c in batch}
+    ids = [c.ids for batch in counted for c in batch]
+    found = np.unique(np.concatenate([np.array([key_id(DOCS_KEY), *languages], dtype=np.int64), *ids]))
+    return [int(i) for i in found.tolist()]
+
+
+class _SiteReads:
+    """A store that records its answers to ``site_lines``."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.answers: dict[tuple[str, int], tuple[int, set[str]]] = {}
+
+    def site_lines(self, site: str, min_articles: int) -> tuple[int, set[str]]:
+        found = self.answers[(site, min_articles)] = self.store.site_lines(site, min_articles)
+        return found
+
+
+def _site_reads(store: Store, sites: Iterable[str]) -> dict[tuple[str, int], tuple[int, set[str]]]:
+    """The store's answers to every site-statistics read a recluster's writer makes (the names
+    common in each site, ``crosswire.cluster.specific.site_names``)."""
+    reads = _SiteReads(store)
+    for site in sorted(sites):
+        specific.site_names(cast(Store, reads), site)
+    return reads.answers
 
 
 def _no_changes() -> tuple[np.ndarray, np.ndarray]:
@@ -254,19 +390,20 @@ def _no_changes() -> tuple[np.ndarray, np.ndarray]:
 def _load(
     store: Store,
     batches: Sequence[_Batch],
-    reps: Sequence[Sequence[CompactRepresentation]],
-    index: dict[str, np.ndarray],
-    decider: Decider,
+    placed: _Placed,
     site_counts: Sequence[SiteCounts],
     language_changes: Sequence[dict[str, tuple[int, np.ndarray]]],
     site_changes: Sequence[dict[tuple[str, str], tuple[int, np.ndarray]]],
     counted: Sequence[Sequence[Counted]],
+    state: PrefixState,
+    on_item: Callable[[int], None] | None,
 ) -> IngestReport:
     """Everything the sequential ingest stores, in sets: the articles batch by batch (postings
     keep their order), the statistics and the placements once."""
     report = IngestReport()
     with store.transaction():
-        for batch, batch_reps in zip(batches, reps, strict=True):
+        index = placed.index
+        for batch, batch_reps in zip(batches, placed.reps, strict=True):
             for rejection in batch.rejections:
                 store.add_rejection(rejection)
             store.add_raws([(doc.article.id, batch.raws[doc.article.id]) for doc in batch.docs])
@@ -280,6 +417,8 @@ def _load(
             report.rejections += batch.rejections
             for rejection in batch.rejections:
                 report.rejected[rejection.reason] += 1
+            if on_item:
+                on_item(batch.size)
         store.add_language_vector_sums(_summed(language_changes))
         store.add_site_vector_sums(_summed(site_changes))
         frequencies: Counter[int] = Counter()
@@ -294,13 +433,33 @@ def _load(
             site_docs.update(docs)
             site_lines.update(lines)
         store.count_site_lines(site_docs, site_lines)
-        placed = decider.assignments()
-        store.put_placements(placed)
-        for merge in decider.merges:
+        assignments = placed.decider.assignments()
+        store.put_placements(assignments)
+        for merge in placed.decider.merges:
             store.merge_stories(merge.into, merge.absorbed, merge.article_id, "ingest")
-        report.stories = {a.story_id for a in placed} | {s for m in decider.merges for s in m.absorbed}
+        report.stories = {a.story_id for a in assignments} | {s for m in placed.decider.merges for s in m.absorbed}
         refresh_summaries(store, report.stories)
+        vector_index = _vector_search(store, state)
+    if vector_index is not None:
+        vector_index.save()  # after the data it mirrors is committed, as the writer saves it
     return report
+
+
+def _vector_search(store: Store, state: PrefixState) -> VectorIndex | None:
+    """The nearest-vector search a sequential ingest leaves beside the store, so the next ingest
+    finds the same candidates: every vector centered as it was when its batch was placed, in the
+    HNSW index file (and in the server's search index, where the store has one)."""
+    if not state.vector_ids:
+        return None
+    ndim = state.centered.shape[1]
+    index = VectorIndex(ndim, vector_index_path(store.path))
+    index.clear()
+    index.add(state.vector_ids, state.centered)
+    if store.search_vector_count(ndim, create=True) is not None:
+        for start in range(0, len(state.vector_ids), SEARCH_PAGE):
+            end = start + SEARCH_PAGE
+            store.put_search_vectors(list(zip(state.vector_ids[start:end], state.centered[start:end], strict=True)))
+    return index
 
 
 def _summed(changes: Sequence[dict[Any, tuple[int, np.ndarray]]]) -> dict[Any, tuple[int, np.ndarray]]:
