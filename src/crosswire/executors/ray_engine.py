@@ -55,7 +55,7 @@ ROWS_PER_BLOCK = 64
 # again, so it should take them well over their few seconds of loading.
 WINDOW_PER_ACTOR = 2000
 # Tasks per CPU of a planned ingest's steps (crosswire.service.planned): batches differ in cost.
-TASKS_PER_CPU = 3
+TASKS_PER_CPU = 2
 
 Item = RawDocument | Rejection
 Keyed = tuple[tuple[int, int], Item, Prepared | None]  # (order key, item, what preparing it gave)

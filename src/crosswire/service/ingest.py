@@ -77,19 +77,23 @@ def _site_pass(
     (``batch``, from ``_site_lines``; None when the articles are already counted, as in
     ``reclean``): a site's first articles often arrive together, and their share-button lines and
     comment notices ("This site uses Akismet ...") must not link them to each other."""
+    return site_pass(docs, site_furniture(store, settings, docs, batch))
+
+
+def site_furniture(
+    store: Store, settings: Settings, docs: Sequence[PreparedDocument], batch: SiteCounts | None
+) -> dict[str, set[str]]:
+    """Per site of ``docs``, the keys of its lines and names that the site pass takes out."""
     if batch is None:
         batch = Counter({site: 0 for doc in docs if (site := site_of(doc.article)) is not None}), Counter()
     sites, lines = batch
     by_site: dict[str, Counter[str]] = {}
     for (site, key), n in lines.items():
         by_site.setdefault(site, Counter())[key] = n
-    return site_pass(
-        docs,
-        {
-            site: _batch_boilerplate(store, settings, site, sites[site], by_site.get(site, Counter()))
-            for site in sorted(sites)
-        },
-    )
+    return {
+        site: _batch_boilerplate(store, settings, site, sites[site], by_site.get(site, Counter()))
+        for site in sorted(sites)
+    }
 
 
 def _batch_boilerplate(store: Store, settings: Settings, site: str, in_batch: int, lines: Counter[str]) -> set[str]:

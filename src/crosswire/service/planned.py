@@ -35,6 +35,7 @@ import numpy as np
 
 from crosswire.analyze import analyze
 from crosswire.clean import article_id
+from crosswire.clean.site import site_of
 from crosswire.cluster import specific
 from crosswire.cluster.ann import VectorIndex, vector_index_path
 from crosswire.cluster.plan import Decider, Plan
@@ -53,14 +54,14 @@ from crosswire.service.ingest import (
     _encode_missing,
     _record_changes,
     _site_lines,
-    _site_pass,
     _stable_ids,
     _stored_vectors,
+    site_furniture,
 )
 from crosswire.service.search import index_for_search
 from crosswire.service.stories import rebuild_summaries, refresh_summaries
 from crosswire.settings import Settings
-from crosswire.stages import Prepared, PreparedDocument, counted_of
+from crosswire.stages import Prepared, PreparedDocument, counted_of, site_pass
 from crosswire.store.base import Store
 from crosswire.types import RawDocument, Rejection
 
@@ -139,14 +140,9 @@ class _Shared:
     state: PrefixState
 
 
-def _count_site_lines(_: None, docs: list[PreparedDocument]) -> SiteCounts:
-    return _site_lines(docs)
-
-
-def _site_passed(shared: _Shared, item: tuple[int, list[PreparedDocument], SiteCounts]) -> list[PreparedDocument]:
-    batch, docs, counts = item
-    # Planning only reads the store: the view answers those reads (crosswire.cluster.prefix).
-    return _site_pass(cast(Store, shared.state.as_of(batch)), shared.settings, docs, counts)
+def _site_passed(_: None, item: tuple[list[PreparedDocument], dict[str, set[str]]]) -> list[PreparedDocument]:
+    docs, furniture = item
+    return site_pass(docs, furniture)
 
 
 Weighed = tuple[list[CompactRepresentation], dict[str, np.ndarray], dict[str, np.ndarray]]
@@ -163,9 +159,10 @@ def _weighed(shared: _Shared, item: tuple[int, list[Counted], list[np.ndarray | 
     return reps, index, centered
 
 
-def _planned(shared: _Shared, item: tuple[int, list[CompactRepresentation]]) -> list[Plan]:
-    batch, reps = item
-    view = shared.state.as_of(batch)
+def _planned(shared: _Shared, batch: int) -> list[Plan]:
+    state = shared.state
+    reps = [state.reps[i] for i in state.ids[state.batch_start[batch] : state.batch_start[batch + 1]]]
+    view = state.as_of(batch)
     writer = ClusterWriter(cast(Store, view), shared.settings)
     writer.vectors = view.vectors()
     return writer.plan(reps, {rep.article_id: shared.state.sites.get(rep.article_id) for rep in reps})
@@ -187,6 +184,25 @@ class _MergeScores:
         self.writer[1].learn_sites({i: self.shared.state.sites.get(i) for i in (article, *others)})
         scored: list[float] = self.writer[1].score(reps[article], [reps[i] for i in others]).tolist()
         return scored
+
+
+def _site_pass_on(mapper: Mapper, shared: _Shared, batches: Sequence[_Batch], counts: Sequence[SiteCounts]) -> None:
+    """The site pass of every batch: which lines are furniture is worked out here, from the site
+    statistics before the batch; only the articles of sites with furniture travel to have it
+    taken out (re-analysing what is dropped is the step's cost)."""
+    work: list[tuple[int, list[int], tuple[list[PreparedDocument], dict[str, set[str]]]]] = []
+    for b, batch in enumerate(batches):
+        view = cast(Store, shared.state.as_of(b))
+        furniture = {
+            site: keys for site, keys in site_furniture(view, shared.settings, batch.docs, counts[b]).items() if keys
+        }
+        at = [i for i, doc in enumerate(batch.docs) if site_of(doc.article) in furniture]
+        if at:
+            work.append((b, at, ([batch.docs[i] for i in at], furniture)))
+    passed = mapper(_site_passed, None, [item for _, _, item in work])
+    for (b, at, _), docs in zip(work, passed, strict=True):
+        for i, doc in zip(at, docs, strict=True):
+            batches[b].docs[i] = doc
 
 
 class _Clock:
@@ -239,7 +255,7 @@ def _weigh_and_place(
     centered = {i: row for found in weighed for i, row in found[2].items()}
     shared.state.add_representations(reps, index, centered, sites)
     clock.lap("weighing")
-    plans = mapper(_planned, shared, list(enumerate(reps)))
+    plans = mapper(_planned, shared, list(range(len(reps))))
     clock.lap("plans")
     decider = Decider(policy_of(shared.settings), _MergeScores(shared))
     for batch_plans in plans:
@@ -266,13 +282,12 @@ def ingest_planned(
     batches, repeats = _batches(results, settings.batch_size)
     clock.lap("read")
     state = PrefixState(len(batches))
-    counts = mapper(_count_site_lines, None, [batch.docs for batch in batches])
+    # Counting lines is cheaper here than sending the articles to count them.
+    counts = [_site_lines(batch.docs) for batch in batches]
     state.add_site_counts(counts)
     shared = _Shared(settings, state)
     clock.lap("site statistics")
-    passed = mapper(_site_passed, shared, [(b, batch.docs, counts[b]) for b, batch in enumerate(batches)])
-    for batch, docs in zip(batches, passed, strict=True):
-        batch.docs = docs
+    _site_pass_on(mapper, shared, batches, counts)
     clock.lap("site pass")
     counted = [[doc.counted for doc in batch.docs] for batch in batches]
     state.add_frequencies([frequency_changes(c) if c else _no_changes() for c in counted])
