@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pytest
@@ -17,12 +17,12 @@ from conftest import SEEDS, SHARED
 
 from crosswire.cluster.writer import ClusterWriter, index_features
 from crosswire.errors import CrosswireError
-from crosswire.executors.ray_engine import Replayed
+from crosswire.executors.ray_engine import RayJob, Replayed
 from crosswire.ingest.files import read_paths
 from crosswire.represent.compact import CompactRepresentation
 from crosswire.service.common import batches, preparer_for
 from crosswire.service.ingest import ingest, recluster
-from crosswire.service.planned import ingest_planned, recluster_planned
+from crosswire.service.planned import ingest_planned, ingest_prepared, recluster_planned
 from crosswire.settings import Settings
 from crosswire.stages import Prepared
 from crosswire.store import SQLiteStore
@@ -212,3 +212,27 @@ def test_planned_recluster_rebuilds_what_the_sequential_recluster_rebuilds(resul
     for query, want, got in zip(TABLES, _tables(stores[0]), _tables(stores[1]), strict=True):
         assert got == want, query
     assert any(change["cause"] == "recluster" for change in stores[0].cluster_changes())
+
+
+def test_a_run_larger_than_a_plan_is_planned_then_goes_on_sequentially(results: Results, tmp_path: Path) -> None:
+    """What `ingest --engine ray` does with more inputs than a plan holds: the first whole batches
+    planned, the rest sequential; the same tables as one sequential ingest."""
+    sequential = _sequential(tmp_path, results, TIGHT)
+    split = SQLiteStore(tmp_path / "split.db")
+    report = ingest_prepared(split, results, TIGHT, limit=3 * TIGHT.batch_size)
+    for query, want, got in zip(TABLES, _tables(sequential), _tables(split), strict=True):
+        assert got == want, query
+    assert report.added == len(sequential.all_article_ids())
+    assert report.present == len(list(SEEDS.iterdir()))
+
+
+def test_recluster_on_ray_refuses_a_store_larger_than_a_plan(
+    results: Results, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crosswire.service import ingest_ray
+
+    store = _sequential(tmp_path, results[:40], TIGHT)
+    monkeypatch.setattr(ingest_ray, "PLANNED_ARTICLES", 10)
+    with pytest.raises(CrosswireError, match="without --engine"):
+        ingest_ray.recluster_ray(store, TIGHT, cast(RayJob, None))
+    assert store.cluster_counts()[0] > 0  # nothing was cleared

@@ -14,11 +14,20 @@ from pathlib import Path
 from crosswire.errors import CrosswireError
 from crosswire.executors.ray_engine import RayJob, Replayed, Stage, prepared_documents, prepared_paths
 from crosswire.service.common import stage_context
-from crosswire.service.ingest import IngestReport, RecleanReport, ReclusterReport, ingest, reclean
-from crosswire.service.planned import ingest_planned, recluster_planned
+from crosswire.service.ingest import IngestReport, RecleanReport, ReclusterReport, reclean
+from crosswire.service.planned import ingest_prepared, recluster_planned
 from crosswire.settings import Settings
 from crosswire.store.base import Store
 from crosswire.types import RawDocument
+
+# Articles a planned ingest or recluster holds (crosswire.service.planned): every task reads the
+# whole prefix state, about 18 KiB an article, and the driver holds the prepared articles too.
+PLANNED_ARTICLES = 20_000
+
+
+def planned_limit(settings: Settings) -> int:
+    """Inputs planned at once: whole batches, so the sequential ingest after them cuts the same."""
+    return max(1, PLANNED_ARTICLES // settings.batch_size) * settings.batch_size
 
 
 def _stage(settings: Settings) -> Stage:
@@ -38,11 +47,7 @@ def ingest_paths_ray(
     if urls:
         raise CrosswireError(f"--engine ray reads files, folders and web archives, not URLs ({urls[0]})")
     prepared = prepared_paths(job, paths, _stage(settings))
-    if not store.article_count():
-        # Into an empty store every step but the decisions runs on the cluster too.
-        return ingest_planned(store, prepared, settings, job.map, on_item).report
-    replayed = Replayed(prepared)
-    return ingest(store, replayed.items(), settings, on_item, preparer=replayed)
+    return ingest_prepared(store, prepared, settings, job.map, on_item, planned_limit(settings))
 
 
 def _stored_inputs(store: Store) -> Iterator[RawDocument]:
@@ -65,5 +70,12 @@ def recluster_ray(
     store: Store, settings: Settings, job: RayJob, on_item: Callable[[int], None] | None = None
 ) -> ReclusterReport:
     """``recluster`` with each batch's weighing, candidates and scores run on ``job``'s cluster
-    (crosswire.service.planned); the decisions and the store's writes stay here."""
+    (crosswire.service.planned); the decisions and the store's writes stay here. It holds every
+    article's representation in memory: refused for a store larger than ``PLANNED_ARTICLES``."""
+    articles = store.article_count()
+    if articles > PLANNED_ARTICLES:
+        raise CrosswireError(
+            f"recluster --engine ray holds the whole store in memory, up to {PLANNED_ARTICLES:,} articles "
+            f"(this store: {articles:,}); run `crosswire recluster` without --engine"
+        )
     return recluster_planned(store, settings, job.map, on_item)

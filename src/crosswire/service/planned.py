@@ -29,6 +29,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any, TypeVar, cast
 
 import numpy as np
@@ -44,6 +45,7 @@ from crosswire.cluster.sites import site_sum_changes
 from crosswire.cluster.writer import SEARCH_PAGE, ClusterWriter, frequency_changes, index_features, policy_of
 from crosswire.encode.centering import LanguageCentering
 from crosswire.errors import CrosswireError
+from crosswire.executors.ray_engine import Replayed
 from crosswire.represent.compact import DOCS_KEY, CompactRepresentation, Counted, key_id, language_key
 from crosswire.service.common import batches as chunks
 from crosswire.service.common import encoder_of
@@ -56,6 +58,7 @@ from crosswire.service.ingest import (
     _site_lines,
     _stable_ids,
     _stored_vectors,
+    ingest,
     site_furniture,
 )
 from crosswire.service.search import index_for_search
@@ -303,6 +306,32 @@ def ingest_planned(
     report.present = repeats
     clock.lap("load")
     return PlannedRun(report, placed.plans, clock.seconds, state)
+
+
+def ingest_prepared(
+    store: Store,
+    results: Iterable[tuple[RawDocument | Rejection, Prepared | None]],
+    settings: Settings,
+    mapper: Mapper = in_process,
+    on_item: Callable[[int], None] | None = None,
+    limit: int | None = None,
+) -> IngestReport:
+    """Place and store prepared inputs: into an empty store, the first ``limit`` of them (whole
+    batches) by a planned ingest, and the rest, or all of them into a store that holds articles,
+    by the sequential ingest, which goes on from a planned store as from its own."""
+    results = iter(results)
+    report = IngestReport()
+    if not store.article_count():
+        report = ingest_planned(store, list(islice(results, limit)), settings, mapper, on_item).report
+    replayed = Replayed(results)
+    rest = ingest(store, replayed.items(), settings, on_item, preparer=replayed)
+    return IngestReport(
+        report.added + rest.added,
+        report.present + rest.present,
+        report.rejected + rest.rejected,
+        report.rejections + rest.rejections,
+        report.stories | rest.stories,
+    )
 
 
 def recluster_planned(
