@@ -12,6 +12,7 @@ candidate source is abstract so the same logic runs over any index.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -171,26 +172,34 @@ def place(
         close = within_window(published, other.published, policy.event_window_days)
         event_close[event] = event_close.get(event, True) and close
         event_undated[event] = event_undated.get(event, False) or undated or _day(other.published) is None
-    sizes = story_size(sorted(by_story)) if story_size is not None else {}
+    # A cluster's support is at most its best score (or below zero), so a cluster whose best score
+    # is under a positive threshold cannot clear it: it is not weighed, nor its size read (most
+    # candidates are alone in their event and story). Margin linking weighs every story.
+    story_floor = policy.story_threshold if policy.margin_ratio <= 0 and policy.story_threshold > 0 else -math.inf
+    plausible = {story: found for story, found in by_story.items() if max(found) >= story_floor}
+    sizes = story_size(sorted(plausible)) if story_size is not None else {}
     story_support = {
-        story: _support(found, sizes.get(story, len(found)), policy.support) for story, found in by_story.items()
+        story: _support(found, sizes.get(story, len(found)), policy.support) for story, found in plausible.items()
     }
     best_event: tuple[float, str] | None = None
     for event, found in by_event.items():
-        support = _support(found, len(found), policy.support)
         # Without a date on both sides, time cannot confirm one happening: content must say more.
         threshold = (
             max(policy.event_threshold, policy.undated_event_threshold)
             if event_undated[event]
             else policy.event_threshold
         )
-        if event_close[event] and support >= threshold and (best_event is None or (support, event) > best_event):
+        if not event_close[event] or (threshold > 0 and max(found) < threshold):
+            continue
+        support = _support(found, len(found), policy.support)
+        if support >= threshold and (best_event is None or (support, event) > best_event):
             best_event = (support, event)
     best_story = max(((support, story) for story, support in story_support.items()), default=None)
-    assert best_story is not None
     if best_event is not None:
         event_id, story_id, score = best_event[1], event_story[best_event[1]], best_event[0]
-    elif best_story[0] >= policy.story_threshold or _clear_margin(best_story, story_support, policy):
+    elif best_story is not None and (
+        best_story[0] >= policy.story_threshold or _clear_margin(best_story, story_support, policy)
+    ):
         event_id, story_id, score = f"e-{article_id}", best_story[1], best_story[0]
     else:
         return fresh
@@ -203,6 +212,8 @@ def place(
         linked = {story for story in linked if _stories_match(story, story_id, candidates, policy, pair_scores)}
     linked.add(story_id)
     if len(linked) > 1 and story_size is not None:
+        if story_id not in sizes:  # an event's story under the story threshold
+            sizes = {**sizes, **story_size([story_id])}
         story_id = max(sorted(linked), key=lambda s: (sizes.get(s, 0), s == story_id))
     absorbed = tuple(sorted(linked - {story_id}))
     return Placement(Assignment(article_id, event_id, story_id, round(score, 6)), absorbed)
