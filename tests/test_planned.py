@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -24,7 +25,7 @@ from crosswire.service.common import batches, preparer_for
 from crosswire.service.ingest import ingest, recluster
 from crosswire.service.planned import ingest_planned, ingest_prepared, recluster_planned
 from crosswire.settings import Settings
-from crosswire.stages import Prepared
+from crosswire.stages import Prepared, PreparedDocument
 from crosswire.store import SQLiteStore
 from crosswire.types import Assignment, RawDocument, Rejection
 
@@ -236,3 +237,21 @@ def test_recluster_on_ray_refuses_a_store_larger_than_a_plan(
     with pytest.raises(CrosswireError, match="without --engine"):
         ingest_ray.recluster_ray(store, TIGHT, cast(RayJob, None))
     assert store.cluster_counts()[0] > 0  # nothing was cleared
+
+
+def test_planned_ingest_without_vectors_and_with_an_empty_batch(results: Results, tmp_path: Path) -> None:
+    """The lexical engine alone (no vectors: ``encoder = "none"``), and a first batch of nothing
+    but rejections: the same tables as the sequential ingest."""
+    rejected: Results = [(Rejection(f"gone-{i}.html", "unreadable", "test"), None) for i in range(TIGHT.batch_size)]
+    lexical: Results = [
+        (item, replace(prepared, vector=None) if isinstance(prepared, PreparedDocument) else prepared)
+        for item, prepared in results
+    ]
+    settings = replace(TIGHT, encoder="none")
+    sequential = _sequential(tmp_path, rejected + lexical, settings)
+    planned = SQLiteStore(tmp_path / "planned.db")
+    run = ingest_planned(planned, rejected + lexical, settings)
+    for query, want, got in zip(TABLES, _tables(sequential), _tables(planned), strict=True):
+        assert got == want, query
+    assert run.report.rejected["unreadable"] == TIGHT.batch_size
+    assert not (tmp_path / "planned.db.vectors.usearch").exists()
