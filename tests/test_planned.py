@@ -61,6 +61,7 @@ TABLES = (
     "ORDER BY story_id",
     "SELECT * FROM meta WHERE key = 'posting_seq'",
     "SELECT count(*) FROM article_search",
+    "SELECT id, source, reason, detail, times FROM rejections ORDER BY id",
 )
 
 
@@ -255,3 +256,28 @@ def test_planned_ingest_without_vectors_and_with_an_empty_batch(results: Results
         assert got == want, query
     assert run.report.rejected["unreadable"] == TIGHT.batch_size
     assert not (tmp_path / "planned.db.vectors.usearch").exists()
+
+
+def test_repeats_and_rejections_are_counted_as_the_sequential_ingest_counts_them(
+    results: Results, tmp_path: Path
+) -> None:
+    """A document rejected while preparing and met again two batches later is prepared again (the
+    sequential ingest keeps only the batch before in flight); met again in the next batch it is
+    present. A batch records the reader's rejections, then the preparing's."""
+    size = TIGHT.batch_size
+    documents = [(item, prepared) for item, prepared in results if isinstance(prepared, PreparedDocument)]
+    raw = cast(RawDocument, documents[0][0])
+    refused: tuple[RawDocument | Rejection, Prepared | None] = (raw, Rejection(raw.source, "too-short", "test"))
+    unreadable: tuple[RawDocument | Rejection, Prepared | None] = (Rejection("gone.html", "unreadable", "test"), None)
+    run: Results = [refused, unreadable, *documents[1 : size - 1]]  # batch 0: recorded as unreadable, too-short
+    run += [refused, *documents[size - 1 : 2 * size - 2]]  # batch 1: present (in flight)
+    run += [unreadable, refused, *documents[2 * size - 2 :]]  # batch 2: prepared and refused again
+    sequential = _sequential(tmp_path, run, TIGHT)
+    sequential_report = ingest(SQLiteStore(tmp_path / "again.db"), Replayed(run).items(), TIGHT, preparer=Replayed(run))
+    planned_store = SQLiteStore(tmp_path / "planned.db")
+    report = ingest_planned(planned_store, run, TIGHT).report
+    for query, want, got in zip(TABLES, _tables(sequential), _tables(planned_store), strict=True):
+        assert got == want, query
+    assert report.present == sequential_report.present
+    assert report.rejected == sequential_report.rejected and report.rejected["too-short"] == 2
+    assert [r.reason for r in report.rejections] == [r.reason for r in sequential_report.rejections]

@@ -211,6 +211,7 @@ class ClusterWriter:
         self._dense = DenseRows(self.fusion)
         self._site_dense: dict[tuple[str, str], np.ndarray] = {}
         self._sites: dict[str, str | None] = {}  # article id -> site name, for SAME_SITE
+        self._batch_sites: dict[str, str | None] = {}
         self.site_means = SiteMeans(store)
         self._site_names: dict[str, np.ndarray] = {}  # per batch: crosswire.cluster.specific
         # The batch just weighed: article id -> FeatureFreq.emptied when its keys were fetched.
@@ -323,7 +324,9 @@ class ClusterWriter:
         index features (``filed``), then its nearest vectors. Where the articles before it were
         placed does not enter: a plan (``plan``) computes them ahead of the decisions."""
         limit = self.settings.max_candidates
-        lookup = filed[self.freq.of(filed) <= MAX_POSTINGS].tolist()  # weighed: already fetched
+        # Weighed, so fetched, unless a merge check's look-ups emptied the cache since.
+        self.freq.prefetch(filed)
+        lookup = filed[self.freq.of(filed) <= MAX_POSTINGS].tolist()
         ranked = [
             *self.store.sharing_features(lookup, limit, self.settings.postings_per_key),
             *overlay.sharing(lookup).items(),
@@ -338,11 +341,14 @@ class ClusterWriter:
                     ids.append(near)
         return ids
 
-    def _stored_reps(self, ids: Sequence[str]) -> None:
-        """Have the stored representations of ``ids`` in the cache."""
-        missing = [i for i in ids if i not in self._reps]
-        for found in self.store.representations(missing).values():
-            self._remember(found)
+    def _stored_reps(self, ids: Sequence[str]) -> dict[str, CompactRepresentation]:
+        """The stored representations of ``ids``, from the cache or the store (read from the
+        result, not the cache: loading some can evict others)."""
+        found = {i: self._reps[i] for i in ids if i in self._reps}
+        loaded = self.store.representations([i for i in ids if i not in found])
+        for rep in loaded.values():
+            self._remember(rep)
+        return found | loaded
 
     def candidates(
         self, rep: CompactRepresentation, overlay: _Overlay, filed: np.ndarray | None = None
@@ -352,18 +358,18 @@ class ClusterWriter:
             filed = index_features(rep, self.settings.index_keys)
         ids = self.candidate_ids(rep, overlay, filed)
         stored = [i for i in ids if i not in overlay.reps]
-        self._stored_reps(stored)
+        reps = self._stored_reps(stored)
         assigned = overlay.stored_assignments(self.store, stored)
         out = []
         for i in ids:
             if i in overlay.assignments:
-                out.append(Candidate(overlay.reps[i], overlay.assignments[i]))
-            elif i in self._reps and i in assigned:
-                stored_at = assigned[i]
-                story = overlay.story(stored_at.story_id)
-                if story != stored_at.story_id:
-                    stored_at = replace(stored_at, story_id=story)
-                out.append(Candidate(self._reps[i], stored_at))
+                found, placed = overlay.reps[i], overlay.assignments[i]
+            elif i in reps and i in assigned:
+                found, placed = reps[i], assigned[i]
+            else:
+                continue
+            story = overlay.story(placed.story_id)  # a merge earlier in the batch moved it
+            out.append(Candidate(found, placed if story == placed.story_id else replace(placed, story_id=story)))
         return out
 
     def _story_sizes(self, overlay: _Overlay, story_ids: Sequence[str]) -> dict[str, int]:
@@ -384,7 +390,9 @@ class ClusterWriter:
 
     # -- placing -------------------------------------------------------------------------------
     def learn_sites(self, sites: Mapping[str, str | None]) -> None:
-        """Articles' site names (pairs from one site are discounted, ``SAME_SITE``)."""
+        """Articles' site names (pairs from one site are discounted, ``SAME_SITE``): the batch's,
+        kept when the cache of the others is emptied."""
+        self._batch_sites = dict(sites)
         self._sites.update(sites)
 
     def _same_site(self, article_id: str, found: Sequence[CompactRepresentation]) -> np.ndarray:
@@ -395,7 +403,7 @@ class ClusterWriter:
         missing = [c.article_id for c in found if c.article_id not in self._sites]
         if missing:
             if len(self._sites) > _SITE_CACHE:
-                self._sites = {article_id: site}
+                self._sites = {**self._batch_sites, article_id: site}
             briefs = self.store.article_briefs(missing)
             self._sites.update({i: briefs[i].site if i in briefs else None for i in missing})
         return np.array([self._sites.get(c.article_id) == site for c in found], dtype=bool)
@@ -475,8 +483,8 @@ class ClusterWriter:
         for rep in reps:
             filed = index_features(rep, limit)
             ids = self.candidate_ids(rep, overlay, filed)
-            self._stored_reps([i for i in ids if i not in overlay.reps])
-            found = [r for i in ids if (r := overlay.reps.get(i) or self._reps.get(i)) is not None]
+            reps_stored = self._stored_reps([i for i in ids if i not in overlay.reps])
+            found = [r for i in ids if (r := overlay.reps.get(i) or reps_stored.get(i)) is not None]
             dated = tuple(Dated(other.article_id, other.published) for other in found)
             plans.append(Plan(rep.article_id, rep.published, dated, self.score(rep, found).tolist()))
             overlay.reps[rep.article_id] = rep
@@ -497,7 +505,7 @@ class ClusterWriter:
         names (pairs from one site are discounted, ``SAME_SITE``)."""
         overlay = _Overlay()
         limit = self.settings.index_keys
-        self._sites.update(sites or {})
+        self.learn_sites(sites or {})
         self._site_names.clear()  # the site statistics grow with each batch
         self._forget_centered()
         for rep in reps:

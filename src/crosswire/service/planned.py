@@ -103,37 +103,47 @@ class PlannedRun:
 
 
 def _batches(results: Iterable[tuple[RawDocument | Rejection, Prepared | None]], size: int) -> tuple[list[_Batch], int]:
-    """The batches a sequential ingest writes: ``size`` inputs each, less repeats of an input seen
-    before (in the run), less what the reader or the preparing rejected; and the repeats."""
+    """The batches a sequential ingest writes, and the repeats it counts present: ``size`` inputs
+    each, less a repeat of an input already stored or still in flight (placed or rejected in the
+    batch before, or earlier in the batch), less rejections, the reader's first, then the
+    preparing's, as ``ingest`` records them."""
     out: list[_Batch] = []
     repeats = 0
-    seen: set[str] = set()
-    current = _Batch([], {}, [])
-    count = 0
+    stored: set[str] = set()  # placed in the batches before the previous one
+    previous: set[str] = set()  # fresh in the previous batch
+    previous_placed: set[str] = set()
+    current, failed, fresh, count = _Batch([], {}, []), list[Rejection](), set[str](), 0
+
+    def close() -> None:
+        nonlocal current, failed, fresh, count, stored, previous, previous_placed
+        current.rejections += failed
+        current.size = count
+        out.append(current)
+        stored |= previous_placed
+        previous, previous_placed = fresh, set(current.raws)
+        current, failed, fresh, count = _Batch([], {}, []), [], set(), 0
+
     for item, prepared in results:
         if isinstance(item, Rejection):
             current.rejections.append(item)
         else:
             raw_id = article_id(item)
-            if raw_id in seen:
+            if raw_id in stored or raw_id in previous or raw_id in fresh:
                 repeats += 1
             else:
-                seen.add(raw_id)
+                fresh.add(raw_id)
                 if prepared is None:
                     raise CrosswireError("planned ingest: a document without what preparing it gave")
                 if isinstance(prepared, Rejection):
-                    current.rejections.append(prepared)
+                    failed.append(prepared)
                 else:
                     current.raws[raw_id] = item
                     current.docs.append(prepared)
         count += 1
         if count == size:
-            current.size = count
-            out.append(current)
-            current, count = _Batch([], {}, []), 0
+            close()
     if count:
-        current.size = count
-        out.append(current)
+        close()
     return out, repeats
 
 
