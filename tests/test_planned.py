@@ -281,3 +281,25 @@ def test_repeats_and_rejections_are_counted_as_the_sequential_ingest_counts_them
     assert report.present == sequential_report.present
     assert report.rejected == sequential_report.rejected and report.rejected["too-short"] == 2
     assert [r.reason for r in report.rejections] == [r.reason for r in sequential_report.rejections]
+
+
+def test_planned_ingest_and_recluster_into_postgres_give_the_sequential_stories(
+    results: Results, tmp_path: Path, postgres_url: str
+) -> None:
+    """The bulk load and the planned recluster through the PostgreSQL store (a server the suite
+    starts on loopback): the articles' events and stories of the sequential ingest into SQLite."""
+    from crosswire.store import open_store
+
+    part = results[:70]
+    sequential = _sequential(tmp_path, part, TIGHT)
+    postgres = open_store(postgres_url)
+    try:
+        report = ingest_planned(postgres, part, replace(TIGHT, db=postgres_url)).report
+        assert report.added == sequential.article_count()
+        assert postgres.all_assignments() == sequential.all_assignments()
+        recluster(sequential, Settings(workers=0))
+        recluster_planned(postgres, Settings(db=postgres_url, workers=0))
+        assert postgres.all_assignments() == sequential.all_assignments()
+        assert postgres.cluster_counts() == sequential.cluster_counts()
+    finally:
+        postgres.close()
