@@ -28,11 +28,13 @@ PairScores = Callable[[int, str, Sequence[str]], Iterable[float]]
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """An article's candidates (best first) with its scores against them."""
+    """An article's candidates (best first, by id: each was placed before it) with its scores
+    against them. Ids, not objects: a plan travels back from the cluster, and tens of small objects
+    an article took longer to pickle than to plan."""
 
     article_id: str
     published: str | None
-    candidates: tuple[Dated, ...]
+    candidates: tuple[str, ...]
     scores: list[float]
 
 
@@ -58,6 +60,7 @@ class Decider:
         self.merged_into: dict[str, str] = {}
         self.sizes: Counter[str] = Counter()
         self.merges: list[Merge] = []
+        self.dated: dict[str, Dated] = {}  # every placed article, as ``place`` reads a candidate
         self._batch_merges: list[tuple[str, tuple[str, ...], str]] = []
 
     def story(self, story_id: str) -> str:
@@ -75,9 +78,9 @@ class Decider:
     def decide(self, plan: Plan) -> Assignment:
         found = []
         for other in plan.candidates:
-            at = self.assigned[other.article_id]
+            at = self.assigned[other]
             story = self.story(at.story_id)
-            found.append(Candidate(other, at if story == at.story_id else replace(at, story_id=story)))
+            found.append(Candidate(self.dated[other], at if story == at.story_id else replace(at, story_id=story)))
 
         def pair_scores(member: Dated, others: Sequence[Dated]) -> Iterable[float]:
             return self.pair_scores(self.batch, member.article_id, [other.article_id for other in others])
@@ -92,6 +95,7 @@ class Decider:
         if placement.absorbed:
             self._batch_merges.append((placed.story_id, placement.absorbed, plan.article_id))
         self.assigned[plan.article_id] = placed
+        self.dated[plan.article_id] = Dated(plan.article_id, plan.published)
         self.sizes[placed.story_id] += 1
         return placed
 

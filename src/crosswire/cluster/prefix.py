@@ -109,7 +109,9 @@ class PrefixState:
         self.centered = np.zeros((0, 0), dtype=np.float32)
         self.vector_positions = np.zeros(0, dtype=np.int64)
         self.vector_ids: list[str] = []
-        self._postings: dict[int, np.ndarray] = {}
+        self._posting_features = np.zeros(0, dtype=np.int64)
+        self._posting_starts = np.zeros(1, dtype=np.int64)
+        self._posting_positions = np.zeros(0, dtype=np.int64)
 
     # -- filling ---------------------------------------------------------------------------------
     def add_site_counts(self, counts: Sequence[tuple[Counter[str], Counter[tuple[str, str]]]]) -> None:
@@ -184,11 +186,23 @@ class PrefixState:
         self.vector_ids = [self.ids[p] for p in self.vector_positions.tolist()]
         if self.vector_ids:
             self.centered = np.stack([centered[i] for i in self.vector_ids]).astype(np.float32)
-        postings: dict[int, list[int]] = {}
-        for position, article_id in enumerate(self.ids):
-            for feature in index[article_id].tolist():
-                postings.setdefault(feature, []).append(position)
-        self._postings = {feature: np.array(at, dtype=np.int64) for feature, at in postings.items()}
+        # Postings as three arrays (features, where each one's run starts, positions by feature
+        # then position): a dict of small arrays took most of a task's time to unpickle.
+        filed = [np.asarray(index[article_id], dtype=np.int64) for article_id in self.ids]
+        features = np.concatenate([np.zeros(0, dtype=np.int64), *filed])
+        positions = np.repeat(np.arange(len(filed), dtype=np.int64), [len(f) for f in filed])
+        order = np.lexsort((positions, features))
+        self._posting_features, starts = np.unique(features[order], return_index=True)
+        self._posting_starts = np.append(starts, len(order)).astype(np.int64)
+        self._posting_positions = positions[order]
+
+    def postings(self, feature: int) -> np.ndarray | None:
+        """Positions of the articles filed under ``feature``, ascending."""
+        at = int(np.searchsorted(self._posting_features, feature))
+        if at == len(self._posting_features) or self._posting_features[at] != feature:
+            return None
+        found: np.ndarray = self._posting_positions[self._posting_starts[at] : self._posting_starts[at + 1]]
+        return found
 
     def as_of(self, batch: int) -> BatchView:
         return BatchView(self, batch)
@@ -211,7 +225,7 @@ class BatchView:
     def sharing_features(self, ids: Sequence[int], limit: int, per_feature: int = 500) -> list[tuple[str, int]]:
         shared: Counter[int] = Counter()
         for feature in ids:
-            at = self.state._postings.get(int(feature))
+            at = self.state.postings(int(feature))
             if at is None:
                 continue
             end = int(np.searchsorted(at, self.start))

@@ -18,7 +18,7 @@ import numpy as np
 
 from crosswire.cluster import specific
 from crosswire.cluster.ann import NearestVectors, VectorIndex, vector_index_path
-from crosswire.cluster.online import Candidate, ClusterPolicy, Dated, place
+from crosswire.cluster.online import Candidate, ClusterPolicy, place
 from crosswire.cluster.plan import Plan
 from crosswire.cluster.sites import SiteMeans
 from crosswire.encode.centering import LanguageCentering
@@ -485,8 +485,8 @@ class ClusterWriter:
             ids = self.candidate_ids(rep, overlay, filed)
             reps_stored = self._stored_reps([i for i in ids if i not in overlay.reps])
             found = [r for i in ids if (r := overlay.reps.get(i) or reps_stored.get(i)) is not None]
-            dated = tuple(Dated(other.article_id, other.published) for other in found)
-            plans.append(Plan(rep.article_id, rep.published, dated, self.score(rep, found).tolist()))
+            chosen = tuple(other.article_id for other in found)
+            plans.append(Plan(rep.article_id, rep.published, chosen, self.score(rep, found).tolist()))
             overlay.reps[rep.article_id] = rep
             for i in filed.tolist():
                 overlay.postings.setdefault(i, []).append(rep.article_id)

@@ -158,18 +158,41 @@ def _site_passed(_: None, item: tuple[list[PreparedDocument], dict[str, set[str]
     return site_pass(docs, furniture)
 
 
-Weighed = tuple[list[CompactRepresentation], dict[str, np.ndarray], dict[str, np.ndarray]]
+@dataclass(frozen=True)
+class _Weighed:
+    """A batch weighed: its representations, their index features (one array, cut at
+    ``index_ends``) and the rows of those with a vector, centered (one matrix): few objects to
+    send back, where an array per article took longer to pickle than to compute."""
+
+    reps: list[CompactRepresentation]
+    index: np.ndarray
+    index_ends: np.ndarray
+    centered: np.ndarray
+
+    def index_of(self) -> dict[str, np.ndarray]:
+        ends = self.index_ends.tolist()
+        starts = [0, *ends[:-1]] if ends else []
+        return {rep.article_id: self.index[start:end] for rep, start, end in zip(self.reps, starts, ends, strict=True)}
+
+    def centered_of(self) -> dict[str, np.ndarray]:
+        with_vectors = [rep.article_id for rep in self.reps if rep.vector is not None]
+        return dict(zip(with_vectors, self.centered, strict=True))
 
 
-def _weighed(shared: _Shared, item: tuple[int, list[Counted], list[np.ndarray | None]]) -> Weighed:
+def _weighed(shared: _Shared, item: tuple[int, list[Counted], list[np.ndarray | None]]) -> _Weighed:
     """The batch weighed as the writer weighs it, its index features and its vectors centered as
     the writer's vector index holds them."""
     batch, counted, vectors = item
     writer = ClusterWriter(cast(Store, shared.state.as_of(batch)), shared.settings)
     reps = writer.represent(counted, vectors)
-    index = {rep.article_id: index_features(rep, shared.settings.index_keys) for rep in reps}
-    centered = {rep.article_id: writer.centered(rep) for rep in reps if rep.vector is not None}
-    return reps, index, centered
+    index = [index_features(rep, shared.settings.index_keys) for rep in reps]
+    rows = [writer.centered(rep) for rep in reps if rep.vector is not None]
+    return _Weighed(
+        reps,
+        np.concatenate([np.zeros(0, dtype=np.int64), *index]),
+        np.cumsum([len(part) for part in index], dtype=np.int64),
+        np.stack(rows) if rows else np.zeros((0, 0)),
+    )
 
 
 def _planned(shared: _Shared, batch: int) -> list[Plan]:
@@ -263,9 +286,9 @@ def _weigh_and_place(
 ) -> _Placed:
     """Steps 4 to 6: weigh and plan every batch (``mapper``), then decide in order."""
     weighed = mapper(_weighed, shared, [(b, counted[b], vectors[b]) for b in range(len(counted))])
-    reps = [found[0] for found in weighed]
-    index = {i: features for found in weighed for i, features in found[1].items()}
-    centered = {i: row for found in weighed for i, row in found[2].items()}
+    reps = [found.reps for found in weighed]
+    index = {i: features for found in weighed for i, features in found.index_of().items()}
+    centered = {i: row for found in weighed for i, row in found.centered_of().items()}
     shared.state.add_representations(reps, index, centered, sites)
     clock.lap("weighing")
     plans = mapper(_planned, shared, list(range(len(reps))))
@@ -508,7 +531,10 @@ def _vector_search(store: Store, state: PrefixState) -> VectorIndex | None:
     ndim = state.centered.shape[1]
     index = VectorIndex(ndim, vector_index_path(store.path))
     index.clear()
-    index.add(state.vector_ids, state.centered)
+    # One at a time, in placing order, as the writer adds them: an HNSW graph depends on the order
+    # of insertion (and a bulk add inserts from several threads), and its searches on the graph.
+    for at, article in enumerate(state.vector_ids):
+        index.add([article], state.centered[at : at + 1])
     if store.search_vector_count(ndim, create=True) is not None:
         for start in range(0, len(state.vector_ids), SEARCH_PAGE):
             end = start + SEARCH_PAGE
