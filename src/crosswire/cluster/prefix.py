@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from crosswire.encode.centering import LanguageCentering
 from crosswire.represent.compact import CompactRepresentation
 
 SiteKey = tuple[str, str]
@@ -154,14 +153,13 @@ class PrefixState:
     ) -> None:
         """Each batch's vector-sum changes per language and per (site, language), added in order
         as the writer adds them (float sums depend on the order)."""
-        ndim = next((len(total) for batch in languages for _, total in batch.values()), 0)
-        running = LanguageCentering(ndim)
+        running: VectorSums = {}
         for batch, deltas in enumerate(languages):
-            self._language_sums[batch] = dict(running.sums)
+            self._language_sums[batch] = dict(running)
             for key, (count, total) in deltas.items():
-                old_count, old_total = running.sums.get(key, (0, np.zeros(ndim)))
-                running.sums[key] = (max(old_count + count, 0), old_total + total)
-        self._language_sums[len(languages)] = dict(running.sums)
+                old_count, old_total = running.get(key, (0, np.zeros_like(total)))
+                running[key] = (max(old_count + count, 0), old_total + total)
+        self._language_sums[len(languages)] = dict(running)
         for batch, site_deltas in enumerate(sites):
             for site_key, (count, total) in site_deltas.items():
                 batches, sums = self._site_sums.setdefault(site_key, ([], []))
@@ -203,6 +201,14 @@ class PrefixState:
             return None
         found: np.ndarray = self._posting_positions[self._posting_starts[at] : self._posting_starts[at + 1]]
         return found
+
+    def language_sums_after(self) -> VectorSums:
+        """The vector sums per language after the last batch: what the store ends up holding."""
+        return dict(self._language_sums[self.n_batches])
+
+    def site_sums_after(self) -> dict[SiteKey, tuple[int, np.ndarray]]:
+        """The vector sums per (site, language) after the last batch."""
+        return {key: sums[-1] for key, (_, sums) in self._site_sums.items()}
 
     def as_of(self, batch: int) -> BatchView:
         return BatchView(self, batch)

@@ -324,8 +324,8 @@ class ClusterWriter:
         index features (``filed``), then its nearest vectors. Where the articles before it were
         placed does not enter: a plan (``plan``) computes them ahead of the decisions."""
         limit = self.settings.max_candidates
-        # Weighed, so fetched, unless a merge check's look-ups emptied the cache since.
-        self.freq.prefetch(filed)
+        if self._weighed.get(rep.article_id) != self.freq.emptied:  # a merge check's look-ups emptied it since
+            self.freq.prefetch(filed)
         lookup = filed[self.freq.of(filed) <= MAX_POSTINGS].tolist()
         ranked = [
             *self.store.sharing_features(lookup, limit, self.settings.postings_per_key),

@@ -326,7 +326,8 @@ def ingest_planned(
     _site_pass_on(mapper, shared, batches, counts)
     clock.lap("site pass")
     counted = [[doc.counted for doc in batch.docs] for batch in batches]
-    state.add_frequencies([frequency_changes(c) if c else _no_changes() for c in counted])
+    frequencies = [frequency_changes(c) if c else _no_changes() for c in counted]
+    state.add_frequencies(frequencies)
     language_changes, site_changes = _vector_changes(
         [[(doc.article.site, doc.counted.language, doc.vector) for doc in batch.docs] for batch in batches]
     )
@@ -335,7 +336,7 @@ def ingest_planned(
     sites = {doc.article.id: doc.article.site for batch in batches for doc in batch.docs}
     vectors = [[doc.vector for doc in batch.docs] for batch in batches]
     placed = _weigh_and_place(shared, counted, vectors, sites, mapper, clock)
-    report = _load(store, batches, placed, counts, language_changes, site_changes, counted, state, on_item)
+    report = _load(store, batches, placed, counts, frequencies, state, on_item)
     report.present = repeats
     clock.lap("load")
     return PlannedRun(report, placed.plans, clock.seconds, state)
@@ -415,7 +416,7 @@ def recluster_planned(
             store.put_representations(batch_reps, index, fresh=True)
             if on_item:
                 on_item(len(batch_reps))
-        store.add_site_vector_sums(_summed(site_changes))
+        store.add_site_vector_sums(state.site_sums_after())
         store.put_placements(placed.decider.assignments())
         for merge in placed.decider.merges:
             store.merge_stories(merge.into, merge.absorbed, merge.article_id, "recluster-pass")
@@ -469,9 +470,7 @@ def _load(
     batches: Sequence[_Batch],
     placed: _Placed,
     site_counts: Sequence[SiteCounts],
-    language_changes: Sequence[dict[str, tuple[int, np.ndarray]]],
-    site_changes: Sequence[dict[tuple[str, str], tuple[int, np.ndarray]]],
-    counted: Sequence[Sequence[Counted]],
+    frequencies: Sequence[tuple[np.ndarray, np.ndarray]],
     state: PrefixState,
     on_item: Callable[[int], None] | None,
 ) -> IngestReport:
@@ -496,14 +495,12 @@ def _load(
                 report.rejected[rejection.reason] += 1
             if on_item:
                 on_item(batch.size)
-        store.add_language_vector_sums(_summed(language_changes))
-        store.add_site_vector_sums(_summed(site_changes))
-        frequencies: Counter[int] = Counter()
-        for batch_counted in counted:
-            if batch_counted:
-                ids, changes = frequency_changes(batch_counted)
-                frequencies.update(dict(zip(ids.tolist(), changes.tolist(), strict=True)))
-        store.count_features(frequencies)
+        store.add_language_vector_sums(state.language_sums_after())
+        store.add_site_vector_sums(state.site_sums_after())
+        totals: Counter[int] = Counter()
+        for ids, changes in frequencies:
+            totals.update(dict(zip(ids.tolist(), changes.tolist(), strict=True)))
+        store.count_features(totals)
         site_docs: Counter[str] = Counter()
         site_lines: Counter[tuple[str, str]] = Counter()
         for docs, lines in site_counts:
@@ -540,13 +537,3 @@ def _vector_search(store: Store, state: PrefixState) -> VectorIndex | None:
             end = start + SEARCH_PAGE
             store.put_search_vectors(list(zip(state.vector_ids[start:end], state.centered[start:end], strict=True)))
     return index
-
-
-def _summed(changes: Sequence[dict[Any, tuple[int, np.ndarray]]]) -> dict[Any, tuple[int, np.ndarray]]:
-    """Per key, the changes of every batch added in batch order (as the writer adds them)."""
-    total: dict[Any, tuple[int, np.ndarray]] = {}
-    for batch in changes:
-        for key, (count, vector) in batch.items():
-            old = total.get(key)
-            total[key] = (count, vector) if old is None else (old[0] + count, old[1] + vector)
-    return total
