@@ -173,11 +173,42 @@ def _same_sums(got: Mapping[Any, tuple[int, np.ndarray]], want: Mapping[Any, tup
         assert got[key][0] == count and np.array_equal(got[key][1], total), key
 
 
-def test_planned_ingest_refuses_a_store_with_articles(results: Results, tmp_path: Path) -> None:
-    settings = Settings(workers=0)
-    store = _sequential(tmp_path, results[:20], settings)
-    with pytest.raises(CrosswireError, match="empty store"):
-        ingest_planned(store, results[20:], settings)
+@pytest.mark.parametrize("tight", [False, True], ids=["default", "tight"])
+def test_a_planned_ingest_goes_on_from_a_store_as_the_sequential_ingest_does(
+    results: Results, tmp_path: Path, tight: bool
+) -> None:
+    """Into a store that holds articles (a sequential ingest's), a planned ingest reads what it
+    goes on from (frequencies, site statistics, vector sums, latest postings, nearest stored
+    vectors, stored candidates) and stores what a sequential ingest stores; a third, sequential,
+    ingest then finds the same store either way, vector index included."""
+    settings = TIGHT if tight else Settings(workers=0)
+    first, second, third = results[:60], results[60:130], results[130:]
+    stores, runs = [], []
+    for name in ("sequential", "planned"):
+        folder = tmp_path / name
+        folder.mkdir()
+        store = _sequential(folder, first, settings)
+        if name == "planned":
+            runs.append(ingest_planned(store, second, settings))
+        else:
+            replayed = Replayed(second)
+            ingest(store, replayed.items(), settings, preparer=replayed)
+        stores.append((store, _tables(store)))
+        replayed = Replayed(third)
+        ingest(store, replayed.items(), settings, preparer=replayed)
+    for query, want, got in zip(TABLES, stores[0][1], stores[1][1], strict=True):
+        assert got == want, query
+    for query, want, got in zip(TABLES, _tables(stores[0][0]), _tables(stores[1][0]), strict=True):
+        assert got == want, query
+    # The second part did link to the first: stored candidates were read, and placed among.
+    run = runs[0]
+    assert run.state is not None and run.state.stored_ids and run.state.neighbours_ahead
+    first_ids = {prepared.article.id for _, prepared in first if isinstance(prepared, PreparedDocument)}
+    assert {i for batch in run.plans for plan in batch for i in plan.candidates} & first_ids
+    by_story: dict[object, set[object]] = {}
+    for article, _, story, _ in stores[1][1][0]:  # the assignments after the second part
+        by_story.setdefault(story, set()).add(article)
+    assert any(members & first_ids and members - first_ids for members in by_story.values())
 
 
 def test_a_planned_store_goes_on_as_a_sequential_one(results: Results, tmp_path: Path) -> None:
@@ -217,9 +248,10 @@ def test_planned_recluster_rebuilds_what_the_sequential_recluster_rebuilds(resul
     assert any(change["cause"] == "recluster" for change in stores[0].cluster_changes())
 
 
-def test_a_run_larger_than_a_plan_is_planned_then_goes_on_sequentially(results: Results, tmp_path: Path) -> None:
-    """What `ingest --engine ray` does with more inputs than a plan holds: the first whole batches
-    planned, the rest sequential; the same tables as one sequential ingest."""
+def test_a_run_larger_than_a_plan_goes_in_planned_runs(results: Results, tmp_path: Path) -> None:
+    """What `ingest --engine ray` does with more inputs than a plan holds: planned runs of whole
+    batches, each going on from the store the one before loaded (and from its last batch's
+    inputs, still in flight for a sequential ingest); the same tables as one sequential ingest."""
     sequential = _sequential(tmp_path, results, TIGHT)
     split = SQLiteStore(tmp_path / "split.db")
     report = ingest_prepared(split, results, TIGHT, limit=3 * TIGHT.batch_size)
@@ -282,6 +314,12 @@ def test_repeats_and_rejections_are_counted_as_the_sequential_ingest_counts_them
     assert report.present == sequential_report.present
     assert report.rejected == sequential_report.rejected and report.rejected["too-short"] == 2
     assert [r.reason for r in report.rejections] == [r.reason for r in sequential_report.rejections]
+    # A planned run per batch: each goes on from the store and from the inputs of the batch before.
+    split_store = SQLiteStore(tmp_path / "split.db")
+    split = ingest_prepared(split_store, run, TIGHT, limit=size)
+    for query, want, got in zip(TABLES, _tables(sequential), _tables(split_store), strict=True):
+        assert got == want, query
+    assert (split.present, split.rejected) == (sequential_report.present, sequential_report.rejected)
 
 
 def test_planned_ingest_and_recluster_into_postgres_give_the_sequential_stories(
@@ -291,13 +329,18 @@ def test_planned_ingest_and_recluster_into_postgres_give_the_sequential_stories(
     starts on loopback): the articles' events and stories of the sequential ingest into SQLite."""
     from crosswire.store import open_store
 
-    part = results[:70]
+    part, more = results[:70], results[70:110]
     sequential = _sequential(tmp_path, part, TIGHT)
     postgres = open_store(postgres_url)
     try:
         report = ingest_planned(postgres, part, replace(TIGHT, db=postgres_url)).report
         assert report.added == sequential.article_count()
         # By article: the order within a story follows the time of writing, which differs.
+        assert _by_article(postgres) == _by_article(sequential)
+        # A second planned run goes on from what the server holds.
+        replayed = Replayed(more)
+        ingest(sequential, replayed.items(), TIGHT, preparer=replayed)
+        ingest_planned(postgres, more, replace(TIGHT, db=postgres_url))
         assert _by_article(postgres) == _by_article(sequential)
         recluster(sequential, Settings(workers=0))
         recluster_planned(postgres, Settings(db=postgres_url, workers=0))

@@ -176,6 +176,33 @@ def test_both_worker_nodes_prepare_documents(cluster: str, ray_run: tuple[Run, R
 
 
 @needs_ray
+def test_ray_ingest_goes_on_from_a_store_as_the_local_ingest(
+    local_run: Run, ray_run: tuple[Run, RayJob], tmp_path: Path
+) -> None:
+    """Through the command line, into a store that holds articles: the batches planned on both
+    nodes from what the store holds, the same events and stories as a local ingest, and the new
+    articles joined to stored stories."""
+    more = tmp_path / "more"
+    more.mkdir()
+    for number in range(ARCHIVE_PAGES, ARCHIVE_PAGES + 12):
+        title, text = article(number)
+        body = "".join(f"<p>{p}</p>" for p in text.split("\n\n"))
+        page = f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>{body}</article></body></html>"
+        (more / f"page-{number}.html").write_text(page, encoding="utf-8")
+    here = _copy(local_run.store, tmp_path / "local.db")
+    before = set(here.all_article_ids())
+    ingest_paths(here, [more], _settings(tmp_path / "local.db"))
+    _copy(ray_run[0].store, tmp_path / "ray.db").close()
+    done = run_cli("ingest", "--engine", "ray", str(more), db=tmp_path / "ray.db")
+    assert done.returncode == 0, done.stderr
+    assert "batches weighed and planned on 2 Ray nodes" in done.stderr
+    there = SQLiteStore(tmp_path / "ray.db")
+    assert _assignments(there) == _assignments(here)
+    joined = {a.story_id for a in here.all_assignments() if a.article_id in before}
+    assert any(a.story_id in joined for a in here.all_assignments() if a.article_id not in before)
+
+
+@needs_ray
 def test_ray_reclean_matches_local_reclean(local_run: Run, ray_run: tuple[Run, RayJob], tmp_path: Path) -> None:
     """Through the command line, as an operator runs it."""
     expected, here = local_run.reclean, local_run.recleaned

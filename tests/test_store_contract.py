@@ -169,6 +169,11 @@ def test_site_lines_are_counted_per_site(store: Store) -> None:
     assert store.site_lines("a.com", 5) == (10, {"share"})
     assert store.site_lines("a.com", 1) == (10, {"share", "rare"})
     assert store.site_lines("b.com", 1) == (0, set())
+    # What a planned ingest goes on from: the named keys' counts and those of the common ones.
+    assert store.site_line_counts("a.com", ["rare", "never"], 5) == (10, {"share": 9, "rare": 2})
+    assert store.site_line_counts("a.com", [], 2) == (10, {"share": 9, "rare": 2})
+    assert store.site_line_counts("a.com", [], 10) == (10, {})
+    assert store.site_line_counts("b.com", ["rare"], 1) == (0, {})
 
 
 def test_site_vector_sums_add_up_per_site_and_language_and_go_with_the_clusters(store: Store) -> None:
@@ -226,6 +231,13 @@ def test_candidates_come_from_the_latest_postings_of_each_feature(store: Store) 
         store.put_representations([_rep("a0", {"e:lvrv": 1.0})], {"a0": [key_id("e:lvrv")]})
     assert store.sharing_features([key_id("e:lvrv")], 10, per_feature=2) == [("a0", 1), ("a5", 1)]
     assert len(store.sharing_features([key_id("e:lvrv")], 10, per_feature=100)) == 6
+    latest = store.latest_postings([key_id("e:lvrv"), key_id("p:US")], 2)
+    assert sorted((article, feature) for feature, _, article in latest) == [
+        ("a0", key_id("e:lvrv")),
+        ("a5", key_id("e:lvrv")),
+    ]
+    seqs = {article: seq for _, seq, article in latest}
+    assert seqs["a0"] > seqs["a5"]  # filing numbers order the postings: a0 was filed last
 
 
 def test_reads_inside_a_transaction_see_its_own_writes(store: Store) -> None:

@@ -15,7 +15,7 @@ scores are not planned: the decider asks ``pair_scores`` for them, with the batc
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from crosswire.cluster.online import Candidate, ClusterPolicy, Dated, place
@@ -62,6 +62,17 @@ class Decider:
         self.merges: list[Merge] = []
         self.dated: dict[str, Dated] = {}  # every placed article, as ``place`` reads a candidate
         self._batch_merges: list[tuple[str, tuple[str, ...], str]] = []
+        self._stored: set[str] = set()  # articles placed before the run (``know``)
+
+    def know(self, assigned: Iterable[Assignment], dated: Iterable[Dated], sizes: Mapping[str, int]) -> None:
+        """Stored articles that are candidates of the run's: where they are placed, their dates,
+        and the sizes of their stories."""
+        for placed in assigned:
+            self.assigned[placed.article_id] = placed
+            self._stored.add(placed.article_id)
+        self.dated.update((found.article_id, found) for found in dated)
+        for story, size in sizes.items():
+            self.sizes.setdefault(story, size)
 
     def story(self, story_id: str) -> str:
         path = []
@@ -107,9 +118,11 @@ class Decider:
         self.batch += 1
 
     def assignments(self) -> list[Assignment]:
-        """Every placed article, in placing order, in the story it ended up in."""
+        """Every article the run placed, in placing order, in the story it ended up in."""
         out = []
         for placed in self.assigned.values():
+            if placed.article_id in self._stored:
+                continue
             story = self.story(placed.story_id)
             out.append(placed if story == placed.story_id else replace(placed, story_id=story))
         return out

@@ -78,15 +78,18 @@ class _Frequencies:
 
 @dataclass
 class _SiteLines:
-    """Per site, the batches it appears in and its running article and line counts after each."""
+    """Per site, the batches it appears in and its running article and line counts after each,
+    over what the store held before the first (``base_docs``, ``base_lines``)."""
 
     batches: list[int] = field(default_factory=list)
     docs: list[int] = field(default_factory=list)
     lines: list[Counter[str]] = field(default_factory=list)
+    base_docs: int = 0
+    base_lines: Counter[str] = field(default_factory=Counter)
 
     def before(self, batch: int) -> tuple[int, Counter[str]]:
         at = bisect.bisect_left(self.batches, batch) - 1
-        return (self.docs[at], self.lines[at]) if at >= 0 else (0, Counter())
+        return (self.docs[at], self.lines[at]) if at >= 0 else (self.base_docs, self.base_lines)
 
 
 class PrefixState:
@@ -101,6 +104,10 @@ class PrefixState:
         self._freq = _Frequencies([])
         self._language_sums: list[VectorSums] = [{} for _ in range(n_batches + 1)]
         self._site_sums: dict[SiteKey, tuple[list[int], list[tuple[int, np.ndarray]]]] = {}
+        self._base_site_sums: dict[SiteKey, tuple[int, np.ndarray]] = {}
+        self.stored_ids: list[str] = []  # stored articles in the postings, by filing number
+        # Per article of the run, its nearest stored vectors (crosswire.cluster.writer).
+        self.neighbours_ahead: dict[str, list[tuple[str, float]]] = {}
         self.batch_start = np.zeros(n_batches + 1, dtype=np.int64)
         self.ids: list[str] = []
         self.reps: dict[str, CompactRepresentation] = {}
@@ -113,8 +120,16 @@ class PrefixState:
         self._posting_positions = np.zeros(0, dtype=np.int64)
 
     # -- filling ---------------------------------------------------------------------------------
-    def add_site_counts(self, counts: Sequence[tuple[Counter[str], Counter[tuple[str, str]]]]) -> None:
-        """Each batch's articles per site and articles per (site, line key), in batch order."""
+    def add_site_counts(
+        self,
+        counts: Sequence[tuple[Counter[str], Counter[tuple[str, str]]]],
+        base: Mapping[str, tuple[int, Mapping[str, int]]] | None = None,
+    ) -> None:
+        """Each batch's articles per site and articles per (site, line key), in batch order, over
+        ``base``: per site, the stored articles and the stored counts of the keys a read can ask
+        for (the batches' keys, and those common enough to pass any floor on their own)."""
+        for site, (docs_before, lines_before) in (base or {}).items():
+            self._sites[site] = _SiteLines(base_docs=docs_before, base_lines=Counter(lines_before))
         for batch, (docs, lines) in enumerate(counts):
             by_site: dict[str, Counter[str]] = {}
             for (site, key), n in lines.items():
@@ -137,6 +152,16 @@ class PrefixState:
             start = ids, np.array([base[i] for i in ids.tolist()], dtype=np.int64)
         self._freq = _Frequencies(deltas, start)
 
+    def know_frequencies(self, more: Mapping[int, int]) -> None:
+        """Stored frequencies of more features (those of stored candidates, read once they are
+        known), added to what every batch starts from."""
+        ids, counts = self._freq.base
+        fresh = np.array(sorted(set(more) - set(ids.tolist())), dtype=np.int64)
+        merged = np.concatenate([ids, fresh])
+        order = np.argsort(merged, kind="stable")
+        values = np.array([more[i] for i in fresh.tolist()], dtype=np.int64)
+        self._freq.base = merged[order], np.concatenate([counts, values])[order]
+
     def keep_language_sums(self, sums: Mapping[str, tuple[int, np.ndarray]]) -> None:
         """The vector sums per language every batch sees (a recluster's: counted once, up front)."""
         self._language_sums = [dict(sums)] * (self.n_batches + 1)
@@ -150,20 +175,29 @@ class PrefixState:
         self,
         languages: Sequence[Mapping[str, tuple[int, np.ndarray]]],
         sites: Sequence[Mapping[SiteKey, tuple[int, np.ndarray]]],
+        base_languages: Mapping[str, tuple[int, np.ndarray]] | None = None,
+        base_sites: Mapping[SiteKey, tuple[int, np.ndarray]] | None = None,
     ) -> None:
         """Each batch's vector-sum changes per language and per (site, language), added in order
-        as the writer adds them (float sums depend on the order)."""
-        running: VectorSums = {}
+        as the writer adds them (float sums depend on the order), to the stored sums (``base_*``)."""
+        self._base_site_sums = dict(base_sites or {})
+        running: VectorSums = dict(base_languages or {})
         for batch, deltas in enumerate(languages):
             self._language_sums[batch] = dict(running)
             for key, (count, total) in deltas.items():
                 old_count, old_total = running.get(key, (0, np.zeros_like(total)))
+                if old_total.shape != total.shape:  # another encoder's sums start again, as the store's
+                    old_count, old_total = 0, np.zeros_like(total)
                 running[key] = (max(old_count + count, 0), old_total + total)
         self._language_sums[len(languages)] = dict(running)
         for batch, site_deltas in enumerate(sites):
             for site_key, (count, total) in site_deltas.items():
                 batches, sums = self._site_sums.setdefault(site_key, ([], []))
-                old_count, old_total = sums[-1] if sums else (0, np.zeros_like(total))
+                old_count, old_total = (
+                    sums[-1] if sums else self._base_site_sums.get(site_key, (0, np.zeros_like(total)))
+                )
+                if old_total.shape != total.shape:  # another encoder's sums start again, as the writer's
+                    old_count, old_total = 0, np.zeros_like(total)
                 batches.append(batch)
                 sums.append((old_count + count, old_total + total))
 
@@ -173,11 +207,19 @@ class PrefixState:
         index: Mapping[str, np.ndarray],
         centered: Mapping[str, np.ndarray],
         sites: Mapping[str, str | None],
+        stored_postings: Sequence[tuple[int, int, str]] = (),
     ) -> None:
-        """Every batch's weighed articles in order, their index features and centered vectors."""
-        self.ids = [rep.article_id for batch in batches for rep in batch]
+        """Every batch's weighed articles in order, their index features and centered vectors;
+        ``stored_postings``: (feature, filing number, article) the store holds before them (the
+        latest of each feature the batches look up)."""
+        # Stored articles come first, in the order they were filed: a feature's postings are then
+        # in filing order, as the store's.
+        by_seq = {article: seq for _, seq, article in stored_postings}
+        self.stored_ids = sorted(by_seq, key=lambda article: by_seq[article])
+        self.ids = [*self.stored_ids, *(rep.article_id for batch in batches for rep in batch)]
         self.reps = {rep.article_id: rep for batch in batches for rep in batch}
-        self.batch_start = np.concatenate([[0], np.cumsum([len(batch) for batch in batches])]).astype(np.int64)
+        sizes = [len(self.stored_ids), *(len(batch) for batch in batches)]
+        self.batch_start = np.cumsum(sizes).astype(np.int64)
         self.sites = dict(sites)
         # The writer's vector index holds the articles that have a vector, in the order placed.
         self.vector_positions = np.array([p for p, i in enumerate(self.ids) if i in centered], dtype=np.int64)
@@ -186,13 +228,42 @@ class PrefixState:
             self.centered = np.stack([centered[i] for i in self.vector_ids]).astype(np.float32)
         # Postings as three arrays (features, where each one's run starts, positions by feature
         # then position): a dict of small arrays took most of a task's time to unpickle.
-        filed = [np.asarray(index[article_id], dtype=np.int64) for article_id in self.ids]
-        features = np.concatenate([np.zeros(0, dtype=np.int64), *filed])
-        positions = np.repeat(np.arange(len(filed), dtype=np.int64), [len(f) for f in filed])
+        stored_at = {article: p for p, article in enumerate(self.stored_ids)}
+        filed = [np.asarray(index[article_id], dtype=np.int64) for article_id in self.ids[len(self.stored_ids) :]]
+        features = np.concatenate(
+            [np.array([f for f, _, _ in stored_postings], dtype=np.int64), np.zeros(0, dtype=np.int64), *filed]
+        )
+        positions = np.concatenate(
+            [
+                np.array([stored_at[a] for _, _, a in stored_postings], dtype=np.int64),
+                np.repeat(np.arange(len(filed), dtype=np.int64) + len(self.stored_ids), [len(f) for f in filed]),
+            ]
+        )
         order = np.lexsort((positions, features))
         self._posting_features, starts = np.unique(features[order], return_index=True)
         self._posting_starts = np.append(starts, len(order)).astype(np.int64)
         self._posting_positions = positions[order]
+
+    def know_stored(
+        self,
+        reps: Mapping[str, CompactRepresentation],
+        sites: Mapping[str, str | None],
+        site_lines: Mapping[str, tuple[int, Mapping[str, int]]],
+        site_sums: Mapping[SiteKey, tuple[int, np.ndarray]],
+    ) -> None:
+        """What scoring the run's articles against stored candidates reads of them: their
+        representations and sites, and the statistics of their sites (and languages) that the
+        batches do not change (a stored candidate scored in a merge check reads its own)."""
+        self.reps.update(reps)
+        self.sites.update(sites)
+        for site, (docs, lines) in site_lines.items():
+            self._sites.setdefault(site, _SiteLines(base_docs=docs, base_lines=Counter(lines)))
+        for key, sums in site_sums.items():
+            self._base_site_sums.setdefault(key, sums)
+
+    def known_sites(self) -> set[str]:
+        """The sites whose statistics the state holds."""
+        return set(self._sites)
 
     def postings(self, feature: int) -> np.ndarray | None:
         """Positions of the articles filed under ``feature``, ascending."""
@@ -207,7 +278,7 @@ class PrefixState:
         return dict(self._language_sums[self.n_batches])
 
     def site_sums_after(self) -> dict[SiteKey, tuple[int, np.ndarray]]:
-        """The vector sums per (site, language) after the last batch."""
+        """The vector sums per (site, language) after the last batch (of those the batches changed)."""
         return {key: sums[-1] for key, (_, sums) in self._site_sums.items()}
 
     def as_of(self, batch: int) -> BatchView:
@@ -222,6 +293,10 @@ class BatchView:
         self.state = state
         self.batch = batch
         self.start = int(state.batch_start[batch]) if batch < len(state.batch_start) else len(state.ids)
+
+    def frequencies(self, ids: np.ndarray) -> np.ndarray:
+        """Counts of ``ids`` (an array) before the batch."""
+        return self.state._freq.before(ids, self.batch)
 
     def feature_freq(self, ids: Sequence[int]) -> dict[int, int]:
         wanted = np.asarray(list(ids), dtype=np.int64)
@@ -264,6 +339,8 @@ class BatchView:
             at = bisect.bisect_left(batches, self.batch) - 1
             if at >= 0:
                 found[key] = sums[at]
+            elif key in self.state._base_site_sums:
+                found[key] = self.state._base_site_sums[key]
         return found
 
     def vectors(self) -> ExactVectors:

@@ -196,6 +196,9 @@ class ClusterWriter:
         self._reps: OrderedDict[str, CompactRepresentation] = OrderedDict()
         # The nearest-vector search: the HNSW index beside the store, or a plan's exact search.
         self.vectors: NearestVectors | None = None
+        # A plan's nearest stored vectors per article, found ahead in the store's index (which a
+        # planned run leaves as it is until it loads): merged with what ``vectors`` finds.
+        self.neighbours_ahead: Mapping[str, Sequence[tuple[str, float]]] = {}
         # The store's own search index (pgvector), where it has one: vectors waiting to be sent.
         self.server_search = False
         self._search_pending: list[tuple[str, np.ndarray]] = []
@@ -336,7 +339,10 @@ class ClusterWriter:
         ids = [article_id for article_id, _ in ranked[:limit] if article_id != rep.article_id]
         if rep.vector is not None:
             known = set(ids)
-            for near, _ in self.open_vectors(len(rep.vector)).nearest(self.centered(rep), limit // 2):
+            nearest = self.open_vectors(len(rep.vector)).nearest(self.centered(rep), limit // 2)
+            if ahead := self.neighbours_ahead.get(rep.article_id):
+                nearest = sorted([*nearest, *ahead], key=lambda near: (-near[1], near[0]))[: limit // 2]
+            for near, _ in nearest:
                 if near != rep.article_id and near not in known:
                     ids.append(near)
         return ids
@@ -467,30 +473,48 @@ class ClusterWriter:
         out: np.ndarray = np.where(vague, scored * specific.UNSPECIFIC, scored)
         return out
 
-    def plan(self, reps: Sequence[CompactRepresentation], sites: Mapping[str, str | None] | None = None) -> list[Plan]:
-        """What placing ``reps`` in order needs that does not depend on where the articles before
-        them went: each one's candidates and scores, and the candidates' scores against each other
-        where a merge check may need them (``place`` computes the same, interleaved with its
-        decisions). ``crosswire.cluster.plan.Decider`` then places them; nothing is stored."""
+    def plan_candidates(self, reps: Sequence[CompactRepresentation]) -> list[list[str]]:
+        """Each of ``reps``' candidate ids, as ``place`` finds them placing the batch in order (the
+        articles before in the batch included); nothing is stored."""
         overlay = _Overlay()
         limit = self.settings.index_keys
-        self.learn_sites(sites or {})
-        self._site_names.clear()
         self._forget_centered()
         # Weighed elsewhere (crosswire.service.planned): the look-ups read the frequencies cached.
         self.freq.prefetch(np.concatenate([np.zeros(0, dtype=np.int64), *(rep.ids for rep in reps)]))
-        plans = []
+        found = []
         for rep in reps:
             filed = index_features(rep, limit)
-            ids = self.candidate_ids(rep, overlay, filed)
-            reps_stored = self._stored_reps([i for i in ids if i not in overlay.reps])
-            found = [r for i in ids if (r := overlay.reps.get(i) or reps_stored.get(i)) is not None]
-            chosen = tuple(other.article_id for other in found)
-            plans.append(Plan(rep.article_id, rep.published, chosen, self.score(rep, found).tolist()))
+            found.append(self.candidate_ids(rep, overlay, filed))
             overlay.reps[rep.article_id] = rep
             for i in filed.tolist():
                 overlay.postings.setdefault(i, []).append(rep.article_id)
             self._keep(rep)
+        return found
+
+    def plan(
+        self,
+        reps: Sequence[CompactRepresentation],
+        sites: Mapping[str, str | None] | None = None,
+        candidates: Sequence[Sequence[str]] | None = None,
+    ) -> list[Plan]:
+        """What placing ``reps`` in order needs that does not depend on where the articles before
+        them went: each one's candidates (``candidates``, where ``plan_candidates`` found them
+        already) and its scores against them (``place`` computes the same, interleaved with its
+        decisions). ``crosswire.cluster.plan.Decider`` then places them; nothing is stored."""
+        if candidates is None:
+            candidates = self.plan_candidates(reps)
+        self.learn_sites(sites or {})
+        self._site_names.clear()
+        self._forget_centered()
+        self.freq.prefetch(np.concatenate([np.zeros(0, dtype=np.int64), *(rep.ids for rep in reps)]))
+        in_batch: dict[str, CompactRepresentation] = {}
+        plans = []
+        for rep, ids in zip(reps, candidates, strict=True):
+            reps_stored = self._stored_reps([i for i in ids if i not in in_batch])
+            found = [r for i in ids if (r := in_batch.get(i) or reps_stored.get(i)) is not None]
+            chosen = tuple(other.article_id for other in found)
+            plans.append(Plan(rep.article_id, rep.published, chosen, self.score(rep, found).tolist()))
+            in_batch[rep.article_id] = rep
         return plans
 
     def place(

@@ -1,10 +1,11 @@
 """Ingest and re-clean with the prepare stage on a Ray cluster (crosswire.executors.ray_engine).
 
-Into an empty store (a backfill), the cluster also runs the steps after preparing (the site pass,
-weighing, candidates and scores, batch by batch: crosswire.service.planned) and this machine only
-decides, in input order, and loads the store. Into a store that holds articles, and for a
-re-clean, the ordinary use cases (crosswire.service.ingest) replay what the cluster prepared, in
-order, on this machine. Either way every decision is the local path's own code."""
+For an ingest the cluster also runs the steps after preparing (the site pass, weighing,
+candidates and scores, batch by batch: crosswire.service.planned) and this machine only reads
+what the store holds, decides, in input order, and loads the store, in runs of at most
+``PLANNED_ARTICLES`` inputs, each going on from the one before. For a re-clean the ordinary use
+case (crosswire.service.ingest) replays what the cluster prepared, in order, on this machine.
+Either way every decision is the local path's own code."""
 
 from __future__ import annotations
 
@@ -20,13 +21,13 @@ from crosswire.settings import Settings
 from crosswire.store.base import Store
 from crosswire.types import RawDocument
 
-# Articles a planned ingest or recluster holds (crosswire.service.planned): every task reads the
-# whole prefix state, about 18 KiB an article, and the driver holds the prepared articles too.
+# Inputs a planned ingest or recluster holds at once (crosswire.service.planned): every task reads
+# the whole prefix state, about 18 KiB an article, and the driver holds the prepared articles too.
 PLANNED_ARTICLES = 20_000
 
 
 def planned_limit(settings: Settings) -> int:
-    """Inputs planned at once: whole batches, so the sequential ingest after them cuts the same."""
+    """Inputs planned at once: whole batches, so that the runs cut them as one ingest does."""
     return max(1, PLANNED_ARTICLES // settings.batch_size) * settings.batch_size
 
 

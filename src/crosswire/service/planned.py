@@ -19,15 +19,22 @@ The batches are the ones a sequential ingest writes (``batch_size`` inputs, less
 rejections), and each map step runs the sequential ingest's own code against the store as it
 would have stood before its batch, so both give the same stories and events (the nearest-vector
 candidates excepted: exact here, HNSW there; tests/test_planned.py shows they agree on the test
-sets). It starts from an empty store: the articles of an earlier run would be part of every
-batch's prefix, and they are in the store, which only the driver reaches.
+sets).
+
+Into a store that already holds articles, the prefix sums start from what it holds, read by the
+driver (tasks need not reach the store): the frequencies of the run's features, the statistics
+of its sites, the vector sums, the latest postings of the features it looks up, and its
+articles' nearest stored vectors (in the store's HNSW index, which the run does not change until
+it loads). Step 5 then runs twice: the candidates first, so that the driver reads the stored
+candidates' representations, placements and story sizes, then the scores. A long input goes in
+runs of a bounded size, each going on from the store the one before loaded (``ingest_prepared``).
 """
 
 from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, TypeVar, cast
@@ -39,13 +46,20 @@ from crosswire.clean import article_id
 from crosswire.clean.site import site_of
 from crosswire.cluster import specific
 from crosswire.cluster.ann import VectorIndex, vector_index_path
+from crosswire.cluster.online import Dated
 from crosswire.cluster.plan import Decider, Plan
-from crosswire.cluster.prefix import PrefixState
+from crosswire.cluster.prefix import PrefixState, VectorSums
 from crosswire.cluster.sites import site_sum_changes
-from crosswire.cluster.writer import SEARCH_PAGE, ClusterWriter, frequency_changes, index_features, policy_of
+from crosswire.cluster.writer import (
+    MAX_POSTINGS,
+    SEARCH_PAGE,
+    ClusterWriter,
+    frequency_changes,
+    index_features,
+    policy_of,
+)
 from crosswire.encode.centering import LanguageCentering
 from crosswire.errors import CrosswireError
-from crosswire.executors.ray_engine import Replayed
 from crosswire.represent.compact import DOCS_KEY, CompactRepresentation, Counted, key_id, language_key
 from crosswire.service.common import batches as chunks
 from crosswire.service.common import encoder_of
@@ -58,7 +72,6 @@ from crosswire.service.ingest import (
     _site_lines,
     _stable_ids,
     _stored_vectors,
-    ingest,
     site_furniture,
 )
 from crosswire.service.search import index_for_search
@@ -66,9 +79,12 @@ from crosswire.service.stories import rebuild_summaries, refresh_summaries
 from crosswire.settings import Settings
 from crosswire.stages import Prepared, PreparedDocument, counted_of, site_pass
 from crosswire.store.base import Store
-from crosswire.types import RawDocument, Rejection
+from crosswire.types import Assignment, RawDocument, Rejection
 
 S = TypeVar("S")
+SiteSums = dict[tuple[str, str], tuple[int, np.ndarray]]
+# Ids per read of the store (a SQLite statement holds at most 32,766 parameters).
+_READ_PAGE = 2000
 T = TypeVar("T")
 R = TypeVar("R")
 # Runs ``step(shared, item)`` for every item, anywhere, and gives the results in item order.
@@ -95,6 +111,7 @@ class PlannedRun:
     plans: list[list[Plan]] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     state: PrefixState | None = None
+    in_flight: set[str] = field(default_factory=set)  # the last batch's inputs: a next run's repeats
 
     @property
     def decide_rate(self) -> float:
@@ -102,15 +119,21 @@ class PlannedRun:
         return self.report.added / max(self.seconds.get("decide", 0.0), 1e-9)
 
 
-def _batches(results: Iterable[tuple[RawDocument | Rejection, Prepared | None]], size: int) -> tuple[list[_Batch], int]:
-    """The batches a sequential ingest writes, and the repeats it counts present: ``size`` inputs
-    each, less a repeat of an input already stored or still in flight (placed or rejected in the
-    batch before, or earlier in the batch), less rejections, the reader's first, then the
-    preparing's, as ``ingest`` records them."""
+def _batches(
+    results: Iterable[tuple[RawDocument | Rejection, Prepared | None]],
+    size: int,
+    stored_before: set[str],
+    in_flight: set[str],
+) -> tuple[list[_Batch], int, set[str]]:
+    """The batches a sequential ingest writes, the repeats it counts present, and what is in
+    flight after the last batch: ``size`` inputs each, less a repeat of an input already stored
+    (``stored_before``, or placed by the run) or still in flight (placed or rejected in the batch
+    before, ``in_flight`` for the first, or earlier in the batch), less rejections, the reader's
+    first, then the preparing's, as ``ingest`` records them."""
     out: list[_Batch] = []
     repeats = 0
-    stored: set[str] = set()  # placed in the batches before the previous one
-    previous: set[str] = set()  # fresh in the previous batch
+    stored: set[str] = set(stored_before)  # placed in the batches before the previous one
+    previous: set[str] = set(in_flight)  # fresh in the previous batch
     previous_placed: set[str] = set()
     current, failed, fresh, count = _Batch([], {}, []), list[Rejection](), set[str](), 0
 
@@ -144,7 +167,7 @@ def _batches(results: Iterable[tuple[RawDocument | Rejection, Prepared | None]],
             close()
     if count:
         close()
-    return out, repeats
+    return out, repeats, previous
 
 
 @dataclass(frozen=True)
@@ -195,13 +218,27 @@ def _weighed(shared: _Shared, item: tuple[int, list[Counted], list[np.ndarray | 
     )
 
 
-def _planned(shared: _Shared, batch: int) -> list[Plan]:
+def _batch_writer(shared: _Shared, batch: int) -> tuple[ClusterWriter, list[CompactRepresentation]]:
+    """A writer reading the store as it stood before ``batch``, and the batch's articles."""
     state = shared.state
     reps = [state.reps[i] for i in state.ids[state.batch_start[batch] : state.batch_start[batch + 1]]]
     view = state.as_of(batch)
     writer = ClusterWriter(cast(Store, view), shared.settings)
     writer.vectors = view.vectors()
-    return writer.plan(reps, {rep.article_id: shared.state.sites.get(rep.article_id) for rep in reps})
+    writer.neighbours_ahead = state.neighbours_ahead
+    return writer, reps
+
+
+def _candidates(shared: _Shared, batch: int) -> list[list[str]]:
+    writer, reps = _batch_writer(shared, batch)
+    return writer.plan_candidates(reps)
+
+
+def _planned(shared: _Shared, item: tuple[int, list[list[str]] | None]) -> list[Plan]:
+    """The batch's plans (``item``: the batch, and its candidates where they were found first)."""
+    batch, candidates = item
+    writer, reps = _batch_writer(shared, batch)
+    return writer.plan(reps, {rep.article_id: shared.state.sites.get(rep.article_id) for rep in reps}, candidates)
 
 
 class _MergeScores:
@@ -268,6 +305,69 @@ def _vector_changes(
     return languages, sites
 
 
+def _stored_postings(store: Store, shared: _Shared, index: Mapping[str, np.ndarray]) -> list[tuple[int, int, str]]:
+    """The latest stored postings of every feature the run's articles are looked up by (those
+    the store holds in few enough articles: ``MAX_POSTINGS``; frequencies only grow in an ingest,
+    so one over it before the run is never looked up)."""
+    features = np.unique(np.concatenate([np.zeros(0, dtype=np.int64), *index.values()]))
+    looked_up = features[shared.state.as_of(0).frequencies(features) <= MAX_POSTINGS]
+    found: list[tuple[int, int, str]] = []
+    for start in range(0, len(looked_up), _READ_PAGE):
+        found += store.latest_postings(looked_up[start : start + _READ_PAGE].tolist(), shared.settings.postings_per_key)
+    return found
+
+
+def _stored_index(store: Store, settings: Settings, ndim: int) -> VectorIndex:
+    """The store's vector index as the sequential writer opens it (rebuilt unless it holds
+    exactly the stored vectors): searched for the run's stored neighbours, then filled."""
+    return cast(VectorIndex, ClusterWriter(store, settings).open_vectors(ndim))
+
+
+def _stored_neighbours(
+    index: VectorIndex | None, settings: Settings, state: PrefixState
+) -> dict[str, list[tuple[str, float]]]:
+    """Per article of the run with a vector, its nearest stored vectors, as many as the writer
+    asks its index for; the writer merges them with the nearest of the run before it
+    (``ClusterWriter.neighbours_ahead``)."""
+    if index is None or not len(index):
+        return {}
+    k = settings.max_candidates // 2
+    return {article: index.nearest(state.centered[at], k) for at, article in enumerate(state.vector_ids)}
+
+
+def _know_stored(store: Store, state: PrefixState, decider: Decider, candidates: Sequence[list[list[str]]]) -> None:
+    """Read what scoring and placing need of the stored candidates the plans found: their
+    representations, sites and placements, their stories' sizes, the frequencies of their
+    features and the statistics of their sites. A stored article without a placement (or a
+    representation) is no candidate, as in the writer."""
+    wanted = sorted({i for batch in candidates for ids in batch for i in ids if i not in state.reps})
+    reps: dict[str, CompactRepresentation] = {}
+    assigned: dict[str, Assignment] = {}
+    sites: dict[str, str | None] = {}
+    for start in range(0, len(wanted), _READ_PAGE):
+        page = wanted[start : start + _READ_PAGE]
+        reps.update(store.representations(page))
+        assigned.update(store.assignments(page))
+        sites.update({i: brief.site for i, brief in store.article_briefs(page).items()})
+    reps = {i: rep for i, rep in reps.items() if i in assigned}
+    if not reps:
+        return
+    stories = sorted({assigned[i].story_id for i in reps})
+    sizes: dict[str, int] = {}
+    for start in range(0, len(stories), _READ_PAGE):
+        sizes.update(store.story_sizes(stories[start : start + _READ_PAGE]))
+    features = np.unique(np.concatenate([rep.ids for rep in reps.values()]))
+    state.know_frequencies(store.feature_freq(features.tolist()))
+    # Of a site the batches do not hold only its common names are read (``specific.site_names``).
+    new_sites = sorted({site for i in reps if (site := sites.get(i)) is not None} - state.known_sites())
+    site_lines = {site: store.site_line_counts(site, [], specific.SITE_NAME_MIN) for site in new_sites}
+    keys = sorted(
+        {(site, rep.language or "") for i, rep in reps.items() if rep.vector is not None and (site := sites.get(i))}
+    )
+    state.know_stored(reps, {i: sites.get(i) for i in reps}, site_lines, store.site_vector_sums(keys))
+    decider.know([assigned[i] for i in reps], [Dated(i, rep.published) for i, rep in reps.items()], sizes)
+
+
 @dataclass
 class _Placed:
     reps: list[list[CompactRepresentation]]
@@ -283,17 +383,30 @@ def _weigh_and_place(
     sites: dict[str, str | None],
     mapper: Mapper,
     clock: _Clock,
+    store: Store | None = None,
+    stored_index: VectorIndex | None = None,
 ) -> _Placed:
-    """Steps 4 to 6: weigh and plan every batch (``mapper``), then decide in order."""
+    """Steps 4 to 6: weigh and plan every batch (``mapper``), then decide in order. ``store``:
+    the articles the run goes on from (a planned ingest into a store that holds some), and
+    ``stored_index`` their vectors."""
     weighed = mapper(_weighed, shared, [(b, counted[b], vectors[b]) for b in range(len(counted))])
     reps = [found.reps for found in weighed]
     index = {i: features for found in weighed for i, features in found.index_of().items()}
     centered = {i: row for found in weighed for i, row in found.centered_of().items()}
-    shared.state.add_representations(reps, index, centered, sites)
+    stored_postings = _stored_postings(store, shared, index) if store is not None else []
+    shared.state.add_representations(reps, index, centered, sites, stored_postings)
     clock.lap("weighing")
-    plans = mapper(_planned, shared, list(range(len(reps))))
-    clock.lap("plans")
     decider = Decider(policy_of(shared.settings), _MergeScores(shared))
+    candidates: list[list[list[str]] | None] = [None] * len(reps)
+    if store is not None:
+        # Candidates first: those the store holds are read here (tasks cannot reach the store),
+        # then the scores.
+        shared.state.neighbours_ahead = _stored_neighbours(stored_index, shared.settings, shared.state)
+        found: list[list[list[str]]] = mapper(_candidates, shared, list(range(len(reps))))
+        _know_stored(store, shared.state, decider, found)
+        candidates = list(found)
+    plans = mapper(_planned, shared, list(enumerate(candidates)))
+    clock.lap("plans")
     for batch_plans in plans:
         for plan in batch_plans:
             decider.decide(plan)
@@ -308,38 +421,76 @@ def ingest_planned(
     settings: Settings,
     mapper: Mapper = in_process,
     on_item: Callable[[int], None] | None = None,
+    in_flight: set[str] | None = None,
 ) -> PlannedRun:
     """Place and store prepared inputs (``results``: each input with what preparing it gave, in
-    input order) into an empty ``store``: the same stories and events as ``ingest`` would give.
-    ``mapper`` runs the per-batch steps (here, in this process, unless given)."""
-    if store.article_count():
-        raise CrosswireError("planned ingest needs an empty store (use the sequential ingest to add to one)")
+    input order): the same stories and events as ``ingest`` would give. ``mapper`` runs the
+    per-batch steps (here, in this process, unless given). Into a store that holds articles the
+    run goes on from them: their statistics are read up front, the stored candidates once the
+    plans have found them. ``in_flight``: the inputs of the batch before, where a run goes on
+    from a planned run (``PlannedRun.in_flight``)."""
     clock = _Clock()
-    batches, repeats = _batches(results, settings.batch_size)
+    results = list(results)
+    goes_on = store.article_count() > 0
+    raw_ids = [article_id(item) for item, _ in results if isinstance(item, RawDocument)]
+    stored_before = _existing(store, raw_ids) if goes_on else set()
+    batches, repeats, last = _batches(results, settings.batch_size, stored_before, in_flight or set())
     clock.lap("read")
     state = PrefixState(len(batches))
     # Counting lines is cheaper here than sending the articles to count them.
     counts = [_site_lines(batch.docs) for batch in batches]
-    state.add_site_counts(counts)
+    state.add_site_counts(counts, _stored_site_lines(store, settings, counts) if goes_on else None)
     shared = _Shared(settings, state)
     clock.lap("site statistics")
     _site_pass_on(mapper, shared, batches, counts)
     clock.lap("site pass")
     counted = [[doc.counted for doc in batch.docs] for batch in batches]
     frequencies = [frequency_changes(c) if c else _no_changes() for c in counted]
-    state.add_frequencies(frequencies)
+    state.add_frequencies(frequencies, store.feature_freq(_weighed_keys(counted)) if goes_on else None)
     language_changes, site_changes = _vector_changes(
         [[(doc.article.site, doc.counted.language, doc.vector) for doc in batch.docs] for batch in batches]
     )
-    state.add_vector_sums(language_changes, site_changes)
+    site_keys = sorted({key for changes in site_changes for key in changes})
+    state.add_vector_sums(
+        language_changes,
+        site_changes,
+        store.language_vector_sums() if goes_on else None,
+        store.site_vector_sums(site_keys) if goes_on else None,
+    )
     clock.lap("frequencies")
     sites = {doc.article.id: doc.article.site for batch in batches for doc in batch.docs}
     vectors = [[doc.vector for doc in batch.docs] for batch in batches]
-    placed = _weigh_and_place(shared, counted, vectors, sites, mapper, clock)
-    report = _load(store, batches, placed, counts, frequencies, state, on_item)
+    ndim = next((len(v) for batch in vectors for v in batch if v is not None), 0)
+    stored_index = _stored_index(store, settings, ndim) if goes_on and ndim else None
+    placed = _weigh_and_place(shared, counted, vectors, sites, mapper, clock, store if goes_on else None, stored_index)
+    changes = (language_changes, site_changes) if goes_on else None
+    report = _load(store, batches, placed, counts, frequencies, state, on_item, changes, stored_index)
     report.present = repeats
     clock.lap("load")
-    return PlannedRun(report, placed.plans, clock.seconds, state)
+    return PlannedRun(report, placed.plans, clock.seconds, state, last)
+
+
+def _existing(store: Store, ids: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(ids), _READ_PAGE):
+        found |= store.existing_ids(ids[start : start + _READ_PAGE])
+    return found
+
+
+def _stored_site_lines(
+    store: Store, settings: Settings, counts: Sequence[SiteCounts]
+) -> dict[str, tuple[int, dict[str, int]]]:
+    """Per site of the run, the stored articles and the stored counts of the line keys a read can
+    ask for: the run's own keys, and those common enough to pass the lowest floor a read for
+    other keys uses (the site pass's ``boilerplate_min_docs``, ``specific.SITE_NAME_MIN``)."""
+    keys: dict[str, set[str]] = {}
+    for docs, lines in counts:
+        for site in docs:
+            keys.setdefault(site, set())
+        for site, key in lines:
+            keys.setdefault(site, set()).add(key)
+    floor = min(settings.boilerplate_min_docs, specific.SITE_NAME_MIN)
+    return {site: store.site_line_counts(site, sorted(found), floor) for site, found in sorted(keys.items())}
 
 
 def ingest_prepared(
@@ -350,22 +501,25 @@ def ingest_prepared(
     on_item: Callable[[int], None] | None = None,
     limit: int | None = None,
 ) -> IngestReport:
-    """Place and store prepared inputs: into an empty store, the first ``limit`` of them (whole
-    batches) by a planned ingest, and the rest, or all of them into a store that holds articles,
-    by the sequential ingest, which goes on from a planned store as from its own."""
+    """Place and store prepared inputs by planned ingests of ``limit`` inputs each (whole
+    batches: the runs cut them as one sequential ingest does), each going on from the store the
+    one before loaded: a driver and its tasks hold one run at a time."""
     results = iter(results)
     report = IngestReport()
-    if not store.article_count():
-        report = ingest_planned(store, list(islice(results, limit)), settings, mapper, on_item).report
-    replayed = Replayed(results)
-    rest = ingest(store, replayed.items(), settings, on_item, preparer=replayed)
-    return IngestReport(
-        report.added + rest.added,
-        report.present + rest.present,
-        report.rejected + rest.rejected,
-        report.rejections + rest.rejections,
-        report.stories | rest.stories,
-    )
+    in_flight: set[str] = set()
+    while part := list(islice(results, limit)) if limit else list(results):
+        run = ingest_planned(store, part, settings, mapper, on_item, in_flight)
+        in_flight = run.in_flight
+        report = IngestReport(
+            report.added + run.report.added,
+            report.present + run.report.present,
+            report.rejected + run.report.rejected,
+            report.rejections + run.report.rejections,
+            report.stories | run.report.stories,
+        )
+        if not limit:
+            break
+    return report
 
 
 def recluster_planned(
@@ -473,9 +627,13 @@ def _load(
     frequencies: Sequence[tuple[np.ndarray, np.ndarray]],
     state: PrefixState,
     on_item: Callable[[int], None] | None,
+    vector_changes: tuple[Sequence[VectorSums], Sequence[SiteSums]] | None = None,
+    stored_index: VectorIndex | None = None,
 ) -> IngestReport:
     """Everything the sequential ingest stores, in sets: the articles batch by batch (postings
-    keep their order), the statistics and the placements once."""
+    keep their order), the statistics and the placements once. ``vector_changes``: each batch's
+    vector-sum changes, added to the stored sums batch by batch as the writer adds them (float
+    sums depend on the order), where the store held some; else the final sums are stored."""
     report = IngestReport()
     with store.transaction():
         index = placed.index
@@ -495,8 +653,13 @@ def _load(
                 report.rejected[rejection.reason] += 1
             if on_item:
                 on_item(batch.size)
-        store.add_language_vector_sums(state.language_sums_after())
-        store.add_site_vector_sums(state.site_sums_after())
+        if vector_changes is None:
+            store.add_language_vector_sums(state.language_sums_after())
+            store.add_site_vector_sums(state.site_sums_after())
+        else:
+            for language_changes, site_changes in zip(*vector_changes, strict=True):
+                store.add_language_vector_sums(language_changes)
+                store.add_site_vector_sums(site_changes)
         totals: Counter[int] = Counter()
         for ids, changes in frequencies:
             totals.update(dict(zip(ids.tolist(), changes.tolist(), strict=True)))
@@ -513,21 +676,24 @@ def _load(
             store.merge_stories(merge.into, merge.absorbed, merge.article_id, "ingest")
         report.stories = {a.story_id for a in assignments} | {s for m in placed.decider.merges for s in m.absorbed}
         refresh_summaries(store, report.stories)
-        vector_index = _vector_search(store, state)
+        vector_index = _vector_search(store, state, stored_index)
     if vector_index is not None:
         vector_index.save()  # after the data it mirrors is committed, as the writer saves it
     return report
 
 
-def _vector_search(store: Store, state: PrefixState) -> VectorIndex | None:
+def _vector_search(store: Store, state: PrefixState, stored: VectorIndex | None = None) -> VectorIndex | None:
     """The nearest-vector search a sequential ingest leaves beside the store, so the next ingest
     finds the same candidates: every vector centered as it was when its batch was placed, in the
-    HNSW index file (and in the server's search index, where the store has one)."""
+    HNSW index file (and in the server's search index, where the store has one), after the
+    stored ones (``stored``: the index that holds them)."""
     if not state.vector_ids:
         return None
     ndim = state.centered.shape[1]
-    index = VectorIndex(ndim, vector_index_path(store.path))
-    index.clear()
+    index = stored
+    if index is None:
+        index = VectorIndex(ndim, vector_index_path(store.path))
+        index.clear()
     # One at a time, in placing order, as the writer adds them: an HNSW graph depends on the order
     # of insertion (and a bulk add inserts from several threads), and its searches on the graph.
     for at, article in enumerate(state.vector_ids):

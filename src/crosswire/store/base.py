@@ -137,6 +137,11 @@ class Store(Protocol):
         cost that does not grow with the store."""
         ...
 
+    def latest_postings(self, ids: Sequence[int], per_feature: int) -> list[tuple[int, int, str]]:
+        """(feature id, filing number, article id) of the ``per_feature`` articles filed last under
+        each of ``ids``: what ``sharing_features`` counts, for a planned ingest to go on from."""
+        ...
+
     def assignments(self, ids: Sequence[str]) -> dict[str, Assignment]: ...
 
     def story_ids(self) -> list[str]:
@@ -147,6 +152,11 @@ class Store(Protocol):
 
     def site_lines(self, site: str, min_articles: int) -> tuple[int, set[str]]:
         """(articles seen from ``site``, keys of its lines seen in at least ``min_articles`` of them)."""
+        ...
+
+    def site_line_counts(self, site: str, keys: Sequence[str], min_articles: int) -> tuple[int, dict[str, int]]:
+        """(articles seen from ``site``, per line key the articles holding it): for ``keys``, and
+        for every key held by at least ``min_articles``."""
         ...
 
     def article_ids_by_time(self) -> list[str]: ...

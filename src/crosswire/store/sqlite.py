@@ -385,6 +385,17 @@ class SQLiteStore:
         )
         return [(article_id, shared) for article_id, shared in rows]
 
+    def latest_postings(self, ids: Sequence[int], per_feature: int) -> list[tuple[int, int, str]]:
+        """(feature id, filing number, article id) of the ``per_feature`` articles filed last under
+        each of ``ids``: what ``sharing_features`` counts, for a planned ingest to go on from."""
+        found: list[tuple[int, int, str]] = []
+        for feature in dict.fromkeys(int(i) for i in ids):
+            found += self.db.execute(
+                "SELECT id, seq, article_id FROM feature_postings WHERE id = ? ORDER BY seq DESC LIMIT ?",
+                (feature, per_feature),
+            ).fetchall()
+        return found
+
     def assignments(self, ids: Sequence[str]) -> dict[str, Assignment]:
         found = {}
         for chunk in _chunks(ids):
@@ -416,6 +427,20 @@ class SQLiteStore:
             return 0, set()
         lines = self.db.execute("SELECT line FROM site_lines WHERE site = ? AND n >= ?", (site, min_articles))
         return int(row[0]), {key for (key,) in lines}
+
+    def site_line_counts(self, site: str, keys: Sequence[str], min_articles: int) -> tuple[int, dict[str, int]]:
+        """(articles seen from ``site``, per line key the articles holding it): for ``keys``, and
+        for every key held by at least ``min_articles``."""
+        row = self.db.execute("SELECT n FROM site_docs WHERE site = ?", (site,)).fetchone()
+        if row is None:
+            return 0, {}
+        found = dict(self.db.execute("SELECT line, n FROM site_lines WHERE site = ? AND n >= ?", (site, min_articles)))
+        for chunk in _chunks(list(keys)):
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                self.db.execute(f"SELECT line, n FROM site_lines WHERE site = ? AND line IN ({marks})", (site, *chunk))
+            )
+        return int(row[0]), {key: int(n) for key, n in found.items()}
 
     def article_ids_by_time(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT id FROM articles ORDER BY published IS NULL, published, id")]

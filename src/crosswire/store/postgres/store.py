@@ -238,6 +238,18 @@ class PostgresStore(BatchWrites, SummaryReads, SearchReads, PgVectorReads):
             )
         return [(article_id, int(shared)) for article_id, shared, *_ in rows]
 
+    def latest_postings(self, ids: Sequence[int], per_feature: int) -> list[tuple[int, int, str]]:
+        """(feature id, filing number, article id) of the ``per_feature`` articles filed last under
+        each of ``ids``: what ``sharing_features`` counts, for a planned ingest to go on from."""
+        if not len(ids):
+            return []
+        rows = self._all(
+            "SELECT f.id, p.seq, p.article_id FROM unnest(%b::bigint[]) AS f(id) CROSS JOIN LATERAL "
+            "(SELECT seq, article_id FROM feature_postings WHERE id = f.id ORDER BY seq DESC LIMIT %s) AS p",
+            (int8_array(np.unique(np.asarray(ids, dtype=np.int64))), per_feature),
+        )
+        return [(int(feature), int(seq), article_id) for feature, seq, article_id in rows]
+
     def assignments(self, ids: Sequence[str]) -> dict[str, Assignment]:
         unknown = [i for i in ids if i not in self._placed]
         rows = self._all(_ASSIGNMENTS + " WHERE article_id = ANY(%b)", [unknown]) if unknown else []
@@ -266,6 +278,18 @@ class PostgresStore(BatchWrites, SummaryReads, SearchReads, PgVectorReads):
             return 0, set()
         lines = self._all("SELECT line FROM site_lines WHERE site = %s AND n >= %s", (site, min_articles))
         return int(row[0]), {key for (key,) in lines}
+
+    def site_line_counts(self, site: str, keys: Sequence[str], min_articles: int) -> tuple[int, dict[str, int]]:
+        """(articles seen from ``site``, per line key the articles holding it): for ``keys``, and
+        for every key held by at least ``min_articles``."""
+        row = self._one("SELECT n FROM site_docs WHERE site = %s", (site,))
+        if row is None:
+            return 0, {}
+        lines = self._all(
+            "SELECT line, n FROM site_lines WHERE site = %s AND (n >= %s OR line = ANY(%b))",
+            (site, min_articles, list(keys)),
+        )
+        return int(row[0]), {key: int(n) for key, n in lines}
 
     def article_ids_by_time(self) -> list[str]:
         return [row[0] for row in self._all("SELECT id FROM articles ORDER BY published IS NULL, published, id")]
