@@ -10,6 +10,10 @@ how fast the ordered replay on the driver places and stores what the cluster pre
   what two nodes prepared for LARGE pages, the per-batch steps (site pass, weighing, candidates
   and scores) as Ray tasks on 1 and on 2 nodes, and in this process, where each step is timed;
   the figure is the rate of the decisions on the driver (the replay step), in articles/s.
+* Going on from a store (what `--engine ray` does into a store that holds articles, and between
+  its runs of ``PLANNED_ARTICLES``): the second half of the LARGE results planned into a store
+  that holds the first half, in this process, against the sequential replay of the same half
+  into the same store; and whether both stored the same events and stories.
 * The peer: the same results replayed into a fresh SQLite store by ``ingest`` with the
   ``Replayed`` executor (site pass, weighing, candidates, placing, store writes, search index,
   summaries, all on the driver), in articles/s; then once under cProfile for what dominates.
@@ -34,6 +38,7 @@ import logging
 import os
 import pickle
 import pstats
+import shutil
 import statistics
 import sys
 import tempfile
@@ -213,6 +218,46 @@ def planned(results: Results, mapper: Mapper = in_process) -> PlannedRun:
     return run
 
 
+@dataclass
+class GoingOn:
+    """A planned ingest of the second half of the results into a store that holds the first."""
+
+    runs: list[PlannedRun]  # the planned runs of the second half, in this process
+    replay_rates: list[float]  # the peer: the sequential replay of the second half into the same store
+    same: bool  # every run stored the sequential replay's events and stories
+
+
+def going_on(results: Results) -> GoingOn:
+    """The first half (whole batches) planned into a store, kept; then, RUNS times, a copy of it
+    takes the second half by a planned ingest and another copy by the sequential replay."""
+    half = len(results) // 2 // 64 * 64
+    first, second = results[:half], results[half:]
+    out = GoingOn([], [], True)
+    with tempfile.TemporaryDirectory() as folder:
+        base = Path(folder) / "base.db"
+        store = SQLiteStore(base)
+        ingest_planned(store, first, Settings(db=str(base), workers=0))
+        store.close()
+        for run in range(RUNS):
+            found = []
+            for kind in ("planned", "replayed"):
+                db = Path(folder) / f"{kind}-{run}.db"
+                for suffix in ("", ".vectors.usearch"):
+                    shutil.copyfile(f"{base}{suffix}", f"{db}{suffix}")
+                store, settings = SQLiteStore(db), Settings(db=str(db), workers=0)
+                if kind == "planned":
+                    out.runs.append(ingest_planned(store, second, settings))
+                else:
+                    replayed = Replayed(second)
+                    start = time.perf_counter()
+                    report = ingest(store, replayed.items(), settings, preparer=replayed)
+                    out.replay_rates.append(report.added / (time.perf_counter() - start))
+                found.append(sorted(store.all_assignments(), key=lambda a: a.article_id))
+                store.close()
+            out.same = out.same and found[0] == found[1]
+    return out
+
+
 def local_results(pages: Sequence[Path], settings: Settings) -> Results:
     """What the cluster would hand the replay for ``pages``, prepared here (the local executor),
     in the order ``read_paths`` gives them; kept in the temp folder for the next run."""
@@ -288,6 +333,13 @@ def main() -> None:
     mapped_one = statistics.median(_mapped(run) for run in one.planned)
     mapped_two = statistics.median(_mapped(run) for run in two.planned)
     same = len({_fingerprint(run) for run in here}) == 1
+    on = going_on(results)
+    on_added = on.runs[0].report.added
+    on_decide = statistics.median(run.decide_rate for run in on.runs)
+    on_step = {name: statistics.median(run.seconds[name] for run in on.runs) for name in on.runs[0].seconds}
+    on_total = statistics.median(sum(run.seconds.values()) for run in on.runs)
+    on_replay = statistics.median(on.replay_rates)
+    on_stored = len(on.runs[0].state.stored_ids) if on.runs[0].state is not None else 0
     state_mb = len(pickle.dumps(here[0].state)) / 1e6
     load = os.getloadavg()[0]
     sizes = [len(pickle.dumps(prepared)) for _, prepared in results if prepared is not None]
@@ -314,6 +366,16 @@ def main() -> None:
         f"{len(here[0].plans)} batches of 64, and each task unpickles the whole prefix state, "
         f"{state_mb:.1f} MB). "
         f"Plans identical across runs: {same}. "
+        f"**Going on from a store** (the second {on_added} articles planned into a store that holds the first "
+        f"{added - on_added}), median of {RUNS}: decisions **{on_decide:.0f} articles/s**; steps in this process: "
+        f"site statistics {on_step['site statistics']:.2f} s (with the stored ones read), site pass "
+        f"{on_step['site pass']:.2f} s, frequencies and vector sums {on_step['frequencies']:.2f} s, weighing "
+        f"{on_step['weighing']:.2f} s (with the latest stored postings of {on_stored} articles read), nearest "
+        f"stored vectors {on_step['stored neighbours']:.2f} s, candidates {on_step['candidates']:.2f} s, stored "
+        f"candidates read {on_step['stored candidates']:.2f} s, scores {on_step['plans']:.2f} s, decisions "
+        f"{on_step['decide']:.2f} s, bulk load {on_step['load']:.2f} s; all {on_total:.1f} s in one process, "
+        f"against **{on_replay:.0f} articles/s** for the sequential replay of the same articles into the same "
+        f"store; the same events and stories as that replay: {on.same}. "
         f"The peer, the sequential replay on the driver (`ingest` with the prepared "
         f"results: site pass, weighing, candidates, placing, store writes, search index, summaries), "
         f"median of {RUNS}: **{replay_rate:.0f} articles/s**; under cProfile, cumulative: {hot}. "
@@ -333,6 +395,10 @@ def main() -> None:
             "decide_articles_per_s": decide_rates,
             "planned_step_s": step,
             "planned_state_mb": state_mb,
+            "going_on_decide_articles_per_s": [run.decide_rate for run in on.runs],
+            "going_on_step_s": on_step,
+            "going_on_replay_articles_per_s": on.replay_rates,
+            "going_on_same": on.same,
             "planned_mapped_s": {
                 "1": [_mapped(run) for run in one.planned],
                 "2": [_mapped(run) for run in two.planned],

@@ -402,8 +402,11 @@ def _weigh_and_place(
         # Candidates first: those the store holds are read here (tasks cannot reach the store),
         # then the scores.
         shared.state.neighbours_ahead = _stored_neighbours(stored_index, shared.settings, shared.state)
+        clock.lap("stored neighbours")
         found: list[list[list[str]]] = mapper(_candidates, shared, list(range(len(reps))))
+        clock.lap("candidates")
         _know_stored(store, shared.state, decider, found)
+        clock.lap("stored candidates")
         candidates = list(found)
     plans = mapper(_planned, shared, list(enumerate(candidates)))
     clock.lap("plans")
