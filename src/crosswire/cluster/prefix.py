@@ -100,7 +100,6 @@ class PrefixState:
     def __init__(self, n_batches: int) -> None:
         self.n_batches = n_batches
         self._sites: dict[str, _SiteLines] = {}
-        self._site_answers: dict[tuple[str, int], tuple[int, set[str]]] | None = None
         self._freq = _Frequencies([])
         self._language_sums: list[VectorSums] = [{} for _ in range(n_batches + 1)]
         self._site_sums: dict[SiteKey, tuple[list[int], list[tuple[int, np.ndarray]]]] = {}
@@ -165,11 +164,6 @@ class PrefixState:
     def keep_language_sums(self, sums: Mapping[str, tuple[int, np.ndarray]]) -> None:
         """The vector sums per language every batch sees (a recluster's: counted once, up front)."""
         self._language_sums = [dict(sums)] * (self.n_batches + 1)
-
-    def keep_site_lines(self, answers: Mapping[tuple[str, int], tuple[int, set[str]]]) -> None:
-        """The site statistics every batch sees, as the store's answers to the reads the writer
-        makes (site, floor) -> (articles, keys): a recluster's, which it does not change."""
-        self._site_answers = dict(answers)
 
     def add_vector_sums(
         self,
@@ -321,8 +315,6 @@ class BatchView:
         return {i: _Brief(self.state.sites.get(i)) for i in ids if i in self.state.sites}
 
     def site_lines(self, site: str, min_articles: int) -> tuple[int, set[str]]:
-        if self.state._site_answers is not None:
-            return self.state._site_answers[(site, min_articles)]  # a read not foreseen must fail
         kept = self.state._sites.get(site)
         if kept is None:
             return 0, set()

@@ -71,12 +71,6 @@ def recluster_ray(
     store: Store, settings: Settings, job: RayJob, on_item: Callable[[int], None] | None = None
 ) -> ReclusterReport:
     """``recluster`` with each batch's weighing, candidates and scores run on ``job``'s cluster
-    (crosswire.service.planned); the decisions and the store's writes stay here. It holds every
-    article's representation in memory: refused for a store larger than ``PLANNED_ARTICLES``."""
-    articles = store.article_count()
-    if articles > PLANNED_ARTICLES:
-        raise CrosswireError(
-            f"recluster --engine ray holds the whole store in memory, up to {PLANNED_ARTICLES:,} articles "
-            f"(this store: {articles:,}); run `crosswire recluster` without --engine"
-        )
-    return recluster_planned(store, settings, job.map, on_item)
+    (crosswire.service.planned); the decisions and the store's writes stay here, in parts of
+    ``PLANNED_ARTICLES`` articles, each going on from the parts before."""
+    return recluster_planned(store, settings, job.map, on_item, planned_limit(settings))

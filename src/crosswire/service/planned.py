@@ -393,7 +393,9 @@ def _weigh_and_place(
     reps = [found.reps for found in weighed]
     index = {i: features for found in weighed for i, features in found.index_of().items()}
     centered = {i: row for found in weighed for i, row in found.centered_of().items()}
+    clock.lap("weighing")
     stored_postings = _stored_postings(store, shared, index) if store is not None else []
+    clock.lap("stored postings")
     shared.state.add_representations(reps, index, centered, sites, stored_postings)
     clock.lap("weighing")
     decider = Decider(policy_of(shared.settings), _MergeScores(shared))
@@ -526,15 +528,21 @@ def ingest_prepared(
 
 
 def recluster_planned(
-    store: Store, settings: Settings, mapper: Mapper = in_process, on_item: Callable[[int], None] | None = None
+    store: Store,
+    settings: Settings,
+    mapper: Mapper = in_process,
+    on_item: Callable[[int], None] | None = None,
+    limit: int | None = None,
 ) -> ReclusterReport:
     """``recluster`` with each batch's weighing, candidates and scores computed apart
     (``mapper``): every batch weighs against the stored frequencies and statistics, which a
     recluster leaves as they are, and finds candidates among the postings and vectors rebuilt
-    before it (prefix sums); only the decisions run in order. The same events and stories."""
-    clock = _Clock()
+    before it; only the decisions run in order. In parts of ``limit`` articles (whole batches),
+    each going on from what the parts before placed, as a planned ingest goes on from a store.
+    The same events and stories."""
     encoder = encoder_of(settings)
     ids = store.article_ids_by_time()
+    size = max(1, (limit or len(ids) or 1) // settings.batch_size) * settings.batch_size
     with store.transaction():
         if encoder is not None and store.vector_count() < len(ids):
             _encode_missing(store, encoder, ids)
@@ -542,51 +550,81 @@ def recluster_planned(
         before = store.story_of_articles()
         store.clear_clusters()
         store.clear_postings()  # rebuilt in publication order, as the writer rebuilds them
-        counted: list[list[Counted]] = []
-        vectors: list[list[np.ndarray | None]] = []
-        described: list[list[tuple[str | None, str | None, np.ndarray | None]]] = []
-        sites: dict[str, str | None] = {}
-        for chunk in chunks(ids, settings.batch_size):
-            articles = store.articles(chunk)
-            stored = store.analyses([article.id for article in articles])
-            batch_counted = [counted_of(stored.get(article.id) or analyze(article)) for article in articles]
-            batch_vectors: list[np.ndarray | None] = [None] * len(articles)
-            if encoder is not None:
-                batch_vectors = _stored_vectors(store, encoder, articles)
-            counted.append(batch_counted)
-            vectors.append(batch_vectors)
-            described.append(
-                [(a.site, c.language, v) for a, c, v in zip(articles, batch_counted, batch_vectors, strict=True)]
-            )
-            sites.update({article.id: article.site for article in articles})
-        clock.lap("read")
-        state = PrefixState(len(counted))
-        _, site_changes = _vector_changes(described)
-        state.add_vector_sums([{} for _ in counted], site_changes)
-        state.keep_language_sums(store.language_vector_sums())  # counted once, up front
-        state.add_frequencies([_no_changes() for _ in counted], store.feature_freq(_weighed_keys(counted)))
-        state.keep_site_lines(_site_reads(store, {site for site in sites.values() if site is not None}))
-        clock.lap("frequencies")
-        placed = _weigh_and_place(_Shared(settings, state), counted, vectors, sites, mapper, clock)
-        for batch_reps in placed.reps:
-            index = {rep.article_id: placed.index[rep.article_id] for rep in batch_reps}
-            store.put_representations(batch_reps, index, fresh=True)
-            if on_item:
-                on_item(len(batch_reps))
-        store.add_site_vector_sums(state.site_sums_after())
-        store.put_placements(placed.decider.assignments())
-        for merge in placed.decider.merges:
-            store.merge_stories(merge.into, merge.absorbed, merge.article_id, "recluster-pass")
+        rebuilt: list[VectorIndex | None] = [None]  # the vector index, filled in placing order
+        for start in range(0, len(ids), size):
+            _recluster_part(store, settings, ids[start : start + size], mapper, on_item, rebuilt)
         after = store.story_of_articles()
         renames = _stable_ids(before, after)
         store.rename_stories(renames)
         _record_changes(store, before, {article: renames.get(story, story) for article, story in after.items()})
         rebuild_summaries(store)
-        vector_index = _vector_search(store, state)
-    if vector_index is not None:
-        vector_index.save()
-    clock.lap("load")
+    if rebuilt[0] is not None:
+        rebuilt[0].save()
     return ReclusterReport(len(ids), *store.cluster_counts())
+
+
+def _recluster_part(
+    store: Store,
+    settings: Settings,
+    ids: Sequence[str],
+    mapper: Mapper,
+    on_item: Callable[[int], None] | None,
+    rebuilt: list[VectorIndex | None],
+) -> None:
+    """Place again the articles ``ids`` (in publication order) after those the parts before
+    placed (in the store, and in the vector index ``rebuilt`` holds, started empty)."""
+    clock = _Clock()
+    encoder = encoder_of(settings)
+    counted: list[list[Counted]] = []
+    vectors: list[list[np.ndarray | None]] = []
+    described: list[list[tuple[str | None, str | None, np.ndarray | None]]] = []
+    sites: dict[str, str | None] = {}
+    for chunk in chunks(ids, settings.batch_size):
+        articles = store.articles(chunk)
+        stored = store.analyses([article.id for article in articles])
+        batch_counted = [counted_of(stored.get(article.id) or analyze(article)) for article in articles]
+        batch_vectors: list[np.ndarray | None] = [None] * len(articles)
+        if encoder is not None:
+            batch_vectors = _stored_vectors(store, encoder, articles)
+        counted.append(batch_counted)
+        vectors.append(batch_vectors)
+        described.append(
+            [(a.site, c.language, v) for a, c, v in zip(articles, batch_counted, batch_vectors, strict=True)]
+        )
+        sites.update({article.id: article.site for article in articles})
+    state = PrefixState(len(counted))
+    _, site_changes = _vector_changes(described)
+    site_keys = sorted({key for changes in site_changes for key in changes})
+    state.add_vector_sums([{} for _ in counted], site_changes, base_sites=store.site_vector_sums(site_keys))
+    state.keep_language_sums(store.language_vector_sums())  # counted once, up front
+    state.add_frequencies([_no_changes() for _ in counted], store.feature_freq(_weighed_keys(counted)))
+    # A recluster changes no site statistics, and reads only the names common in each site.
+    named = sorted({site for site in sites.values() if site is not None})
+    state.add_site_counts(
+        [(Counter(), Counter()) for _ in counted],
+        {site: store.site_line_counts(site, [], specific.SITE_NAME_MIN) for site in named},
+    )
+    ndim = next((len(v) for batch in vectors for v in batch if v is not None), 0)
+    if ndim and rebuilt[0] is None:
+        emptied = VectorIndex(ndim, vector_index_path(store.path))
+        emptied.clear()  # filled again in placing order, as the writer fills it
+        rebuilt[0] = emptied
+    clock.lap("frequencies")
+    goes_on = store.article_count() > 0 and bool(store.cluster_counts()[0])
+    placed = _weigh_and_place(
+        _Shared(settings, state), counted, vectors, sites, mapper, clock, store if goes_on else None, rebuilt[0]
+    )
+    for batch_reps in placed.reps:
+        index = {rep.article_id: placed.index[rep.article_id] for rep in batch_reps}
+        store.put_representations(batch_reps, index, fresh=True)
+        if on_item:
+            on_item(len(batch_reps))
+    for changes in site_changes:  # batch by batch, as the writer adds them (float sums depend on the order)
+        store.add_site_vector_sums(changes)
+    store.put_placements(placed.decider.assignments())
+    for merge in placed.decider.merges:
+        store.merge_stories(merge.into, merge.absorbed, merge.article_id, "recluster-pass")
+    _vector_search(store, state, rebuilt[0])
 
 
 def _weighed_keys(counted: Sequence[Sequence[Counted]]) -> list[int]:
@@ -595,27 +633,6 @@ def _weighed_keys(counted: Sequence[Sequence[Counted]]) -> list[int]:
     ids = [c.ids for batch in counted for c in batch]
     found = np.unique(np.concatenate([np.array([key_id(DOCS_KEY), *languages], dtype=np.int64), *ids]))
     return [int(i) for i in found.tolist()]
-
-
-class _SiteReads:
-    """A store that records its answers to ``site_lines``."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self.answers: dict[tuple[str, int], tuple[int, set[str]]] = {}
-
-    def site_lines(self, site: str, min_articles: int) -> tuple[int, set[str]]:
-        found = self.answers[(site, min_articles)] = self.store.site_lines(site, min_articles)
-        return found
-
-
-def _site_reads(store: Store, sites: Iterable[str]) -> dict[tuple[str, int], tuple[int, set[str]]]:
-    """The store's answers to every site-statistics read a recluster's writer makes (the names
-    common in each site, ``crosswire.cluster.specific.site_names``)."""
-    reads = _SiteReads(store)
-    for site in sorted(sites):
-        specific.site_names(cast(Store, reads), site)
-    return reads.answers
 
 
 def _no_changes() -> tuple[np.ndarray, np.ndarray]:
