@@ -64,8 +64,8 @@ EngineOption = Annotated[
     typer.Option(
         "--engine",
         metavar="ENGINE",
-        help="Where documents are cleaned and analysed: `local` (worker processes here) or `ray` (a Ray "
-        "cluster; the `ray` extra, docs/cluster.md). Placing and storing run here either way.",
+        help="Where the work per document and per batch runs: `local` (worker processes here) or `ray` (a "
+        "Ray cluster; the `ray` extra, docs/cluster.md). The decisions and the store's writes run here either way.",
     ),
 ]
 RayAddressOption = Annotated[
@@ -198,7 +198,8 @@ def ingest(
 ) -> None:
     """Clean, analyse and cluster files, web archives, pages and feeds (each entry's page is
     fetched) into the store. Bad inputs are reported; the rest go in. With `--engine ray`, files,
-    folders and web archives only, read and prepared on a Ray cluster; the stories are the same.
+    folders, web archives and Parquet tables only, read, prepared, weighed and scored on a Ray
+    cluster (decided and stored here); the stories are the same.
 
     Exit status: 0 when every input was ingested or already present, 1 when any was rejected.
     """
