@@ -348,3 +348,16 @@ def test_planned_ingest_and_recluster_into_postgres_give_the_sequential_stories(
 
 def _by_article(store: Store) -> list[Assignment]:
     return sorted(store.all_assignments(), key=lambda a: a.article_id)
+
+
+def test_a_planned_run_of_stored_inputs_counts_them_present_and_changes_nothing(
+    results: Results, tmp_path: Path
+) -> None:
+    store = SQLiteStore(tmp_path / "again.db")
+    first = ingest_prepared(store, results[:40], TIGHT, limit=TIGHT.batch_size)
+    before = _tables(store)
+    again = ingest_prepared(store, results[:40], TIGHT, limit=TIGHT.batch_size)
+    nothing = ingest_prepared(store, [], TIGHT, limit=TIGHT.batch_size)
+    assert (again.added, again.present) == (0, first.added + first.present)
+    assert nothing.added == nothing.present == 0
+    assert _tables(store) == before
