@@ -59,6 +59,7 @@ TABLES = (
     "SELECT * FROM analyses ORDER BY 1",
     "SELECT story_id, title, articles, events, first_date, last_date, data, timeline FROM story_summaries "
     "ORDER BY story_id",
+    "SELECT * FROM story_summaries_due ORDER BY 1",
     "SELECT * FROM meta WHERE key = 'posting_seq'",
     "SELECT count(*) FROM article_search",
     "SELECT id, source, reason, detail, times FROM rejections ORDER BY id",
@@ -361,3 +362,104 @@ def test_a_planned_run_of_stored_inputs_counts_them_present_and_changes_nothing(
     assert (again.added, again.present) == (0, first.added + first.present)
     assert nothing.added == nothing.present == 0
     assert _tables(store) == before
+
+
+def test_a_merge_chain_through_a_stored_story_is_stored_as_the_sequential_ingest_stores_it(
+    results: Results, tmp_path: Path
+) -> None:
+    """A batch merges a stored story into one the run opened, and a later batch merges that one
+    away: the stored articles move through it as in the sequential ingest (which stores the
+    story in between), not into a story never stored."""
+    settings = replace(TIGHT, batch_size=8, story_threshold=0.15, merge_threshold=0.1)
+    first, rest = results[:40], results[40:]
+    stores = []
+    for name in ("sequential", "planned"):
+        folder = tmp_path / name
+        folder.mkdir()
+        store = _sequential(folder, first, settings)
+        stored_stories = set(store.story_of_articles().values())
+        if name == "planned":
+            ingest_planned(store, rest, settings)
+        else:
+            replayed = Replayed(rest)
+            ingest(store, replayed.items(), settings, preparer=replayed)
+        stores.append(store)
+    for query, want, got in zip(TABLES, _tables(stores[0]), _tables(stores[1]), strict=True):
+        assert got == want, query
+    merges = [change for change in stores[0].cluster_changes(limit=10_000) if change["kind"] == "merge"][::-1]
+    chained = [
+        earlier
+        for at, earlier in enumerate(merges)
+        if set(earlier["sources"]) & stored_stories
+        and any(earlier["story_id"] in later["sources"] for later in merges[at + 1 :])
+    ]
+    assert chained, "the settings were meant to merge a stored story into one a later merge absorbs"
+
+
+def test_large_stories_summaries_are_refreshed_or_marked_due_as_the_sequential_ingest_leaves_them(
+    results: Results, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A story over ``ALWAYS_REFRESH_UP_TO`` is summarized again only once it has grown enough
+    since its last summary, so its summary depends on the batches it grew in: the planned load
+    refreshes batch by batch as the sequential ingest does (the size and growth set for these
+    pages)."""
+    import importlib
+
+    summaries = importlib.import_module("crosswire.service.stories")
+    monkeypatch.setattr(summaries, "ALWAYS_REFRESH_UP_TO", 2)
+    monkeypatch.setattr(summaries, "REFRESH_GROWTH", 0.5)
+    sequential = _sequential(tmp_path, results, TIGHT)
+    planned_store = SQLiteStore(tmp_path / "planned.db")
+    ingest_prepared(planned_store, results, TIGHT, limit=4 * TIGHT.batch_size)
+    for query, want, got in zip(TABLES, _tables(sequential), _tables(planned_store), strict=True):
+        assert got == want, query
+    assert sequential.db.execute("SELECT count(*) FROM story_summaries_due").fetchone()[0] > 0
+
+
+def test_going_on_from_a_store_the_plans_score_as_the_sequential_writer_scores(
+    results: Results, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the lexical engine (no approximate nearest vectors), every article's candidates and
+    scores going on from a store are those the sequential writer computes, to the last digit:
+    here with the run's articles on a subdomain of their site and named after it, so the site
+    statistics the writer reads are kept under a name the run counts no line under."""
+    from crosswire.clean.site import site_of
+    from crosswire.cluster import online, writer
+
+    def lexical(
+        item: tuple[RawDocument | Rejection, Prepared | None],
+    ) -> tuple[RawDocument | Rejection, Prepared | None]:
+        raw, prepared = item
+        return raw, replace(prepared, vector=None) if isinstance(prepared, PreparedDocument) else prepared
+
+    def moved(item: tuple[RawDocument | Rejection, Prepared | None]) -> tuple[RawDocument | Rejection, Prepared | None]:
+        raw, prepared = lexical(item)
+        if not isinstance(prepared, PreparedDocument) or not prepared.article.url:
+            return raw, prepared
+        url = prepared.article.url.replace("://www.", "://", 1).replace("://", "://m.", 1)
+        return raw, replace(prepared, article=replace(prepared.article, site=site_of(prepared.article), url=url))
+
+    settings = replace(Settings(workers=0), encoder="none")
+    first, rest = [lexical(item) for item in results[0::2]], [moved(item) for item in results[1::2]]
+    stores = []
+    for name in ("sequential", "planned"):
+        (tmp_path / name).mkdir()
+        stores.append(_sequential(tmp_path / name, first, settings))
+    sequential, planned_store = stores
+    seen: dict[str, tuple[tuple[str, ...], list[float]]] = {}
+    place = online.place  # the writer's own, as it imported it
+
+    def spying(article_id: str, published: str | None, found: Any, scored: Any, *args: Any, **kwargs: Any) -> Any:
+        seen[article_id] = (tuple(c.representation.article_id for c in found), list(scored))
+        return place(article_id, published, found, scored, *args, **kwargs)
+
+    monkeypatch.setattr(writer, "place", spying)
+    replayed = Replayed(rest)
+    ingest(sequential, replayed.items(), settings, preparer=replayed)
+    monkeypatch.setattr(writer, "place", place)
+    run = ingest_planned(planned_store, rest, settings)
+    plans = [plan for batch in run.plans for plan in batch]
+    assert len(plans) == len(seen) > 50
+    assert {plan.article_id: (plan.candidates, plan.scores) for plan in plans} == seen
+    stored = {prepared.article.id for _, prepared in first if isinstance(prepared, PreparedDocument)}
+    assert sum(bool(set(plan.candidates) & stored) for plan in plans) > 10

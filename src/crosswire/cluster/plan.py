@@ -39,6 +39,16 @@ class Plan:
 
 
 @dataclass(frozen=True, slots=True)
+class BatchPlaced:
+    """What a batch placed and merged, as the writer stores it when the batch ends: each article
+    in the story it is in by then, and the merges in order. Later batches' merges move them on,
+    as they move the store's."""
+
+    assignments: list[Assignment]
+    merges: list[Merge]
+
+
+@dataclass(frozen=True, slots=True)
 class Merge:
     """Stories ``absorbed`` joined into ``into`` by ``article_id`` (``into`` as it stood when the
     batch that merged them ended, as the writer records it)."""
@@ -63,6 +73,8 @@ class Decider:
         self.dated: dict[str, Dated] = {}  # every placed article, as ``place`` reads a candidate
         self._batch_merges: list[tuple[str, tuple[str, ...], str]] = []
         self._stored: set[str] = set()  # articles placed before the run (``know``)
+        self._batch_placed: list[str] = []
+        self.batches: list[BatchPlaced] = []
 
     def know(self, assigned: Iterable[Assignment], dated: Iterable[Dated], sizes: Mapping[str, int]) -> None:
         """Stored articles that are candidates of the run's: where they are placed, their dates,
@@ -106,6 +118,7 @@ class Decider:
         if placement.absorbed:
             self._batch_merges.append((placed.story_id, placement.absorbed, plan.article_id))
         self.assigned[plan.article_id] = placed
+        self._batch_placed.append(plan.article_id)
         self.dated[plan.article_id] = Dated(plan.article_id, plan.published)
         self.sizes[placed.story_id] += 1
         return placed
@@ -113,16 +126,18 @@ class Decider:
     def end_batch(self) -> None:
         """Record the batch's merges as the writer does when it stores a batch: each into the
         story its target ended up in by the batch's end."""
-        self.merges += [Merge(self.story(into), absorbed, article) for into, absorbed, article in self._batch_merges]
-        self._batch_merges = []
+        merges = [Merge(self.story(into), absorbed, article) for into, absorbed, article in self._batch_merges]
+        self.merges += merges
+        self.batches.append(BatchPlaced([self._now(i) for i in self._batch_placed], merges))
+        self._batch_merges, self._batch_placed = [], []
         self.batch += 1
+
+    def _now(self, article_id: str) -> Assignment:
+        """Where ``article_id`` is placed now (its story as merges moved it)."""
+        placed = self.assigned[article_id]
+        story = self.story(placed.story_id)
+        return placed if story == placed.story_id else replace(placed, story_id=story)
 
     def assignments(self) -> list[Assignment]:
         """Every article the run placed, in placing order, in the story it ended up in."""
-        out = []
-        for placed in self.assigned.values():
-            if placed.article_id in self._stored:
-                continue
-            story = self.story(placed.story_id)
-            out.append(placed if story == placed.story_id else replace(placed, story_id=story))
-        return out
+        return [self._now(article) for article in self.assigned if article not in self._stored]

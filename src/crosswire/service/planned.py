@@ -444,7 +444,7 @@ def ingest_planned(
     state = PrefixState(len(batches))
     # Counting lines is cheaper here than sending the articles to count them.
     counts = [_site_lines(batch.docs) for batch in batches]
-    state.add_site_counts(counts, _stored_site_lines(store, settings, counts) if goes_on else None)
+    state.add_site_counts(counts, _stored_site_lines(store, settings, counts, batches) if goes_on else None)
     shared = _Shared(settings, state)
     clock.lap("site statistics")
     _site_pass_on(mapper, shared, batches, counts)
@@ -483,11 +483,14 @@ def _existing(store: Store, ids: Sequence[str]) -> set[str]:
 
 
 def _stored_site_lines(
-    store: Store, settings: Settings, counts: Sequence[SiteCounts]
+    store: Store, settings: Settings, counts: Sequence[SiteCounts], batches: Sequence[_Batch]
 ) -> dict[str, tuple[int, dict[str, int]]]:
-    """Per site of the run, the stored articles and the stored counts of the line keys a read can
-    ask for: the run's own keys, and those common enough to pass the lowest floor a read for
-    other keys uses (the site pass's ``boilerplate_min_docs``, ``specific.SITE_NAME_MIN``)."""
+    """Per site of the run (its articles' hosts, which the run counts lines under), the stored
+    articles and the stored counts of the line keys a read can ask for: the run's own keys, and
+    those common enough to pass the lowest floor a read for other keys uses (the site pass's
+    ``boilerplate_min_docs``, ``specific.SITE_NAME_MIN``). And per site name of the run's articles
+    that is no such host (the writer reads a site's common names under the article's site name),
+    the stored counts that reading needs."""
     keys: dict[str, set[str]] = {}
     for docs, lines in counts:
         for site in docs:
@@ -495,7 +498,11 @@ def _stored_site_lines(
         for site, key in lines:
             keys.setdefault(site, set()).add(key)
     floor = min(settings.boilerplate_min_docs, specific.SITE_NAME_MIN)
-    return {site: store.site_line_counts(site, sorted(found), floor) for site, found in sorted(keys.items())}
+    found = {site: store.site_line_counts(site, sorted(run), floor) for site, run in sorted(keys.items())}
+    names = {doc.article.site for batch in batches for doc in batch.docs if doc.article.site is not None}
+    for name in sorted(names - keys.keys()):
+        found[name] = store.site_line_counts(name, [], specific.SITE_NAME_MIN)
+    return found
 
 
 def ingest_prepared(
@@ -512,6 +519,8 @@ def ingest_prepared(
     results = iter(results)
     report = IngestReport()
     in_flight: set[str] = set()
+    if limit:  # whole batches: the runs cut the input as one sequential ingest does
+        limit = max(1, limit // settings.batch_size) * settings.batch_size
     while part := list(islice(results, limit)) if limit else list(results):
         run = ingest_planned(store, part, settings, mapper, on_item, in_flight)
         in_flight = run.in_flight
@@ -614,16 +623,17 @@ def _recluster_part(
     placed = _weigh_and_place(
         _Shared(settings, state), counted, vectors, sites, mapper, clock, store if goes_on else None, rebuilt[0]
     )
-    for batch_reps in placed.reps:
+    # Batch by batch, as the writer stores them: vector sums add up in its order, and a story a
+    # merge moves stored articles into exists until a later merge absorbs it.
+    for batch_reps, changes, done in zip(placed.reps, site_changes, placed.decider.batches, strict=True):
         index = {rep.article_id: placed.index[rep.article_id] for rep in batch_reps}
         store.put_representations(batch_reps, index, fresh=True)
+        store.add_site_vector_sums(changes)
+        store.put_placements(done.assignments)
+        for merge in done.merges:
+            store.merge_stories(merge.into, merge.absorbed, merge.article_id, "recluster-pass")
         if on_item:
             on_item(len(batch_reps))
-    for changes in site_changes:  # batch by batch, as the writer adds them (float sums depend on the order)
-        store.add_site_vector_sums(changes)
-    store.put_placements(placed.decider.assignments())
-    for merge in placed.decider.merges:
-        store.merge_stories(merge.into, merge.absorbed, merge.article_id, "recluster-pass")
     _vector_search(store, state, rebuilt[0])
 
 
@@ -650,14 +660,17 @@ def _load(
     vector_changes: tuple[Sequence[VectorSums], Sequence[SiteSums]] | None = None,
     stored_index: VectorIndex | None = None,
 ) -> IngestReport:
-    """Everything the sequential ingest stores, in sets: the articles batch by batch (postings
-    keep their order), the statistics and the placements once. ``vector_changes``: each batch's
-    vector-sum changes, added to the stored sums batch by batch as the writer adds them (float
-    sums depend on the order), where the store held some; else the final sums are stored."""
+    """Everything the sequential ingest stores, in sets: the articles, placements and merges batch
+    by batch (postings keep their order; a story a batch's merge moves stored articles into exists
+    until a later batch's merge absorbs it; summaries are refreshed as each batch leaves them,
+    since a large story's refresh depends on how much it grew since the last), the statistics
+    once. ``vector_changes``: each batch's vector-sum changes, added to the stored sums batch by
+    batch as the writer adds them (float sums depend on the order), where the store held some;
+    else the final sums are stored."""
     report = IngestReport()
     with store.transaction():
         index = placed.index
-        for batch, batch_reps in zip(batches, placed.reps, strict=True):
+        for batch, batch_reps, done in zip(batches, placed.reps, placed.decider.batches, strict=True):
             for rejection in batch.rejections:
                 store.add_rejection(rejection)
             store.add_raws([(doc.article.id, batch.raws[doc.article.id]) for doc in batch.docs])
@@ -667,6 +680,12 @@ def _load(
                 list(batch_reps), {rep.article_id: index[rep.article_id] for rep in batch_reps}, fresh=True
             )
             index_for_search(store, [(doc.article, doc.analysis) for doc in batch.docs])
+            store.put_placements(done.assignments)
+            for merge in done.merges:
+                store.merge_stories(merge.into, merge.absorbed, merge.article_id, "ingest")
+            touched = {a.story_id for a in done.assignments} | {s for m in done.merges for s in m.absorbed}
+            refresh_summaries(store, touched)
+            report.stories |= touched
             report.added += len(batch.docs)
             report.rejections += batch.rejections
             for rejection in batch.rejections:
@@ -690,12 +709,6 @@ def _load(
             site_docs.update(docs)
             site_lines.update(lines)
         store.count_site_lines(site_docs, site_lines)
-        assignments = placed.decider.assignments()
-        store.put_placements(assignments)
-        for merge in placed.decider.merges:
-            store.merge_stories(merge.into, merge.absorbed, merge.article_id, "ingest")
-        report.stories = {a.story_id for a in assignments} | {s for m in placed.decider.merges for s in m.absorbed}
-        refresh_summaries(store, report.stories)
         vector_index = _vector_search(store, state, stored_index)
     if vector_index is not None:
         vector_index.save()  # after the data it mirrors is committed, as the writer saves it
