@@ -26,6 +26,7 @@ from crosswire.represent.compact import CompactRepresentation
 
 SiteKey = tuple[str, str]
 VectorSums = dict[str, tuple[int, np.ndarray]]
+SiteSums = dict[SiteKey, tuple[int, np.ndarray]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +104,7 @@ class PrefixState:
         self._freq = _Frequencies([])
         self._language_sums: list[VectorSums] = [{} for _ in range(n_batches + 1)]
         self._site_sums: dict[SiteKey, tuple[list[int], list[tuple[int, np.ndarray]]]] = {}
-        self._base_site_sums: dict[SiteKey, tuple[int, np.ndarray]] = {}
+        self._base_site_sums: SiteSums = {}
         self.stored_ids: list[str] = []  # stored articles in the postings, by filing number
         # Per article of the run, its nearest stored vectors (crosswire.cluster.writer).
         self.neighbours_ahead: dict[str, list[tuple[str, float]]] = {}
@@ -271,7 +272,7 @@ class PrefixState:
         """The vector sums per language after the last batch: what the store ends up holding."""
         return dict(self._language_sums[self.n_batches])
 
-    def site_sums_after(self) -> dict[SiteKey, tuple[int, np.ndarray]]:
+    def site_sums_after(self) -> SiteSums:
         """The vector sums per (site, language) after the last batch (of those the batches changed)."""
         return {key: sums[-1] for key, (_, sums) in self._site_sums.items()}
 

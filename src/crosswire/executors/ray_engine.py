@@ -14,12 +14,12 @@ How the work is split:
   ``Preparer``, with its hard time limit per document), then reads whole shards and prepares
   their documents there, so every per-document decision is the same code. Each row records the
   node that prepared it.
-* Ray Data sorts the rows by their order key; the driver streams them back and hands them to
-  ``crosswire.service.ingest.ingest`` through ``Replayed``, an executor that answers with what
-  the cluster prepared. The site pass, document frequencies, placing, and the store writes run
-  there, batch by batch, exactly as in a local run: they depend on the articles placed before.
-  Into an empty store, ``RayJob.map`` runs those steps on the cluster instead, from prefix sums
-  over batches (crosswire.service.planned), and the driver only decides and loads.
+* Ray Data sorts the rows by their order key and the driver streams them back. An ingest hands
+  them to a planned ingest (crosswire.service.planned): ``RayJob.map`` runs the site pass,
+  weighing, candidates and scores on the cluster, batch by batch, from prefix sums over batches,
+  and the driver only reads the store, decides and loads. A re-clean hands them to
+  ``crosswire.service.ingest.reclean`` through ``Replayed``, an executor that answers with what
+  the cluster prepared, and everything after preparing runs on the driver as in a local run.
 """
 
 from __future__ import annotations

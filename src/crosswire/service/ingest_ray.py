@@ -26,11 +26,6 @@ from crosswire.types import RawDocument
 PLANNED_ARTICLES = 20_000
 
 
-def planned_limit(settings: Settings) -> int:
-    """Inputs planned at once: whole batches, so that the runs cut them as one ingest does."""
-    return max(1, PLANNED_ARTICLES // settings.batch_size) * settings.batch_size
-
-
 def _stage(settings: Settings) -> Stage:
     return Stage(stage_context(settings), settings.document_timeout)
 
@@ -48,7 +43,7 @@ def ingest_paths_ray(
     if urls:
         raise CrosswireError(f"--engine ray reads files, folders and web archives, not URLs ({urls[0]})")
     prepared = prepared_paths(job, paths, _stage(settings))
-    return ingest_prepared(store, prepared, settings, job.map, on_item, planned_limit(settings))
+    return ingest_prepared(store, prepared, settings, job.map, on_item, PLANNED_ARTICLES)
 
 
 def _stored_inputs(store: Store) -> Iterator[RawDocument]:
@@ -73,4 +68,4 @@ def recluster_ray(
     """``recluster`` with each batch's weighing, candidates and scores run on ``job``'s cluster
     (crosswire.service.planned); the decisions and the store's writes stay here, in parts of
     ``PLANNED_ARTICLES`` articles, each going on from the parts before."""
-    return recluster_planned(store, settings, job.map, on_item, planned_limit(settings))
+    return recluster_planned(store, settings, job.map, on_item, PLANNED_ARTICLES)

@@ -48,7 +48,7 @@ from crosswire.cluster import specific
 from crosswire.cluster.ann import VectorIndex, vector_index_path
 from crosswire.cluster.online import Dated
 from crosswire.cluster.plan import Decider, Plan
-from crosswire.cluster.prefix import PrefixState, VectorSums
+from crosswire.cluster.prefix import PrefixState, SiteSums, VectorSums
 from crosswire.cluster.sites import site_sum_changes
 from crosswire.cluster.writer import (
     MAX_POSTINGS,
@@ -82,11 +82,10 @@ from crosswire.store.base import Store
 from crosswire.types import Assignment, RawDocument, Rejection
 
 S = TypeVar("S")
-SiteSums = dict[tuple[str, str], tuple[int, np.ndarray]]
-# Ids per read of the store (a SQLite statement holds at most 32,766 parameters).
-_READ_PAGE = 2000
 T = TypeVar("T")
 R = TypeVar("R")
+# Ids per read of the store (a SQLite statement holds at most 32,766 parameters).
+_READ_PAGE = 2000
 # Runs ``step(shared, item)`` for every item, anywhere, and gives the results in item order.
 Mapper = Callable[[Callable[[Any, Any], Any], Any, Sequence[Any]], list[Any]]
 
@@ -293,7 +292,7 @@ class _Clock:
 
 def _vector_changes(
     batches: Sequence[Sequence[tuple[str | None, str | None, np.ndarray | None]]],
-) -> tuple[list[dict[str, tuple[int, np.ndarray]]], list[dict[tuple[str, str], tuple[int, np.ndarray]]]]:
+) -> tuple[list[VectorSums], list[SiteSums]]:
     """Per batch of (site, language, vector), the changes of the vector sums per language and per
     (site, language), computed as the writer computes them when it places the batch."""
     languages, sites = [], []
@@ -311,10 +310,8 @@ def _stored_postings(store: Store, shared: _Shared, index: Mapping[str, np.ndarr
     so one over it before the run is never looked up)."""
     features = np.unique(np.concatenate([np.zeros(0, dtype=np.int64), *index.values()]))
     looked_up = features[shared.state.as_of(0).frequencies(features) <= MAX_POSTINGS]
-    found: list[tuple[int, int, str]] = []
-    for start in range(0, len(looked_up), _READ_PAGE):
-        found += store.latest_postings(looked_up[start : start + _READ_PAGE].tolist(), shared.settings.postings_per_key)
-    return found
+    per_key = shared.settings.postings_per_key
+    return [found for page in chunks(looked_up.tolist(), _READ_PAGE) for found in store.latest_postings(page, per_key)]
 
 
 def _stored_index(store: Store, settings: Settings, ndim: int) -> VectorIndex:
@@ -344,8 +341,7 @@ def _know_stored(store: Store, state: PrefixState, decider: Decider, candidates:
     reps: dict[str, CompactRepresentation] = {}
     assigned: dict[str, Assignment] = {}
     sites: dict[str, str | None] = {}
-    for start in range(0, len(wanted), _READ_PAGE):
-        page = wanted[start : start + _READ_PAGE]
+    for page in chunks(wanted, _READ_PAGE):
         reps.update(store.representations(page))
         assigned.update(store.assignments(page))
         sites.update({i: brief.site for i, brief in store.article_briefs(page).items()})
@@ -354,8 +350,8 @@ def _know_stored(store: Store, state: PrefixState, decider: Decider, candidates:
         return
     stories = sorted({assigned[i].story_id for i in reps})
     sizes: dict[str, int] = {}
-    for start in range(0, len(stories), _READ_PAGE):
-        sizes.update(store.story_sizes(stories[start : start + _READ_PAGE]))
+    for page in chunks(stories, _READ_PAGE):
+        sizes.update(store.story_sizes(page))
     features = np.unique(np.concatenate([rep.ids for rep in reps.values()]))
     state.know_frequencies(store.feature_freq(features.tolist()))
     # Of a site the batches do not hold only its common names are read (``specific.site_names``).
@@ -476,10 +472,7 @@ def ingest_planned(
 
 
 def _existing(store: Store, ids: Sequence[str]) -> set[str]:
-    found: set[str] = set()
-    for start in range(0, len(ids), _READ_PAGE):
-        found |= store.existing_ids(ids[start : start + _READ_PAGE])
-    return found
+    return {found for page in chunks(ids, _READ_PAGE) for found in store.existing_ids(page)}
 
 
 def _stored_site_lines(
@@ -519,9 +512,8 @@ def ingest_prepared(
     results = iter(results)
     report = IngestReport()
     in_flight: set[str] = set()
-    if limit:  # whole batches: the runs cut the input as one sequential ingest does
-        limit = max(1, limit // settings.batch_size) * settings.batch_size
-    while part := list(islice(results, limit)) if limit else list(results):
+    size = _whole_batches(limit, settings)
+    while part := list(islice(results, size)):  # no limit: all of it, then nothing
         run = ingest_planned(store, part, settings, mapper, on_item, in_flight)
         in_flight = run.in_flight
         report = IngestReport(
@@ -531,9 +523,13 @@ def ingest_prepared(
             report.rejections + run.report.rejections,
             report.stories | run.report.stories,
         )
-        if not limit:
-            break
     return report
+
+
+def _whole_batches(limit: int | None, settings: Settings) -> int | None:
+    """``limit`` inputs cut down to whole batches (at least one), so that runs or parts of that
+    size cut the input as one sequential pass does; None without a limit."""
+    return max(1, limit // settings.batch_size) * settings.batch_size if limit else None
 
 
 def recluster_planned(
@@ -551,7 +547,7 @@ def recluster_planned(
     The same events and stories."""
     encoder = encoder_of(settings)
     ids = store.article_ids_by_time()
-    size = max(1, (limit or len(ids) or 1) // settings.batch_size) * settings.batch_size
+    size = _whole_batches(limit, settings) or max(len(ids), 1)
     with store.transaction():
         if encoder is not None and store.vector_count() < len(ids):
             _encode_missing(store, encoder, ids)
