@@ -218,6 +218,38 @@ def test_a_latin_name_finds_it_in_arabic_and_hangul(empty_store: Store, tmp_path
     assert {ids["ar.txt"], ids["ko.txt"], ids["en.txt"]} <= found and ids["other.txt"] not in found
 
 
+def test_a_name_is_read_only_in_the_languages_of_its_script() -> None:
+    """A stemmer of another script's language, or one that cuts a name to a short skeleton, would
+    make the query meet other names: 'Lavrov' cut to 'lvr' (Czech) met 18 unrelated articles of
+    2,000 news pages, 'Merkel' to 'mrk' (Croatian, Estonian) met Mark, Marko and Mirko."""
+    from crosswire.service.search import word_name_keys
+
+    languages = ["cs", "de", "en", "et", "hr", "pl", "ru", "sk", "uk"]
+    assert word_name_keys("Merkel", languages) == ["mrkl"]
+    assert word_name_keys("Lavrov", languages) == ["lvrv"]
+    assert word_name_keys("Эрдоган", languages) == ["rdhn"]  # a Croatian stemmer made 'rdh' of it
+    assert word_name_keys("Лаврова", languages) == ["lvrv"]  # an inflected form still meets the name
+    assert word_name_keys("Зеленський", languages) == ["slnsk"]
+    assert word_name_keys("Μέρκελ", languages) == ["mrkl"]  # no language of its script: read as written
+
+
+def test_a_name_does_not_find_names_that_only_start_alike(empty_store: Store, tmp_path: Path) -> None:
+    texts = {
+        "merkel.txt": "Merkel meets Macron in Berlin\n\nChancellor Angela Merkel met President Emmanuel Macron in"
+        " Berlin on Monday; Merkel said the talks on the budget would go on.\n",
+        "mark.txt": "Guitar legend plays London\n\nMark Knopfler played two sold-out concerts at the Albert Hall,"
+        " and Mark thanked the fans for forty years of songs.\n",
+        # A Croatian article: the store's languages (each reads a query word) now include Croatian.
+        "hr.txt": "Vlada predstavila proračun\n\nVlada je u ponedjeljak u Zagrebu predstavila novi proračun za"
+        " sljedeću godinu. Ministar financija rekao je da će plaće u javnim službama porasti, a porezi ostati"
+        " isti.\n",
+    }
+    store, ids = _stored_texts(empty_store, tmp_path, texts)
+    assert "hr" in store.covered_languages()
+    found = {m.article.article_id for story in search(store, "Merkel").stories for m in story.matches}
+    assert ids["merkel.txt"] in found and ids["mark.txt"] not in found
+
+
 def test_a_title_match_outranks_a_body_mention(empty_store: Store, tmp_path: Path) -> None:
     body = " ".join(f"Sentence {i} about the regional budget and its many lines." for i in range(30))
     texts = {

@@ -133,14 +133,14 @@ def _german_noun_context(previous: Token | None, token: Token) -> bool:
     return previous.text[:1].islower() and _suffixed(before, _german_table("adjective_endings"), _MIN_HEAD)
 
 
-def name_form(token: Token, word: Word, language: str | None) -> str:
-    """The form of a name word to key: its lemma where names inflect, else the word itself
-    without a case ending the stemmer did not remove."""
+def name_form(text: str, word: Word, language: str | None) -> str:
+    """The form of a name word (``text``, analysed as ``word``) to key: its lemma where names
+    inflect, else the word itself without a case ending the stemmer did not remove."""
     if language in PYMORPHY_LANGUAGES:
         return word.name_lemma
-    if language in _STEMMED_NAMES and word.lemma != token.text.lower():
+    if language in _STEMMED_NAMES and word.lemma != text.lower():
         return word.lemma
-    form = cut_apostrophe(token.text.lower())  # "Putin's", "I'm", "l'Ukraine"
+    form = cut_apostrophe(text.lower())  # "Putin's", "I'm", "l'Ukraine"
     for ending in _name_endings(language or ""):
         if form.endswith(ending) and len(form) - len(ending) >= 3:
             return form[: -len(ending)]
@@ -154,7 +154,7 @@ class _Reader:
         self.calendar = _unnamed_calendar_words(self.language or "en")
         self.status = [self._status(i, covered) for i in range(len(tokens))]
         self.keys = [
-            name_key(name_form(t, w, language)) if s and w is not None else ""
+            name_key(name_form(t.text, w, language)) if s and w is not None else ""
             for t, w, s in zip(tokens, words, self.status, strict=False)
         ]
         self.seen_inside = {
