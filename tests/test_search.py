@@ -107,7 +107,7 @@ def test_query_syntax_never_reaches_fts5(seeded: Store, query: str) -> None:
 def test_query_expression_quotes_every_form() -> None:
     expression = query_expression('Лаврова "три раунда" x"y', ["uk", "ru"])
     assert expression is not None
-    assert '"три раунда"' in expression and '"лавров"' in expression and " AND " in expression
+    assert '"три раунда"' in expression and 'lemmas : "ru0лавров"' in expression and " AND " in expression
     assert query_expression("!!! ...", ["en"]) is None
 
 
@@ -156,6 +156,43 @@ def test_index_is_built_for_an_older_store_and_kept_on_reclean(tmp_path: Path) -
     reclean(store, settings)
     rows = store.db.execute("SELECT count(*) FROM article_search").fetchone()[0]
     assert rows == store.article_count() == 1
+
+
+def test_a_store_indexed_before_lemmas_had_languages_is_indexed_again(tmp_path: Path) -> None:
+    """Migration 020: lemmas indexed untagged (as every store before it did) are not what a query
+    looks for now; the index is made again on the first search after the upgrade."""
+    db = tmp_path / "old.db"
+    store = SQLiteStore(db)
+    ingest(
+        store, [RawDocument(source="a", body="Флот вийшов у море біля Одеси. " * 5)], Settings(db=str(db), workers=0)
+    )
+    with store.transaction():  # the row as migration 019 left it: lemmas without their language
+        store.db.execute("UPDATE article_search SET lemmas = replace(lemmas, 'uk0', '')")
+    store.db.execute("PRAGMA user_version=19")
+    store.close()
+    store = SQLiteStore(db)  # migration 020 runs
+    assert store.search_index_stale()
+    assert search(store, "Одесі").total_articles == 1  # by its lemma 'одеса', in the rebuilt index
+    assert "uk0одеса" in store.db.execute("SELECT lemmas FROM article_search").fetchone()[0]
+    store.close()
+
+
+def test_a_stem_finds_only_articles_of_its_language(empty_store: Store, tmp_path: Path) -> None:
+    """A query word is lemmatized in every language the store covers; untagged, a stem of one
+    language met a word of another ('Putin' cut to 'put' met the English verb)."""
+    texts = {
+        "en.txt": "Bakery reopens on the high street\n\nThe owners put new ovens in the old bakery and put the"
+        " first loaves on sale on Monday, the council said.\n",
+        "hr.txt": "Vlada predstavila proračun\n\nVlada je u ponedjeljak u Zagrebu predstavila novi proračun za"
+        " sljedeću godinu. Ministar financija rekao je da će plaće u javnim službama porasti, a porezi ostati"
+        " isti.\n",
+    }
+    store, ids = _stored_texts(empty_store, tmp_path, texts)
+    assert "hr" in store.covered_languages()
+    expression = query_expression("puta", store.covered_languages())
+    assert expression is not None and 'lemmas : "hr0put"' in expression  # the Croatian stem of 'puta'
+    found = {m.article.article_id for story in search(store, "puta").stories for m in story.matches}
+    assert ids["en.txt"] not in found
 
 
 def test_rowids_are_signed_64_bit_and_stable() -> None:

@@ -1,8 +1,10 @@
 """Full-text search: articles ranked by bm25 over their title, text and lemmas, grouped by story.
 
 The index holds each article's lemmas (the analysis terms: pymorphy3 lemmas for Ukrainian and
-Russian, Snowball stems elsewhere), and a query word is lemmatized the same way in every language
-the store covers, so 'переговорів' finds 'переговори' and 'переговоры' finds 'переговорах'.
+Russian, Snowball stems elsewhere) under its language, and a query word is lemmatized the same
+way in every language of its script the store covers, so 'переговорів' finds 'переговори' and
+'переговоры' finds 'переговорах', and a stem finds only articles of the language that made it.
+Names are also looked up by their cross-script keys (``word_name_keys``).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from crosswire.service.snippets import SCAN_CHARS, snippet
 from crosswire.service.stories import rebuild_summaries
 from crosswire.settings import Settings, load_settings
 from crosswire.store.base import Store
-from crosswire.store.search import SNIPPET_END, SNIPPET_START, Hit, SearchRow, name_keys
+from crosswire.store.search import SNIPPET_END, SNIPPET_START, Hit, SearchRow, lemma_form, lemma_words, name_keys
 from crosswire.types import Analysis, Article, StoryFilter, StoryMember, StorySummary
 
 MAX_QUERY_CHARS = 500
@@ -66,7 +68,7 @@ def search_rows(pairs: Iterable[tuple[Article, Analysis]]) -> list[SearchRow]:
             article.id,
             article.title,
             article.text,
-            " ".join(analysis.terms),
+            lemma_words(analysis.terms, article.language),
             name_keys(m.key for m in analysis.entities),
         )
         for article, analysis in pairs
@@ -99,17 +101,29 @@ def _quoted(form: str) -> str:
     return '"' + form.replace('"', '""') + '"'
 
 
-def word_forms(word: str, languages: Iterable[str]) -> list[str]:
-    """The forms of a query word to look for: itself, and its lemma (and, for Ukrainian and
-    Russian, the other lemmas the tagger allows) in each language."""
+def word_forms(word: str) -> list[str]:
+    """A query word as written, to look for in every column."""
     lower = word.lower()
-    forms = dict.fromkeys([lower, lower.replace("ё", "е")])
-    for language in languages:
+    return list(dict.fromkeys([lower, lower.replace("ё", "е")]))
+
+
+def word_lemmas(word: str, languages: Iterable[str]) -> list[str]:
+    """A query word's lemma (and, for Ukrainian and Russian, the other lemmas the tagger allows)
+    in each language of its script that the store covers, as the lemmas column holds them
+    (``lemma_form``: 'ru0переговор'), so 'переговорами' finds 'переговорів' and 'переговоров' and
+    a stem meets only articles of its own language."""
+    forms: dict[str, None] = {}
+    for language in _readers(word, languages):
         analysed = morphology().word(language, word)
-        forms[analysed.lemma] = None
-        if language in PYMORPHY_LANGUAGES:
-            forms.update(dict.fromkeys(analysed.readings))
-    return [form for form in forms if form]
+        lemmas = (analysed.lemma, *analysed.readings) if language in PYMORPHY_LANGUAGES else (analysed.lemma,)
+        forms.update(dict.fromkeys(lemma_form(lemma, language) for lemma in lemmas if lemma))
+    return list(forms)
+
+
+def _readers(word: str, languages: Iterable[str]) -> list[str]:
+    """The languages of ``languages`` written in ``word``'s script (calibration: Latin where unlisted)."""
+    script, scripts = _script(word), calibration().scripts
+    return [language for language in languages if scripts.get(language, "Latn") == script]
 
 
 def word_name_keys(word: str, languages: Iterable[str]) -> list[str]:
@@ -125,9 +139,7 @@ def word_name_keys(word: str, languages: Iterable[str]) -> list[str]:
     too (``STEM_KEY``); an article of that language still matches by its lemmas."""
     if len(word) < MIN_NAME_CHARS or not word.isalpha():
         return []
-    script = _script(word)
-    scripts = calibration().scripts
-    readers: list[str | None] = [language for language in languages if scripts.get(language, "Latn") == script]
+    readers: list[str | None] = [*_readers(word, languages)]
     keys = [
         key
         for key in dict.fromkeys(
@@ -152,7 +164,8 @@ def query_expression(query: str, languages: Sequence[str]) -> str | None:
     parts = [_quoted(phrase.strip().lower()) for phrase in _PHRASE.findall(query) if phrase.strip()]
     rest = _PHRASE.sub(" ", query)
     for token in tokenize(rest)[:MAX_QUERY_WORDS]:
-        forms = [_quoted(form) for form in word_forms(token.text, languages)]
+        forms = [_quoted(form) for form in word_forms(token.text)]
+        forms += [f"lemmas : {_quoted(form)}" for form in word_lemmas(token.text, languages)]
         forms += [f"names : {_quoted(key)}" for key in word_name_keys(token.text, languages)]
         parts.append("(" + " OR ".join(forms) + ")")
     return " AND ".join(parts[:MAX_QUERY_WORDS]) or None

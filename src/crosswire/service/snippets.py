@@ -25,7 +25,9 @@ WORDS = 24  # words in a snippet
 _CHARS_PER_WORD = 8  # to turn a window of words into one of characters when scoring matches
 _AROUND = 40 * WORDS  # characters either side of a match searched for the snippet's words
 _TOKEN = re.compile(r"[^\W_]+")
-_FORM = re.compile(r'"((?:[^"]|"")*)"')  # the quoted forms of a crosswire FTS5 expression
+# The quoted forms of a crosswire FTS5 expression, with the column filter before each, if any.
+_FORM = re.compile(r'(?:(\w+)\s*:\s*)?"((?:[^"]|"")*)"')
+_LEMMA_TAG = re.compile(r"^[a-z]+0")  # crosswire.store.search.lemma_form's language tag
 _LATIN = re.compile("[\u00c0-\u024f\u1e00-\u1eff]")  # where the Latin letters with diacritics are
 
 
@@ -64,7 +66,11 @@ def matcher(expression: str) -> Matcher | None:
     """A pattern for the phrases of an FTS5 expression made by ``query_expression`` (every form
     quoted), to run over folded text; None when it has none."""
     phrases: dict[str, int] = {}
-    for quoted in _FORM.findall(expression):
+    for column, quoted in _FORM.findall(expression):
+        if column == "names":
+            continue  # name keys ('slnsk') are no words of the text
+        if column == "lemmas":  # a lemma is marked where the text has it as written ('talk')
+            quoted = _LEMMA_TAG.sub("", quoted)
         tokens = _TOKEN.findall(_fold(quoted.replace('""', '"')))
         if tokens:
             phrases.setdefault(" ".join(tokens), len(phrases))

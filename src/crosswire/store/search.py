@@ -28,6 +28,21 @@ _BATCH = 500
 INDEX_CHARS = 200_000
 
 
+def lemma_form(lemma: str, language: str | None) -> str:
+    """A lemma as the lemmas column holds it: behind its language's code and a ``0`` ('hr0put'),
+    so a query's stem meets only articles of the language that made it. Untagged, the Croatian
+    stem of 'Putin' was the English verb 'put' (53 of that query's 80 matches on 2,000 news
+    pages). Letters and digits only, so both stores' tokenizers keep it one word; untagged where
+    the article has no language."""
+    tag = "".join(char for char in (language or "").lower() if "a" <= char <= "z")
+    return f"{tag}0{lemma}" if tag else lemma
+
+
+def lemma_words(terms: Iterable[str], language: str | None) -> str:
+    """The lemmas column of an article in ``language``: its terms, each as ``lemma_form``."""
+    return " ".join(lemma_form(term, language) for term in terms)
+
+
 def name_keys(keys: Iterable[str]) -> str:
     """The names column of an article: its entity keys as words ('srh_lvrv' -> 'srh lvrv';
     organization keys keep only their name: 'org:nato' -> 'nato')."""
@@ -49,7 +64,7 @@ def search_rowid(article_id: str) -> int:
 
 @dataclass(frozen=True, slots=True)
 class SearchRow:
-    """One article to index: what it is called, says, and its lemmas (space-separated)."""
+    """One article to index: what it is called, says, and its lemmas (``lemma_words``)."""
 
     article_id: str
     title: str | None
@@ -93,7 +108,7 @@ def rebuild(db: sqlite3.Connection) -> int:
     db.execute("DELETE FROM article_search")
     count = 0
     rows = db.execute(
-        "SELECT a.id, a.title, a.text, n.terms, n.data ->> '$.entities' FROM articles a "
+        "SELECT a.id, a.title, a.text, a.language, n.terms, n.data ->> '$.entities' FROM articles a "
         "LEFT JOIN analyses n ON n.article_id = a.id"
     )
     while chunk := rows.fetchmany(_BATCH):
@@ -104,10 +119,10 @@ def rebuild(db: sqlite3.Connection) -> int:
                     i,
                     title,
                     text,
-                    " ".join(codec.unpack_terms(terms)),
+                    lemma_words(codec.unpack_terms(terms), language),
                     name_keys(m[0] for m in json.loads(named or "[]")),
                 )
-                for i, title, text, terms, named in chunk
+                for i, title, text, language, terms, named in chunk
             ),
         )
         count += len(chunk)

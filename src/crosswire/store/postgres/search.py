@@ -13,7 +13,7 @@ from crosswire.store.postgres.queries import Queries, placeholders
 from crosswire.store.search import INDEX_CHARS, Hit, SearchRow
 from crosswire.types import StoryFilter
 
-_STALE = "article_search"  # meta key: articles stored before their search rows (never set by this schema)
+_STALE = "article_search"  # meta key: stored articles not (or not as now) in the search index (migration 020)
 _BATCH = 500
 
 
@@ -51,7 +51,7 @@ class SearchReads(Queries):
         self.conn.execute("DELETE FROM article_search")
         count, after = 0, -1
         while chunk := self._all(
-            "SELECT a.seq, a.id, a.title, a.text, n.terms, n.data::json ->> 'entities' FROM articles a "
+            "SELECT a.seq, a.id, a.title, a.text, a.language, n.terms, n.data::json ->> 'entities' FROM articles a "
             "LEFT JOIN analyses n ON n.article_id = a.id WHERE a.seq > %s ORDER BY a.seq LIMIT %s",
             (after, _BATCH),
         ):
@@ -60,10 +60,10 @@ class SearchReads(Queries):
                     i,
                     title,
                     text,
-                    " ".join(codec.unpack_terms(terms)),
+                    search.lemma_words(codec.unpack_terms(terms), language),
                     search.name_keys(m[0] for m in json.loads(named or "[]")),
                 )
-                for _, i, title, text, terms, named in chunk
+                for _, i, title, text, language, terms, named in chunk
             )
             count += len(chunk)
             after = chunk[-1][0]
