@@ -76,3 +76,37 @@ def test_a_sites_recurring_names_come_from_its_statistics(tmp_path: Path) -> Non
         )
     assert specific.site_names(store, "di.se").tolist() == [key_id("e:di_livi")]
     assert specific.site_names(store, "nowhere.se").tolist() == []
+
+
+def test_a_pair_that_names_different_places_is_told_apart() -> None:
+    kyiv_forecast = _rep("a", ["t:forecast", "p:UA", "p:kyiv", "p:europe"])
+    others = [
+        _rep("b", ["t:forecast", "p:RU", "p:moskva"]),  # another city: elsewhere
+        _rep("c", ["t:forecast", "p:kyiv", "p:sumy"], language="uk"),  # Kyiv too, in another language
+        _rep("d", ["t:forecast", "p:UA"]),  # a country only: says nothing of where
+        _rep("e", ["t:forecast", "p:europe", "p:balkans"]),  # regions wider than a country
+        _rep("f", ["t:forecast"]),  # no place at all
+    ]
+    assert specific.elsewhere(kyiv_forecast, others).tolist() == [True, False, False, False, False]
+    # An article that names no finer place has nothing to tell apart.
+    assert not specific.elsewhere(_rep("g", ["t:forecast", "p:UA"]), others).any()
+    assert specific.elsewhere(kyiv_forecast, []).tolist() == []
+
+
+def test_places_are_one_key_across_languages_and_scripts() -> None:
+    """What ``elsewhere`` relies on: the gazetteer files a city under one key in every language, so
+    reports of one happening in two languages name the same places."""
+    from crosswire.analyze import analyze
+    from crosswire.clean import clean
+    from crosswire.represent.compact import count_analysis, represent_compact
+    from crosswire.types import RawDocument
+
+    def rep(text: str, language: str) -> CompactRepresentation:
+        analysis = analyze(clean(RawDocument(source=language, body=text, language=language)))
+        return represent_compact(count_analysis(analysis))
+
+    odesa_uk = rep("В Одесі автомобіль врізався в дерево. Поліція Одеси розслідує аварію на трасі.", "uk")
+    odesa_ru = rep("В Одессе автомобиль врезался в дерево. Полиция Одессы расследует аварию на трассе.", "ru")
+    odesa_en = rep("In Odesa a car crashed into a tree. Odesa police are investigating the crash.", "en")
+    moscow_ru = rep("В Москве автомобиль врезался в дерево. Полиция Москвы расследует аварию на трассе.", "ru")
+    assert specific.elsewhere(odesa_uk, [odesa_ru, odesa_en, moscow_ru]).tolist() == [False, False, True]

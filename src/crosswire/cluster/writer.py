@@ -459,7 +459,8 @@ class ClusterWriter:
     def score(self, rep: CompactRepresentation, found: Sequence[CompactRepresentation]) -> np.ndarray:
         """How well ``rep`` matches each of ``found``: the fused score, pairs of one site compared
         on site-centered vectors and discounted (``SAME_SITE``), pairs of one language that share
-        no rare name, place or quote discounted too (``crosswire.cluster.specific``)."""
+        no rare name, place or quote discounted too, and pairs that name different places
+        (``crosswire.cluster.specific``)."""
         if rep.vector is not None:  # vectors are compared centered: the means must be read first
             self.center_on(len(rep.vector))
         scored, lexical = scores_and_lexical(rep, found, self.fusion, dense_row=self._dense)
@@ -470,7 +471,8 @@ class ClusterWriter:
             self.freq.prefetch(rep.ids)  # a stored candidate's own keys when it is the one scored
         rare = specific.rare_keys(rep, self.freq.of, self.n_docs)
         vague = specific.unspecific(rep, found, rare, same_site, lambda: self._names_of_site(rep.article_id))
-        out: np.ndarray = np.where(vague, scored * specific.UNSPECIFIC, scored)
+        scored = np.where(vague, scored * specific.UNSPECIFIC, scored)
+        out: np.ndarray = np.where(specific.elsewhere(rep, found), scored * specific.ELSEWHERE, scored)
         return out
 
     def plan_candidates(self, reps: Sequence[CompactRepresentation]) -> list[list[str]]:
