@@ -47,7 +47,8 @@ RARE_FLOOR = 10
 UNSPECIFIC = 0.75
 # Measured on the first 2,000 news-stream pages: it split ten stories of three or more, each
 # time taking out a report of another happening (the road accidents of several regions, an
-# Odesa anniversary from the Zolote disengagement), and moved no WMT 2024 mix figure.
+# Odesa anniversary from the Zolote disengagement), and moved no WMT 2024 mix figure. It costs
+# the writer about 0.2 ms an article (4.2 -> 4.4 ms replaying 997 prepared pages).
 ELSEWHERE = 0.85
 SITE_NAME_MIN = 3
 SITE_NAME_SHARE = 0.1
@@ -120,8 +121,9 @@ def _broad_places() -> np.ndarray:
 
 
 def _fine_places(ids: np.ndarray) -> np.ndarray:
-    """Which of ``ids`` are places finer than a country."""
-    found: np.ndarray = ((ids >> GROUP_SHIFT) == _PLACES) & ~np.isin(ids, _broad_places())
+    """The positions in ``ids`` of places finer than a country."""
+    at = np.flatnonzero((ids >> GROUP_SHIFT) == _PLACES)
+    found: np.ndarray = at[~np.isin(ids[at], _broad_places())]
     return found
 
 
@@ -134,9 +136,9 @@ def elsewhere(rep: CompactRepresentation, others: Sequence[CompactRepresentation
         return out
     # All candidates' keys in one array, as in ``unspecific``: a test per candidate costs more.
     ids = np.concatenate([other.ids for other in others])
-    owner = np.repeat(np.arange(len(others)), [len(other.ids) for other in others])
     fine = _fine_places(ids)
-    named = np.bincount(owner[fine], minlength=len(others)) > 0
-    shared = np.bincount(owner[fine & np.isin(ids, mine)], minlength=len(others)) > 0
+    owner = np.searchsorted(np.cumsum([len(other.ids) for other in others]), fine, side="right")
+    named = np.bincount(owner, minlength=len(others)) > 0
+    shared = np.bincount(owner[np.isin(ids[fine], mine)], minlength=len(others)) > 0
     out[:] = named & ~shared
     return out
