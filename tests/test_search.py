@@ -177,15 +177,20 @@ def test_a_store_indexed_before_lemmas_had_languages_is_indexed_again(tmp_path: 
     store.close()
 
 
+# A Croatian article, so that a store covers Croatian (whose stemmer cuts words short).
+CROATIAN = (
+    "Vlada predstavila proračun\n\nVlada je u ponedjeljak u Zagrebu predstavila novi proračun za sljedeću"
+    " godinu. Ministar financija rekao je da će plaće u javnim službama porasti, a porezi ostati isti.\n"
+)
+
+
 def test_a_stem_finds_only_articles_of_its_language(empty_store: Store, tmp_path: Path) -> None:
     """A query word is lemmatized in every language the store covers; untagged, a stem of one
     language met a word of another ('Putin' cut to 'put' met the English verb)."""
     texts = {
         "en.txt": "Bakery reopens on the high street\n\nThe owners put new ovens in the old bakery and put the"
         " first loaves on sale on Monday, the council said.\n",
-        "hr.txt": "Vlada predstavila proračun\n\nVlada je u ponedjeljak u Zagrebu predstavila novi proračun za"
-        " sljedeću godinu. Ministar financija rekao je da će plaće u javnim službama porasti, a porezi ostati"
-        " isti.\n",
+        "hr.txt": CROATIAN,
     }
     store, ids = _stored_texts(empty_store, tmp_path, texts)
     assert "hr" in store.covered_languages()
@@ -276,10 +281,7 @@ def test_a_name_does_not_find_names_that_only_start_alike(empty_store: Store, tm
         " Berlin on Monday; Merkel said the talks on the budget would go on.\n",
         "mark.txt": "Guitar legend plays London\n\nMark Knopfler played two sold-out concerts at the Albert Hall,"
         " and Mark thanked the fans for forty years of songs.\n",
-        # A Croatian article: the store's languages (each reads a query word) now include Croatian.
-        "hr.txt": "Vlada predstavila proračun\n\nVlada je u ponedjeljak u Zagrebu predstavila novi proračun za"
-        " sljedeću godinu. Ministar financija rekao je da će plaće u javnim službama porasti, a porezi ostati"
-        " isti.\n",
+        "hr.txt": CROATIAN,  # the store's languages (each reads a query word) now include Croatian
     }
     store, ids = _stored_texts(empty_store, tmp_path, texts)
     assert "hr" in store.covered_languages()
