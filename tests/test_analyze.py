@@ -331,3 +331,34 @@ def test_a_surname_the_dictionary_reads_only_as_a_verb_form_keeps_its_form() -> 
     english = keys("The award went to Edward Norton on Saturday. Professor Koren thanked the audience.", "en")
     assert {"dvrd_nrtn", "nrtn"} <= russian & english
     assert "krn" in russian & english
+
+
+def _places(text: str, language: str) -> set[tuple[str, str]]:
+    return {(m.key, m.surface) for m in _analyze(text, language).places}
+
+
+def test_a_region_named_by_an_adjective_is_a_place_keyed_as_its_centre() -> None:
+    """'Харьковская область' is Kharkiv's region: a place, under the city's key, so it meets the
+    city in other reports and languages (crosswire.analyze.regions)."""
+    assert _places("Пожар произошел в Харьковской области, сообщили в ГСЧС.", "ru") == {
+        ("kharkiv", "Харьковской области"),
+        ("UA", "Харьковской области"),
+    }
+    assert ("odesa", "Одеській області") in _places("Аварія сталася в Одеській області вночі.", "uk")
+    assert ("kyiv", "Київська область") in _places("Вночі Київська область залишилася без світла.", "uk")
+    # A city the tagger knows: the region takes the city's key.
+    tambov = _places("Бизнесмена осудили в Тамбовской области. Суд прошел в Тамбове.", "ru")
+    assert {key for key, _ in tambov} == {name_key("тамбов")}
+    omsk = _places("В Омскую область придет потепление, в Омске ждут до +5.", "ru")
+    assert {key for key, _ in omsk} == {name_key("омск")}
+    # Neither knows it: the adjective's own key, still a place.
+    assert _places("В Бондарском районе задержан лесоруб.", "ru") == {(name_key("бондарский"), "Бондарском районе")}
+    # An adjective before any other noun is no region.
+    assert _places("Студенты пришли в Харьковский университет утром.", "ru") == set()
+    assert not any(m.kind == "place" for m in _analyze("Компания открыла Пермский завод.", "ru").entities)
+
+
+def test_two_regions_are_two_places() -> None:
+    weather = _analyze("В Мурманскую область придет похолодание, а в Пермском крае потеплеет.", "ru")
+    assert {m.key for m in weather.places} == {name_key("мурманск"), name_key("пермь")}
+    assert not {m.key for m in weather.entities} & {m.key for m in weather.places}

@@ -11,6 +11,7 @@ from crosswire.analyze.morphology import Word, morphology
 from crosswire.analyze.names import find_names
 from crosswire.analyze.numbers import find_numbers
 from crosswire.analyze.quotes import find_quotes, find_statements
+from crosswire.analyze.regions import region_places
 from crosswire.analyze.text import tokenize
 from crosswire.analyze.unicase_names import find_unicase_names
 from crosswire.clean.normalize import fold_homoglyphs, normalize_text
@@ -79,6 +80,9 @@ def analyze(article: Article) -> Analysis:
         places.append(Mention(entry.key, surface, "place"))
         if entry.country and entry.country != entry.key:
             places.append(Mention(entry.country, surface, "place"))
+    regions, region_tokens = region_places(tokens, words, covered, language)
+    places.extend(regions)
+    covered |= region_tokens
     names, named_places = find_names(tokens, words, covered, language)
     entities.extend(names)
     if language == "ja":

@@ -354,6 +354,13 @@ class Gazetteer:
             for entries in index.values():
                 entries.sort(key=lambda e: -len(e.forms))
 
+    def place(self, name: str, language: str | None) -> Entry | None:
+        """The place a one-word ``name`` (as a dictionary would cite it: 'Харьков') is, if any."""
+        for entry in self._exact.get(exact_form(name), ()):
+            if entry.kind == "place" and len(entry.forms) == 1 and entry.fits(language):
+                return entry
+        return None
+
     def find(self, tokens: Sequence[Token], words: Sequence[Word | None], language: str | None) -> list[Match]:
         """Non-overlapping matches, longest first at each position, in text order."""
         mode = _mode(language)
