@@ -32,6 +32,7 @@ Figures are printed, not recorded.
 from __future__ import annotations
 
 import cProfile
+import hashlib
 import io
 import json
 import logging
@@ -258,10 +259,24 @@ def going_on(results: Results) -> GoingOn:
     return out
 
 
+def _code_version() -> str:
+    """A hash of the package's code and tables: prepared pages kept from another version of the
+    cleaning or the analysis must not be replayed as this one's."""
+    import crosswire
+
+    package = Path(crosswire.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".json", ".sql", ".npz")):
+        digest.update(str(path.relative_to(package)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def local_results(pages: Sequence[Path], settings: Settings) -> Results:
     """What the cluster would hand the replay for ``pages``, prepared here (the local executor),
-    in the order ``read_paths`` gives them; kept in the temp folder for the next run."""
-    kept = Path(tempfile.gettempdir()) / f"crosswire-replay-{len(pages)}.pkl"
+    in the order ``read_paths`` gives them; kept in the temp folder for the next run of the same
+    code (``_code_version``)."""
+    kept = Path(tempfile.gettempdir()) / f"crosswire-replay-{len(pages)}-{_code_version()}.pkl"
     if kept.is_file():
         with kept.open("rb") as handle:
             found: Results = pickle.load(handle)
