@@ -31,7 +31,7 @@ INDEX_CHARS = 200_000
 def lemma_form(lemma: str, language: str | None) -> str:
     """A lemma as the lemmas column holds it: behind its language's code and a ``0`` ('cs0put'),
     so a query's stem meets only articles of the language that made it. Untagged, the Czech (and
-    Slovak, Hungarian, Catalan, Turkish) stem of 'Putin' was the English verb 'put' (53 of that
+    Slovak, Hungarian, Catalan, Turkish) stem of 'Putin' met the English verb 'put' (44 of that
     query's 80 matches on 2,000 news pages). Letters and digits only, so both stores' tokenizers
     keep it one word; untagged where the article has no language."""
     tag = "".join(char for char in (language or "").lower() if "a" <= char <= "z")
