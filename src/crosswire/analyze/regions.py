@@ -28,9 +28,12 @@ UNITS = {
     "ru": frozenset({"область", "край", "район", "округ", "республика"}),
     "uk": frozenset({"область", "край", "район", "округ", "республіка"}),
 }
-# Endings of a place's adjective (lemmas: masculine nominative), longest first: what is left,
-# with one of ``_CITY_ENDINGS``, may be the city ('харьков|ский', 'омск|ий', 'одес|ький' + а).
-_ADJECTIVE_ENDINGS = ("ський", "цький", "ский", "цкий", "ький", "кий", "ий")
+# Endings of a place's adjective (lemmas: masculine nominative): what makes a word before a
+# region's name one.
+_PLACE_ADJECTIVES = ("ський", "цький", "ский", "цкий")
+# Where the city's name may end in it, longest first: what is left, with one of ``_CITY_ENDINGS``,
+# may be the city ('харьков|ский', 'омск|ий', 'одес|ький' + а).
+_ADJECTIVE_ENDINGS = (*_PLACE_ADJECTIVES, "ький", "кий", "ий")
 _CITY_ENDINGS = ("", "а", "ь", "я")
 _MIN_BASE = 3
 
@@ -52,7 +55,7 @@ def region_places(
             continue
         if not token.capitalized or token.all_caps or unit.lemma not in units or not tokens[i + 1].glued:
             continue
-        if not word.lemma.endswith(_ADJECTIVE_ENDINGS[:4]):
+        if not word.lemma.endswith(_PLACE_ADJECTIVES):
             continue
         assert language is not None
         key, country = _centre(word.lemma, language) or (name_key(name_form(token.text, word, language)), None)

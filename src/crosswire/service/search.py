@@ -139,14 +139,9 @@ def word_name_keys(word: str, languages: Iterable[str]) -> list[str]:
     too (``STEM_KEY``); an article of that language still matches by its lemmas."""
     if len(word) < MIN_NAME_CHARS or not word.isalpha():
         return []
-    readers: list[str | None] = [*_readers(word, languages)]
-    keys = [
-        key
-        for key in dict.fromkeys(
-            name_key(name_form(word, morphology().word(language, word), language)) for language in readers or [None]
-        )
-        if len(key) >= MIN_NAME_KEY
-    ]
+    readers: list[str | None] = [*_readers(word, languages)] or [None]  # None: read as written
+    read = (name_key(name_form(word, morphology().word(language, word), language)) for language in readers)
+    keys = [key for key in dict.fromkeys(read) if len(key) >= MIN_NAME_KEY]
     return [key for key in keys if len(key) >= STEM_KEY or not any(k != key and k.startswith(key) for k in keys)]
 
 

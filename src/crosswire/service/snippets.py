@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from crosswire.store.search import SNIPPET_END, SNIPPET_START
+from crosswire.store.search import SNIPPET_END, SNIPPET_START, lemma_of
 
 SCAN_CHARS = 100_000  # characters searched for matches (no real article seen was longer than 95,000)
 MAX_HITS = 500  # matches scored at most: the first ones
@@ -27,7 +27,6 @@ _AROUND = 40 * WORDS  # characters either side of a match searched for the snipp
 _TOKEN = re.compile(r"[^\W_]+")
 # The quoted forms of a crosswire FTS5 expression, with the column filter before each, if any.
 _FORM = re.compile(r'(?:(\w+)\s*:\s*)?"((?:[^"]|"")*)"')
-_LEMMA_TAG = re.compile(r"^[a-z]+0")  # crosswire.store.search.lemma_form's language tag
 _LATIN = re.compile("[\u00c0-\u024f\u1e00-\u1eff]")  # where the Latin letters with diacritics are
 
 
@@ -70,7 +69,7 @@ def matcher(expression: str) -> Matcher | None:
         if column == "names":
             continue  # name keys ('slnsk') are no words of the text
         if column == "lemmas":  # a lemma is marked where the text has it as written ('talk')
-            quoted = _LEMMA_TAG.sub("", quoted)
+            quoted = lemma_of(quoted)
         tokens = _TOKEN.findall(_fold(quoted.replace('""', '"')))
         if tokens:
             phrases.setdefault(" ".join(tokens), len(phrases))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ _BATCH = 500
 # matches, and reading it for a snippet in proportion to its length. One row of 5 million
 # characters made every search that matched it take 30-43 s (most of it in FTS5's snippet()).
 INDEX_CHARS = 200_000
+_LEMMA_TAG = re.compile(r"^[a-z]+0")  # lemma_form's language tag
 
 
 def lemma_form(lemma: str, language: str | None) -> str:
@@ -36,6 +38,11 @@ def lemma_form(lemma: str, language: str | None) -> str:
     keep it one word; untagged where the article has no language."""
     tag = "".join(char for char in (language or "").lower() if "a" <= char <= "z")
     return f"{tag}0{lemma}" if tag else lemma
+
+
+def lemma_of(form: str) -> str:
+    """The lemma a ``lemma_form`` holds ('cs0put' -> 'put')."""
+    return _LEMMA_TAG.sub("", form, count=1)
 
 
 def lemma_words(terms: Iterable[str], language: str | None) -> str:
