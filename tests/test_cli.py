@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -341,3 +342,25 @@ assert sorted(service.__all__) == sorted(service._HOME) and all(getattr(service,
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_reader_that_stops_early_ends_the_output_quietly(tmp_path: Path) -> None:
+    """`crosswire clean ... --json | head -c 100`: the reader closes the pipe while the CLI still
+    writes; it stops with SIGPIPE's status and no 'internal error' on stderr."""
+    paragraph = "The delegation met in Geneva on Monday to discuss the security guarantees. " * 8
+    big = tmp_path / "long.txt"
+    big.write_text("A long report on the talks\n\n" + "\n\n".join([paragraph] * 400), encoding="utf-8")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("CROSSWIRE_")}
+    with subprocess.Popen(
+        [sys.executable, "-m", "crosswire", "clean", str(big), str(big), "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env=env,
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.read(100).startswith(b"{")
+        process.stdout.close()
+        errors = process.stderr.read().decode()
+        assert process.wait(timeout=120) == 141, errors
+    assert "internal error" not in errors and "Traceback" not in errors and "Exception ignored" not in errors

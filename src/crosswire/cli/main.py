@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -81,6 +82,20 @@ RayAddressOption = Annotated[
 DATES = "DATE is an ISO prefix: 2022, 2022-01 or 2022-01-13"
 
 
+# The reader of the output went away (`crosswire stories | head`): stop quietly with the status a
+# Unix tool ended by SIGPIPE has (128 + 13), not with an internal error.
+PIPE_CLOSED = 141
+
+
+def _stop_writing_stdout() -> None:
+    """Point stdout at /dev/null: Python flushes it once more at exit, which would raise again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor behind stdout (a test runner's buffer)
+        pass
+
+
 def _fail(message: str, code: int = 1) -> NoReturn:
     typer.echo(f"crosswire: {message}", err=True)
     raise typer.Exit(code)
@@ -101,6 +116,9 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
             _fail(str(err))
         except KeyboardInterrupt:
             _fail("interrupted", 130)
+        except BrokenPipeError:
+            _stop_writing_stdout()
+            raise typer.Exit(PIPE_CLOSED) from None
         except Exception as err:
             if _state["debug"]:
                 raise
