@@ -284,12 +284,13 @@ def test_int8_graph_cache_drops_graphs_no_install_reads(tmp_path: Path, monkeypa
     crashed_build = aged("e5-small-int8-2222222222222222.onnx1234.tmp", 1)
     building_now = aged("e5-small-int8-3333333333333333.onnx5678.tmp", 0)
     not_ours = aged("notes.txt", 400)
+    not_a_graph = aged("e5-small-int8-notes.txt", 400)
     model = model_path()
     target = tmp_path / f"e5-small-int8-{e5_int8.cache_key(model)}.onnx"
     assert e5_int8._cached(model, lambda: b"graph") == b"graph"
     assert target.read_bytes() == b"graph"
     assert not old_graph.exists() and not crashed_build.exists()
-    assert other_install.exists() and building_now.exists() and not_ours.exists()
+    assert other_install.exists() and building_now.exists() and not_ours.exists() and not_a_graph.exists()
     # Read by this install a month and more on, the graph is marked in use again and so kept.
     os.utime(target, (now - 40 * day, now - 40 * day))
     assert e5_int8._cached(model, lambda: b"rebuilt") == b"graph"

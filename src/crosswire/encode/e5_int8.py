@@ -230,7 +230,7 @@ def prune_cache(folder: Path, keep: Path, now: float | None = None) -> list[Path
     now = time.time() if now is None else now
     removed = []
     for entry in folder.glob(f"{GRAPH_PREFIX}*"):
-        if entry == keep:
+        if entry == keep or not entry.name.endswith((".onnx", ".tmp")):
             continue
         limit = ORPHAN_SECONDS if entry.name.endswith(".tmp") else STALE_DAYS * 86400
         try:
