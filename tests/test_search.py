@@ -218,6 +218,9 @@ def test_search_command(seeded: Store) -> None:
     assert '"matching_articles"' in done.stdout
     shown = run_cli("search", "Лавров", "--db", _location(seeded))
     assert shown.returncode == 0 and "1 matching story" in shown.stdout
+    # Both seeds match; only the story's best article has a snippet, and the other no blank line.
+    assert "2 of 2 articles matching" in shown.stdout
+    assert all(line.strip() for line in shown.stdout.splitlines()), shown.stdout
 
 
 def _stored_texts(store: Store, tmp_path: Path, texts: dict[str, str]) -> tuple[Store, dict[str, str]]:

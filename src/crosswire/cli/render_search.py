@@ -25,6 +25,8 @@ def print_search(page: SearchPage, offset: int) -> None:
             render.out.print(
                 Text(f"   - {article.article_id} [{safe(article.language or '?', 8)}] {safe(article.headline, 100)}")
             )
+            if not match.snippet:  # only each story's best article has one: no blank line for the rest
+                continue
             snippet = Text("     ")
             for text, matched in match.snippet:
                 snippet.append(safe(text.replace("\n", " ")), style="bold yellow" if matched else "dim")
