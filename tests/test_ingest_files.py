@@ -94,6 +94,33 @@ def test_binary_detection_spares_text_with_bom_and_tabs() -> None:
     assert not looks_binary("Hello".encode("utf-16"))
 
 
+def test_a_byte_order_mark_before_other_bytes_is_no_crash(tmp_path: Path) -> None:
+    """A UTF-16 text cut one byte short keeps what reads, marked; bytes that only begin with a
+    UTF-16 or UTF-32 mark are refused as binary; neither stops the files after them."""
+    text, flags = decode_bytes("Переговори в Женеві".encode("utf-16") + b"x")
+    assert text.startswith("Переговори в Женеві") and flags == ("encoding-broken",)
+    assert decode_bytes("Talks in Geneva".encode("utf-32")) == ("Talks in Geneva", ())
+    _write(tmp_path / "a.txt", b"\xff\xfe\x00\x00garbage")
+    _write(tmp_path / "b.txt", b"\xfe\xff\xd8\x00\xd8\x00\xd8\x00")
+    _write(tmp_path / "c.txt", "Talks in Geneva\n\nThe talks went on.\n")
+    found = list(read_paths([tmp_path]))
+    assert [(type(item).__name__, getattr(item, "reason", None)) for item in found] == [
+        ("Rejection", "binary"),
+        ("Rejection", "binary"),
+        ("RawDocument", None),
+    ]
+
+
+def test_json_nested_past_the_parsers_depth_is_bad_json(tmp_path: Path) -> None:
+    deep = _write(tmp_path / "deep.json", b"[" * 200_000)
+    lines = _write(tmp_path / "deep.jsonl", b"[" * 200_000 + b'\n{"text": "Talks in Geneva."}\n')
+    [rejected] = read_file(deep)
+    assert isinstance(rejected, Rejection) and rejected.reason == "bad-json" and "nested" in rejected.detail
+    first, second = read_file(lines)
+    assert isinstance(first, Rejection) and first.reason == "bad-json"
+    assert isinstance(second, RawDocument) and second.body == "Talks in Geneva."
+
+
 class Hung(Exception):  # not an OSError: the readers turn those into rejections
     pass
 

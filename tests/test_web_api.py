@@ -153,6 +153,8 @@ def test_errors_share_one_shape(client: httpx.Client) -> None:
     _error(client.get(f"{API}/nothing-here"), 404)
     _error(client.delete(f"{API}/stories"), 405)
     _error(client.post(f"{API}/articles", content=b"{", headers={"content-type": "application/json"}), 400)
+    deep = b"[" * 200_000  # deeper than the parser's recursion limit: bad JSON, not a server error
+    _error(client.post(f"{API}/articles", content=deep, headers={"content-type": "application/json"}), 400)
     _error(client.post(f"{API}/articles", content=b"x", headers={"content-type": "image/png"}), 415)
     _error(client.get(f"{API}/compare", params={"a": "only-one"}), 422)
 

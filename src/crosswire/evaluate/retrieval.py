@@ -29,6 +29,7 @@ from typing import Any
 
 from crosswire.errors import CrosswireError, InputError
 from crosswire.evaluate.metrics import Ranked, rank_of
+from crosswire.ingest.decode import parse_json
 from crosswire.link import similarity
 from crosswire.types import RawDocument, Rejection, Representation
 
@@ -155,7 +156,7 @@ def read_documents(path: Path) -> tuple[list[EvalDocument], Counter[str]]:
             if not line.strip():
                 continue
             try:
-                document = parse_document(json.loads(line))
+                document = parse_document(parse_json(line))
             except json.JSONDecodeError:
                 skipped["bad-json"] += 1
                 continue

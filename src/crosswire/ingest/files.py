@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
 from crosswire.errors import InputError
-from crosswire.ingest.decode import decode_bytes
+from crosswire.ingest.decode import decode_bytes, parse_json
 from crosswire.types import DocumentKind, RawDocument, Rejection
 
 TEXT_SUFFIXES: dict[str, DocumentKind] = {
@@ -183,7 +183,7 @@ def read_data(data: bytes, source: str, suffix: str) -> Iterator[RawDocument | R
     try:
         text, flags = decode_bytes(data, source=source)
         if suffix == ".json":
-            yield from json_value(json.loads(text), source)
+            yield from json_value(parse_json(text), source)
         else:
             yield RawDocument(source=source, body=text, kind=TEXT_SUFFIXES[suffix], flags=flags)
     except InputError as err:
@@ -203,7 +203,7 @@ def json_lines(lines: Iterable[bytes], name: str) -> Iterator[RawDocument | Reje
             continue
         try:
             text, _ = decode_bytes(line, source=source)
-            yield raw_from_object(json.loads(text), source)
+            yield raw_from_object(parse_json(text), source)
         except InputError as err:
             yield Rejection(source, err.reason, err.detail)
         except json.JSONDecodeError as err:

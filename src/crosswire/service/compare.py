@@ -12,6 +12,7 @@ from crosswire.analyze import analyze
 from crosswire.clean import article_id, clean
 from crosswire.errors import InputError
 from crosswire.executors import Executor
+from crosswire.ingest.decode import parse_json
 from crosswire.ingest.files import raw_from_object, read_file
 from crosswire.link import similarity
 from crosswire.link.calibration import calibration
@@ -99,7 +100,7 @@ def _side(value: Any, source: str) -> RawDocument:
 def _parse_pair(number: int, line: str) -> tuple[Any, RawDocument, RawDocument] | dict[str, Any]:
     pair_id: Any = number
     try:
-        item = json.loads(line)
+        item = parse_json(line)
         if not isinstance(item, dict):
             raise InputError("bad-json", f"line {number}: expected an object")
         pair_id = item.get("id", number)

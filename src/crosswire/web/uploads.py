@@ -20,7 +20,7 @@ from typing import Any
 from fastapi import HTTPException, Request
 from starlette.datastructures import FormData, UploadFile
 
-from crosswire.ingest.decode import decode_bytes
+from crosswire.ingest.decode import decode_bytes, parse_json
 from crosswire.ingest.files import json_value
 from crosswire.ingest.memory import read_bytes, read_json_lines
 from crosswire.types import RawDocument, Rejection
@@ -82,7 +82,7 @@ async def documents(request: Request, max_bytes: int) -> tuple[Items, str | None
     data = await request.body()
     if kind == "application/json":
         try:
-            value = json.loads(decode_bytes(data, source="request")[0])
+            value = parse_json(decode_bytes(data, source="request")[0])
         except (json.JSONDecodeError, ValueError) as err:
             raise HTTPException(400, f"the body is not JSON: {err}") from err
         return list(json_value(value, "request")), None
