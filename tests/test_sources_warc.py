@@ -120,6 +120,24 @@ def test_a_truncated_archive_keeps_the_records_before_the_damage(tmp_path: Path)
     assert [item.reason for item in read_warc(not_warc) if isinstance(item, Rejection)] == ["bad-warc"]
 
 
+def test_an_archive_of_no_records_is_said_so_not_passed_over(tmp_path: Path) -> None:
+    """A gzip header and then junk, or an empty file: warcio reads no record and raises nothing;
+    the user hears of the file once (and a progress total counts that one rejection)."""
+    junk = tmp_path / "junk.warc.gz"
+    junk.write_bytes(b"\x1f\x8b\x08\x00junk")
+    empty = tmp_path / "empty.warc"
+    empty.write_bytes(b"")
+    for path in (junk, empty):
+        [rejected] = read_warc(path)
+        assert (
+            isinstance(rejected, Rejection) and rejected.reason == "bad-warc" and "no WARC records" in rejected.detail
+        )
+        assert warc.count_pages(path) == 1
+        assert list(read_warc(path, first=1)) == []  # a later shard of the same file says nothing more
+    kept = write_warc(tmp_path / "crawl.warc.gz", [("http://example.org/a", "404 Not Found", "text/html", _page(1))])
+    assert list(read_warc(kept)) == [] and warc.count_pages(kept) == 0  # records, none a page: passed over
+
+
 def test_an_oversized_record_is_rejected_and_the_rest_read(tmp_path: Path) -> None:
     big = b"<html><body>" + b"<p>word</p>" * 20_000 + b"</body></html>"
     records = [

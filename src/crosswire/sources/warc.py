@@ -48,14 +48,15 @@ def count_pages(path: Path) -> int:
     the pages; for a progress bar's total). A broken archive counts its one rejection."""
     from warcio.archiveiterator import ArchiveIterator
 
-    found = 0
+    found = records = 0
     try:
         with open_regular(path) as handle:  # a FIFO named .warc must not block the count
             for record in ArchiveIterator(handle):
+                records += 1
                 found += _page_type(record) is not None
     except Exception:  # the reader ends a damaged archive with one rejection
         return found + 1
-    return found
+    return found if records else 1  # an archive of no records is one rejection
 
 
 def read_warc(
@@ -73,7 +74,9 @@ def read_warc(
     try:
         with open_regular(path) as handle:
             pages = -1
+            records = 0
             for record in ArchiveIterator(handle):
+                records += 1
                 page = _page_type(record)
                 if page is None:
                     continue
@@ -93,6 +96,9 @@ def read_warc(
                     continue
                 captured = headers.get_header("WARC-Date")
                 yield page_document(url, body, media_type, charset, captured=captured, source=source)
+            if not records and not first:
+                # warcio ends quietly on a gzip stream that holds no archive: say so, once.
+                yield Rejection(str(path), "bad-warc", "no WARC records: empty, or not a web archive")
     except InputError as err:
         yield Rejection(str(path), err.reason, err.detail)
     except OSError as err:
