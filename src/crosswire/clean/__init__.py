@@ -13,6 +13,7 @@ from crosswire.clean.blocked import check_not_blocked
 from crosswire.clean.fast import extract_fast
 from crosswire.clean.fast import require as require_fast
 from crosswire.clean.guard import bound_paragraphs, bound_title, check_text, input_limit, truncate
+from crosswire.clean.hints import language_hint, published_hint
 from crosswire.clean.html import ExtractedPage, extract_html
 from crosswire.clean.normalize import needs_repair, normalize_text
 from crosswire.clean.text import REASONS, CleanedText, clean_text
@@ -33,13 +34,6 @@ SHORT_TEXT = 300
 def article_id(raw: RawDocument) -> str:
     """Content hash: the same input always gets the same id."""
     return hashlib.sha256(raw.body.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-
-
-def _language_hint(code: str | None) -> str | None:
-    # 'uk-UA', 'uk_UA' and 'UK' all mean 'uk'.
-    if not code:
-        return None
-    return code.replace("_", "-").split("-")[0].strip().lower() or None
 
 
 def require_extractor(extractor: str) -> None:
@@ -81,8 +75,14 @@ def _clean(raw: RawDocument, extractor: str) -> Article:
     truncated = truncated or cut or long_title
 
     language, mixed = detect_article_language(list(paragraphs))
-    language = _language_hint(raw.language) or language or (page.language if page else None)
+    hinted_language, bad_language = language_hint(raw.language)
+    language = hinted_language or language or (page.language if page else None)
+    published, bad_date = published_hint(raw.published)
     flags = list(raw.flags)
+    if bad_date:
+        flags.append("bad-date-hint")
+    if bad_language:
+        flags.append("bad-language-hint")
     if truncated:
         flags.append("truncated")
     if repaired:
@@ -102,7 +102,7 @@ def _clean(raw: RawDocument, extractor: str) -> Article:
         title=cleaned.title,
         text=text,
         language=language,
-        published=raw.published or (page.published if page else None) or cleaned.published,
+        published=published or (page.published if page else None) or cleaned.published,
         site=raw.site or (page.site if page else None),
         author=raw.author or (page.author if page else None) or cleaned.author,
         url=raw.url or (page.url if page else None),
