@@ -140,6 +140,15 @@ def test_errors_are_one_line_with_a_non_zero_exit(tmp_path: Path, db: Path) -> N
     assert compared.returncode != 0 and "Traceback" not in compared.stderr and compared.stderr.count("\n") == 1
 
 
+def test_a_date_filter_that_is_no_date_is_refused_not_an_empty_list(seeds: Path, db: Path) -> None:
+    assert run_cli("ingest", str(seeds), "--db", str(db)).returncode == 0
+    for command in (("stories",), ("search", "переговори")):
+        for option, value in (("--since", "yesterday"), ("--until", "2022-02-30"), ("--since", "20")):
+            done = run_cli(*command, option, value, "--db", str(db))
+            assert done.returncode == 1 and f"{value!r} is no date" in done.stderr, done.stderr
+    assert run_cli("stories", "--since", "2021-12", "--until", "2022", "--db", str(db)).returncode == 0
+
+
 def test_ingest_reports_bad_files_and_keeps_the_rest(tmp_path: Path, db: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()

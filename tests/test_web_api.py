@@ -150,6 +150,7 @@ def test_errors_share_one_shape(client: httpx.Client) -> None:
     invalid = _error(client.get(f"{API}/stories", params={"limit": 0}), 422)
     assert invalid["details"][0]["where"] == "query.limit"  # type: ignore[index]
     _error(client.get(f"{API}/stories", params={"since": "yesterday"}), 422)
+    assert "is no date" in str(_error(client.get(f"{API}/stories", params={"until": "2022-02-30"}), 400))
     _error(client.get(f"{API}/nothing-here"), 404)
     _error(client.delete(f"{API}/stories"), 405)
     _error(client.post(f"{API}/articles", content=b"{", headers={"content-type": "application/json"}), 400)

@@ -248,6 +248,22 @@ class StorySummary:
     mention_sample: int = 0  # articles the entity and place counts come from (the latest, when capped)
 
 
+def _is_date_prefix(value: str) -> bool:
+    """'2022', '2022-01' or '2022-01-13', a real month and day."""
+    parts = value.split("-")
+    if not 1 <= len(parts) <= 3 or len(parts[0]) != 4 or any(len(p) != 2 for p in parts[1:]):
+        return False
+    if not all(p.isascii() and p.isdigit() for p in parts):
+        return False
+    from datetime import date
+
+    try:
+        date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1, int(parts[2]) if len(parts) > 2 else 1)
+    except ValueError:
+        return False
+    return True
+
+
 @dataclass(frozen=True, slots=True)
 class StoryFilter:
     """Which stories a listing shows: any of them with ``None``. Dates are ISO prefixes
@@ -258,3 +274,13 @@ class StoryFilter:
     site: str | None = None
     since: str | None = None
     until: str | None = None
+
+    def __post_init__(self) -> None:
+        # A date that is no ISO prefix would match nothing and say nothing ('--since yesterday':
+        # an empty list): refuse it where every face (CLI, Python API) builds its filter.
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if value is not None and not _is_date_prefix(value):
+                from crosswire.errors import CrosswireError  # lazy: types stays the first import
+
+                raise CrosswireError(f"{name}: {value!r} is no date; give an ISO prefix: 2022, 2022-01 or 2022-01-13")
