@@ -8,6 +8,7 @@ batch of records can be shipped to another process (or a distributed engine) as 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 import numpy as np
@@ -255,8 +256,6 @@ def _is_date_prefix(value: str) -> bool:
         return False
     if not all(p.isascii() and p.isdigit() for p in parts):
         return False
-    from datetime import date
-
     try:
         date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1, int(parts[2]) if len(parts) > 2 else 1)
     except ValueError:
