@@ -237,3 +237,27 @@ def test_a_large_story_is_summarized_again_only_once_it_has_grown(tmp_path: Path
     assert store.summaries_due([story_id]) == {story_id}
     assert story(store, story_id).article_count == small + 3
     assert stories(store, with_articles=False)[0].article_count == small + 3
+
+
+def test_a_bulk_ingest_leaves_no_summary_due(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An ingest of SETTLE_AFTER articles or more stores the summaries of the stories marked
+    due, so that listings read stored rows; a smaller one leaves them due."""
+    import importlib
+
+    from crosswire.service import ingest, stories
+    from crosswire.types import RawDocument
+
+    stories_module = importlib.import_module("crosswire.service.stories")  # the module, not the function
+
+    store = SQLiteStore(tmp_path / "store.db")
+    settings = Settings(workers=0)
+    ingest(store, [RawDocument(source=str(UK), body=UK.read_text(encoding="utf-8"))], settings)
+    (story_id,) = set(store.story_of_articles().values())
+    store.mark_summaries_due([story_id])
+    monkeypatch.setattr(stories_module, "SETTLE_AFTER", len(OTHERS))
+    texts = [f"{other['title']}\n\n{other['text']}" for other in OTHERS]
+    ingest(store, [RawDocument(source=f"o{i}", body=text) for i, text in enumerate(texts[1:])], settings)
+    assert store.summaries_due([story_id]) == {story_id}  # fewer than SETTLE_AFTER added
+    ingest(store, [RawDocument(source=f"p{i}", body=text + " More.") for i, text in enumerate(texts)], settings)
+    assert store.summaries_due(store.story_ids()) == set()
+    assert {s.id for s in stories(store, with_articles=False)} == set(store.story_ids())

@@ -25,7 +25,12 @@ from crosswire.executors.local import relaxed_collector
 from crosswire.ingest.files import read_paths
 from crosswire.service.common import batches, encoder_of, preparer_for
 from crosswire.service.search import index_for_search
-from crosswire.service.stories import rebuild_summaries, refresh_article_stories, refresh_summaries
+from crosswire.service.stories import (
+    rebuild_summaries,
+    refresh_article_stories,
+    refresh_summaries,
+    settle_summaries,
+)
 from crosswire.settings import Settings
 from crosswire.stages import Prepared, PreparedDocument, counted_of, furniture_keys, site_pass, split
 from crosswire.store.base import Store
@@ -216,6 +221,7 @@ def ingest(
         if pending is not None:
             write(pending)
     writer.save_vectors()
+    settle_summaries(store, report.added)
     return report
 
 

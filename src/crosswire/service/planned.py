@@ -75,7 +75,7 @@ from crosswire.service.ingest import (
     site_furniture,
 )
 from crosswire.service.search import index_for_search
-from crosswire.service.stories import rebuild_summaries, refresh_summaries
+from crosswire.service.stories import rebuild_summaries, refresh_summaries, settle_summaries
 from crosswire.settings import Settings
 from crosswire.stages import Prepared, PreparedDocument, counted_of, site_pass
 from crosswire.store.base import Store
@@ -523,6 +523,7 @@ def ingest_prepared(
             report.rejections + run.report.rejections,
             report.stories | run.report.stories,
         )
+    settle_summaries(store, report.added)
     return report
 
 
