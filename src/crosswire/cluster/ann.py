@@ -5,10 +5,15 @@ The SQLite store stays the source of truth: the index is a cache in a file besid
 (``<db>.vectors.usearch``), saved at the end of each run and rebuilt from the stored vectors
 whenever it does not hold exactly what the store holds (a crash before the save, a recluster, a
 new encoder).
+
+A process that ingests again and again (``watch``, the web server's uploads, a script) keeps the
+index it saved and takes it up again while the file is as it left it (``open_index``): loading
+100,000 vectors took 95 ms of each 370 ms add of one article.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Protocol
@@ -98,7 +103,36 @@ class VectorIndex:
             self.add(ids, np.stack(vectors))
 
     def save(self) -> None:
+        """Write the index to its file and keep it for this process's next ``open_index``."""
         if self.path is not None:
             tmp = self.path.with_name(self.path.name + ".tmp")
             self._index.save(str(tmp))
             tmp.replace(self.path)  # never leave a half-written index under the real name
+            version = _version(self.path)
+            if version is not None:
+                with _IDLE_LOCK:
+                    _IDLE[self.path] = (version, self)
+
+
+# Indexes this process saved, by file, with the file's (mtime, size) as it wrote it. An entry is
+# taken out while in use, so two writers in one process never share one index.
+_IDLE: dict[Path, tuple[tuple[int, int], VectorIndex]] = {}
+_IDLE_LOCK = threading.Lock()
+
+
+def _version(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+def open_index(ndim: int, path: Path) -> VectorIndex:
+    """The index in ``path``: the one this process last saved there while the file is as it left
+    it (no other process saved since), else read from the file."""
+    with _IDLE_LOCK:
+        kept = _IDLE.pop(path, None)
+    if kept is not None and kept[1].ndim == ndim and kept[0] == _version(path):
+        return kept[1]
+    return VectorIndex(ndim, path)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from crosswire.cluster import specific
-from crosswire.cluster.ann import NearestVectors, VectorIndex, vector_index_path
+from crosswire.cluster.ann import NearestVectors, VectorIndex, open_index, vector_index_path
 from crosswire.cluster.online import Candidate, ClusterPolicy, place
 from crosswire.cluster.plan import Plan
 from crosswire.cluster.sites import SiteMeans
@@ -303,7 +303,7 @@ class ClusterWriter:
         rebuilt from the stored vectors unless it holds exactly them."""
         if self.vectors is None:
             self._sync_server_search(ndim)
-            index = VectorIndex(ndim, vector_index_path(self.store.path))
+            index = open_index(ndim, vector_index_path(self.store.path))
             if self.fresh_vectors:
                 index.clear()
             elif len(index) != self.store.vector_count():

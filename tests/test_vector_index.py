@@ -1,0 +1,49 @@
+"""The vector index beside a store: kept by the process that saved it, and read from the file
+again when another process saved since."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from crosswire.cluster import ann
+from crosswire.cluster.ann import VectorIndex, open_index
+
+pytest.importorskip("usearch")
+
+
+def _unit(rows: int, seed: int) -> np.ndarray:
+    vectors = np.random.default_rng(seed).normal(size=(rows, 4)).astype(np.float32)
+    unit: np.ndarray = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    return unit
+
+
+def test_a_process_takes_up_the_index_it_saved_until_another_process_saves(tmp_path: Path) -> None:
+    path = tmp_path / "store.db.vectors.usearch"
+    first = open_index(4, path)
+    first.add(["00000000000000a1", "00000000000000a2"], _unit(2, 1))
+    first.save()
+    again = open_index(4, path)
+    assert again is first  # no second read of the file
+    meanwhile = open_index(4, path)  # while it is in use, a second writer reads its own copy
+    assert meanwhile is not first and len(meanwhile) == 2
+    again.add(["00000000000000a3"], _unit(1, 2))
+    again.save()
+    assert open_index(4, path) is again and len(again) == 3
+    again.save()
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))  # another process saved
+    reread = open_index(4, path)
+    assert reread is not again and len(reread) == 3
+    reread.save()
+    assert open_index(8, path) is not reread  # another encoder's dimension: not this index
+
+
+def test_an_index_never_saved_is_not_kept(tmp_path: Path) -> None:
+    path = tmp_path / "other.db.vectors.usearch"
+    unsaved = VectorIndex(4, path)
+    unsaved.add(["00000000000000b1"], _unit(1, 3))
+    assert path not in ann._IDLE and open_index(4, path) is not unsaved
