@@ -354,12 +354,12 @@ def add_one(store: TimedStore, corpus: ScaleCorpus, start: int, samples: int, se
     posting_lengths: list[int] = []
     docs = corpus.stream(start, samples + 5)
     for _ in range(5):  # warm the in-process models (a monitor loads them once)
-        ingest(store, [next(docs)], settings)
+        ingest(store, [next(docs)], settings, save_in_background=True)
     for raw in docs:
         store.reset()
         before = clock.wait_s
         begin = time.perf_counter()
-        report = ingest(store, [raw], settings)
+        report = ingest(store, [raw], settings, save_in_background=True)  # as `watch` ingests
         totals.append(time.perf_counter() - begin)
         prepare.append(clock.wait_s - before)
         for name in _TIMED:

@@ -4,6 +4,8 @@ again when another process saved since."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -47,3 +49,31 @@ def test_an_index_never_saved_is_not_kept(tmp_path: Path) -> None:
     unsaved = VectorIndex(4, path)
     unsaved.add(["00000000000000b1"], _unit(1, 3))
     assert path not in ann._IDLE and open_index(4, path) is not unsaved
+
+
+def test_a_save_in_the_background_is_waited_for_by_every_later_reader(tmp_path: Path) -> None:
+    path = tmp_path / "bg.db.vectors.usearch"
+    index = open_index(4, path)
+    index.add([f"{i:016x}" for i in range(1, 201)], _unit(200, 4))
+    index.save(wait=False)
+    assert len(VectorIndex(4, path)) == 200  # a read of the file in this process waits for the write
+    index.add(["00000000000000c9"], _unit(1, 5))  # a change waits too, then goes on in memory
+    index.save(wait=False)
+    assert open_index(4, path) is index and len(VectorIndex(4, path)) == 201
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_the_process_exit_waits_for_a_save_in_the_background(tmp_path: Path) -> None:
+    path = tmp_path / "exit.db.vectors.usearch"
+    code = f"""
+import numpy as np
+from pathlib import Path
+from crosswire.cluster.ann import VectorIndex
+index = VectorIndex(4, Path({str(path)!r}))
+vectors = np.random.default_rng(0).normal(size=(5000, 4)).astype(np.float32)
+index.add([f"{{i:016x}}" for i in range(1, 5001)], vectors / np.linalg.norm(vectors, axis=1, keepdims=True))
+index.save(wait=False)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert len(VectorIndex(4, path)) == 5000

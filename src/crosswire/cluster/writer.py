@@ -626,7 +626,8 @@ class ClusterWriter:
                 page = []
         self.store.put_search_vectors(page)
 
-    def save_vectors(self) -> None:
-        """Keep the vector index for the next run (after the data it mirrors is committed)."""
+    def save_vectors(self, wait: bool = True) -> None:
+        """Keep the vector index for the next run (after the data it mirrors is committed); with
+        ``wait=False`` written in a thread of its own (crosswire.cluster.ann)."""
         if isinstance(self.vectors, VectorIndex):
-            self.vectors.save()
+            self.vectors.save(wait=wait)

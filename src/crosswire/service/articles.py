@@ -137,9 +137,11 @@ class IngestOutcome:
 
 
 def ingest_documents(store: Store, items: Iterable[RawDocument | Rejection], settings: Settings) -> IngestOutcome:
-    """Ingest documents already in memory and say where each readable one was placed."""
+    """Ingest documents already in memory and say where each readable one was placed. The vector
+    index file is written after this returns (the data is committed; this process waits for the
+    write wherever it reads the file: crosswire.cluster.ann)."""
     items = list(items)
-    report = ingest(store, items, settings)
+    report = ingest(store, items, settings, save_in_background=True)  # an upload: answer once committed
     raws = [item for item in items if isinstance(item, RawDocument)]
     ids = [article_id(raw) for raw in raws]
     placements = store.assignments(ids)

@@ -157,11 +157,15 @@ def ingest(
     settings: Settings,
     on_item: Callable[[int], None] | None = None,
     preparer: Executor | None = None,
+    *,
+    save_in_background: bool = False,
 ) -> IngestReport:
     """Clean, analyse, represent, cluster and store ``items``, one transaction per batch. With
     worker processes, batch N+1 is prepared while batch N is written. ``preparer``: where the
     prepare stage runs (default: the local executor the settings ask for; the Ray engine passes
-    one that hands back what its cluster prepared)."""
+    one that hands back what its cluster prepared). ``save_in_background``: return once the data
+    is committed and write the vector index file in a thread of its own (for processes that
+    ingest again and again: ``watch``, the web server; crosswire.cluster.ann)."""
     report = IngestReport()
     writer = ClusterWriter(store, settings)
     in_flight: set[str] = set()  # submitted, not yet written: a repeat of one counts as present
@@ -220,7 +224,7 @@ def ingest(
             pending = submitted
         if pending is not None:
             write(pending)
-    writer.save_vectors()
+    writer.save_vectors(wait=not save_in_background)
     settle_summaries(store, report.added)
     return report
 

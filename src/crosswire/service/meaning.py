@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crosswire.cluster.ann import VectorIndex, vector_index_path
+from crosswire.cluster.ann import VectorIndex, settle, vector_index_path
 from crosswire.encode import get_encoder
 from crosswire.encode.centering import LanguageCentering
 from crosswire.errors import CrosswireError, MissingDependency
@@ -41,6 +41,7 @@ _INDEXES: dict[Path, tuple[tuple[int, int], VectorIndex]] = {}
 def _index(path: Path, ndim: int) -> VectorIndex:
     """The index file, loaded once per version of it (a server answers many queries between
     two ingests; loading 100,000 vectors takes longer than a search)."""
+    settle(path)  # an ingest of this process still writing it
     stat = path.stat()
     version = (stat.st_mtime_ns, stat.st_size)
     cached = _INDEXES.get(path)

@@ -58,7 +58,13 @@ class Watcher:
         count = self.state.held_count()
         if count:
             handover = Handover(self.state)
-            done = ingest(self.store, handover.track(held_items(self.state)), self.settings, handover.written)
+            done = ingest(
+                self.store,
+                handover.track(held_items(self.state)),
+                self.settings,
+                handover.written,
+                save_in_background=True,
+            )
             self._count(done)
             log.info("ingested %d page(s) fetched before the last stop: %d added", count, done.added)
 
@@ -102,7 +108,7 @@ class Watcher:
         run = FeedRun()
         handover = Handover(self.state)
         items = entry_items(self.state, self.fetcher, feed, spec.url, run, spec.language)
-        done = ingest(self.store, handover.track(items), self.settings, handover.written)
+        done = ingest(self.store, handover.track(items), self.settings, handover.written, save_in_background=True)
         self._count(done)
         summary = (
             f"{run.entries} entries, {run.entries - run.seen} new: {done.added} added, "
