@@ -106,6 +106,11 @@ class Store(Protocol):
 
     def vector_count(self) -> int: ...
 
+    def data_version(self) -> int | None:
+        """A number that changes whenever another connection commits to the store (None where the
+        store cannot tell): what lets a reader keep what it derived from the data until then."""
+        ...
+
     def all_vectors(self) -> Iterator[tuple[str, np.ndarray, str | None]]:
         """Every stored dense vector with its article's language, for rebuilding a vector index
         and the language means."""

@@ -340,6 +340,9 @@ class SQLiteStore:
     def vector_count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM vectors").fetchone()[0])
 
+    def data_version(self) -> int | None:
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
     # One file, one machine: the vector index file beside it (crosswire.cluster.ann) serves search.
     def search_vector_count(self, ndim: int, *, create: bool = False) -> int | None:
         return None

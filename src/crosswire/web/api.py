@@ -14,6 +14,7 @@ from crosswire.web import params, uploads, views
 from crosswire.web.auth import check_token
 from crosswire.web.config import Stores
 from crosswire.web.framing import framing_context
+from crosswire.web.memo import remembered
 
 router = APIRouter(prefix="/api/v1")
 
@@ -70,8 +71,10 @@ def story_detail(
     store: Store = StoreDep,
 ) -> dict[str, Any]:
     page = service.story_page(store, story_id, limit=limit, offset=offset)
-    said = service.who_said_what(store, page.story, request.app.state.web.settings)
-    return views.with_framing(views.story_page_json(page, said), framing_context(request, store, story_id))
+    said = remembered(
+        store, page.story, "said", lambda: service.who_said_what(store, page.story, request.app.state.web.settings)
+    )
+    return views.with_framing(views.story_page_json(page, said), framing_context(request, store, page.story))
 
 
 @router.get("/articles/{article_id}", summary="One article: clean text, metadata, removed lines with reasons")

@@ -5,12 +5,15 @@ drawn by the template from numbers only; every label goes through autoescape).""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from fastapi import Request
 
 from crosswire.outlets import OutletsFileError, load_outlets
 from crosswire.service.framing import Framing, story_framing
 from crosswire.store.base import Store
+from crosswire.types import StorySummary
+from crosswire.web.memo import remembered
 
 CHART_WIDTH = 320  # viewBox units; the SVG scales to the column, 360 px phones included
 CHART_HEIGHT = 120
@@ -61,17 +64,28 @@ def chart(framing: Framing) -> Chart | None:
     return Chart(bars, days[0][0], days[-1][0], peak, earlier)
 
 
-def framing_context(request: Request, store: Store, story_id: str) -> dict[str, object]:
+def framing_context(request: Request, store: Store, story: StorySummary) -> dict[str, object]:
     """What ``_framing.html`` needs. A broken outlets file does not break the page: the view is
     shown without it, with the file's error."""
+    outlets_file = request.app.state.web.settings.outlets_file
     try:
-        outlets, problem = load_outlets(request.app.state.web.settings.outlets_file), None
+        outlets, problem = load_outlets(outlets_file), None
     except OutletsFileError as err:
         outlets, problem = {}, str(err)
-    framing = story_framing(store, story_id, outlets)
+    framing = remembered(
+        store, story, ("framing", outlets_file, _changed(outlets_file)), lambda: story_framing(store, story.id, outlets)
+    )
     return {
         "framing": framing,
         "framing_chart": chart(framing),
         "framing_countries": [(country or "not listed", n) for country, n in framing.by_country],
         "outlets_problem": problem,
     }
+
+
+def _changed(path: str | None) -> int | None:
+    """When the outlets file last changed (None: no file, or none set)."""
+    try:
+        return Path(path).stat().st_mtime_ns if path and path.strip() else None
+    except OSError:
+        return None

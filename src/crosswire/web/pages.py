@@ -15,6 +15,7 @@ from crosswire.web import params, uploads
 from crosswire.web.api import StoreDep, ingest_items
 from crosswire.web.auth import check_token
 from crosswire.web.framing import framing_context
+from crosswire.web.memo import remembered
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 PAGE = 20  # stories per page
@@ -67,13 +68,18 @@ def story_page(request: Request, story_id: params.StoryId, page: Page = 1, store
         request,
         "story.html",
         found=found,
-        said=service.who_said_what(store, found.story, request.app.state.web.settings),
+        said=remembered(
+            store,
+            found.story,
+            "said",
+            lambda: service.who_said_what(store, found.story, request.app.state.web.settings),
+        ),
         story=found.story,
         events=found.story.events[:EVENTS_SHOWN],
         pairs=_cross_language_pairs(found),
         page=page,
         pages=max(1, -(-found.story.article_count // STORY_PAGE)),
-        **framing_context(request, store, story_id),
+        **framing_context(request, store, found.story),
     )
 
 

@@ -157,6 +157,9 @@ class PostgresStore(BatchWrites, SummaryReads, SearchReads, PgVectorReads):
     def vector_count(self) -> int:
         return self._count("SELECT count(*) FROM vectors")
 
+    def data_version(self) -> int | None:
+        return None  # no cheap server-wide change counter: readers derive again each time
+
     def all_vectors(self) -> Iterator[tuple[str, np.ndarray, str | None]]:
         """Every stored dense vector with its article's language, for rebuilding a vector index
         and the language means (read a page at a time)."""
