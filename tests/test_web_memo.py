@@ -54,3 +54,13 @@ def test_a_story_page_derives_its_analyses_once_per_store_version(
         ingest(store, [RawDocument(source="oslo.txt", body=text)], Settings(db=str(db), workers=0))
         assert http.get(f"/stories/{story_id}").status_code == 200
         assert calls == {"said": 2, "framing": 2}
+
+
+def test_the_store_version_is_the_same_for_every_connection_and_moves_with_a_commit(tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    first, second = SQLiteStore(db), SQLiteStore(db)
+    before = first.data_version()
+    assert before is not None and before == second.data_version()
+    ingest(second, read_paths([UK_SEED]), Settings(db=str(db), workers=0))
+    assert first.data_version() == second.data_version() != before
+    assert first.data_version() == first.data_version()  # reading changes nothing

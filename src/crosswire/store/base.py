@@ -106,9 +106,10 @@ class Store(Protocol):
 
     def vector_count(self) -> int: ...
 
-    def data_version(self) -> int | None:
-        """A number that changes whenever another connection commits to the store (None where the
-        store cannot tell): what lets a reader keep what it derived from the data until then."""
+    def data_version(self) -> tuple[int, ...] | None:
+        """A value that changes whenever anyone commits to the store, the same for every
+        connection (None where the store cannot tell cheaply): what lets a reader keep what it
+        derived from the data until then."""
         ...
 
     def all_vectors(self) -> Iterator[tuple[str, np.ndarray, str | None]]:

@@ -7,6 +7,7 @@ mid-run loses nothing already committed and never leaves a half-written article.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -340,8 +341,15 @@ class SQLiteStore:
     def vector_count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM vectors").fetchone()[0])
 
-    def data_version(self) -> int | None:
-        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+    def data_version(self) -> tuple[int, ...] | None:
+        # The files, not PRAGMA data_version: that one is per connection, and a server reads
+        # through several. In WAL mode every commit appends to the -wal file, and a checkpoint
+        # writes the database file.
+        try:
+            files = [os.stat(self.path), os.stat(f"{self.path}-wal")]
+        except OSError:
+            return None
+        return tuple(n for stat in files for n in (stat.st_mtime_ns, stat.st_size, stat.st_ino))
 
     # One file, one machine: the vector index file beside it (crosswire.cluster.ann) serves search.
     def search_vector_count(self, ndim: int, *, create: bool = False) -> int | None:

@@ -157,7 +157,7 @@ class PostgresStore(BatchWrites, SummaryReads, SearchReads, PgVectorReads):
     def vector_count(self) -> int:
         return self._count("SELECT count(*) FROM vectors")
 
-    def data_version(self) -> int | None:
+    def data_version(self) -> tuple[int, ...] | None:
         return None  # no cheap server-wide change counter: readers derive again each time
 
     def all_vectors(self) -> Iterator[tuple[str, np.ndarray, str | None]]:
