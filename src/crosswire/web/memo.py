@@ -11,6 +11,7 @@ commit: an ingest, an upload, a reclean). A store that cannot say (PostgreSQL) k
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
@@ -20,6 +21,10 @@ from crosswire.types import StorySummary
 
 T = TypeVar("T")
 KEPT = 64  # results kept per process, least recently used dropped first
+# Only what took this long to derive is kept: the large stories. A typical story's page takes
+# about 13 ms whole, and keeping every story a reader cycles through (the web benchmark visits
+# 50, two results each) would drop the large ones before they come round again.
+KEEP_FROM_S = 0.02
 
 _kept: OrderedDict[Hashable, object] = OrderedDict()
 _lock = threading.Lock()
@@ -35,7 +40,10 @@ def remembered(store: Store, story: StorySummary, what: Hashable, derive: Callab
         if key in _kept:
             _kept.move_to_end(key)
             return _kept[key]  # type: ignore[return-value]  # stored under this key by this function
+    started = time.perf_counter()
     value = derive()
+    if time.perf_counter() - started < KEEP_FROM_S:
+        return value
     with _lock:
         _kept[key] = value
         while len(_kept) > KEPT:
