@@ -5,7 +5,8 @@ Both read up to 500 of a story's articles and compare them: about 330 and 370 ms
 story of a 100,000-article store (9,736 articles), so its page took about 950 ms, against 13 ms
 for a typical one. Pages are read far more often than stories change, so a result is kept under
 the story's id and article count and the store's ``data_version`` (which moves with every
-commit: an ingest, an upload, a reclean). A store that cannot say (PostgreSQL) keeps nothing.
+commit: an ingest, an upload, a reclean). Only what took ``KEEP_FROM_S`` or more to derive is
+kept: the large stories. A store that cannot say (PostgreSQL) keeps nothing.
 """
 
 from __future__ import annotations
