@@ -249,7 +249,7 @@ class StorySummary:
     mention_sample: int = 0  # articles the entity and place counts come from (the latest, when capped)
 
 
-def _is_date_prefix(value: str) -> bool:
+def is_date_prefix(value: str) -> bool:
     """'2022', '2022-01' or '2022-01-13', a real month and day."""
     parts = value.split("-")
     if not 1 <= len(parts) <= 3 or len(parts[0]) != 4 or any(len(p) != 2 for p in parts[1:]):
@@ -279,7 +279,7 @@ class StoryFilter:
         # an empty list): refuse it where every face (CLI, Python API) builds its filter.
         for name in ("since", "until"):
             value = getattr(self, name)
-            if value is not None and not _is_date_prefix(value):
+            if value is not None and not is_date_prefix(value):
                 from crosswire.errors import CrosswireError  # lazy: types stays the first import
 
                 raise CrosswireError(f"{name}: {value!r} is no date; give an ISO prefix: 2022, 2022-01 or 2022-01-13")

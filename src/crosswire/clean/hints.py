@@ -15,12 +15,13 @@ from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 
+from crosswire.types import is_date_prefix
+
 # Hints longer than this are no date (an ISO date-time with fractions and offset is 32).
 MAX_DATE_CHARS = 64
 # Years a publication date may have: older is a typo or a placeholder ('0001-01-01'); later than
 # next year is a placeholder ('9999-12-31') or a clock gone wrong.
 FIRST_YEAR = 1900
-_PARTIAL = re.compile(r"(\d{4})(?:-(\d{2}))?")
 _EXTENDED = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -42,10 +43,8 @@ def published_hint(value: str | None) -> tuple[str | None, bool]:
 
 
 def _iso(text: str) -> tuple[int, str] | None:
-    partial = _PARTIAL.fullmatch(text)
-    if partial:
-        month = int(partial[2] or 1)
-        return (int(partial[1]), text) if 1 <= month <= 12 else None
+    if is_date_prefix(text):  # '2022', '2022-01', '2022-01-10': as the date filters take them
+        return int(text[:4]), text
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:

@@ -150,7 +150,7 @@ class VectorIndex:
             log.warning("could not save the vector index %s: %s", path, err)
             Path(tmp).unlink(missing_ok=True)
             return
-        version = _version(path)
+        version = file_version(path)
         if version is not None:
             with _IDLE_LOCK:
                 _IDLE[path] = (version, self)
@@ -174,7 +174,8 @@ def settle(path: Path) -> None:
                 del _SAVING[path]
 
 
-def _version(path: Path) -> tuple[int, int] | None:
+def file_version(path: Path) -> tuple[int, int] | None:
+    """(modification time, size) of ``path``, which any save changes; None when it is absent."""
     try:
         stat = path.stat()
     except OSError:
@@ -188,6 +189,6 @@ def open_index(ndim: int, path: Path) -> VectorIndex:
     settle(path)
     with _IDLE_LOCK:
         kept = _IDLE.pop(path, None)
-    if kept is not None and kept[1].ndim == ndim and kept[0] == _version(path):
+    if kept is not None and kept[1].ndim == ndim and kept[0] == file_version(path):
         return kept[1]
     return VectorIndex(ndim, path)

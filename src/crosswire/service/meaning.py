@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crosswire.cluster.ann import VectorIndex, settle, vector_index_path
+from crosswire.cluster.ann import VectorIndex, file_version, settle, vector_index_path
 from crosswire.encode import get_encoder
 from crosswire.encode.centering import LanguageCentering
 from crosswire.errors import CrosswireError, MissingDependency
@@ -35,15 +35,14 @@ def _query_language(query: str) -> str | None:
     return detect_language(query)
 
 
-_INDEXES: dict[Path, tuple[tuple[int, int], VectorIndex]] = {}
+_INDEXES: dict[Path, tuple[tuple[int, int] | None, VectorIndex]] = {}
 
 
 def _index(path: Path, ndim: int) -> VectorIndex:
     """The index file, loaded once per version of it (a server answers many queries between
     two ingests; loading 100,000 vectors takes longer than a search)."""
     settle(path)  # an ingest of this process still writing it
-    stat = path.stat()
-    version = (stat.st_mtime_ns, stat.st_size)
+    version = file_version(path)
     cached = _INDEXES.get(path)
     if cached is not None and cached[0] == version and cached[1].ndim == ndim:
         return cached[1]
