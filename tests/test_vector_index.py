@@ -77,3 +77,17 @@ index.save(wait=False)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert len(VectorIndex(4, path)) == 5000
+
+
+def test_onnxruntime_loads_after_usearch() -> None:
+    """usearch 2.26.2-2.26.6 made the process crash (SIGSEGV) when onnxruntime was imported after
+    it, as a server that searches its index before it first encodes would; the pin keeps them
+    apart."""
+    pytest.importorskip("onnxruntime")
+    done = subprocess.run(
+        [sys.executable, "-c", "import usearch.index, onnxruntime; print('loaded')"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0 and "loaded" in done.stdout, (done.returncode, done.stderr[-500:])
